@@ -1,0 +1,75 @@
+# PagerTree for Mattermost. `make dist` builds the bundle, `make test` runs the tests.
+SHELL := /bin/bash
+GO ?= go
+NPM ?= npm
+PLUGIN_ID := $(shell node -p "require('./plugin.json').id")
+VERSION := $(shell node -p "require('./plugin.json').version")
+BUNDLE := dist/$(PLUGIN_ID)-$(VERSION).tar.gz
+LDFLAGS := -s -w -X main.version=$(VERSION)
+PLATFORMS := linux-amd64 linux-arm64 darwin-amd64 darwin-arm64 windows-amd64
+GO_TEST_FLAGS ?= -race -count=1
+FUZZTIME ?= 10s
+
+.PHONY: all dist server webapp bundle test test-go test-fuzz test-webapp test-browser bench check-style e2e clean npm-install go-mod
+
+all: check-style test dist
+
+## Dependencies: installed on demand, so a fresh clone needs only Go and Node.
+node_modules/.package-lock.json: package.json package-lock.json webapp/package.json e2e/package.json
+	$(NPM) ci --no-audit --no-fund
+npm-install: node_modules/.package-lock.json
+
+go-mod:
+	$(GO) mod download
+
+## The bundle.
+dist: server webapp bundle
+
+server: go-mod $(foreach p,$(PLATFORMS),server/dist/plugin-$(p)$(if $(findstring windows,$(p)),.exe,))
+
+server/dist/plugin-%: $(shell find server -name '*.go' -not -name '*_test.go') go.mod go.sum plugin.json
+	@mkdir -p server/dist
+	CGO_ENABLED=0 GOOS=$(word 1,$(subst -, ,$(basename $*))) GOARCH=$(word 2,$(subst -, ,$(basename $*))) \
+		$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $@ ./server
+
+webapp: npm-install
+	$(NPM) run build -w webapp
+
+bundle:
+	./build/bundle.sh $(PLUGIN_ID) $(VERSION)
+
+## Tests.
+test: test-go test-fuzz test-webapp test-browser
+
+test-go: go-mod
+	$(GO) test $(GO_TEST_FLAGS) ./server/...
+
+# Each fuzz target runs briefly; `make test-fuzz FUZZTIME=5m` for a longer run.
+test-fuzz: go-mod
+	@for t in FuzzMatcher FuzzUrgency FuzzMask; do \
+		echo "fuzz $$t for $(FUZZTIME)"; \
+		$(GO) test ./server/paging -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
+
+test-webapp: npm-install
+	$(NPM) test -w webapp
+
+# Loads the built webapp/dist/main.js in headless Chromium (Debian's package).
+test-browser: webapp
+	$(NPM) run test:browser -w webapp
+
+bench: go-mod
+	$(GO) test ./server/... -run '^$$' -bench . -benchmem
+
+## End-to-end: a real Mattermost server + PostgreSQL + the bundle + a PagerTree stand-in.
+e2e: dist
+	./e2e/run.sh
+
+check-style: go-mod npm-install
+	@out=$$(gofmt -l server e2e/mmserver); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./server/...
+	$(NPM) run lint
+	$(NPM) run typecheck
+
+clean:
+	rm -rf dist server/dist webapp/dist e2e/.run webapp/test-results

@@ -1,0 +1,253 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/mattermost/mattermost/server/public/plugin"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+)
+
+// maxBodyBytes bounds request bodies: settings plus a message fit easily.
+const maxBodyBytes = 64 << 10
+
+func (p *Plugin) newRouter() *mux.Router {
+	r := mux.NewRouter()
+	api := r.PathPrefix("/api/v1").Subrouter()
+	api.Use(p.requireSystemAdmin)
+	api.HandleFunc("/test", p.handleTest).Methods(http.MethodPost)
+	api.HandleFunc("/preview", p.handlePreview).Methods(http.MethodPost)
+	api.HandleFunc("/deliveries", p.handleDeliveries).Methods(http.MethodGet)
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, http.StatusNotFound, "There is no such PagerTree plugin API route.")
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, http.StatusMethodNotAllowed, "This PagerTree plugin API route does not accept that method.")
+	})
+	return r
+}
+
+// ServeHTTP serves /plugins/pagertree/...
+func (p *Plugin) ServeHTTP(_ *plugin.Context, w http.ResponseWriter, r *http.Request) {
+	if p.router == nil {
+		writeError(w, http.StatusServiceUnavailable, "The PagerTree plugin is starting; try again in a moment.")
+		return
+	}
+	p.router.ServeHTTP(w, r)
+}
+
+// requireSystemAdmin lets through logged-in System Admins only. Mattermost sets the
+// Mattermost-User-ID header on requests with a valid session and strips it from others.
+func (p *Plugin) requireSystemAdmin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		userID := r.Header.Get("Mattermost-User-ID")
+		if userID == "" {
+			writeError(w, http.StatusUnauthorized, "Log in to Mattermost to use the PagerTree plugin API.")
+			return
+		}
+		if !p.API.HasPermissionTo(userID, model.PermissionManageSystem) {
+			writeError(w, http.StatusForbidden, "Only System Admins can use the PagerTree plugin API.")
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// decodeBody reads a JSON body into v, answering 413 or 400 with a sentence on failure.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, "The request is larger than "+strconv.Itoa(maxBodyBytes>>10)+" KB; shorten the message.")
+			return false
+		}
+		writeError(w, http.StatusBadRequest, "The request body is not valid JSON of the expected shape.")
+		return false
+	}
+	return true
+}
+
+// screenRequest carries the settings as they are on screen, before Save.
+type screenRequest struct {
+	Settings    json.RawMessage `json:"settings"`
+	Message     string          `json:"message"`
+	ChannelType string          `json:"channel_type"` // O (default), P, D, G
+	FromBot     bool            `json:"from_bot"`
+}
+
+// configFromScreen overlays the on-screen settings on the saved ones. The System Console shows
+// a saved secret as a placeholder: then the saved token is used.
+func (p *Plugin) configFromScreen(raw json.RawMessage) (*runtimeConfig, error) {
+	s := defaultSettings()
+	if err := p.API.LoadPluginConfiguration(&s); err != nil {
+		return nil, err
+	}
+	saved := s.Token
+	if len(raw) > 0 && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, errors.New("the settings in the request could not be read: " + plainJSONError(err))
+		}
+	}
+	if s.Token == model.FakeSetting {
+		s.Token = saved
+	}
+	return buildConfig(s, p.userAgent()), nil
+}
+
+func plainJSONError(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return "the field " + typeErr.Field + " has the wrong type"
+	}
+	return "it is not valid JSON"
+}
+
+type testResponse struct {
+	Class        paging.Class `json:"class"`
+	StatusCode   int          `json:"status_code"`
+	Meaning      string       `json:"meaning"`
+	Error        string       `json:"error,omitempty"`
+	EndpointHost string       `json:"endpoint_host"`
+	Format       string       `json:"format"`
+}
+
+func (p *Plugin) handleTest(w http.ResponseWriter, r *http.Request) {
+	var req screenRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	cfg, err := p.configFromScreen(req.Settings)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if cfg.Client == nil {
+		writeError(w, http.StatusUnprocessableEntity, "Fix the settings first: "+cfg.Problem+".")
+		return
+	}
+	name := "admin"
+	if u, appErr := p.API.GetUser(r.Header.Get("Mattermost-User-ID")); appErr == nil {
+		name = u.Username
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
+	defer cancel()
+	o := p.sendTest(ctx, cfg, name)
+	writeJSON(w, http.StatusOK, testResponse{
+		Class: o.Class, StatusCode: o.StatusCode, Meaning: o.Meaning, Error: o.Error,
+		EndpointHost: cfg.EndpointHost, Format: string(cfg.Format),
+	})
+}
+
+type previewResponse struct {
+	WouldPage      bool                 `json:"would_page"`
+	Reason         string               `json:"reason,omitempty"` // why not, when it would not page
+	Matches        []paging.Match       `json:"matches"`
+	Trigger        string               `json:"trigger,omitempty"`
+	Urgency        paging.UrgencyResult `json:"urgency"`
+	PagerTreeText  string               `json:"pagertree_text,omitempty"`  // the text PagerTree receives (Mattermost format)
+	PagerTreeReads paging.Urgency       `json:"pagertree_reads,omitempty"` // the urgency PagerTree reads from it
+	Problem        string               `json:"problem,omitempty"`
+}
+
+func (p *Plugin) handlePreview(w http.ResponseWriter, r *http.Request) {
+	var req screenRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	cfg, err := p.configFromScreen(req.Settings)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, preview(cfg, req))
+}
+
+// preview runs the same rules as the post hook on a message and says whether it would page.
+func preview(cfg *runtimeConfig, req screenRequest) previewResponse {
+	res := previewResponse{Matches: []paging.Match{}}
+	if cfg.Rules == nil {
+		res.Problem = cfg.Problem
+		res.Reason = "the settings are not valid: " + cfg.Problem
+		return res
+	}
+	ev := cfg.Rules.EvaluateAll(req.Message)
+	if ev.Matches != nil {
+		res.Matches = ev.Matches
+	}
+	res.Trigger, res.Urgency = ev.Trigger, ev.Urgency
+	post := &model.Post{Message: req.Message, ChannelId: model.NewId()}
+	if req.FromBot {
+		post.AddProp(model.PostPropsFromBot, "true")
+	}
+	ch := &model.Channel{Type: model.ChannelType(req.ChannelType)}
+	if ch.Type == "" {
+		ch.Type = model.ChannelTypeOpen
+	}
+	switch {
+	case req.Message == "":
+		res.Reason = "the message is empty"
+	case !ev.Matched && ev.OnlyInCode:
+		res.Reason = "the trigger word is only inside code or a quote, which is ignored (setting \"Ignore code blocks and quotes\")"
+	case !ev.Matched:
+		res.Reason = "no trigger word in the message"
+	case req.FromBot && !cfg.ForwardBots:
+		res.Reason = "the poster is a bot and \"Forward bot posts\" is off"
+	case cfg.channelSkipReason(ch) != "":
+		res.Reason = cfg.channelSkipReason(ch)
+	case !cfg.Enabled:
+		res.Reason = "forwarding is disabled in the plugin settings"
+	case cfg.Problem != "":
+		res.Reason = "the settings are not valid: " + cfg.Problem
+	default:
+		res.WouldPage = true
+	}
+	if cfg.Problem != "" {
+		res.Problem = cfg.Problem
+	}
+	if ev.Matched {
+		res.PagerTreeText = paging.TextForPagerTree(req.Message, ev.Urgency.Urgency)
+		res.PagerTreeReads = paging.PagerTreeReading(res.PagerTreeText)
+	}
+	return res
+}
+
+func (p *Plugin) handleDeliveries(w http.ResponseWriter, r *http.Request) {
+	n := 50
+	if v := r.URL.Query().Get("n"); v != "" {
+		parsed, err := strconv.Atoi(v)
+		if err != nil || parsed < 1 {
+			writeError(w, http.StatusBadRequest, "n must be a whole number from 1 to 500.")
+			return
+		}
+		n = min(parsed, delivery.DefaultHistorySize)
+	}
+	entries, err := p.history.Recent(n)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "The delivery history could not be read from the database.")
+		return
+	}
+	if entries == nil {
+		entries = []delivery.Entry{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+}

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+)
+
+// runtimeConfig is the validated, immutable configuration the plugin runs on. A new one is
+// built on every change and swapped in atomically; the live one is never mutated.
+type runtimeConfig struct {
+	Enabled bool
+	// Problem, when set, pauses forwarding and says in one sentence what an admin must fix.
+	Problem string
+
+	Rules         *paging.Rules
+	Client        *pagertreeclient.Client
+	Format        paging.Format
+	WatchPrivate  bool
+	ForwardBots   bool
+	AllowList     map[string]bool // nil: every channel
+	OnePerThread  bool
+	Cooldown      time.Duration
+	RetryWindow   time.Duration
+	ReactionEmoji string
+	ReplyInThread bool
+
+	EndpointHost string
+	TokenSet     bool
+}
+
+// forwarding reports whether posts are being forwarded.
+func (c *runtimeConfig) forwarding() bool { return c != nil && c.Enabled && c.Problem == "" }
+
+// state says in a few words whether forwarding is on, and why not.
+func (c *runtimeConfig) state() string {
+	switch {
+	case c == nil:
+		return "paused: the plugin is starting"
+	case !c.Enabled:
+		return "off: forwarding is disabled in the plugin settings"
+	case c.Problem != "":
+		return "paused: " + c.Problem
+	}
+	return "on"
+}
+
+var emojiNameRE = regexp.MustCompile(`^[a-z0-9_+\-]{1,64}$`)
+
+// buildConfig validates raw settings. It never fails: an invalid configuration comes back
+// with Problem set (forwarding paused) and everything that could be parsed.
+func buildConfig(s settings, userAgent string) *runtimeConfig {
+	c := &runtimeConfig{
+		Enabled: s.Enabled, WatchPrivate: s.WatchPrivateChannels, ForwardBots: s.ForwardBotPosts,
+		OnePerThread: s.OneAlertPerThread, ReplyInThread: s.ReplyInThread, TokenSet: strings.TrimSpace(s.Token) != "",
+	}
+	problems := []string{}
+	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+
+	endpoint := strings.TrimSpace(s.EndpointURL)
+	if host, err := validateEndpoint(endpoint); err != nil {
+		fail("%s", err)
+	} else {
+		c.EndpointHost = host
+	}
+	format, err := paging.ParseFormat(s.Format)
+	if err != nil {
+		fail("%s", err)
+	}
+	c.Format = format
+
+	mode, err := paging.ParseMatchMode(s.MatchMode)
+	if err != nil {
+		fail("%s", err)
+	}
+	var matcher *paging.Matcher
+	if err == nil {
+		matcher, err = paging.NewMatcher(mode, paging.SplitList(s.TriggerWords))
+		if err != nil {
+			if len(paging.SplitList(s.TriggerWords)) == 0 {
+				fail("no trigger words are set: add at least one, such as outage")
+			} else {
+				fail("%s", err)
+			}
+		}
+	}
+	def, err := paging.ParseUrgency(s.DefaultUrgency)
+	if err != nil {
+		fail("default urgency: %s", err)
+	}
+	aliases, _, err := paging.ParseAliases(s.UrgencyAliases)
+	if err != nil {
+		fail("%s", err)
+	}
+	if matcher != nil {
+		c.Rules = &paging.Rules{Matcher: matcher, Urgency: paging.NewUrgencyRules(aliases, def), IgnoreCode: s.IgnoreCodeAndQuotes}
+	}
+
+	if ids := paging.SplitList(s.ChannelAllowList); len(ids) > 0 {
+		c.AllowList = map[string]bool{}
+		for _, id := range ids {
+			if !model.IsValidId(id) {
+				fail("the channel allow-list holds %q, which is not a channel id (26 letters and digits)", id)
+				continue
+			}
+			c.AllowList[id] = true
+		}
+	}
+	cooldown, err := s.ChannelCooldownSeconds.value("the channel cooldown", 0)
+	switch {
+	case err != nil:
+		fail("%s", err)
+	case cooldown < 0 || cooldown > 86400:
+		fail("the channel cooldown must be between 0 (off) and 86400 seconds, not %d", cooldown)
+	}
+	c.Cooldown = time.Duration(cooldown) * time.Second
+	window, err := s.RetryWindowMinutes.value("the retry window", 60)
+	switch {
+	case err != nil:
+		fail("%s", err)
+	case window < 1 || window > 1440:
+		fail("the retry window must be between 1 and 1440 minutes, not %d", window)
+	}
+	c.RetryWindow = time.Duration(window) * time.Minute
+	emoji := strings.Trim(strings.TrimSpace(s.ReactionEmoji), ":")
+	if emoji != "" && !emojiNameRE.MatchString(emoji) {
+		fail("the reaction emoji %q is not an emoji name such as rotating_light (leave it empty for no reaction)", s.ReactionEmoji)
+	}
+	c.ReactionEmoji = emoji
+
+	if len(problems) > 0 {
+		c.Problem = strings.Join(problems, "; ")
+		return c
+	}
+	c.Client = pagertreeclient.New(endpoint, strings.TrimSpace(s.Token), format, pagertreeclient.DefaultTimeout, userAgent)
+	return c
+}
+
+// validateEndpoint wants an absolute https URL; http only for loopback (local stand-ins).
+func validateEndpoint(endpoint string) (string, error) {
+	if endpoint == "" {
+		return "", fmt.Errorf("no PagerTree endpoint URL is set: paste the Endpoint URL of your PagerTree integration")
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", fmt.Errorf("the endpoint URL %q is not an absolute http(s) URL: copy it again from the PagerTree integration", redactURL(endpoint))
+	}
+	if u.User != nil {
+		return "", fmt.Errorf("the endpoint URL must not contain a user name or password")
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return "", fmt.Errorf("the endpoint URL must use https (plain http is only allowed for a test server on this machine)")
+	}
+	return u.Host, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// redactURL keeps a URL recognisable in messages without its path (which holds the
+// integration id) or query.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		if len(s) > 24 {
+			return s[:24] + "…"
+		}
+		return s
+	}
+	return u.Scheme + "://" + u.Host + "/…"
+}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+)
+
+// triggerCommand is the trigger reported for alerts sent with /pagertree alert.
+const triggerCommand = "/" + commandTrigger
+
+// send is the outbox's Sender: it uses the configuration live at send time, so fixing the
+// endpoint or token while an alert is being retried takes effect on the next attempt.
+func (p *Plugin) send(ctx context.Context, a paging.Alert) paging.Outcome {
+	cfg := p.config.Load()
+	if cfg == nil || cfg.Client == nil {
+		reason := "the plugin is starting"
+		if cfg != nil && cfg.Problem != "" {
+			reason = cfg.Problem
+		}
+		return paging.Outcome{Class: paging.Transient, Meaning: "forwarding is paused (" + reason + "): will retry"}
+	}
+	return cfg.Client.Send(ctx, a)
+}
+
+func (p *Plugin) currentFormat() paging.Format {
+	if c := p.config.Load(); c != nil {
+		return c.Format
+	}
+	return ""
+}
+
+// onRetry logs a transient failure; the channel hears nothing while retrying.
+func (p *Plugin) onRetry(j delivery.Job, o paging.Outcome) {
+	p.API.LogWarn("PagerTree: delivery failed, will retry",
+		"post_id", j.Alert.PostID, "attempt", j.Attempts, "status", o.StatusCode, "meaning", o.Meaning, "error", o.Error,
+		"next_attempt", j.NextAttempt.UTC().Format("15:04:05"))
+}
+
+// onFinal records the outcome in the history and tells the people concerned.
+func (p *Plugin) onFinal(j delivery.Job, o paging.Outcome) {
+	a := j.Alert
+	status := delivery.StatusDelivered
+	meaning := o.Meaning
+	if o.Class != paging.Delivered {
+		status = delivery.StatusFailed
+		if j.GaveUp {
+			meaning = fmt.Sprintf("gave up after %d attempts: %s", j.Attempts, o.Meaning)
+		}
+	}
+	e := delivery.EntryFor(a, status, p.clock())
+	e.Format, e.Attempts, e.StatusCode, e.Meaning, e.Error = p.currentFormat(), j.Attempts, o.StatusCode, meaning, o.Error
+	if err := p.history.Add(e); err != nil {
+		p.API.LogWarn("PagerTree: could not record a delivery in the history", "post_id", a.PostID, "error", err.Error())
+	}
+	if status == delivery.StatusDelivered {
+		p.API.LogInfo("PagerTree: alert delivered", "post_id", a.PostID, "status", o.StatusCode, "attempts", j.Attempts)
+		p.confirm(a)
+		return
+	}
+	p.API.LogError("PagerTree: alert NOT delivered", "post_id", a.PostID, "status", o.StatusCode, "meaning", meaning,
+		"error", o.Error, "attempts", j.Attempts)
+	p.releaseClaims(a)
+	p.notifyFailure(a, meaning)
+}
+
+// confirm puts the reaction on the post and, by setting, a short reply in its thread.
+func (p *Plugin) confirm(a paging.Alert) {
+	cfg := p.config.Load()
+	if cfg == nil || a.PostID == "" {
+		return
+	}
+	if cfg.ReactionEmoji != "" {
+		if _, appErr := p.API.AddReaction(&model.Reaction{UserId: p.botID, PostId: a.PostID, EmojiName: cfg.ReactionEmoji}); appErr != nil {
+			p.API.LogWarn("PagerTree: could not add the reaction", "post_id", a.PostID, "emoji", cfg.ReactionEmoji, "error", appErr.Error())
+		}
+	}
+	if cfg.ReplyInThread && a.Trigger != triggerCommand {
+		root := a.RootID
+		if root == "" {
+			root = a.PostID
+		}
+		reply := &model.Post{
+			UserId: p.botID, ChannelId: a.ChannelID, RootId: root,
+			Message: fmt.Sprintf("Paged PagerTree — urgency: %s (trigger: %s)", a.Urgency, a.Trigger),
+		}
+		if _, appErr := p.API.CreatePost(reply); appErr != nil {
+			p.API.LogWarn("PagerTree: could not post the confirmation reply", "post_id", a.PostID, "error", appErr.Error())
+		}
+	}
+}
+
+// notifyFailure tells the poster, privately, that PagerTree was not paged and why.
+func (p *Plugin) notifyFailure(a paging.Alert, why string) {
+	if a.UserID == "" || a.ChannelID == "" || a.Test {
+		return
+	}
+	root := a.RootID
+	if root == "" && a.Trigger != triggerCommand {
+		root = a.PostID
+	}
+	msg := fmt.Sprintf(":warning: PagerTree was **not** paged for your message (trigger: %s): %s. "+
+		"The failure is in the plugin's delivery history; a System Admin can see it with `/pagertree history`.", a.Trigger, why)
+	p.API.SendEphemeralPost(a.UserID, &model.Post{UserId: p.botID, ChannelId: a.ChannelID, RootId: root, Message: msg})
+}

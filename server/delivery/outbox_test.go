@@ -1,0 +1,369 @@
+package delivery_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+)
+
+// standIn is a scriptable PagerTree endpoint: answers[i] is the status for request i
+// (0 = hang past the client timeout); after the script it answers 200.
+type standIn struct {
+	srv      *httptest.Server
+	mu       sync.Mutex
+	answers  []int
+	headers  map[int]http.Header
+	requests []time.Time
+	ok       atomic.Int32 // requests answered 2xx
+}
+
+func newStandIn(t *testing.T, answers ...int) *standIn {
+	s := &standIn{answers: answers, headers: map[int]http.Header{}}
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		i := len(s.requests)
+		s.requests = append(s.requests, time.Now())
+		code := 200
+		if i < len(s.answers) {
+			code = s.answers[i]
+		}
+		h := s.headers[i]
+		s.mu.Unlock()
+		if code == 0 {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(5 * time.Second):
+			}
+			return
+		}
+		for k, v := range h {
+			w.Header()[k] = v
+		}
+		if code < 300 {
+			s.ok.Add(1)
+		}
+		w.WriteHeader(code)
+	}))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+func (s *standIn) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.requests)
+}
+
+type result struct {
+	job     delivery.Job
+	outcome paging.Outcome
+}
+
+type harness struct {
+	box    *delivery.Outbox
+	finals chan result
+	retries atomic.Int32
+}
+
+func fastOptions(node string) delivery.Options {
+	return delivery.Options{
+		NodeID:     node,
+		Workers:    2,
+		Backoff:    func(int) time.Duration { return 5 * time.Millisecond },
+		Lease:      2 * time.Second,
+		SweepEvery: 20 * time.Millisecond,
+	}
+}
+
+func start(t *testing.T, kv delivery.KV, endpoint string, opt delivery.Options) *harness {
+	t.Helper()
+	client := pagertreeclient.New(endpoint, "tok", paging.FormatMattermost, 300*time.Millisecond, "test")
+	h := &harness{finals: make(chan result, 16)}
+	opt.OnFinal = func(j delivery.Job, o paging.Outcome) { h.finals <- result{j, o} }
+	opt.OnRetry = func(delivery.Job, paging.Outcome) { h.retries.Add(1) }
+	h.box = delivery.New(kv, client.Send, opt)
+	h.box.Start()
+	t.Cleanup(func() { _ = h.box.Stop(5 * time.Second) })
+	return h
+}
+
+func (h *harness) final(t *testing.T) result {
+	t.Helper()
+	select {
+	case r := <-h.finals:
+		return r
+	case <-time.After(10 * time.Second):
+		t.Fatal("no final outcome within 10 s")
+	}
+	return result{}
+}
+
+func (h *harness) noMoreFinals(t *testing.T) {
+	t.Helper()
+	select {
+	case r := <-h.finals:
+		t.Fatalf("unexpected second final outcome: %+v", r)
+	case <-time.After(150 * time.Millisecond):
+	}
+}
+
+func alert(id string) paging.Alert {
+	return paging.Alert{ID: id, PostID: id, ChannelID: "c", ChannelName: "ops", UserName: "alice", Message: "outage", Trigger: "outage", CreateAt: 1}
+}
+
+func TestRetriesTransientThenDelivers(t *testing.T) {
+	pt := newStandIn(t, 503, 503, 503, 200)
+	h := start(t, deliverytest.New(), pt.srv.URL, fastOptions("a"))
+	if err := h.box.Enqueue(alert("a1")); err != nil {
+		t.Fatal(err)
+	}
+	r := h.final(t)
+	if r.outcome.Class != paging.Delivered || r.job.Attempts != 4 || pt.ok.Load() != 1 || h.retries.Load() != 3 {
+		t.Fatalf("outcome %+v after %d attempts, %d delivered, %d retries", r.outcome, r.job.Attempts, pt.ok.Load(), h.retries.Load())
+	}
+	h.noMoreFinals(t)
+}
+
+func TestHonoursRetryAfter(t *testing.T) {
+	pt := newStandIn(t, 429, 200)
+	pt.headers[0] = http.Header{"Retry-After": {"1"}}
+	h := start(t, deliverytest.New(), pt.srv.URL, fastOptions("a"))
+	_ = h.box.Enqueue(alert("a1"))
+	r := h.final(t)
+	if r.outcome.Class != paging.Delivered {
+		t.Fatalf("outcome %+v", r.outcome)
+	}
+	pt.mu.Lock()
+	gap := pt.requests[1].Sub(pt.requests[0])
+	pt.mu.Unlock()
+	if gap < time.Second {
+		t.Fatalf("retried after %s, before Retry-After's 1 s (the backoff alone is 5 ms)", gap)
+	}
+}
+
+func TestPermanentFailureIsNotRetried(t *testing.T) {
+	pt := newStandIn(t, 403)
+	h := start(t, deliverytest.New(), pt.srv.URL, fastOptions("a"))
+	_ = h.box.Enqueue(alert("a1"))
+	r := h.final(t)
+	if r.outcome.Class != paging.Permanent || r.outcome.StatusCode != 403 || r.job.Attempts != 1 {
+		t.Fatalf("outcome %+v attempts %d", r.outcome, r.job.Attempts)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if pt.count() != 1 {
+		t.Fatalf("403 was retried: %d requests", pt.count())
+	}
+}
+
+func TestTimeoutIsRetried(t *testing.T) {
+	pt := newStandIn(t, 0, 200) // the first request hangs past the 300 ms client timeout
+	h := start(t, deliverytest.New(), pt.srv.URL, fastOptions("a"))
+	_ = h.box.Enqueue(alert("a1"))
+	r := h.final(t)
+	if r.outcome.Class != paging.Delivered || r.job.Attempts != 2 || r.job.Last.StatusCode != 200 {
+		t.Fatalf("outcome %+v attempts %d", r.outcome, r.job.Attempts)
+	}
+}
+
+func TestGivesUpAfterTheRetryWindow(t *testing.T) {
+	pt := newStandIn(t, 500, 500, 500, 500, 500, 500, 500, 500)
+	opt := fastOptions("a")
+	opt.Backoff = func(int) time.Duration { return 30 * time.Millisecond }
+	opt.RetryWindow = func() time.Duration { return 100 * time.Millisecond }
+	h := start(t, deliverytest.New(), pt.srv.URL, opt)
+	_ = h.box.Enqueue(alert("a1"))
+	r := h.final(t)
+	if r.outcome.Class != paging.Transient || !r.job.GaveUp || r.job.Attempts < 2 || r.job.Attempts > 5 {
+		t.Fatalf("outcome %+v gave up %v after %d attempts", r.outcome, r.job.GaveUp, r.job.Attempts)
+	}
+}
+
+// listenAgain reopens a closed test server's address: PagerTree coming back.
+func listenAgain(t *testing.T, addr string, h http.Handler) {
+	t.Helper()
+	var ln net.Listener
+	var err error
+	for i := 0; i < 50; i++ {
+		if ln, err = net.Listen("tcp", addr); err == nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("could not listen again on %s: %v", addr, err)
+	}
+	srv := &http.Server{Handler: h}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+}
+
+func TestDeliversWhenPagerTreeComesBack(t *testing.T) {
+	pt := newStandIn(t)
+	addr := pt.srv.Listener.Addr().String()
+	url := pt.srv.URL
+	pt.srv.Close() // connection refused from now on
+	opt := fastOptions("a")
+	opt.Backoff = delivery.Backoff(10*time.Millisecond, 40*time.Millisecond)
+	h := start(t, deliverytest.New(), url, opt)
+	_ = h.box.Enqueue(alert("a1"))
+	for h.retries.Load() < 4 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	var got atomic.Int32
+	listenAgain(t, addr, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { got.Add(1) }))
+	r := h.final(t)
+	if r.outcome.Class != paging.Delivered || got.Load() != 1 || r.job.Attempts < 5 {
+		t.Fatalf("outcome %+v, %d requests after coming back, %d attempts", r.outcome, got.Load(), r.job.Attempts)
+	}
+}
+
+func TestRestartMidOutageDeliversOnce(t *testing.T) {
+	kv := deliverytest.New()
+	pt := newStandIn(t, 503, 503, 503, 503, 503, 503)
+	first := start(t, kv, pt.srv.URL, fastOptions("first"))
+	_ = first.box.Enqueue(alert("a1"))
+	for first.retries.Load() < 2 {
+		time.Sleep(2 * time.Millisecond)
+	}
+	if err := first.box.Stop(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if n := pt.count(); n >= 6 {
+		t.Fatalf("the outage script ran out before the restart (%d requests)", n)
+	}
+	second := start(t, kv, pt.srv.URL, fastOptions("second"))
+	r := second.final(t)
+	if r.outcome.Class != paging.Delivered || pt.ok.Load() != 1 {
+		t.Fatalf("outcome %+v, %d delivered", r.outcome, pt.ok.Load())
+	}
+	second.noMoreFinals(t)
+	first.noMoreFinals(t)
+}
+
+func TestTwoNodesSamePostDeliverOnce(t *testing.T) {
+	kv := deliverytest.New()
+	pt := newStandIn(t)
+	a := start(t, kv, pt.srv.URL, fastOptions("a"))
+	b := start(t, kv, pt.srv.URL, fastOptions("b"))
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, h := range []*harness{a, b} {
+		wg.Add(1)
+		go func(i int, h *harness) { defer wg.Done(); errs[i] = h.box.Enqueue(alert("same")) }(i, h)
+	}
+	wg.Wait()
+	dups := 0
+	for _, err := range errs {
+		if errors.Is(err, delivery.ErrDuplicate) {
+			dups++
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if dups != 1 {
+		t.Fatalf("want exactly one duplicate, got errors %v", errs)
+	}
+	select {
+	case <-a.finals:
+	case <-b.finals:
+	case <-time.After(10 * time.Second):
+		t.Fatal("not delivered")
+	}
+	time.Sleep(150 * time.Millisecond) // several sweeps on both nodes
+	if pt.count() != 1 {
+		t.Fatalf("PagerTree got %d requests for one post", pt.count())
+	}
+	// A late duplicate (the hook running again after delivery) is refused too.
+	if err := a.box.Enqueue(alert("same")); !errors.Is(err, delivery.ErrDuplicate) {
+		t.Fatalf("late duplicate: %v", err)
+	}
+}
+
+func TestExpiredLeaseOfADeadNodeIsTakenOver(t *testing.T) {
+	kv := deliverytest.New()
+	pt := newStandIn(t)
+	// A node took the alert and died while sending: its lease ran out a second ago.
+	dead := delivery.New(kv, func(context.Context, paging.Alert) paging.Outcome { select {} }, delivery.Options{NodeID: "dead"})
+	_ = dead.Enqueue(alert("a1"))
+	raw, _ := kv.Get(delivery.JobKey("a1"))
+	leased := []byte(string(raw[:len(raw)-1]) + `,"lease_owner":"dead","lease_until":"` + time.Now().Add(-time.Second).Format(time.RFC3339Nano) + `"}`)
+	kv.Set(delivery.JobKey("a1"), leased)
+	h := start(t, kv, pt.srv.URL, fastOptions("alive"))
+	if r := h.final(t); r.outcome.Class != paging.Delivered || pt.count() != 1 {
+		t.Fatalf("outcome %+v, %d requests", r.outcome, pt.count())
+	}
+}
+
+func TestLiveLeaseOfAnotherNodeIsRespected(t *testing.T) {
+	kv := deliverytest.New()
+	pt := newStandIn(t)
+	dead := delivery.New(kv, nil, delivery.Options{NodeID: "busy"})
+	_ = dead.Enqueue(alert("a1"))
+	raw, _ := kv.Get(delivery.JobKey("a1"))
+	leased := []byte(string(raw[:len(raw)-1]) + `,"lease_owner":"busy","lease_until":"` + time.Now().Add(time.Hour).Format(time.RFC3339Nano) + `"}`)
+	kv.Set(delivery.JobKey("a1"), leased)
+	h := start(t, kv, pt.srv.URL, fastOptions("other"))
+	h.noMoreFinals(t)
+	if pt.count() != 0 {
+		t.Fatal("a job leased by a live node was sent again")
+	}
+	if n, err := h.box.Pending(); err != nil || n != 1 {
+		t.Fatalf("Pending = %d, %v", n, err)
+	}
+}
+
+func TestStopIsQuickAndKeepsTheAlert(t *testing.T) {
+	kv := deliverytest.New()
+	pt := newStandIn(t, 0, 0, 0)
+	opt := fastOptions("a")
+	client := pagertreeclient.New(pt.srv.URL, "", paging.FormatMattermost, 10*time.Second, "test")
+	box := delivery.New(kv, client.Send, opt)
+	box.Start()
+	_ = box.Enqueue(alert("a1"))
+	for pt.count() == 0 {
+		time.Sleep(2 * time.Millisecond)
+	}
+	began := time.Now()
+	if err := box.Stop(3 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(began); d > time.Second {
+		t.Fatalf("Stop took %s while a request was in flight", d)
+	}
+	next := delivery.New(kv, nil, opt)
+	if n, _ := next.Pending(); n != 1 {
+		t.Fatalf("the in-flight alert was lost: %d pending", n)
+	}
+}
+
+func TestKVOutageAtEnqueueIsAnError(t *testing.T) {
+	kv := deliverytest.New()
+	kv.SetFailure(errors.New("database is down"))
+	box := delivery.New(kv, nil, delivery.Options{NodeID: "a"})
+	if err := box.Enqueue(alert("a1")); err == nil || errors.Is(err, delivery.ErrDuplicate) {
+		t.Fatalf("Enqueue with the KV store down: %v", err)
+	}
+}
+
+func TestBackoffGrowsWithJitterAndCap(t *testing.T) {
+	b := delivery.Backoff(2*time.Second, 5*time.Minute)
+	for attempt, want := range map[int]time.Duration{1: 2 * time.Second, 2: 4 * time.Second, 3: 8 * time.Second, 12: 5 * time.Minute} {
+		for i := 0; i < 50; i++ {
+			got := b(attempt)
+			if got < want*8/10 || got > want*12/10 {
+				t.Fatalf("Backoff(%d) = %s, want %s ±20%%", attempt, got, want)
+			}
+		}
+	}
+}

@@ -1,0 +1,123 @@
+// Package pagertreeclient is the one HTTP client that talks to a PagerTree integration endpoint.
+package pagertreeclient
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+)
+
+// DefaultTimeout bounds one request, connection to last byte.
+const DefaultTimeout = 10 * time.Second
+
+// Client sends alerts to one endpoint in one format. Immutable; rebuilt on configuration change.
+type Client struct {
+	http      *http.Client
+	endpoint  string
+	token     string
+	format    paging.Format
+	userAgent string
+	now       func() time.Time
+}
+
+// New builds a client with its own transport and timeouts. Redirects are not followed:
+// PagerTree does not redirect its integration URLs, and a redirected POST would lose its body.
+func New(endpoint, token string, format paging.Format, timeout time.Duration, userAgent string) *Client {
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	transport := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout:   5 * time.Second,
+		ResponseHeaderTimeout: timeout,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConnsPerHost:   4,
+	}
+	return &Client{
+		http: &http.Client{
+			Timeout:       timeout,
+			Transport:     transport,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		endpoint:  endpoint,
+		token:     token,
+		format:    format,
+		userAgent: userAgent,
+		now:       time.Now,
+	}
+}
+
+// Format returns the integration format this client speaks.
+func (c *Client) Format() paging.Format { return c.format }
+
+// Host returns the endpoint's host (safe to show: no path, no token).
+func (c *Client) Host() string {
+	u, err := url.Parse(c.endpoint)
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
+
+// Body builds the request body for a, in this client's format.
+func (c *Client) Body(a paging.Alert) ([]byte, error) {
+	if c.format == paging.FormatWebhook {
+		return paging.BuildWebhook(a)
+	}
+	return paging.BuildMattermost(a, c.token)
+}
+
+// Send posts one alert and classifies the answer. It never returns a Go error: every failure
+// becomes an Outcome with a meaning a person can act on.
+func (c *Client) Send(ctx context.Context, a paging.Alert) paging.Outcome {
+	body, err := c.Body(a)
+	if err != nil {
+		return paging.Outcome{Class: paging.Permanent, Meaning: "the alert could not be encoded", Error: err.Error()}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
+	if err != nil {
+		return paging.Outcome{Class: paging.Permanent, Meaning: "the endpoint URL is not valid", Error: err.Error()}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	if c.format == paging.FormatWebhook && c.token != "" {
+		req.Header.Set("pagertree-token", c.token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return paging.ClassifyError(redact(err))
+	}
+	defer resp.Body.Close()
+	// Drain a little so the connection can be reused; PagerTree's body is empty.
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	return paging.ClassifyStatus(resp.StatusCode, resp.Header.Get("Retry-After"), c.now())
+}
+
+// redact drops the URL from a *url.Error: the endpoint URL is itself a credential of sorts
+// (PagerTree's integration URLs are unguessable ids), so it stays out of logs and messages.
+func redact(err error) error {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		return &redactedError{op: uerr.Op, err: uerr.Err}
+	}
+	return err
+}
+
+type redactedError struct {
+	op  string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.op + " to PagerTree endpoint: " + e.err.Error() }
+func (e *redactedError) Unwrap() error { return e.err }

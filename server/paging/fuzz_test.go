@@ -1,0 +1,74 @@
+package paging
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzMatcher checks the matcher's promises on any text: it never panics, offsets are
+// inside the message on rune boundaries, a match really is the trigger (ignoring case) with
+// non-word characters around it, and First agrees with All.
+func FuzzMatcher(f *testing.F) {
+	for _, s := range []string{"outage", "DB  down!", "sev-10", "\u212Aill switch", "ΣΊΣΥΦΟΣ", "`outage`", "> outage", "\xff\xfeoutage"} {
+		f.Add(s)
+	}
+	m, _ := NewMatcher(MatchWholeWord, []string{"outage", "db down", "sev-1", "kill switch", "σίσυφος", "#page"})
+	f.Fuzz(func(t *testing.T, msg string) {
+		first, ok := m.First(msg)
+		all := m.All(msg)
+		if ok != (len(all) > 0) {
+			t.Fatalf("First and All disagree on %q", msg)
+		}
+		for _, mt := range all {
+			if mt.Start < 0 || mt.End > len(msg) || mt.Start >= mt.End {
+				t.Fatalf("bad offsets %+v in %q", mt, msg)
+			}
+			if utf8.ValidString(msg) && (!utf8.RuneStart(msg[mt.Start]) || (mt.End < len(msg) && !utf8.RuneStart(msg[mt.End]))) {
+				t.Fatalf("offsets split a rune: %+v in %q", mt, msg)
+			}
+			span := foldString(msg[mt.Start:mt.End]).s
+			if strings.Join(strings.Fields(span), " ") != foldString(mt.Trigger).s {
+				t.Fatalf("span %q is not trigger %q", msg[mt.Start:mt.End], mt.Trigger)
+			}
+		}
+		if ok && first.Start != all[0].Start {
+			t.Fatalf("First %+v is not the earliest of %+v", first, all)
+		}
+	})
+}
+
+// FuzzUrgency checks that parsing never panics and always returns a known level and source.
+func FuzzUrgency(f *testing.F) {
+	for _, s := range []string{"urgency:high", "URGENCY = critical", "slow", "sev-1 low", "urgency:", "urgency=\xff"} {
+		f.Add(s)
+	}
+	aliases, _, _ := ParseAliases("sev-1=critical, p2=medium")
+	r := NewUrgencyRules(aliases, UrgencyDefault)
+	f.Fuzz(func(t *testing.T, msg string) {
+		res := r.Parse(msg)
+		if res.Urgency != UrgencyDefault && res.Urgency.rank() == 0 {
+			t.Fatalf("unknown urgency %q", res.Urgency)
+		}
+		if res.Source == SourceDefault && res.Urgency != UrgencyDefault {
+			t.Fatalf("default source with urgency %q", res.Urgency)
+		}
+		prefixed := TextForPagerTree(msg, res.Urgency)
+		if res.Urgency != UrgencyDefault && PagerTreeReading(prefixed) != res.Urgency {
+			t.Fatalf("prefix rule failed for %q", msg)
+		}
+	})
+}
+
+// FuzzMask checks that masking keeps the length and the line structure of any text.
+func FuzzMask(f *testing.F) {
+	for _, s := range []string{"```\nx\n```", "`a`", "> q", "~~~\n", "``` `` `"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m := MaskCodeAndQuotes(s)
+		if len(m) != len(s) || strings.Count(m, "\n") != strings.Count(s, "\n") {
+			t.Fatalf("mask changed the shape of %q: %q", s, m)
+		}
+	})
+}

@@ -1,0 +1,179 @@
+package paging
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Format is which PagerTree integration the endpoint belongs to.
+type Format string
+
+const (
+	// FormatMattermost is PagerTree's "Mattermost (Outgoing Webhook)" integration (DESIGN §4.1).
+	FormatMattermost Format = "mattermost"
+	// FormatWebhook is PagerTree's generic "Webhook" integration (DESIGN §4.2).
+	FormatWebhook Format = "webhook"
+)
+
+// ParseFormat accepts a setting value; "" means the default.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.TrimSpace(s)); f {
+	case "":
+		return FormatMattermost, nil
+	case FormatMattermost, FormatWebhook:
+		return f, nil
+	}
+	return "", fmt.Errorf("integration format %q is not mattermost or webhook", s)
+}
+
+// Alert is everything PagerTree is told about one page, gathered when the post is taken.
+type Alert struct {
+	ID                 string        `json:"id"` // stable: the post id, or a new id for /pagertree alert
+	PostID             string        `json:"post_id"`
+	RootID             string        `json:"root_id,omitempty"`
+	ChannelID          string        `json:"channel_id"`
+	ChannelName        string        `json:"channel_name"`
+	ChannelDisplayName string        `json:"channel_display_name,omitempty"`
+	TeamID             string        `json:"team_id"`
+	TeamName           string        `json:"team_name"`
+	UserID             string        `json:"user_id"`
+	UserName           string        `json:"user_name"`
+	CreateAt           int64         `json:"create_at"` // milliseconds
+	Message            string        `json:"message"`
+	Trigger            string        `json:"trigger"`
+	Urgency            Urgency       `json:"urgency"`
+	UrgencySource      UrgencySource `json:"urgency_source"`
+	FileIDs            []string      `json:"file_ids,omitempty"`
+	Permalink          string        `json:"permalink,omitempty"`
+	Test               bool          `json:"test,omitempty"`
+}
+
+// MattermostPayload is the body of Mattermost's own outgoing webhook, field for field.
+type MattermostPayload struct {
+	Token       string `json:"token"`
+	TeamID      string `json:"team_id"`
+	TeamDomain  string `json:"team_domain"`
+	ChannelID   string `json:"channel_id"`
+	ChannelName string `json:"channel_name"`
+	Timestamp   int64  `json:"timestamp"`
+	UserID      string `json:"user_id"`
+	UserName    string `json:"user_name"`
+	PostID      string `json:"post_id"`
+	Text        string `json:"text"`
+	TriggerWord string `json:"trigger_word"`
+	FileIDs     string `json:"file_ids"`
+}
+
+// pagerTreeUrgencyRE is PagerTree's own reading of urgency in the Mattermost format:
+// the first case-insensitive substring match, so "slow" reads as low.
+var pagerTreeUrgencyRE = regexp.MustCompile(`(?i)low|medium|high|critical`)
+
+// PagerTreeReading returns the urgency PagerTree's Mattermost adapter will read from text.
+func PagerTreeReading(text string) Urgency {
+	m := pagerTreeUrgencyRE.FindString(text)
+	return Urgency(strings.ToLower(m))
+}
+
+// TextForPagerTree prefixes "[<urgency>] " when PagerTree's substring rule would otherwise
+// read a different urgency than ours. With the PagerTree default no prefix can help.
+func TextForPagerTree(text string, u Urgency) string {
+	if u == UrgencyDefault || PagerTreeReading(text) == u {
+		return text
+	}
+	return "[" + string(u) + "] " + text
+}
+
+// BuildMattermost builds the "Mattermost (Outgoing Webhook)" body.
+func BuildMattermost(a Alert, token string) ([]byte, error) {
+	return json.Marshal(MattermostPayload{
+		Token:       token,
+		TeamID:      a.TeamID,
+		TeamDomain:  a.TeamName,
+		ChannelID:   a.ChannelID,
+		ChannelName: a.ChannelName,
+		Timestamp:   a.CreateAt,
+		UserID:      a.UserID,
+		UserName:    a.UserName,
+		PostID:      a.PostID,
+		Text:        TextForPagerTree(a.Message, a.Urgency),
+		TriggerWord: a.Trigger,
+		FileIDs:     strings.Join(a.FileIDs, ","),
+	})
+}
+
+// WebhookPayload is the body of PagerTree's generic "Webhook" integration.
+type WebhookPayload struct {
+	EventType   string   `json:"event_type"`
+	ID          string   `json:"Id"`
+	Title       string   `json:"Title"`
+	Description string   `json:"Description"`
+	Urgency     Urgency  `json:"Urgency,omitempty"`
+	Tags        []string `json:"Tags"`
+}
+
+// TitleMaxRunes keeps titles readable on a phone's lock screen and in PagerTree's lists.
+const TitleMaxRunes = 120
+
+// Title is the message's first non-empty line, cut to TitleMaxRunes with an ellipsis.
+func Title(message string) string {
+	line := ""
+	for _, l := range strings.Split(message, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			line = l
+			break
+		}
+	}
+	if line == "" {
+		return "Alert from Mattermost"
+	}
+	if utf8.RuneCountInString(line) <= TitleMaxRunes {
+		return line
+	}
+	r := []rune(line)
+	return strings.TrimSpace(string(r[:TitleMaxRunes-1])) + "…"
+}
+
+// Description is the full message, then who posted where, with a link back to the post.
+func Description(a Alert) string {
+	var b strings.Builder
+	b.WriteString(a.Message)
+	b.WriteString("\n\n---\nPosted by @")
+	b.WriteString(a.UserName)
+	b.WriteString(" in ~")
+	b.WriteString(a.ChannelName)
+	if a.TeamName != "" {
+		b.WriteString(" (team ")
+		b.WriteString(a.TeamName)
+		b.WriteString(")")
+	}
+	if a.Trigger != "" {
+		b.WriteString(", trigger: ")
+		b.WriteString(a.Trigger)
+	}
+	if a.Permalink != "" {
+		b.WriteString("\n")
+		b.WriteString(a.Permalink)
+	}
+	return b.String()
+}
+
+// BuildWebhook builds the "Webhook" body; its Id makes PagerTree aggregate a repeat.
+func BuildWebhook(a Alert) ([]byte, error) {
+	tags := []string{}
+	for _, t := range []string{a.TeamName, a.ChannelName, a.Trigger} {
+		if t != "" {
+			tags = append(tags, t)
+		}
+	}
+	return json.Marshal(WebhookPayload{
+		EventType:   "create",
+		ID:          a.ID,
+		Title:       Title(a.Message),
+		Description: Description(a),
+		Urgency:     a.Urgency,
+		Tags:        tags,
+	})
+}

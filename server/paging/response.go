@@ -1,0 +1,108 @@
+package paging
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Class sorts PagerTree's answers by what to do next.
+type Class string
+
+const (
+	Delivered Class = "delivered" // 2xx
+	Transient Class = "transient" // 408, 429, 5xx, network: retry with backoff
+	Permanent Class = "permanent" // other 4xx and anything else: retrying will not help
+)
+
+// Outcome is one attempt's result.
+type Outcome struct {
+	Class      Class         `json:"class"`
+	StatusCode int           `json:"status_code,omitempty"` // 0 when no HTTP answer came
+	Meaning    string        `json:"meaning"`
+	Error      string        `json:"error,omitempty"`
+	RetryAfter time.Duration `json:"retry_after,omitempty"`
+}
+
+// Meaning says in plain words what PagerTree's status code means for an admin.
+func Meaning(code int) string {
+	switch {
+	case code >= 200 && code < 300:
+		return "accepted by PagerTree"
+	case code == http.StatusForbidden:
+		return "PagerTree rejected the token: the token in the plugin settings does not match the one on the PagerTree integration"
+	case code == http.StatusNotFound:
+		return "PagerTree has no integration at this endpoint URL: copy the URL again from the integration's page in PagerTree"
+	case code == http.StatusMethodNotAllowed:
+		return "the PagerTree integration is disabled: enable it in PagerTree"
+	case code == http.StatusPaymentRequired:
+		return "PagerTree refused the alert because of an account or plan problem: check billing in PagerTree"
+	case code == http.StatusTooManyRequests:
+		return "PagerTree is rate limiting this integration: will retry"
+	case code == http.StatusRequestTimeout:
+		return "PagerTree timed out reading the request: will retry"
+	case code >= 500:
+		return "PagerTree had a server error: will retry"
+	case code >= 300 && code < 400:
+		return "the endpoint URL redirects elsewhere: use the final https URL from PagerTree"
+	case code == http.StatusBadRequest || code == http.StatusUnprocessableEntity:
+		return "PagerTree could not read the alert: check that the integration format setting matches the integration type"
+	}
+	return "PagerTree answered HTTP " + strconv.Itoa(code) + ", which retrying will not fix"
+}
+
+// ClassifyStatus classifies an HTTP answer; retryAfter is the Retry-After header, if any.
+func ClassifyStatus(code int, retryAfter string, now time.Time) Outcome {
+	o := Outcome{StatusCode: code, Meaning: Meaning(code)}
+	switch {
+	case code >= 200 && code < 300:
+		o.Class = Delivered
+	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
+		o.Class = Transient
+		o.RetryAfter = ParseRetryAfter(retryAfter, now)
+	default:
+		o.Class = Permanent
+	}
+	return o
+}
+
+// ParseRetryAfter reads seconds or an HTTP date; 0 when absent or unreadable.
+func ParseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil {
+		if s < 0 {
+			return 0
+		}
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// ClassifyError classifies a request that got no HTTP answer. Network trouble is transient.
+func ClassifyError(err error) Outcome {
+	o := Outcome{Class: Transient, Error: err.Error()}
+	var netErr net.Error
+	var opErr *net.OpError
+	var dnsErr *net.DNSError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()):
+		o.Meaning = "PagerTree did not answer in time: will retry"
+	case errors.As(err, &dnsErr):
+		o.Meaning = "the endpoint's host name could not be resolved: check the endpoint URL and the server's DNS; will retry"
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		o.Meaning = "could not connect to PagerTree: will retry"
+	default:
+		o.Meaning = "the request to PagerTree failed: will retry"
+	}
+	return o
+}

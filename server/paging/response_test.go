@@ -1,0 +1,61 @@
+package paging
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestClassifyStatus(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		code       int
+		retryAfter string
+		class      Class
+		meaning    string
+		wait       time.Duration
+	}{
+		{200, "", Delivered, "accepted", 0},
+		{202, "", Delivered, "accepted", 0},
+		{403, "", Permanent, "token", 0},
+		{404, "", Permanent, "no integration", 0},
+		{405, "", Permanent, "disabled", 0},
+		{402, "", Permanent, "account", 0},
+		{400, "", Permanent, "format", 0},
+		{301, "", Permanent, "redirects", 0},
+		{408, "", Transient, "timed out", 0},
+		{429, "7", Transient, "rate limiting", 7 * time.Second},
+		{429, "Fri, 27 Nov 2026 12:00:30 GMT", Transient, "rate limiting", 30 * time.Second},
+		{429, "soon", Transient, "rate limiting", 0},
+		{500, "", Transient, "server error", 0},
+		{503, "2", Transient, "server error", 2 * time.Second},
+		{418, "", Permanent, "418", 0},
+	}
+	for _, c := range cases {
+		o := ClassifyStatus(c.code, c.retryAfter, now)
+		if o.Class != c.class || !strings.Contains(o.Meaning, c.meaning) || o.RetryAfter != c.wait || o.StatusCode != c.code {
+			t.Errorf("ClassifyStatus(%d, %q) = %+v", c.code, c.retryAfter, o)
+		}
+	}
+}
+
+func TestClassifyError(t *testing.T) {
+	cases := []struct {
+		err     error
+		meaning string
+	}{
+		{context.DeadlineExceeded, "in time"},
+		{&net.OpError{Op: "dial", Err: errors.New("connection refused")}, "connect"},
+		{&net.DNSError{Err: "no such host", Name: "x.invalid"}, "resolved"},
+		{errors.New("EOF"), "failed"},
+	}
+	for _, c := range cases {
+		o := ClassifyError(c.err)
+		if o.Class != Transient || !strings.Contains(o.Meaning, c.meaning) || o.StatusCode != 0 {
+			t.Errorf("ClassifyError(%v) = %+v", c.err, o)
+		}
+	}
+}

@@ -1,0 +1,181 @@
+package paging
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Urgency is PagerTree's urgency; UrgencyDefault ("") lets the PagerTree integration decide.
+type Urgency string
+
+const (
+	UrgencyDefault  Urgency = ""
+	UrgencyLow      Urgency = "low"
+	UrgencyMedium   Urgency = "medium"
+	UrgencyHigh     Urgency = "high"
+	UrgencyCritical Urgency = "critical"
+)
+
+// Levels lists the urgencies from lowest to highest.
+var Levels = []Urgency{UrgencyLow, UrgencyMedium, UrgencyHigh, UrgencyCritical}
+
+func (u Urgency) rank() int {
+	for i, l := range Levels {
+		if u == l {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// String names the urgency for people ("PagerTree default" for the empty one).
+func (u Urgency) String() string {
+	if u == UrgencyDefault {
+		return "PagerTree default"
+	}
+	return string(u)
+}
+
+// ParseUrgency reads a level name, case-insensitively. "" and the setting value
+// "pagertree_default" are the PagerTree default.
+func ParseUrgency(s string) (Urgency, error) {
+	v := strings.ToLower(strings.TrimSpace(s))
+	if v == "" || v == "pagertree_default" || v == "default" {
+		return UrgencyDefault, nil
+	}
+	for _, l := range Levels {
+		if v == string(l) {
+			return l, nil
+		}
+	}
+	return "", fmt.Errorf("%q is not an urgency: use low, medium, high or critical", s)
+}
+
+// UrgencySource says where the urgency of an alert came from.
+type UrgencySource string
+
+const (
+	SourceExplicit UrgencySource = "explicit" // urgency:<level> or urgency=<level>
+	SourceWord     UrgencySource = "word"     // a level word in the message
+	SourceAlias    UrgencySource = "alias"    // an admin-defined alias such as sev-1
+	SourceDefault  UrgencySource = "default"  // the configured default
+	SourceCommand  UrgencySource = "command"  // the slash command's urgency argument
+)
+
+// UrgencyResult is the urgency of a message and why.
+type UrgencyResult struct {
+	Urgency Urgency       `json:"urgency"`
+	Source  UrgencySource `json:"source"`
+	Word    string        `json:"word,omitempty"` // the word, alias or explicit text that decided it
+}
+
+type alias struct {
+	name    string
+	phrase  phrase
+	urgency Urgency
+}
+
+// UrgencyRules parses urgency from messages. Immutable and safe for concurrent use.
+type UrgencyRules struct {
+	levels   []alias // the four level words, as phrases
+	aliases  []alias
+	fallback Urgency
+	keyword  phrase
+}
+
+// ParseAliases reads "sev-1=critical, p1=critical" (also "alias:level", one per line).
+func ParseAliases(s string) (map[string]Urgency, []string, error) {
+	out := map[string]Urgency{}
+	var order []string
+	for _, item := range SplitList(s) {
+		sep := strings.LastIndexAny(item, "=:")
+		if sep <= 0 || sep == len(item)-1 {
+			return nil, nil, fmt.Errorf("urgency alias %q must look like alias=level, for example sev-1=critical", item)
+		}
+		name := strings.TrimSpace(item[:sep])
+		u, err := ParseUrgency(item[sep+1:])
+		if err != nil || u == UrgencyDefault {
+			return nil, nil, fmt.Errorf("urgency alias %q points to %q, which is not low, medium, high or critical", name, strings.TrimSpace(item[sep+1:]))
+		}
+		key := foldString(name).s
+		if _, dup := out[key]; !dup {
+			order = append(order, key)
+		}
+		out[key] = u
+	}
+	return out, order, nil
+}
+
+// NewUrgencyRules compiles aliases (folded names → urgency) and the default.
+func NewUrgencyRules(aliases map[string]Urgency, fallback Urgency) *UrgencyRules {
+	r := &UrgencyRules{fallback: fallback, keyword: newPhrase("urgency")}
+	for _, l := range Levels {
+		r.levels = append(r.levels, alias{name: string(l), phrase: newPhrase(string(l)), urgency: l})
+	}
+	names := make([]string, 0, len(aliases))
+	for n := range aliases {
+		names = append(names, n)
+	}
+	// Deterministic order: longest first, then by name.
+	sort.Slice(names, func(i, j int) bool {
+		if len(names[i]) != len(names[j]) {
+			return len(names[i]) > len(names[j])
+		}
+		return names[i] < names[j]
+	})
+	for _, n := range names {
+		f := foldString(n).s
+		r.aliases = append(r.aliases, alias{name: n, phrase: newPhrase(f), urgency: aliases[n]})
+	}
+	return r
+}
+
+// Default returns the configured default urgency.
+func (r *UrgencyRules) Default() Urgency { return r.fallback }
+
+// Parse reads the urgency of text (already masked for code and quotes where that applies):
+// an explicit urgency:<level> wins; otherwise the highest level word or alias; otherwise the default.
+func (r *UrgencyRules) Parse(text string) UrgencyResult {
+	f := foldString(text).s
+	if res, ok := r.explicit(f); ok {
+		return res
+	}
+	best := UrgencyResult{Urgency: r.fallback, Source: SourceDefault}
+	bestRank := 0
+	consider := func(list []alias, src UrgencySource) {
+		for _, a := range list {
+			if a.urgency.rank() <= bestRank {
+				continue
+			}
+			if _, _, ok := a.phrase.find(f, 0); ok {
+				best = UrgencyResult{Urgency: a.urgency, Source: src, Word: a.name}
+				bestRank = a.urgency.rank()
+			}
+		}
+	}
+	consider(r.levels, SourceWord)
+	consider(r.aliases, SourceAlias)
+	return best
+}
+
+// explicit finds the first "urgency:<level>" or "urgency=<level>" (spaces allowed after the sign).
+func (r *UrgencyRules) explicit(f string) (UrgencyResult, bool) {
+	for from := 0; ; {
+		s, e, ok := r.keyword.find(f, from)
+		if !ok {
+			return UrgencyResult{}, false
+		}
+		from = e
+		if e >= len(f) || (f[e] != ':' && f[e] != '=') {
+			continue
+		}
+		rest := strings.TrimLeft(f[e+1:], " \t")
+		for _, l := range r.levels {
+			if strings.HasPrefix(rest, l.name) && boundaryAfter(rest, len(l.name)) {
+				word := f[s:e+1] + l.name
+				return UrgencyResult{Urgency: l.urgency, Source: SourceExplicit, Word: word}, true
+			}
+		}
+	}
+}
