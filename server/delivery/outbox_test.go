@@ -26,10 +26,11 @@ type standIn struct {
 	headers  map[int]http.Header
 	requests []time.Time
 	ok       atomic.Int32 // requests answered 2xx
+	quit     chan struct{}
 }
 
 func newStandIn(t *testing.T, answers ...int) *standIn {
-	s := &standIn{answers: answers, headers: map[int]http.Header{}}
+	s := &standIn{answers: answers, headers: map[int]http.Header{}, quit: make(chan struct{})}
 	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		i := len(s.requests)
@@ -43,7 +44,7 @@ func newStandIn(t *testing.T, answers ...int) *standIn {
 		if code == 0 {
 			select {
 			case <-r.Context().Done():
-			case <-time.After(5 * time.Second):
+			case <-s.quit:
 			}
 			return
 		}
@@ -55,7 +56,7 @@ func newStandIn(t *testing.T, answers ...int) *standIn {
 		}
 		w.WriteHeader(code)
 	}))
-	t.Cleanup(s.srv.Close)
+	t.Cleanup(func() { close(s.quit); s.srv.Close() })
 	return s
 }
 

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/mattermost/mattermost/server/public/plugin/plugintest"
+	"github.com/stretchr/testify/mock"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+)
+
+const (
+	botID     = "botbotbotbotbotbotbotbotbo"
+	aliceID   = "alicealicealicealicealicea"
+	adminID   = "adminadminadminadminadmina"
+	teamID    = "teamteamteamteamteamteamte"
+	publicID  = "publicpublicpublicpublicpu"
+	privateID = "privateprivateprivateprivp"
+	dmID      = "dmdmdmdmdmdmdmdmdmdmdmdmdm"
+	gmID      = "gmgmgmgmgmgmgmgmgmgmgmgmgm"
+	token     = "s3cret-token"
+)
+
+// fakePagerTree is the httptest stand-in: 403 on a wrong token, records every body.
+type fakePagerTree struct {
+	srv    *httptest.Server
+	mu     sync.Mutex
+	bodies []string
+	status int // forced status (0: by token)
+	got    chan struct{}
+}
+
+func newFakePagerTree(t *testing.T) *fakePagerTree {
+	f := &fakePagerTree{got: make(chan struct{}, 64)}
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body struct {
+			Token string `json:"token"`
+		}
+		raw := make([]byte, r.ContentLength)
+		_, _ = r.Body.Read(raw)
+		_ = jsonUnmarshal(raw, &body)
+		f.mu.Lock()
+		f.bodies = append(f.bodies, string(raw))
+		status := f.status
+		f.mu.Unlock()
+		tok := body.Token
+		if h := r.Header.Get("pagertree-token"); h != "" {
+			tok = h
+		}
+		if status == 0 {
+			status = http.StatusOK
+			if tok != token {
+				status = http.StatusForbidden
+			}
+		}
+		w.WriteHeader(status)
+		f.got <- struct{}{}
+	}))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakePagerTree) setStatus(code int) {
+	f.mu.Lock()
+	f.status = code
+	f.mu.Unlock()
+}
+
+func (f *fakePagerTree) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.bodies)
+}
+
+func (f *fakePagerTree) wait(t *testing.T) {
+	t.Helper()
+	select {
+	case <-f.got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("PagerTree stand-in got nothing within 10 s")
+	}
+}
+
+func baseSettings(endpoint string) settings {
+	s := defaultSettings()
+	s.EndpointURL = endpoint
+	s.Token = token
+	s.TriggerWords = "outage, sev-1, db down"
+	s.UrgencyAliases = "sev-1=critical"
+	return s
+}
+
+// allowLogs accepts log calls with any number of key/value pairs.
+func allowLogs(api *plugintest.API) {
+	for _, level := range []string{"LogError", "LogWarn", "LogInfo", "LogDebug"} {
+		args := []any{mock.Anything}
+		for i := 0; i < 6; i++ {
+			api.On(level, args...).Maybe()
+			args = append(args, mock.Anything, mock.Anything)
+		}
+	}
+}
+
+type testEnv struct {
+	p   *Plugin
+	api *plugintest.API
+	kv  *deliverytest.MemKV
+}
+
+// newEnv activates a plugin on a mock API. kv may be shared between instances (restart, cluster).
+func newEnv(t *testing.T, s settings, kv *deliverytest.MemKV) *testEnv {
+	t.Helper()
+	if kv == nil {
+		kv = deliverytest.New()
+	}
+	api := &plugintest.API{}
+	allowLogs(api)
+	api.On("LoadPluginConfiguration", mock.AnythingOfType("*main.settings")).Run(func(args mock.Arguments) {
+		*args.Get(0).(*settings) = s
+	}).Return(nil)
+	api.On("EnsureBotUser", mock.MatchedBy(func(b *model.Bot) bool { return b.Username == "pagertree" })).Return(botID, nil)
+	api.On("GetBundlePath").Return("..", nil)
+	api.On("SetProfileImage", botID, mock.Anything).Return(nil)
+	api.On("RegisterCommand", mock.MatchedBy(func(c *model.Command) bool { return c.Trigger == "pagertree" })).Return(nil)
+	siteURL := "https://chat.example.com"
+	api.On("GetConfig").Return(&model.Config{ServiceSettings: model.ServiceSettings{SiteURL: &siteURL}}).Maybe()
+	api.On("HasPermissionTo", adminID, model.PermissionManageSystem).Return(true).Maybe()
+	api.On("HasPermissionTo", mock.Anything, model.PermissionManageSystem).Return(false).Maybe()
+
+	p := &Plugin{newKV: func() delivery.KV { return kv }}
+	p.outboxTuner = func(o *delivery.Options) {
+		o.Backoff = func(int) time.Duration { return 5 * time.Millisecond }
+		o.SweepEvery = 20 * time.Millisecond
+	}
+	p.SetAPI(api)
+	if err := p.OnConfigurationChange(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.OnActivate(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.OnDeactivate() })
+	return &testEnv{p: p, api: api, kv: kv}
+}
+
+// world registers the channels, users and team a test post refers to.
+func (e *testEnv) world() {
+	e.api.On("GetChannel", publicID).Return(&model.Channel{Id: publicID, Name: "ops", DisplayName: "Ops", Type: model.ChannelTypeOpen, TeamId: teamID}, nil).Maybe()
+	e.api.On("GetChannel", privateID).Return(&model.Channel{Id: privateID, Name: "secret-ops", Type: model.ChannelTypePrivate, TeamId: teamID}, nil).Maybe()
+	e.api.On("GetChannel", dmID).Return(&model.Channel{Id: dmID, Name: aliceID + "__" + adminID, Type: model.ChannelTypeDirect}, nil).Maybe()
+	e.api.On("GetChannel", gmID).Return(&model.Channel{Id: gmID, Name: "gm", Type: model.ChannelTypeGroup}, nil).Maybe()
+	e.api.On("GetUser", aliceID).Return(&model.User{Id: aliceID, Username: "alice"}, nil).Maybe()
+	e.api.On("GetUser", adminID).Return(&model.User{Id: adminID, Username: "admin", Roles: model.SystemAdminRoleId}, nil).Maybe()
+	e.api.On("GetTeam", teamID).Return(&model.Team{Id: teamID, Name: "acme"}, nil).Maybe()
+}
+
+// feedback captures what the plugin says in chat.
+type feedback struct {
+	reactions  chan *model.Reaction
+	posts      chan *model.Post
+	ephemerals chan *model.Post
+}
+
+func (e *testEnv) captureFeedback() *feedback {
+	f := &feedback{reactions: make(chan *model.Reaction, 16), posts: make(chan *model.Post, 16), ephemerals: make(chan *model.Post, 16)}
+	e.api.On("AddReaction", mock.Anything).Run(func(a mock.Arguments) { f.reactions <- a.Get(0).(*model.Reaction) }).
+		Return(&model.Reaction{}, nil).Maybe()
+	e.api.On("CreatePost", mock.Anything).Run(func(a mock.Arguments) { f.posts <- a.Get(0).(*model.Post) }).
+		Return(func(p *model.Post) *model.Post {
+			c := p.Clone()
+			c.Id = model.NewId()
+			c.CreateAt = 1764240000000
+			return c
+		}, nil).Maybe()
+	e.api.On("SendEphemeralPost", mock.Anything, mock.Anything).Run(func(a mock.Arguments) { f.ephemerals <- a.Get(1).(*model.Post) }).
+		Return(&model.Post{}).Maybe()
+	return f
+}
+
+func receive[T any](t *testing.T, ch chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no %s within 10 s", what)
+	}
+	var zero T
+	return zero
+}
+
+func nothingOn[T any](t *testing.T, ch chan T, what string) {
+	t.Helper()
+	select {
+	case v := <-ch:
+		t.Fatalf("unexpected %s: %+v", what, v)
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+func userPost(channelID, message string) *model.Post {
+	return &model.Post{Id: model.NewId(), UserId: aliceID, ChannelId: channelID, Message: message, CreateAt: 1764240000123}
+}

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+)
+
+func TestPostFilters(t *testing.T) {
+	withProp := func(p *model.Post, k, v string) *model.Post { p.AddProp(k, v); return p }
+	cases := []struct {
+		name     string
+		tweak    func(*settings)
+		post     *model.Post
+		wantPage bool
+	}{
+		{"public channel, trigger mid-sentence", nil, userPost(publicID, "we have an Outage in eu"), true},
+		{"no trigger", nil, userPost(publicID, "all good"), false},
+		{"system message", nil, func() *model.Post { p := userPost(publicID, "outage joined"); p.Type = model.PostTypeJoinChannel; return p }(), false},
+		{"webhook post", nil, withProp(userPost(publicID, "outage"), model.PostPropsFromWebhook, "true"), false},
+		{"own bot post", nil, func() *model.Post { p := userPost(publicID, "Paged PagerTree (trigger: outage)"); p.UserId = botID; return p }(), false},
+		{"bot post, bot posts off", nil, withProp(userPost(publicID, "outage"), model.PostPropsFromBot, "true"), false},
+		{"bot post, bot posts on", func(s *settings) { s.ForwardBotPosts = true }, withProp(userPost(publicID, "outage"), model.PostPropsFromBot, "true"), true},
+		{"plugin post, bot posts off", nil, withProp(userPost(publicID, "outage"), model.PostPropsFromPlugin, "true"), false},
+		{"private channel, off", nil, userPost(privateID, "outage"), false},
+		{"private channel, on", func(s *settings) { s.WatchPrivateChannels = true }, userPost(privateID, "outage"), true},
+		{"direct message", func(s *settings) { s.WatchPrivateChannels = true }, userPost(dmID, "outage"), false},
+		{"group message", func(s *settings) { s.WatchPrivateChannels = true }, userPost(gmID, "outage"), false},
+		{"thread reply pages when the thread has not", nil, func() *model.Post { p := userPost(publicID, "outage here"); p.RootId = model.NewId(); return p }(), true},
+		{"trigger in code only", nil, userPost(publicID, "see `outage` in the log"), false},
+		{"trigger in a quote only", nil, userPost(publicID, "> outage yesterday\nfixed?"), false},
+		{"code counts when the exclusion is off", func(s *settings) { s.IgnoreCodeAndQuotes = false }, userPost(publicID, "see `outage`"), true},
+		{"channel not in the allow-list", func(s *settings) { s.ChannelAllowList = privateID }, userPost(publicID, "outage"), false},
+		{"channel in the allow-list", func(s *settings) { s.ChannelAllowList = publicID + "," + privateID }, userPost(publicID, "outage"), true},
+		{"forwarding disabled", func(s *settings) { s.Enabled = false }, userPost(publicID, "outage"), false},
+		{"invalid settings pause forwarding", func(s *settings) { s.UrgencyAliases = "p1=urgent" }, userPost(publicID, "outage"), false},
+		{"first word mode", func(s *settings) { s.MatchMode = "first_word_is"; s.TriggerWords = "outage" }, userPost(publicID, "outage in eu"), true},
+		{"first word mode, mid-sentence", func(s *settings) { s.MatchMode = "first_word_is"; s.TriggerWords = "outage" }, userPost(publicID, "an outage in eu"), false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			pt := newFakePagerTree(t)
+			s := baseSettings(pt.srv.URL)
+			if c.tweak != nil {
+				c.tweak(&s)
+			}
+			env := newEnv(t, s, nil)
+			env.world()
+			env.captureFeedback()
+			env.p.MessageHasBeenPosted(nil, c.post)
+			if c.wantPage {
+				pt.wait(t)
+			} else {
+				time.Sleep(60 * time.Millisecond)
+			}
+			if got := pt.count(); (got == 1) != c.wantPage || got > 1 {
+				t.Fatalf("PagerTree got %d requests, want page=%v", got, c.wantPage)
+			}
+		})
+	}
+}
+
+func TestNoAPIOrKVCallWithoutATrigger(t *testing.T) {
+	pt := newFakePagerTree(t)
+	kv := deliverytest.New()
+	env := newEnv(t, baseSettings(pt.srv.URL), kv)
+	// No GetChannel, GetUser, GetTeam or KV expectations: any call fails the test.
+	before := len(kv.Keys())
+	for _, msg := range []string{"all good", "downloading the outages report", strings.Repeat("quiet ", 3000)} {
+		env.p.MessageHasBeenPosted(nil, userPost(publicID, msg))
+	}
+	env.api.AssertNotCalled(t, "GetChannel", publicID)
+	env.api.AssertNotCalled(t, "GetUser", aliceID)
+	if after := len(kv.Keys()); after != before {
+		t.Fatalf("KV keys went from %d to %d", before, after)
+	}
+}
+
+func TestPayloadSentForAPost(t *testing.T) {
+	pt := newFakePagerTree(t)
+	env := newEnv(t, baseSettings(pt.srv.URL), nil)
+	env.world()
+	env.captureFeedback()
+	post := userPost(publicID, "checkout slow, outage in eu")
+	post.FileIds = []string{"f1", "f2"}
+	env.p.MessageHasBeenPosted(nil, post)
+	pt.wait(t)
+	var got map[string]any
+	if err := json.Unmarshal([]byte(pt.bodies[0]), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"token": token, "team_id": teamID, "team_domain": "acme", "channel_id": publicID, "channel_name": "ops",
+		"timestamp": float64(1764240000123), "user_id": aliceID, "user_name": "alice", "post_id": post.Id,
+		"text": "checkout slow, outage in eu", "trigger_word": "outage", "file_ids": "f1,f2",
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %#v, want %#v", k, got[k], v)
+		}
+	}
+}
+
+func TestSuccessFeedbackAndHistory(t *testing.T) {
+	pt := newFakePagerTree(t)
+	env := newEnv(t, baseSettings(pt.srv.URL), nil)
+	env.world()
+	fb := env.captureFeedback()
+	post := userPost(publicID, "sev-1: payments down")
+	env.p.MessageHasBeenPosted(nil, post)
+	r := receive(t, fb.reactions, "reaction")
+	if r.PostId != post.Id || r.EmojiName != "rotating_light" || r.UserId != botID {
+		t.Fatalf("reaction %+v", r)
+	}
+	reply := receive(t, fb.posts, "bot reply")
+	if reply.RootId != post.Id || reply.UserId != botID || reply.Message != "Paged PagerTree — urgency: critical (trigger: sev-1)" {
+		t.Fatalf("reply %+v", reply)
+	}
+	nothingOn(t, fb.ephemerals, "ephemeral")
+	entries, _ := env.p.history.Recent(10)
+	if len(entries) != 1 || entries[0].Status != delivery.StatusDelivered || entries[0].StatusCode != 200 || entries[0].Urgency != "critical" || entries[0].Attempts != 1 {
+		t.Fatalf("history %+v", entries)
+	}
+}
+
+func TestNoFeedbackWhenDisabledBySettings(t *testing.T) {
+	pt := newFakePagerTree(t)
+	s := baseSettings(pt.srv.URL)
+	s.ReactionEmoji, s.ReplyInThread = "", false
+	env := newEnv(t, s, nil)
+	env.world()
+	fb := env.captureFeedback()
+	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage"))
+	pt.wait(t)
+	time.Sleep(50 * time.Millisecond)
+	nothingOn(t, fb.reactions, "reaction")
+	nothingOn(t, fb.posts, "reply")
+}
+
+func TestTokenMismatchTellsThePosterAndIsNotRetried(t *testing.T) {
+	pt := newFakePagerTree(t)
+	s := baseSettings(pt.srv.URL)
+	s.Token = "wrong"
+	env := newEnv(t, s, nil)
+	env.world()
+	fb := env.captureFeedback()
+	post := userPost(publicID, "outage")
+	env.p.MessageHasBeenPosted(nil, post)
+	eph := receive(t, fb.ephemerals, "ephemeral")
+	if !strings.Contains(eph.Message, "**not** paged") || !strings.Contains(eph.Message, "token") || eph.ChannelId != publicID {
+		t.Fatalf("ephemeral %q", eph.Message)
+	}
+	env.api.AssertCalled(t, "SendEphemeralPost", aliceID, eph)
+	time.Sleep(100 * time.Millisecond)
+	if pt.count() != 1 {
+		t.Fatalf("403 retried: %d requests", pt.count())
+	}
+	nothingOn(t, fb.reactions, "reaction")
+	entries, _ := env.p.history.Recent(10)
+	if len(entries) != 1 || entries[0].Status != delivery.StatusFailed || entries[0].StatusCode != 403 || !strings.Contains(entries[0].Meaning, "token") {
+		t.Fatalf("history %+v", entries)
+	}
+}
+
+func TestOneAlertPerThread(t *testing.T) {
+	pt := newFakePagerTree(t)
+	env := newEnv(t, baseSettings(pt.srv.URL), nil)
+	env.world()
+	fb := env.captureFeedback()
+	root := userPost(publicID, "outage in eu")
+	env.p.MessageHasBeenPosted(nil, root)
+	pt.wait(t)
+	receive(t, fb.reactions, "reaction")
+	reply := userPost(publicID, "still an outage, sev-1 now")
+	reply.RootId = root.Id
+	env.p.MessageHasBeenPosted(nil, reply)
+	time.Sleep(80 * time.Millisecond)
+	if pt.count() != 1 {
+		t.Fatalf("a reply in a thread that already paged paged again (%d requests)", pt.count())
+	}
+	entries, _ := env.p.history.Recent(10)
+	if len(entries) != 2 || entries[0].Status != delivery.StatusSuppressed || !strings.Contains(entries[0].Meaning, "thread") {
+		t.Fatalf("history %+v", entries)
+	}
+	// The same post seen twice (hook run twice) is not a second alert, nor suppressed.
+	env.p.MessageHasBeenPosted(nil, root)
+	time.Sleep(50 * time.Millisecond)
+	if pt.count() != 1 {
+		t.Fatal("a repeated hook paged twice")
+	}
+	// With the rule off, the reply pages.
+	pt2 := newFakePagerTree(t)
+	s := baseSettings(pt2.srv.URL)
+	s.OneAlertPerThread = false
+	env2 := newEnv(t, s, nil)
+	env2.world()
+	env2.captureFeedback()
+	env2.p.MessageHasBeenPosted(nil, root)
+	env2.p.MessageHasBeenPosted(nil, reply)
+	pt2.wait(t)
+	pt2.wait(t)
+}
+
+func TestChannelCooldown(t *testing.T) {
+	pt := newFakePagerTree(t)
+	s := baseSettings(pt.srv.URL)
+	s.ChannelCooldownSeconds = flexInt{n: 60, set: true}
+	env := newEnv(t, s, nil)
+	env.world()
+	env.captureFeedback()
+	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage one"))
+	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage two"))
+	pt.wait(t)
+	time.Sleep(80 * time.Millisecond)
+	if pt.count() != 1 {
+		t.Fatalf("cooldown let %d alerts through", pt.count())
+	}
+	entries, _ := env.p.history.Recent(10)
+	if len(entries) != 2 || entries[1].Status != delivery.StatusSuppressed || !strings.Contains(entries[1].Meaning, "cooldown") {
+		t.Fatalf("history %+v", entries)
+	}
+}
+
+func TestRestartWithPendingAlertDeliversOnce(t *testing.T) {
+	pt := newFakePagerTree(t)
+	pt.setStatus(503)
+	kv := deliverytest.New()
+	first := newEnv(t, baseSettings(pt.srv.URL), kv)
+	first.world()
+	first.captureFeedback()
+	first.p.MessageHasBeenPosted(nil, userPost(publicID, "outage"))
+	pt.wait(t)
+	if err := first.p.OnDeactivate(); err != nil {
+		t.Fatal(err)
+	}
+	pt.setStatus(0)
+	second := newEnv(t, baseSettings(pt.srv.URL), kv)
+	second.world()
+	fb := second.captureFeedback()
+	receive(t, fb.reactions, "reaction after restart")
+	time.Sleep(80 * time.Millisecond)
+	if pt.count() != 2 {
+		t.Fatalf("want the failed attempt before the restart and one delivery after it, got %d requests", pt.count())
+	}
+	entries, _ := second.p.history.Recent(10)
+	if len(entries) != 1 || entries[0].Status != delivery.StatusDelivered {
+		t.Fatalf("history %+v", entries)
+	}
+}
+
+func TestTwoNodesSamePost(t *testing.T) {
+	pt := newFakePagerTree(t)
+	kv := deliverytest.New()
+	a := newEnv(t, baseSettings(pt.srv.URL), kv)
+	b := newEnv(t, baseSettings(pt.srv.URL), kv)
+	for _, e := range []*testEnv{a, b} {
+		e.world()
+		e.captureFeedback()
+	}
+	post := userPost(publicID, "outage")
+	done := make(chan struct{})
+	go func() { a.p.MessageHasBeenPosted(nil, post); close(done) }()
+	b.p.MessageHasBeenPosted(nil, post)
+	<-done
+	pt.wait(t)
+	time.Sleep(100 * time.Millisecond)
+	if pt.count() != 1 {
+		t.Fatalf("one post on two nodes paged %d times", pt.count())
+	}
+}
