@@ -26,12 +26,15 @@ func (p *Plugin) newRouter() *mux.Router {
 	api.HandleFunc("/test", p.handleTest).Methods(http.MethodPost)
 	api.HandleFunc("/preview", p.handlePreview).Methods(http.MethodPost)
 	api.HandleFunc("/deliveries", p.handleDeliveries).Methods(http.MethodGet)
-	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	notFound := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "There is no such PagerTree plugin API route.")
 	})
-	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	wrongMethod := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, "This PagerTree plugin API route does not accept that method.")
 	})
+	for _, router := range []*mux.Router{r, api} {
+		router.NotFoundHandler, router.MethodNotAllowedHandler = notFound, wrongMethod
+	}
 	return r
 }
 

@@ -207,3 +207,8 @@ func nothingOn[T any](t *testing.T, ch chan T, what string) {
 func userPost(channelID, message string) *model.Post {
 	return &model.Post{Id: model.NewId(), UserId: aliceID, ChannelId: channelID, Message: message, CreateAt: 1764240000123}
 }
+
+// nilOutbox is a stopped outbox: the benchmark never reaches it (no post matches).
+func nilOutbox() *delivery.Outbox {
+	return delivery.New(deliverytest.New(), nil, delivery.Options{NodeID: "bench"})
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/mattermost/mattermost/server/public/model"
+)
+
+func call(e *testEnv, method, path, user, body string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	if user != "" {
+		r.Header.Set("Mattermost-User-ID", user)
+	}
+	w := httptest.NewRecorder()
+	e.p.ServeHTTP(nil, w, r)
+	return w
+}
+
+func errorOf(t *testing.T, w *httptest.ResponseRecorder) string {
+	t.Helper()
+	var body map[string]string
+	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body["error"] == "" {
+		t.Fatalf("want a JSON error, got %d %q", w.Code, w.Body.String())
+	}
+	return body["error"]
+}
+
+func TestAPIAccessAndBadInput(t *testing.T) {
+	pt := newFakePagerTree(t)
+	env := newEnv(t, baseSettings(pt.srv.URL), nil)
+	env.world()
+	cases := []struct {
+		name, method, path, user, body string
+		code                           int
+		says                           string
+	}{
+		{"unauthenticated", "POST", "/api/v1/preview", "", `{}`, 401, "Log in"},
+		{"non-admin", "POST", "/api/v1/test", aliceID, `{}`, 403, "System Admins"},
+		{"non-admin history", "GET", "/api/v1/deliveries", aliceID, ``, 403, "System Admins"},
+		{"bad JSON", "POST", "/api/v1/preview", adminID, `{"message":`, 400, "not valid JSON"},
+		{"wrong type", "POST", "/api/v1/preview", adminID, `{"message": 5}`, 400, "not valid JSON"},
+		{"wrong settings type", "POST", "/api/v1/preview", adminID, `{"settings": {"TriggerWords": 7}}`, 400, "wrong type"},
+		{"too large", "POST", "/api/v1/preview", adminID, `{"message":"` + strings.Repeat("x", 70<<10) + `"}`, 413, "larger than"},
+		{"bad n", "GET", "/api/v1/deliveries?n=-2", adminID, ``, 400, "whole number"},
+		{"unknown route", "GET", "/api/v1/nope", adminID, ``, 404, "no such"},
+		{"wrong method", "GET", "/api/v1/test", adminID, ``, 405, "method"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := call(env, c.method, c.path, c.user, c.body)
+			if w.Code != c.code {
+				t.Fatalf("status %d, want %d: %s", w.Code, c.code, w.Body.String())
+			}
+			if msg := errorOf(t, w); !strings.Contains(msg, c.says) {
+				t.Fatalf("error %q, want it to say %q", msg, c.says)
+			}
+		})
+	}
+	if pt.count() != 0 {
+		t.Fatal("a refused request reached PagerTree")
+	}
+}
+
+func TestAPIPreview(t *testing.T) {
+	pt := newFakePagerTree(t)
+	env := newEnv(t, baseSettings(pt.srv.URL), nil)
+	cases := []struct {
+		body      string
+		wouldPage bool
+		reason    string
+		urgency   string
+		source    string
+	}{
+		{`{"message":"db slow, outage urgency:high"}`, true, "", "high", "explicit"},
+		{`{"message":"sev-1 payments"}`, true, "", "critical", "alias"},
+		{`{"message":"all fine"}`, false, "no trigger word", "", "default"},
+		{`{"message":"see ` + "`outage`" + `"}`, false, "only inside code", "", "default"},
+		{`{"message":"outage","channel_type":"P"}`, false, "private", "", "default"},
+		{`{"message":"outage","channel_type":"D"}`, false, "direct", "", "default"},
+		{`{"message":"outage","from_bot":true}`, false, "bot", "", "default"},
+		// On-screen settings win over the saved ones, before Save.
+		{`{"message":"the db is slow","settings":{"TriggerWords":"slow","DefaultUrgency":"medium"}}`, true, "", "medium", "default"},
+		{`{"message":"outage","settings":{"WatchPrivateChannels":true},"channel_type":"P"}`, true, "", "", "default"},
+		{`{"message":"outage","settings":{"UrgencyAliases":"p1=urgent"}}`, false, "not valid", "", "default"},
+	}
+	for _, c := range cases {
+		w := call(env, "POST", "/api/v1/preview", adminID, c.body)
+		if w.Code != 200 {
+			t.Fatalf("%s: %d %s", c.body, w.Code, w.Body.String())
+		}
+		var res previewResponse
+		_ = json.Unmarshal(w.Body.Bytes(), &res)
+		if res.WouldPage != c.wouldPage || !strings.Contains(res.Reason, c.reason) || string(res.Urgency.Urgency) != c.urgency || string(res.Urgency.Source) != c.source {
+			t.Errorf("%s -> %+v", c.body, res)
+		}
+	}
+	w := call(env, "POST", "/api/v1/preview", adminID, `{"message":"db slow: outage and more outage"}`)
+	var res previewResponse
+	_ = json.Unmarshal(w.Body.Bytes(), &res)
+	if len(res.Matches) != 2 || res.Matches[0].Start != 9 || res.Matches[0].End != 15 || res.PagerTreeReads != "low" || res.PagerTreeText != "db slow: outage and more outage" {
+		t.Fatalf("%+v", res)
+	}
+	if pt.count() != 0 {
+		t.Fatal("a preview reached PagerTree")
+	}
+}
+
+func TestAPITestUsesOnScreenValuesAndTheSavedSecret(t *testing.T) {
+	pt := newFakePagerTree(t)
+	env := newEnv(t, baseSettings(pt.srv.URL), nil)
+	env.world()
+	send := func(body string) testResponse {
+		w := call(env, "POST", "/api/v1/test", adminID, body)
+		if w.Code != 200 {
+			t.Fatalf("%s: %d %s", body, w.Code, w.Body.String())
+		}
+		var res testResponse
+		_ = json.Unmarshal(w.Body.Bytes(), &res)
+		return res
+	}
+	if r := send(`{"settings":{"Token":"` + model.FakeSetting + `"}}`); r.StatusCode != 200 || r.Class != "delivered" {
+		t.Fatalf("placeholder token must use the saved one: %+v", r)
+	}
+	if r := send(`{"settings":{"Token":"typed-but-wrong"}}`); r.StatusCode != 403 || !strings.Contains(r.Meaning, "token") {
+		t.Fatalf("on-screen token must be used: %+v", r)
+	}
+	if r := send(`{"settings":{"Format":"webhook","Token":"` + token + `"}}`); r.StatusCode != 200 || r.Format != "webhook" {
+		t.Fatalf("%+v", r)
+	}
+	if !strings.Contains(pt.bodies[2], `"event_type":"create"`) {
+		t.Fatalf("webhook format body %s", pt.bodies[2])
+	}
+	w := call(env, "POST", "/api/v1/test", adminID, `{"settings":{"EndpointURL":"http://example.com/x"}}`)
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(errorOf(t, w), "https") {
+		t.Fatalf("%d %s", w.Code, w.Body.String())
+	}
+	w = call(env, "GET", "/api/v1/deliveries?n=2", adminID, "")
+	var hist struct {
+		Entries []map[string]any `json:"entries"`
+	}
+	_ = json.Unmarshal(w.Body.Bytes(), &hist)
+	if w.Code != 200 || len(hist.Entries) != 2 || hist.Entries[0]["format"] != "webhook" {
+		t.Fatalf("%d %s", w.Code, w.Body.String())
+	}
+	if strings.Contains(w.Body.String(), token) {
+		t.Fatal("the token reached the history API")
+	}
+}
