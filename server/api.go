@@ -23,19 +23,27 @@ func (p *Plugin) newRouter() *mux.Router {
 	r := mux.NewRouter()
 	api := r.PathPrefix("/api/v1").Subrouter()
 	api.Use(p.requireSystemAdmin)
-	api.HandleFunc("/test", p.handleTest).Methods(http.MethodPost)
-	api.HandleFunc("/preview", p.handlePreview).Methods(http.MethodPost)
-	api.HandleFunc("/deliveries", p.handleDeliveries).Methods(http.MethodGet)
+	api.HandleFunc("/test", only(http.MethodPost, p.handleTest))
+	api.HandleFunc("/preview", only(http.MethodPost, p.handlePreview))
+	api.HandleFunc("/deliveries", only(http.MethodGet, p.handleDeliveries))
 	notFound := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "There is no such PagerTree plugin API route.")
 	})
-	wrongMethod := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		writeError(w, http.StatusMethodNotAllowed, "This PagerTree plugin API route does not accept that method.")
-	})
-	for _, router := range []*mux.Router{r, api} {
-		router.NotFoundHandler, router.MethodNotAllowedHandler = notFound, wrongMethod
-	}
+	r.NotFoundHandler, api.NotFoundHandler = notFound, notFound
 	return r
+}
+
+// only answers 405 with a JSON sentence for other methods (mux's own method matching loses
+// its 405 inside a subrouter that has a NotFound handler).
+func only(method string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != method {
+			w.Header().Set("Allow", method)
+			writeError(w, http.StatusMethodNotAllowed, "This PagerTree plugin API route accepts "+method+" only.")
+			return
+		}
+		h(w, r)
+	}
 }
 
 // ServeHTTP serves /plugins/pagertree/...

@@ -47,7 +47,7 @@ func TestAPIAccessAndBadInput(t *testing.T) {
 		{"too large", "POST", "/api/v1/preview", adminID, `{"message":"` + strings.Repeat("x", 70<<10) + `"}`, 413, "larger than"},
 		{"bad n", "GET", "/api/v1/deliveries?n=-2", adminID, ``, 400, "whole number"},
 		{"unknown route", "GET", "/api/v1/nope", adminID, ``, 404, "no such"},
-		{"wrong method", "GET", "/api/v1/test", adminID, ``, 405, "method"},
+		{"wrong method", "GET", "/api/v1/test", adminID, ``, 405, "POST only"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
