@@ -1,0 +1,50 @@
+const mockPost = jest.fn();
+const mockGet = jest.fn();
+let interceptor: (c: {headers: Map<string, string> & {set: (k: string, v: string) => void}}) => unknown = (c) => c;
+jest.mock('axios', () => ({
+    create: () => ({
+        post: (...a: unknown[]) => mockPost(...a),
+        get: (...a: unknown[]) => mockGet(...a),
+        interceptors: {request: {use: (fn: typeof interceptor) => {
+            interceptor = fn;
+        }}},
+    }),
+}));
+
+import {ApiError, csrfToken, previewMessage, recentDeliveries, sendTestAlert, siteURL} from '../client';
+
+describe('client', () => {
+    beforeEach(() => jest.clearAllMocks());
+
+    test('calls the plugin routes under the site URL, subpath included', async () => {
+        window.basename = '/chat';
+        mockPost.mockResolvedValue({data: {status_code: 200}});
+        await sendTestAlert({token: 'x'});
+        expect(mockPost).toHaveBeenCalledWith('http://localhost/chat/plugins/pagertree/api/v1/test', {settings: {token: 'x'}});
+        await previewMessage({settings: {}, message: 'outage'});
+        expect(mockPost.mock.calls[1][0]).toBe('http://localhost/chat/plugins/pagertree/api/v1/preview');
+        mockGet.mockResolvedValue({data: {entries: [{alert_id: 'a'}]}});
+        expect(await recentDeliveries(5)).toEqual([{alert_id: 'a'}]);
+        expect(mockGet).toHaveBeenCalledWith('http://localhost/chat/plugins/pagertree/api/v1/deliveries', {params: {n: 5}});
+        window.basename = '';
+        expect(siteURL()).toBe('http://localhost');
+    });
+
+    test('sends the CSRF token from the cookie', () => {
+        document.cookie = 'MMCSRF=abc123';
+        expect(csrfToken()).toBe('abc123');
+        const headers = new Map<string, string>() as Map<string, string> & {set: (k: string, v: string) => void};
+        interceptor({headers});
+        expect(headers.get('X-CSRF-Token')).toBe('abc123');
+        expect(headers.get('X-Requested-With')).toBe('XMLHttpRequest');
+    });
+
+    test('turns answers into ApiError with the plugin\'s sentence', async () => {
+        mockPost.mockRejectedValue({response: {status: 403, data: {error: 'Only System Admins can use the PagerTree plugin API.'}}});
+        await expect(sendTestAlert({})).rejects.toEqual(new ApiError('Only System Admins can use the PagerTree plugin API.', 403));
+        mockPost.mockRejectedValue({response: {status: 502, data: '<html>'}});
+        await expect(previewMessage({settings: {}, message: 'x'})).rejects.toThrow('The plugin answered HTTP 502.');
+        mockGet.mockRejectedValue({message: 'Network Error'});
+        await expect(recentDeliveries()).rejects.toThrow('Could not reach the Mattermost server: Network Error');
+    });
+});

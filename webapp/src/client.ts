@@ -1,0 +1,84 @@
+// The one module that talks to the plugin's HTTP API (/plugins/pagertree/api/v1).
+import type {AxiosError} from 'axios';
+import axios from 'axios';
+
+import {PLUGIN_ID} from './manifest';
+import type {Delivery, PreviewResult, TestResult} from './types';
+
+declare global {
+    interface Window {
+        basename?: string;
+    }
+}
+
+// siteURL is where Mattermost is served, including a subpath install (window.basename).
+export function siteURL(): string {
+    const base = (window.basename || '').replace(/\/$/, '');
+    return window.location.origin + base;
+}
+
+function apiURL(path: string): string {
+    return `${siteURL()}/plugins/${PLUGIN_ID}/api/v1/${path}`;
+}
+
+// csrfToken reads Mattermost's CSRF cookie; the server wants it back in a header.
+export function csrfToken(): string {
+    const match = document.cookie.match(/(?:^|;\s*)MMCSRF=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : '';
+}
+
+const http = axios.create({withCredentials: true, timeout: 30000});
+http.interceptors.request.use((config) => {
+    config.headers.set('X-Requested-With', 'XMLHttpRequest');
+    const token = csrfToken();
+    if (token) {
+        config.headers.set('X-CSRF-Token', token);
+    }
+    return config;
+});
+
+// ApiError carries the plugin's sentence for a person.
+export class ApiError extends Error {
+    status: number;
+    constructor(message: string, status: number) {
+        super(message);
+        this.status = status;
+    }
+}
+
+function toApiError(err: unknown): ApiError {
+    const ax = err as AxiosError<{error?: string}>;
+    if (ax?.response) {
+        const msg = ax.response.data?.error || `The plugin answered HTTP ${ax.response.status}.`;
+        return new ApiError(msg, ax.response.status);
+    }
+    return new ApiError('Could not reach the Mattermost server: ' + (ax?.message || String(err)), 0);
+}
+
+export type ScreenSettings = Record<string, unknown>;
+
+export async function sendTestAlert(settings: ScreenSettings): Promise<TestResult> {
+    try {
+        return (await http.post<TestResult>(apiURL('test'), {settings})).data;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}
+
+export type PreviewRequest = {settings: ScreenSettings; message: string; channel_type?: string; from_bot?: boolean};
+
+export async function previewMessage(req: PreviewRequest, signal?: AbortSignal): Promise<PreviewResult> {
+    try {
+        return (await http.post<PreviewResult>(apiURL('preview'), req, {signal})).data;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}
+
+export async function recentDeliveries(n = 20): Promise<Delivery[]> {
+    try {
+        return (await http.get<{entries: Delivery[]}>(apiURL('deliveries'), {params: {n}})).data.entries;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}

@@ -1,0 +1,33 @@
+// A few rules on top of the System Console's own Bootstrap styles, injected once.
+const CSS = `
+.pagertree-chips { display: flex; flex-wrap: wrap; gap: 4px; height: auto; min-height: 34px; align-items: center; }
+.pagertree-chip { display: inline-flex; align-items: center; gap: 4px; padding: 1px 4px 1px 8px; border-radius: 12px;
+  background: rgba(var(--button-bg-rgb, 28, 88, 217), 0.12); font-size: 13px; }
+.pagertree-chip--warn { background: rgba(255, 188, 31, 0.3); }
+.pagertree-chip__remove { border: 0; background: none; cursor: pointer; font-size: 15px; line-height: 1; padding: 0 4px; }
+.pagertree-chips__input { border: 0; outline: none; flex: 1; min-width: 160px; background: transparent; }
+.pagertree-error { color: var(--error-text, #d24b4e); margin-top: 4px; }
+.pagertree-warning { color: #8a6500; margin-top: 4px; }
+.pagertree-input--error { border-color: var(--error-text, #d24b4e); }
+.pagertree-alias-row { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-bottom: 6px; }
+.pagertree-alias-row .form-control { width: auto; flex: 1; }
+.pagertree-alias-row .pagertree-error { flex-basis: 100%; }
+.pagertree-channel-list { list-style: none; padding: 0; margin: 0 0 6px; }
+.pagertree-channel-results { list-style: none; padding: 0; border: 1px solid rgba(0,0,0,.15); border-radius: 4px; max-height: 200px; overflow: auto; }
+.pagertree-result { margin-top: 8px; }
+.pagertree-preview-options { display: flex; gap: 16px; margin-top: 6px; }
+.pagertree-preview-text { white-space: pre-wrap; background: transparent; border: 0; padding: 4px 0; margin: 4px 0; font-family: inherit; }
+.pagertree-preview-text mark { background: #ffe066; padding: 0 1px; }
+.pagertree-deliveries { margin-top: 8px; font-size: 12px; }
+.pagertree-status--failed td { color: var(--error-text, #d24b4e); }
+`;
+
+export function injectStyles(doc: Document = document): void {
+    if (doc.getElementById('pagertree-styles')) {
+        return;
+    }
+    const style = doc.createElement('style');
+    style.id = 'pagertree-styles';
+    style.textContent = CSS;
+    doc.head.appendChild(style);
+}

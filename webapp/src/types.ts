@@ -1,0 +1,58 @@
+import type React from 'react';
+
+// Props the System Console passes to a custom plugin setting.
+export type SaveAction = () => Promise<{error?: {message?: string}}>;
+
+export type CustomSettingProps = {
+    id: string;
+    label?: React.ReactNode;
+    helpText?: React.ReactNode;
+    value: unknown;
+    disabled?: boolean;
+    setByEnv?: boolean;
+    onChange: (id: string, value: unknown) => void;
+    setSaveNeeded?: () => void;
+    registerSaveAction?: (action: SaveAction) => void;
+    unRegisterSaveAction?: (action: SaveAction) => void;
+};
+
+export type Urgency = '' | 'low' | 'medium' | 'high' | 'critical';
+
+export type Match = {trigger: string; start: number; end: number};
+
+export type PreviewResult = {
+    would_page: boolean;
+    reason?: string;
+    matches: Match[];
+    trigger?: string;
+    urgency: {urgency: Urgency; source: 'explicit' | 'word' | 'alias' | 'default' | 'command'; word?: string};
+    pagertree_text?: string;
+    pagertree_reads?: Urgency;
+    problem?: string;
+};
+
+export type TestResult = {
+    class: 'delivered' | 'transient' | 'permanent';
+    status_code: number;
+    meaning: string;
+    error?: string;
+    endpoint_host: string;
+    format: string;
+};
+
+export type Delivery = {
+    time: string;
+    alert_id: string;
+    channel_name: string;
+    team_name?: string;
+    user_name: string;
+    trigger: string;
+    urgency: Urgency;
+    format?: string;
+    status: 'delivered' | 'failed' | 'suppressed';
+    attempts: number;
+    status_code?: number;
+    meaning?: string;
+    error?: string;
+    test?: boolean;
+};
