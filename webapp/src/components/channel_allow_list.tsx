@@ -23,7 +23,7 @@ function configureClient() {
 
 // ChannelName shows a stored channel id as "team / channel", from the store when loaded,
 // otherwise from the server.
-function ChannelName({id}: {id: string}) {
+function ChannelName({id, known}: {id: string; known?: string}) {
     // Read the entities directly: mattermost-redux's selector modules would add ~150 KB to the bundle.
     const fromStore = useSelector((state: GlobalState) => {
         const ch = state?.entities?.channels?.channels?.[id];
@@ -32,7 +32,7 @@ function ChannelName({id}: {id: string}) {
     });
     const [fetched, setFetched] = useState('');
     useEffect(() => {
-        if (fromStore) {
+        if (fromStore || known) {
             return undefined;
         }
         let live = true;
@@ -46,8 +46,8 @@ function ChannelName({id}: {id: string}) {
         return () => {
             live = false;
         };
-    }, [id, fromStore]);
-    return <>{fromStore || fetched || id}</>;
+    }, [id, fromStore, known]);
+    return <>{fromStore || known || fetched || id}</>;
 }
 
 // ChannelAllowList picks channels by name; it stores their ids.
@@ -58,6 +58,7 @@ export default function ChannelAllowList(props: CustomSettingProps) {
     const [term, setTerm] = useState('');
     const [results, setResults] = useState<Named[]>([]);
     const [error, setError] = useState('');
+    const [known, setKnown] = useState<Record<string, string>>({}); // names of channels picked here
     const disabled = Boolean(props.disabled || props.setByEnv);
 
     useEffect(() => {
@@ -99,7 +100,10 @@ export default function ChannelAllowList(props: CustomSettingProps) {
                         key={id}
                         data-testid='allowed-channel'
                     >
-                        <ChannelName id={id}/>
+                        <ChannelName
+                            id={id}
+                            known={known[id]}
+                        />
                         {!disabled && (
                             <button
                                 type='button'
@@ -134,6 +138,7 @@ export default function ChannelAllowList(props: CustomSettingProps) {
                                 className='btn btn-link'
                                 disabled={ids.includes(r.id)}
                                 onClick={() => {
+                                    setKnown({...known, [r.id]: r.name});
                                     set(joinList([...ids, r.id]));
                                     setTerm('');
                                     setResults([]);
