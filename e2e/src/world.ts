@@ -1,0 +1,135 @@
+// Sets up a real Mattermost server for the scenarios through its REST API: an admin, users, a
+// team, public and private channels, a DM, a bot; uploads and enables the plugin bundle.
+import fs from 'fs';
+
+import {Client4} from '@mattermost/client';
+import type {Channel} from '@mattermost/types/channels';
+import type {Post} from '@mattermost/types/posts';
+import type {Team} from '@mattermost/types/teams';
+import type {UserProfile} from '@mattermost/types/users';
+
+export const PASSWORD = 'E2e-password-1!';
+
+export type World = {
+    url: string;
+    admin: Client4;
+    alice: Client4;
+    bob: Client4;
+    bot: Client4;
+    adminUser: UserProfile;
+    aliceUser: UserProfile;
+    bobUser: UserProfile;
+    botUserId: string;
+    team: Team;
+    town: Channel; // public
+    ops: Channel; // public
+    secret: Channel; // private
+    dm: Channel; // alice <-> bob
+};
+
+export function client(url: string, token = ''): Client4 {
+    const c = new Client4();
+    c.setUrl(url);
+    if (token) {
+        c.setToken(token);
+    }
+    return c;
+}
+
+async function userClient(url: string, admin: Client4, username: string): Promise<[Client4, UserProfile]> {
+    const user = await admin.createUser({email: `${username}@example.com`, username, password: PASSWORD} as UserProfile, '', '');
+    const c = client(url);
+    await c.login(username, PASSWORD);
+    return [c, user];
+}
+
+export async function createWorld(url: string): Promise<World> {
+    const admin = client(url);
+    const adminUser = await admin.createUser({email: 'admin@example.com', username: 'admin', password: PASSWORD} as UserProfile, '', '');
+    await admin.login('admin', PASSWORD);
+    const team = await admin.createTeam({name: 'acme', display_name: 'Acme', type: 'O'} as Team);
+    const [alice, aliceUser] = await userClient(url, admin, 'alice');
+    const [bob, bobUser] = await userClient(url, admin, 'bob');
+    for (const u of [aliceUser, bobUser]) {
+        await admin.addToTeam(team.id, u.id);
+    }
+    const channel = (name: string, type: 'O' | 'P') => admin.createChannel({team_id: team.id, name, display_name: name, type} as Channel);
+    const town = await admin.getChannelByName(team.id, 'town-square');
+    const ops = await channel('ops', 'O');
+    const secret = await channel('secret-ops', 'P');
+    for (const ch of [ops, secret]) {
+        for (const u of [aliceUser, bobUser]) {
+            await admin.addToChannel(u.id, ch.id);
+        }
+    }
+    const dm = await alice.createDirectChannel([aliceUser.id, bobUser.id]);
+    const botRecord = await admin.createBot({username: 'monitor-bot', display_name: 'Monitor'} as never);
+    const botToken = await admin.createUserAccessToken(botRecord.user_id, 'e2e');
+    await admin.addToTeam(team.id, botRecord.user_id);
+    await admin.addToChannel(botRecord.user_id, ops.id);
+    const bot = client(url, botToken.token);
+    return {url, admin, alice, bob, bot, adminUser, aliceUser, bobUser, botUserId: botRecord.user_id, team, town, ops, secret, dm};
+}
+
+export async function installPlugin(w: World, bundlePath: string): Promise<void> {
+    const file = new File([fs.readFileSync(bundlePath)], 'pagertree.tar.gz', {type: 'application/gzip'});
+    const manifest = await w.admin.uploadPlugin(file as never, true);
+    if (manifest.id !== 'pagertree') {
+        throw new Error('unexpected plugin id ' + manifest.id);
+    }
+    await w.admin.enablePlugin('pagertree');
+    await waitUntil(async () => (await w.admin.getPluginStatuses()).some((s) => s.plugin_id === 'pagertree' && s.state === 2), 'the plugin to run');
+}
+
+// Settings of the plugin, as the System Console stores them (keys lower-cased).
+export type PluginSettings = Record<string, string | number | boolean>;
+
+export async function setPluginSettings(w: World, settings: PluginSettings): Promise<void> {
+    const cfg = await w.admin.getConfig();
+    const plugins = (cfg.PluginSettings.Plugins || {}) as Record<string, Record<string, unknown>>;
+    const lower = Object.fromEntries(Object.entries(settings).map(([k, v]) => [k.toLowerCase(), v]));
+    plugins.pagertree = {...(plugins.pagertree || {}), ...lower};
+    cfg.PluginSettings.Plugins = plugins as never;
+    await w.admin.updateConfig(cfg);
+
+    // The plugin picks the change up through OnConfigurationChange; give it a moment.
+    await sleep(400);
+}
+
+export function sleep(ms: number): Promise<void> {
+    return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function waitUntil(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 15000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        try {
+            if (await check()) {
+                return;
+            }
+        } catch {
+            // not yet
+        }
+        if (Date.now() > deadline) {
+            throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+        }
+        await sleep(150);
+    }
+}
+
+export async function post(c: Client4, channelId: string, message: string, rootId = ''): Promise<Post> {
+    return c.createPost({channel_id: channelId, message, root_id: rootId} as Post);
+}
+
+export async function command(c: Client4, w: World, channelId: string, text: string): Promise<string> {
+    const res = await c.executeCommand(text, {channel_id: channelId, team_id: w.team.id} as never);
+    return (res as {text?: string}).text || '';
+}
+
+// ref makes a tag to find one message's request among all the stand-in recorded. Digits
+// only, so it never adds a trigger or an urgency word to a message.
+let seq = 0;
+export function ref(): string {
+    seq++;
+    return `[ref ${seq}${String(Date.now() % 1e6).padStart(6, '0')}]`;
+}

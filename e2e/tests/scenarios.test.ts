@@ -1,0 +1,370 @@
+// End-to-end scenarios: the real bundle in a real Mattermost server (started by ../run.sh),
+// real posts through the REST API, and what arrives at a local PagerTree stand-in.
+import type {Post} from '@mattermost/types/posts';
+
+import {PagerTreeStandIn, PATHS} from '../src/stand_in';
+import type {Recorded} from '../src/stand_in';
+import {command, createWorld, installPlugin, post, ref, setPluginSettings, sleep, waitUntil} from '../src/world';
+import type {PluginSettings, World} from '../src/world';
+
+const TOKEN = 'e2e-token';
+const MM_URL = process.env.MM_URL || '';
+const BUNDLE = process.env.PLUGIN_BUNDLE || '';
+
+let w: World;
+const pt = new PagerTreeStandIn(TOKEN);
+let base: PluginSettings;
+
+// quiet waits long enough for a post that should not page to have paged if it were going to:
+// a later post that does page is seen first, then a little more time passes.
+async function quiet(channelId: string, refs: string[]): Promise<void> {
+    const sentinel = ref();
+    await post(w.alice, channelId, `outage sentinel ${sentinel}`);
+    await pt.waitFor(sentinel);
+    await sleep(800);
+    for (const r of refs) {
+        expect(pt.matching(r)).toEqual([]);
+    }
+}
+
+async function paged(r: string, path = PATHS.mattermost): Promise<Recorded> {
+    const [rec] = await pt.waitFor(r, {path});
+    return rec;
+}
+
+beforeAll(async () => {
+    if (!MM_URL || !BUNDLE) {
+        throw new Error('run the suite with e2e/run.sh (make e2e): it starts Mattermost and sets MM_URL and PLUGIN_BUNDLE');
+    }
+    await pt.start();
+    w = await createWorld(MM_URL);
+    base = {
+        Enabled: true,
+        EndpointURL: pt.url + PATHS.mattermost,
+        Token: TOKEN,
+        Format: 'mattermost',
+        TriggerWords: 'outage, sev-1, db down',
+        MatchMode: 'whole_word',
+        DefaultUrgency: 'pagertree_default',
+        UrgencyAliases: 'sev-1=critical, p2=medium',
+        WatchPrivateChannels: false,
+        ForwardBotPosts: false,
+        IgnoreCodeAndQuotes: true,
+        ChannelAllowList: '',
+        OneAlertPerThread: true,
+        ChannelCooldownSeconds: 0,
+        RetryWindowMinutes: 60,
+        ReactionEmoji: 'rotating_light',
+        ReplyInThread: true,
+    };
+    await setPluginSettings(w, base);
+    await installPlugin(w, BUNDLE);
+});
+
+beforeEach(async () => {
+    pt.clearFailures();
+    await setPluginSettings(w, base);
+});
+
+afterAll(async () => {
+    await pt.stop();
+});
+
+describe('trigger matching', () => {
+    test('a trigger mid-sentence, in any case, pages with the exact Mattermost-format JSON', async () => {
+        const r = ref();
+        const p = await post(w.alice, w.ops.id, `We have an OUTAGE in eu ${r}`);
+        const rec = await paged(r);
+        expect(rec.status).toBe(200);
+        expect(rec.headers['content-type']).toBe('application/json');
+        expect(rec.body).toEqual({
+            token: TOKEN,
+            team_id: w.team.id,
+            team_domain: 'acme',
+            channel_id: w.ops.id,
+            channel_name: 'ops',
+            timestamp: p.create_at,
+            user_id: w.aliceUser.id,
+            user_name: 'alice',
+            post_id: p.id,
+            text: `We have an OUTAGE in eu ${r}`,
+            trigger_word: 'outage',
+            file_ids: '',
+        });
+        expect(typeof rec.body.timestamp).toBe('number');
+    });
+
+    test('word boundaries: "download" and "outages" do not page, "db down" is a phrase', async () => {
+        const [a, b, c] = [ref(), ref(), ref()];
+        await post(w.alice, w.ops.id, `downloading the outages report ${a}`);
+        await post(w.alice, w.ops.id, `the db is down ${b}`);
+        await post(w.alice, w.ops.id, `our DB   down since noon ${c}`);
+        expect((await paged(c)).body.trigger_word).toBe('db down');
+        await quiet(w.ops.id, [a, b]);
+    });
+
+    test('first-word modes copy the built-in webhook: first word only, case-sensitive', async () => {
+        await setPluginSettings(w, {...base, MatchMode: 'first_word_is', TriggerWords: 'outage'});
+        const [yes, mid, upper] = [ref(), ref(), ref()];
+        await post(w.alice, w.ops.id, `outage in eu ${yes}`);
+        await post(w.alice, w.ops.id, `an outage in eu ${mid}`);
+        await post(w.alice, w.ops.id, `Outage in eu ${upper}`);
+        await paged(yes);
+        await quiet(w.ops.id, [mid, upper]);
+
+        await setPluginSettings(w, {...base, MatchMode: 'first_word_starts_with', TriggerWords: 'sev'});
+        const s = ref();
+        await post(w.alice, w.ops.id, `sev1: checkout ${s}`);
+        expect((await paged(s)).body.trigger_word).toBe('sev');
+    });
+});
+
+describe('urgency', () => {
+    test('the highest level word wins, and PagerTree is told with a prefix when it would read another', async () => {
+        const r = ref();
+        await post(w.alice, w.ops.id, `outage: low traffic then critical errors ${r}`);
+        expect((await paged(r)).body.text).toBe(`[critical] outage: low traffic then critical errors ${r}`);
+    });
+
+    test('an explicit urgency:<level> wins', async () => {
+        const r = ref();
+        await post(w.alice, w.ops.id, `critical-looking outage, urgency:low ${r}`);
+        expect((await paged(r)).body.text).toBe(`[low] critical-looking outage, urgency:low ${r}`);
+    });
+
+    test('an alias sets the urgency', async () => {
+        const r = ref();
+        await post(w.alice, w.ops.id, `sev-1 in payments ${r}`);
+        const rec = await paged(r);
+        expect(rec.body.text).toBe(`[critical] sev-1 in payments ${r}`);
+        expect(rec.body.trigger_word).toBe('sev-1');
+    });
+
+    test('the default urgency, and the "slow" case', async () => {
+        const plain = ref();
+        await post(w.alice, w.ops.id, `db slow, outage ${plain}`);
+        expect((await paged(plain)).body.text).toBe(`db slow, outage ${plain}`); // PagerTree decides (and reads "low")
+
+        await setPluginSettings(w, {...base, DefaultUrgency: 'high'});
+        const r = ref();
+        await post(w.alice, w.ops.id, `db slow, outage ${r}`);
+        expect((await paged(r)).body.text).toBe(`[high] db slow, outage ${r}`);
+    });
+});
+
+describe('payloads and tokens', () => {
+    test('the Webhook format: token header, Id, title, description with a permalink, urgency, tags', async () => {
+        await setPluginSettings(w, {...base, Format: 'webhook', EndpointURL: pt.url + PATHS.webhook});
+        const r = ref();
+        const p = await post(w.alice, w.ops.id, `checkout outage in eu, high error rate ${r}\nsecond line`);
+        const rec = await paged(r, PATHS.webhook);
+        expect(rec.status).toBe(200);
+        expect(rec.headers['pagertree-token']).toBe(TOKEN);
+        expect(rec.body).toEqual({
+            event_type: 'create',
+            Id: p.id,
+            Title: `checkout outage in eu, high error rate ${r}`,
+            Description: `checkout outage in eu, high error rate ${r}\nsecond line\n\n---\nPosted by @alice in ~ops (team acme), trigger: outage\n${MM_URL}/acme/pl/${p.id}`,
+            Urgency: 'high',
+            Tags: ['acme', 'ops', 'outage'],
+        });
+    });
+
+    test('a token mismatch is answered 403, not retried, and shows in the history', async () => {
+        await setPluginSettings(w, {...base, Token: 'not-the-token'});
+        const r = ref();
+        await post(w.alice, w.ops.id, `outage ${r}`);
+        await pt.waitFor(r, {status: 403});
+        await sleep(5000);
+        expect(pt.matching(r)).toHaveLength(1);
+        const history = await command(w.admin, w, w.ops.id, '/pagertree history 3');
+        expect(history).toMatch(/\| @alice \| outage \| PagerTree default \| failed \| 1 \| 403 \| PagerTree rejected the token/);
+    });
+});
+
+describe('which posts page', () => {
+    test('private channels only when enabled; DMs never', async () => {
+        const [priv, dm] = [ref(), ref()];
+        await post(w.alice, w.secret.id, `outage ${priv}`);
+        await post(w.alice, w.dm.id, `outage ${dm}`);
+        await quiet(w.ops.id, [priv, dm]);
+
+        await setPluginSettings(w, {...base, WatchPrivateChannels: true});
+        const [priv2, dm2] = [ref(), ref()];
+        await post(w.alice, w.secret.id, `outage ${priv2}`);
+        await post(w.alice, w.dm.id, `outage ${dm2}`);
+        expect((await paged(priv2)).body.channel_name).toBe('secret-ops');
+        await quiet(w.ops.id, [dm2]);
+    });
+
+    test('system messages (join, leave) and edits never page', async () => {
+        const watcher = await w.admin.createUser({email: 'outage-watcher@example.com', username: 'outage-watcher', password: 'E2e-password-1!'} as never, '', '');
+        await w.admin.addToTeam(w.team.id, watcher.id);
+        await w.admin.addToChannel(watcher.id, w.ops.id);
+        await w.admin.removeFromChannel(watcher.id, w.ops.id);
+        const r = ref();
+        const p = await post(w.alice, w.ops.id, `all fine here ${r}`);
+        await w.alice.patchPost({id: p.id, message: `outage after all ${r}`} as Post);
+        await quiet(w.ops.id, [r, 'outage-watcher']);
+    });
+
+    test('bot posts only when enabled; the plugin\'s own bot never', async () => {
+        const r = ref();
+        await post(w.bot, w.ops.id, `outage detected by monitoring ${r}`);
+        await quiet(w.ops.id, [r]);
+        await setPluginSettings(w, {...base, ForwardBotPosts: true});
+        const r2 = ref();
+        await post(w.bot, w.ops.id, `outage detected by monitoring ${r2}`);
+        expect((await paged(r2)).body.user_name).toBe('monitor-bot');
+    });
+
+    test('code blocks, inline code and quotes do not page', async () => {
+        const [a, b, c] = [ref(), ref(), ref()];
+        await post(w.alice, w.ops.id, `look at this log ${a}\n\`\`\`\nERROR outage detector fired\n\`\`\``);
+        await post(w.alice, w.ops.id, `> outage yesterday was bad\nis it fixed? ${b}`);
+        await post(w.alice, w.ops.id, `the \`outage\` flag is set ${c}`);
+        await quiet(w.ops.id, [a, b, c]);
+    });
+
+    test('one alert per thread', async () => {
+        const [root, reply] = [ref(), ref()];
+        const p = await post(w.alice, w.ops.id, `outage in checkout ${root}`);
+        await paged(root);
+        await post(w.bob, w.ops.id, `still an outage, sev-1 now ${reply}`, p.id);
+        await quiet(w.ops.id, [reply]);
+    });
+});
+
+describe('feedback in chat', () => {
+    test('a reaction and a bot reply appear on the post', async () => {
+        const r = ref();
+        const p = await post(w.alice, w.ops.id, `outage in search, urgency:high ${r}`);
+        await paged(r);
+        await waitUntil(async () => (await w.admin.getReactionsForPost(p.id)).some((x) => x.emoji_name === 'rotating_light'), 'the reaction');
+        const thread = await w.admin.getPostThread(p.id);
+        const replies = Object.values(thread.posts).filter((x) => x.root_id === p.id);
+        await waitUntil(async () => Object.values((await w.admin.getPostThread(p.id)).posts).some((x) => x.root_id === p.id), 'the bot reply');
+        const bot = await w.admin.getUserByUsername('pagertree');
+        const reply = Object.values((await w.admin.getPostThread(p.id)).posts).find((x) => x.root_id === p.id);
+        expect(reply?.user_id).toBe(bot.id);
+        expect(reply?.message).toBe('Paged PagerTree — urgency: high (trigger: outage)');
+        expect(replies.length).toBeLessThanOrEqual(1);
+        const reactions = await w.admin.getReactionsForPost(p.id);
+        expect(reactions.find((x) => x.emoji_name === 'rotating_light')?.user_id).toBe(bot.id);
+    });
+});
+
+describe('delivery', () => {
+    test('PagerTree down for 30 s, then back: each alert delivered exactly once', async () => {
+        await pt.stop();
+        const [a, b] = [ref(), ref()];
+        const started = Date.now();
+        await post(w.alice, w.ops.id, `outage one ${a}`);
+        await post(w.bob, w.ops.id, `sev-1 two ${b}`);
+        await sleep(30000 - (Date.now() - started));
+        await pt.start();
+        await pt.waitFor(a, {status: 200, timeoutMs: 90000});
+        await pt.waitFor(b, {status: 200, timeoutMs: 90000});
+        await sleep(3000);
+        expect(pt.matching(a)).toHaveLength(1);
+        expect(pt.matching(b)).toHaveLength(1);
+    });
+
+    test('PagerTree answering 503 and 429 (Retry-After) is retried until accepted', async () => {
+        pt.failNext(2, {kind: 'status', status: 503});
+        pt.failNext(1, {kind: 'status', status: 429, retryAfter: 1});
+        const r = ref();
+        await post(w.alice, w.ops.id, `outage with retries ${r}`);
+        const got = await pt.waitFor(r, {count: 4, timeoutMs: 60000});
+        expect(got.map((x) => x.status)).toEqual([503, 503, 429, 200]);
+        expect(got[3].at - got[2].at).toBeGreaterThanOrEqual(1000);
+    });
+
+    test('plugin disabled and re-enabled with a pending delivery: delivered once', async () => {
+        pt.failFor(600000, {kind: 'status', status: 503});
+        const r = ref();
+        await post(w.alice, w.ops.id, `outage while restarting ${r}`);
+        await pt.waitFor(r, {status: 503});
+        await w.admin.disablePlugin('pagertree');
+        pt.clearFailures();
+        await sleep(1000);
+        await w.admin.enablePlugin('pagertree');
+        await pt.waitFor(r, {status: 200, timeoutMs: 60000});
+        await sleep(2000);
+        expect(pt.matching(r).filter((x) => x.status === 200)).toHaveLength(1);
+    });
+});
+
+describe('/pagertree', () => {
+    test('alert pages from any channel, including a DM, and announces it', async () => {
+        const r = ref();
+        expect(await command(w.alice, w, w.dm.id, `/pagertree alert high db on fire ${r}`)).toBe('');
+        const rec = await paged(r);
+        expect(rec.body.trigger_word).toBe('/pagertree');
+        expect(rec.body.text).toBe(`[high] db on fire ${r}`);
+        expect(rec.body.user_name).toBe('alice');
+        const posts = await w.alice.getPosts(w.dm.id, 0, 5);
+        const announce = Object.values(posts.posts).find((x) => x.message.includes(r) && x.message.startsWith('@alice paged PagerTree'));
+        expect(announce?.message).toContain('urgency: high');
+    });
+
+    test('bad input answers with usage', async () => {
+        expect(await command(w.alice, w, w.ops.id, '/pagertree alert hihg db down')).toContain('did you mean `high`?');
+        expect(await command(w.alice, w, w.ops.id, '/pagertree frobnicate')).toContain('is not a /pagertree command');
+        expect(await command(w.alice, w, w.ops.id, '/pagertree test')).toContain('Only System Admins can use `/pagertree test`');
+    });
+
+    test('test, status and history for System Admins', async () => {
+        const answer = await command(w.admin, w, w.ops.id, '/pagertree test');
+        expect(answer).toContain('PagerTree answered **200**: accepted by PagerTree.');
+        expect((await pt.waitFor('This is only a test'))[0].body.text).toMatch(/^\[low\] Test alert/);
+        const status = await command(w.admin, w, w.ops.id, '/pagertree status');
+        expect(status).toContain('| Forwarding | on |');
+        expect(status).toContain('| Token | set |');
+        expect(status).not.toContain(TOKEN);
+        expect(status).toMatch(/\| Queue \| 0 waiting \|/);
+        const history = await command(w.admin, w, w.ops.id, '/pagertree history 5');
+        expect(history).toContain('delivered (test)');
+    });
+});
+
+describe('side by side with the built-in outgoing webhook', () => {
+    beforeAll(async () => {
+        await w.admin.createOutgoingWebhook({
+            team_id: w.team.id,
+            channel_id: '',
+            display_name: 'PagerTree (hand-made)',
+            trigger_words: ['outage'],
+            trigger_when: 0,
+            callback_urls: [pt.url + PATHS.builtin],
+            content_type: 'application/json',
+        } as never);
+    });
+
+    test('the built-in misses mid-sentence, other case and private channels; the plugin does not', async () => {
+        await setPluginSettings(w, {...base, WatchPrivateChannels: true});
+        const [first, mid, upper, priv] = [ref(), ref(), ref(), ref()];
+        await post(w.alice, w.ops.id, `outage first ${first}`);
+        await post(w.alice, w.ops.id, `we have an outage ${mid}`);
+        await post(w.alice, w.ops.id, `Outage now ${upper}`);
+        await post(w.alice, w.secret.id, `outage ${priv}`);
+        for (const r of [first, mid, upper, priv]) {
+            await paged(r);
+        }
+        await pt.waitFor(first, {path: PATHS.builtin});
+        await sleep(1500);
+        for (const r of [mid, upper, priv]) {
+            expect(pt.matching(r, PATHS.builtin)).toEqual([]);
+        }
+    });
+
+    test('during a PagerTree outage the built-in loses the alert; the plugin retries it through', async () => {
+        pt.failFor(6000, {kind: 'status', status: 503});
+        const r = ref();
+        await post(w.alice, w.ops.id, `outage during maintenance ${r}`);
+        await pt.waitFor(r, {status: 200, timeoutMs: 60000, path: PATHS.mattermost});
+        await sleep(2000);
+        const builtin = pt.matching(r, PATHS.builtin);
+        expect(builtin.map((x) => x.status)).toEqual([503]); // fired once, never again
+    });
+});
