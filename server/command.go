@@ -189,7 +189,7 @@ func testAlert(userName string, now time.Time) paging.Alert {
 		ID: id, PostID: id, ChannelID: "test", ChannelName: "pagertree-plugin-test", TeamName: "test",
 		UserName: userName, CreateAt: now.UnixMilli(), Trigger: "test", Urgency: paging.UrgencyLow, Test: true,
 		UrgencySource: paging.SourceCommand,
-		Message: "Test alert from the Mattermost PagerTree plugin. This is only a test: it is safe to acknowledge and resolve.",
+		Message:       "Test alert from the Mattermost PagerTree plugin. This is only a test: it is safe to acknowledge and resolve.",
 	}
 }
 

@@ -137,7 +137,7 @@ func (p *Plugin) permalink(teamName, postID string) string {
 
 // Flood control keys. Their value is the id of the alert that took the claim, so the same
 // post seen twice (hook run twice) is recognised and not counted as a second alert.
-func threadKey(rootID string) string     { return "thread_" + rootID }
+func threadKey(rootID string) string      { return "thread_" + rootID }
 func cooldownKey(channelID string) string { return "cooldown_" + channelID }
 
 const threadClaimTTL = 30 * 24 * time.Hour

@@ -22,9 +22,17 @@ func TestPostFilters(t *testing.T) {
 	}{
 		{"public channel, trigger mid-sentence", nil, userPost(publicID, "we have an Outage in eu"), true},
 		{"no trigger", nil, userPost(publicID, "all good"), false},
-		{"system message", nil, func() *model.Post { p := userPost(publicID, "outage joined"); p.Type = model.PostTypeJoinChannel; return p }(), false},
+		{"system message", nil, func() *model.Post {
+			p := userPost(publicID, "outage joined")
+			p.Type = model.PostTypeJoinChannel
+			return p
+		}(), false},
 		{"webhook post", nil, withProp(userPost(publicID, "outage"), model.PostPropsFromWebhook, "true"), false},
-		{"own bot post", nil, func() *model.Post { p := userPost(publicID, "Paged PagerTree (trigger: outage)"); p.UserId = botID; return p }(), false},
+		{"own bot post", nil, func() *model.Post {
+			p := userPost(publicID, "Paged PagerTree (trigger: outage)")
+			p.UserId = botID
+			return p
+		}(), false},
 		{"bot post, bot posts off", nil, withProp(userPost(publicID, "outage"), model.PostPropsFromBot, "true"), false},
 		{"bot post, bot posts on", func(s *settings) { s.ForwardBotPosts = true }, withProp(userPost(publicID, "outage"), model.PostPropsFromBot, "true"), true},
 		{"plugin post, bot posts off", nil, withProp(userPost(publicID, "outage"), model.PostPropsFromPlugin, "true"), false},

@@ -91,8 +91,8 @@ func (p *Plugin) OnActivate() error {
 	}
 	p.history = delivery.NewHistory(p.kv, delivery.DefaultHistorySize)
 	opts := delivery.Options{
-		NodeID:  p.nodeID,
-		Now:     p.clock,
+		NodeID: p.nodeID,
+		Now:    p.clock,
 		RetryWindow: func() time.Duration {
 			if c := p.config.Load(); c != nil && c.RetryWindow > 0 {
 				return c.RetryWindow

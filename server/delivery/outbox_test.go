@@ -72,8 +72,8 @@ type result struct {
 }
 
 type harness struct {
-	box    *delivery.Outbox
-	finals chan result
+	box     *delivery.Outbox
+	finals  chan result
 	retries atomic.Int32
 }
 

@@ -89,10 +89,10 @@ func TestPrefixRule(t *testing.T) {
 		u    Urgency
 		want string
 	}{
-		{"outage, critical", UrgencyCritical, "outage, critical"},        // PagerTree reads critical too
-		{"db slow, outage", UrgencyHigh, "[high] db slow, outage"},       // would read low
-		{"outage", UrgencyMedium, "[medium] outage"},                     // would read nothing
-		{"the db is slow", UrgencyDefault, "the db is slow"},             // default: no prefix can express it
+		{"outage, critical", UrgencyCritical, "outage, critical"},                      // PagerTree reads critical too
+		{"db slow, outage", UrgencyHigh, "[high] db slow, outage"},                     // would read low
+		{"outage", UrgencyMedium, "[medium] outage"},                                   // would read nothing
+		{"the db is slow", UrgencyDefault, "the db is slow"},                           // default: no prefix can express it
 		{"highway outage urgency:low", UrgencyLow, "[low] highway outage urgency:low"}, // first match is "high"
 		{"Critical outage", UrgencyCritical, "Critical outage"},
 	}
@@ -114,7 +114,7 @@ func TestTitle(t *testing.T) {
 	}
 	cases := map[string]string{
 		"first line\nsecond":    "first line",
-		"\n\n  spaced  \nx":      "spaced",
+		"\n\n  spaced  \nx":     "spaced",
 		"":                      "Alert from Mattermost",
 		long:                    long[:TitleMaxRunes-1] + "…",
 		"ünïcødé " + long[:120]: "",
