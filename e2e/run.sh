@@ -29,9 +29,11 @@ if ! command -v pg_ctlcluster >/dev/null; then
   echo "e2e: installing PostgreSQL from Debian's packages"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
+started_pg=""
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   cluster=$(ls /etc/postgresql | sort -V | tail -1)
   pg_ctlcluster --skip-systemctl-redirect "$cluster" main start
+  started_pg=$cluster
   for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
 psql_admin() { su postgres -c "psql -q -v ON_ERROR_STOP=1 -c \"$1\"" >/dev/null; }
@@ -86,6 +88,9 @@ cleanup() {
     kill "$server_pid" 2>/dev/null || true
     for _ in $(seq 20); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$server_pid" 2>/dev/null || true
+  fi
+  if [ -n "$started_pg" ]; then
+    pg_ctlcluster --skip-systemctl-redirect "$started_pg" main stop || true
   fi
   if [ "$status" -ne 0 ]; then
     echo "e2e: FAILED — last lines of the Mattermost server log ($run/logs/mattermost.log):"

@@ -280,6 +280,15 @@ describe('delivery', () => {
         expect(got[3].at - got[2].at).toBeGreaterThanOrEqual(1000);
     });
 
+    test('PagerTree hanging past the client timeout is retried', async () => {
+        pt.failNext(1, {kind: 'hang'});
+        const r = ref();
+        await post(w.alice, w.ops.id, `outage while PagerTree hangs ${r}`);
+        const got = await pt.waitFor(r, {count: 2, status: undefined, timeoutMs: 60000});
+        expect(got.map((x) => x.status)).toEqual([0, 200]);
+        expect(got[1].at - got[0].at).toBeGreaterThanOrEqual(10000); // the plugin's 10 s timeout
+    });
+
     test('plugin disabled and re-enabled with a pending delivery: delivered once', async () => {
         pt.failFor(600000, {kind: 'status', status: 503});
         const r = ref();

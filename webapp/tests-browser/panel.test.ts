@@ -13,124 +13,129 @@ const ROOT = path.resolve(__dirname, '..');
 const SHOTS = path.join(ROOT, 'test-results/screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'; // eslint-disable-line no-process-env
 
-let browser: Browser;
-let page: Page;
-let standIn: Awaited<ReturnType<typeof startStandIn>>;
-const pageErrors: string[] = [];
+// The same built main.js must run with React 18 (Mattermost 10, 11) and React 19 (Mattermost 12).
+describe.each(['18', '19'])('React %s host', (react) => {
+    let browser: Browser;
+    let page: Page;
+    let standIn: Awaited<ReturnType<typeof startStandIn>>;
+    let pageErrors: string[] = [];
 
-beforeAll(async () => {
-    fs.mkdirSync(SHOTS, {recursive: true});
-    standIn = await startStandIn(ROOT);
-    browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    beforeAll(async () => {
+        fs.mkdirSync(SHOTS, {recursive: true});
+        pageErrors = [];
+        standIn = await startStandIn(ROOT, react);
+        browser = await chromium.launch({
+            executablePath: CHROMIUM,
+            args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+                '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        });
+        page = await browser.newPage({viewport: {width: 1100, height: 900}});
+        page.on('pageerror', (e) => pageErrors.push(e.message));
+        page.on('response', (r) => {
+            if (r.status() >= 400 && !r.url().includes('/api/v1/')) {
+                pageErrors.push(`${r.status()} ${r.url()}`);
+            }
+        });
+        await page.goto(standIn.url + '/');
+        await page.evaluate(() => window.renderConsole({token: '********************************', endpointurl: '', triggerwords: 'outage', channelallowlist: 'opsopsopsopsopsopsopsopsop'}));
+        await page.getByTestId('pagertree-RecentDeliveries').waitFor(); // createRoot renders asynchronously
+        await page.waitForFunction(() => window.hostState.saveActions > 0);
     });
-    page = await browser.newPage({viewport: {width: 1100, height: 900}});
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('response', (r) => {
-        if (r.status() >= 400 && !r.url().includes('/api/v1/')) {
-            pageErrors.push(`${r.status()} ${r.url()}`);
-        }
+
+    afterAll(async () => {
+        await browser?.close();
+        await standIn?.close();
     });
-    await page.goto(standIn.url + '/');
-    await page.evaluate(() => window.renderConsole({token: '********************************', endpointurl: '', triggerwords: 'outage', channelallowlist: 'opsopsopsopsopsopsopsopsop'}));
-    await page.getByTestId('pagertree-RecentDeliveries').waitFor(); // createRoot renders asynchronously
-    await page.waitForFunction(() => window.hostState.saveActions > 0);
-});
 
-afterAll(async () => {
-    await browser?.close();
-    await standIn?.close();
-});
-
-test('the bundle registers every custom setting of plugin.json', async () => {
-    const state = await page.evaluate(() => window.hostState);
-    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, '../plugin.json'), 'utf8'));
-    const custom = manifest.settings_schema.settings.filter((s: {type: string}) => s.type === 'custom').map((s: {key: string}) => s.key);
-    expect(state.pluginId).toBe('pagertree');
-    expect([...state.registered].sort()).toEqual(custom.sort());
-    expect(state.saveActions).toBe(1); // the trigger editor keeps a typed word on Save
-    expect(await page.locator('#pagertree-styles').count()).toBe(1);
-});
-
-test('trigger words: type, comma, paste, remove, warnings', async () => {
-    const input = page.getByLabel('Add a trigger word');
-    await input.click();
-    await input.type('SEV-1');
-    await input.press('Enter');
-    await input.type('db down,');
-    await page.evaluate(() => {
-        const el = document.querySelector('[aria-label="Add a trigger word"]') as HTMLInputElement;
-        const data = new DataTransfer();
-        data.setData('text', 'p1, Outage, help');
-        el.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+    test('the bundle registers every custom setting of plugin.json', async () => {
+        const state = await page.evaluate(() => window.hostState);
+        expect(state.reactVersion.split('.')[0]).toBe(react);
+        const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, '../plugin.json'), 'utf8'));
+        const custom = manifest.settings_schema.settings.filter((s: {type: string}) => s.type === 'custom').map((s: {key: string}) => s.key);
+        expect(state.pluginId).toBe('pagertree');
+        expect([...state.registered].sort()).toEqual(custom.sort());
+        expect(state.saveActions).toBe(1); // the trigger editor keeps a typed word on Save
+        expect(await page.locator('#pagertree-styles').count()).toBe(1);
     });
-    const chips = await page.getByTestId('trigger-chip').allInnerTexts();
-    expect(chips.map((c) => c.replace('×', '').trim())).toEqual(['outage', 'sev-1', 'db down', 'p1', 'help']);
-    await expect(page.getByText('"p1" is very short and will page on ordinary talk.').count()).resolves.toBe(1);
-    await expect(page.getByText('"help" is a common word and will page on ordinary talk.').count()).resolves.toBe(1);
-    await page.getByLabel('Remove help').click();
-    const values = await page.evaluate(() => window.hostState.values);
-    expect(values.triggerwords).toBe('outage, sev-1, db down, p1');
-    expect(await page.evaluate(() => window.hostState.saveNeeded)).toBeGreaterThan(0);
-});
 
-test('endpoint validation and Send test alert with the values on screen', async () => {
-    const endpoint = page.locator('#EndpointURL');
-    await endpoint.fill('http://api.pagertree.com/integration/int_1');
-    await expect(page.getByText('Use https: plain http is only allowed for a test server on this machine.').count()).resolves.toBe(1);
-    await endpoint.fill('https://api.pagertree.com/integration/int_1');
-    await page.getByRole('button', {name: 'Send test alert'}).click();
-    const result = page.getByTestId('test-result');
-    await result.getByText('PagerTree answered 200').waitFor();
-    expect(await result.innerText()).toContain('accepted by PagerTree. Sent to api.pagertree.com');
-    const sent = standIn.requests.filter((r) => r.url.endsWith('/api/v1/test'));
-    expect(sent[0].body).toEqual({settings: expect.objectContaining({
-        endpointurl: 'https://api.pagertree.com/integration/int_1',
-        token: '********************************',
-        triggerwords: 'outage, sev-1, db down, p1',
-    })});
-    await page.locator('#pagertree-setting-TriggerWords, [data-testid="pagertree-EndpointURL"]').first().scrollIntoViewIfNeeded();
-    await page.screenshot({path: path.join(SHOTS, 'test-alert-200.png'), fullPage: true});
+    test('trigger words: type, comma, paste, remove, warnings', async () => {
+        const input = page.getByLabel('Add a trigger word');
+        await input.click();
+        await input.type('SEV-1');
+        await input.press('Enter');
+        await input.type('db down,');
+        await page.evaluate(() => {
+            const el = document.querySelector('[aria-label="Add a trigger word"]') as HTMLInputElement;
+            const data = new DataTransfer();
+            data.setData('text', 'p1, Outage, help');
+            el.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+        });
+        const chips = await page.getByTestId('trigger-chip').allInnerTexts();
+        expect(chips.map((c) => c.replace('×', '').trim())).toEqual(['outage', 'sev-1', 'db down', 'p1', 'help']);
+        await expect(page.getByText('"p1" is very short and will page on ordinary talk.').count()).resolves.toBe(1);
+        await expect(page.getByText('"help" is a common word and will page on ordinary talk.').count()).resolves.toBe(1);
+        await page.getByLabel('Remove help').click();
+        const values = await page.evaluate(() => window.hostState.values);
+        expect(values.triggerwords).toBe('outage, sev-1, db down, p1');
+        expect(await page.evaluate(() => window.hostState.saveNeeded)).toBeGreaterThan(0);
+    });
 
-    await page.locator('#Token').fill('typo-token');
-    await page.getByRole('button', {name: 'Send test alert'}).click();
-    await result.getByText('PagerTree answered 403').waitFor();
-    expect(await result.innerText()).toContain('token in the plugin settings does not match');
-    await page.screenshot({path: path.join(SHOTS, 'test-alert-403.png'), fullPage: true});
-});
+    test('endpoint validation and Send test alert with the values on screen', async () => {
+        const endpoint = page.locator('#EndpointURL');
+        await endpoint.fill('http://api.pagertree.com/integration/int_1');
+        await expect(page.getByText('Use https: plain http is only allowed for a test server on this machine.').count()).resolves.toBe(1);
+        await endpoint.fill('https://api.pagertree.com/integration/int_1');
+        await page.getByRole('button', {name: 'Send test alert'}).click();
+        const result = page.getByTestId('test-result');
+        await result.getByText('PagerTree answered 200').waitFor();
+        expect(await result.innerText()).toContain('accepted by PagerTree. Sent to api.pagertree.com');
+        const sent = standIn.requests.filter((r) => r.url.endsWith('/api/v1/test'));
+        expect(sent[0].body).toEqual({settings: expect.objectContaining({
+            endpointurl: 'https://api.pagertree.com/integration/int_1',
+            token: '********************************',
+            triggerwords: 'outage, sev-1, db down, p1',
+        })});
+        await page.locator('#pagertree-setting-TriggerWords, [data-testid="pagertree-EndpointURL"]').first().scrollIntoViewIfNeeded();
+        await page.screenshot({path: path.join(SHOTS, `react${react}-test-alert-200.png`), fullPage: true});
 
-test('try a message: live verdict with highlighted triggers', async () => {
-    const box = page.locator('#TryMessage');
-    await box.fill('🔥 checkout: Outage in EU, high error rate');
-    const verdict = page.getByTestId('preview-result');
-    await verdict.getByText('Would page PagerTree').waitFor();
-    expect(await page.locator('mark').innerText()).toBe('Outage');
-    expect(await verdict.innerText()).toContain('Urgency: high — from a level word in the message');
-    await page.screenshot({path: path.join(SHOTS, 'try-message.png'), fullPage: true});
+        await page.locator('#Token').fill('typo-token');
+        await page.getByRole('button', {name: 'Send test alert'}).click();
+        await result.getByText('PagerTree answered 403').waitFor();
+        expect(await result.innerText()).toContain('token in the plugin settings does not match');
+        await page.screenshot({path: path.join(SHOTS, `react${react}-test-alert-403.png`), fullPage: true});
+    });
 
-    await page.locator('.pagertree-preview-options select').selectOption('P');
-    await verdict.getByText('Would not page').waitFor();
-    expect(await verdict.innerText()).toContain('the channel is private');
-    await box.fill('all quiet');
-    await verdict.getByText('no trigger word in the message').waitFor();
-});
+    test('try a message: live verdict with highlighted triggers', async () => {
+        const box = page.locator('#TryMessage');
+        await box.fill('🔥 checkout: Outage in EU, high error rate');
+        const verdict = page.getByTestId('preview-result');
+        await verdict.getByText('Would page PagerTree').waitFor();
+        expect(await page.locator('mark').innerText()).toBe('Outage');
+        expect(await verdict.innerText()).toContain('Urgency: high — from a level word in the message');
+        await page.screenshot({path: path.join(SHOTS, `react${react}-try-message.png`), fullPage: true});
 
-test('channel allow-list and recent deliveries', async () => {
-    await page.getByTestId('allowed-channel').first().getByText('Acme / Ops').waitFor();
-    await page.getByPlaceholder('Search channels by name…').fill('inci');
-    await page.getByRole('button', {name: 'Acme / Incidents'}).click();
-    expect(await page.evaluate(() => window.hostState.values.channelallowlist)).toBe('opsopsopsopsopsopsopsopsop, incidentsincidentsincident');
+        await page.locator('.pagertree-preview-options select').selectOption('P');
+        await verdict.getByText('Would not page').waitFor();
+        expect(await verdict.innerText()).toContain('the channel is private');
+        await box.fill('all quiet');
+        await verdict.getByText('no trigger word in the message').waitFor();
+    });
 
-    await page.getByRole('button', {name: 'Refresh'}).click();
-    const table = page.getByTestId('deliveries');
-    await table.waitFor();
-    expect(await table.locator('tbody tr').count()).toBe(2);
-    expect(await table.locator('tbody tr').first().innerText()).toContain('failed (test) · 403');
-    await page.screenshot({path: path.join(SHOTS, 'panel.png'), fullPage: true});
-});
+    test('channel allow-list and recent deliveries', async () => {
+        await page.getByTestId('allowed-channel').first().getByText('Acme / Ops').waitFor();
+        await page.getByPlaceholder('Search channels by name…').fill('inci');
+        await page.getByRole('button', {name: 'Acme / Incidents'}).click();
+        expect(await page.evaluate(() => window.hostState.values.channelallowlist)).toBe('opsopsopsopsopsopsopsopsop, incidentsincidentsincident');
 
-test('no errors in the page', () => {
-    expect(pageErrors).toEqual([]);
+        await page.getByRole('button', {name: 'Refresh'}).click();
+        const table = page.getByTestId('deliveries');
+        await table.waitFor();
+        expect(await table.locator('tbody tr').count()).toBe(2);
+        expect(await table.locator('tbody tr').first().innerText()).toContain('failed (test) · 403');
+        await page.screenshot({path: path.join(SHOTS, `react${react}-panel.png`), fullPage: true});
+    });
+
+    test('no errors in the page', () => {
+        expect(pageErrors).toEqual([]);
+    });
 });

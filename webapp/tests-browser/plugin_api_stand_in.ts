@@ -43,12 +43,12 @@ function preview(settings: Settings, message: string, channelType: string) {
     };
 }
 
-export async function startStandIn(root: string): Promise<{url: string; requests: Recorded[]; close: () => Promise<void>}> {
+export async function startStandIn(root: string, react: string): Promise<{url: string; requests: Recorded[]; close: () => Promise<void>}> {
     const requests: Recorded[] = [];
     const deliveries: unknown[] = [];
     const files: Record<string, [string, string]> = {
         '/': [path.join(root, 'tests-browser/host/index.html'), 'text/html'],
-        '/host.js': [path.join(root, 'test-results/host.js'), 'text/javascript'],
+        '/host.js': [path.join(root, `test-results/host-react${react}.js`), 'text/javascript'],
         '/plugins/pagertree/main.js': [path.join(root, 'dist/main.js'), 'text/javascript'],
     };
     const server = http.createServer((req, res) => {

@@ -16,13 +16,13 @@ declare global {
         Redux: {createStore: typeof createStore};
         ReactRedux: typeof ReactRedux;
         PropTypes: unknown;
-        hostState: {registered: string[]; pluginId: string; saveNeeded: number; saveActions: number; values: Record<string, unknown>};
+        hostState: {registered: string[]; pluginId: string; saveNeeded: number; saveActions: number; values: Record<string, unknown>; reactVersion: string};
         renderConsole: (saved: Record<string, unknown>) => void;
     }
 }
 
 const registered: Registered[] = [];
-window.hostState = {registered: [], pluginId: '', saveNeeded: 0, saveActions: 0, values: {}};
+window.hostState = {registered: [], pluginId: '', saveNeeded: 0, saveActions: 0, values: {}, reactVersion: React.version};
 window.React = React;
 window.ReactDOM = ReactDOM;
 window.Redux = {createStore};
