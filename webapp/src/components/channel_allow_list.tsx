@@ -87,12 +87,7 @@ export default function ChannelAllowList(props: CustomSettingProps) {
     }, [term]);
 
     return (
-        <SettingRow
-            id={props.id}
-            label={props.label}
-            helpText={props.helpText}
-            setByEnv={props.setByEnv}
-        >
+        <SettingRow setting={props}>
             <ul className='pagertree-channel-list'>
                 {ids.length === 0 && <li className='help-text'>{'All channels (no allow-list).'}</li>}
                 {ids.map((id) => (

@@ -13,10 +13,8 @@ export default function EndpointURL(props: CustomSettingProps) {
     const {error, warning} = checkEndpoint(value);
     return (
         <SettingRow
-            id={props.id}
-            label={props.label}
-            setByEnv={props.setByEnv}
-            helpText={props.helpText || (
+            setting={props}
+            defaultHelp={(
                 <span>
                     {'In PagerTree, open '}<strong>{'Integrations'}</strong>{', choose your '}
                     <strong>{'Mattermost (Outgoing Webhook)'}</strong>{' integration and copy the '}

@@ -27,11 +27,7 @@ export default function RecentDeliveries(props: CustomSettingProps) {
     }, [load]);
 
     return (
-        <SettingRow
-            id={props.id}
-            label={props.label}
-            helpText={props.helpText}
-        >
+        <SettingRow setting={props}>
             <button
                 type='button'
                 className='btn btn-tertiary'

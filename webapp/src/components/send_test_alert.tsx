@@ -26,9 +26,8 @@ export default function SendTestAlert(props: CustomSettingProps) {
     };
     return (
         <SettingRow
-            id={props.id}
-            label={props.label}
-            helpText={props.helpText || 'Sends a low-urgency alert marked as a test, using the endpoint, token and triggers on screen (no need to save first).'}
+            setting={props}
+            defaultHelp={'Sends a low-urgency alert marked as a test, using the endpoint, token and triggers on screen (no need to save first).'}
         >
             <button
                 type='button'

@@ -1,15 +1,17 @@
 import React from 'react';
 
+import type {CustomSettingProps} from '../types';
+
 type Props = {
-    id: string;
-    label?: React.ReactNode;
-    helpText?: React.ReactNode;
-    setByEnv?: boolean;
+    setting: CustomSettingProps;
+    defaultHelp?: React.ReactNode; // shown when the console passes no help text
     children: React.ReactNode;
 };
 
 // SettingRow lays a custom setting out like the System Console's own rows (Bootstrap grid).
-export default function SettingRow({id, label, helpText, setByEnv, children}: Props) {
+export default function SettingRow({setting, defaultHelp, children}: Props) {
+    const {id, label, setByEnv} = setting;
+    const helpText = setting.helpText || defaultHelp;
     return (
         <div
             className='form-group pagertree-setting'

@@ -12,12 +12,7 @@ export default function Token(props: CustomSettingProps) {
     const set = useConsoleSetting(props, value);
     const [shown, setShown] = useState(false);
     return (
-        <SettingRow
-            id={props.id}
-            label={props.label}
-            helpText={props.helpText}
-            setByEnv={props.setByEnv}
-        >
+        <SettingRow setting={props}>
             <div className='input-group'>
                 <input
                     id={props.id}

@@ -77,12 +77,7 @@ export default function TriggerWords(props: CustomSettingProps) {
 
     const warnings = chips.map(triggerWarning).filter(Boolean);
     return (
-        <SettingRow
-            id={props.id}
-            label={props.label}
-            helpText={props.helpText}
-            setByEnv={props.setByEnv}
-        >
+        <SettingRow setting={props}>
             <div className='pagertree-chips form-control'>
                 {chips.map((chip) => (
                     <span

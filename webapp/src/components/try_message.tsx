@@ -80,9 +80,8 @@ export default function TryMessage(props: CustomSettingProps) {
 
     return (
         <SettingRow
-            id={props.id}
-            label={props.label}
-            helpText={props.helpText || 'Type a message to see whether it would page, at what urgency, and why. Nothing is sent.'}
+            setting={props}
+            defaultHelp={'Type a message to see whether it would page, at what urgency, and why. Nothing is sent.'}
         >
             <textarea
                 id={props.id}

@@ -35,12 +35,7 @@ export default function UrgencyAliases(props: CustomSettingProps) {
     };
 
     return (
-        <SettingRow
-            id={props.id}
-            label={props.label}
-            helpText={props.helpText}
-            setByEnv={props.setByEnv}
-        >
+        <SettingRow setting={props}>
             {rows.map((row, i) => {
                 const err = aliasError(row, rows);
                 return (
