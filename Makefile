@@ -15,7 +15,7 @@ FUZZTIME ?= 10s
 all: check-style test dist
 
 ## Dependencies: installed on demand, so a fresh clone needs only Go and Node.
-node_modules/.package-lock.json: package.json package-lock.json webapp/package.json e2e/package.json
+node_modules/.package-lock.json: package.json package-lock.json webapp/package.json e2e/package.json browser-hosts/react19/package.json
 	$(NPM) ci --no-audit --no-fund
 npm-install: node_modules/.package-lock.json
 

@@ -337,6 +337,40 @@ describe('/pagertree', () => {
     });
 });
 
+describe('the plugin HTTP API behind the settings panel', () => {
+    const api = (path: string, token: string, init: RequestInit = {}) => fetch(`${MM_URL}/plugins/pagertree/api/v1/${path}`, {
+        ...init,
+        headers: {'Content-Type': 'application/json', ...(token ? {Authorization: `Bearer ${token}`} : {})},
+    });
+
+    test('only logged-in System Admins, with JSON errors', async () => {
+        const anon = await api('preview', '', {method: 'POST', body: '{}'});
+        expect(anon.status).toBe(401);
+        expect((await anon.json()).error).toMatch(/Log in/);
+        const user = await api('deliveries', w.alice.getToken());
+        expect(user.status).toBe(403);
+        expect((await user.json()).error).toBe('Only System Admins can use the PagerTree plugin API.');
+        const bad = await api('preview', w.admin.getToken(), {method: 'POST', body: '{"message":'});
+        expect(bad.status).toBe(400);
+    });
+
+    test('preview, test with on-screen values, and deliveries', async () => {
+        const token = w.admin.getToken();
+        const preview = await (await api('preview', token, {method: 'POST', body: JSON.stringify({message: 'db slow: outage', settings: {DefaultUrgency: 'high'}})})).json();
+        expect(preview).toMatchObject({would_page: true, trigger: 'outage', urgency: {urgency: 'high', source: 'default'}, pagertree_text: '[high] db slow: outage', pagertree_reads: 'high'});
+        expect(preview.matches).toEqual([{trigger: 'outage', start: 9, end: 15}]);
+
+        const ok = await (await api('test', token, {method: 'POST', body: JSON.stringify({settings: {token: '********************************'}})})).json();
+        expect(ok).toMatchObject({class: 'delivered', status_code: 200, format: 'mattermost'});
+        const wrong = await (await api('test', token, {method: 'POST', body: JSON.stringify({settings: {token: 'typed-on-screen'}})})).json();
+        expect(wrong).toMatchObject({class: 'permanent', status_code: 403});
+        expect(wrong.meaning).toMatch(/token/);
+
+        const {entries} = await (await api('deliveries?n=2', token)).json();
+        expect(entries.map((e: {status: string; test: boolean}) => [e.status, e.test])).toEqual([['failed', true], ['delivered', true]]);
+    });
+});
+
 describe('side by side with the built-in outgoing webhook', () => {
     beforeAll(async () => {
         await w.admin.createOutgoingWebhook({
