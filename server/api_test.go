@@ -32,7 +32,6 @@ func errorOf(t *testing.T, w *httptest.ResponseRecorder) string {
 func TestAPIAccessAndBadInput(t *testing.T) {
 	pt := newFakePagerTree(t)
 	env := newEnv(t, baseSettings(pt.srv.URL), nil)
-	env.world()
 	cases := []struct {
 		name, method, path, user, body string
 		code                           int
@@ -112,7 +111,6 @@ func TestAPIPreview(t *testing.T) {
 func TestAPITestUsesOnScreenValuesAndTheSavedSecret(t *testing.T) {
 	pt := newFakePagerTree(t)
 	env := newEnv(t, baseSettings(pt.srv.URL), nil)
-	env.world()
 	send := func(body string) testResponse {
 		w := call(env, "POST", "/api/v1/test", adminID, body)
 		if w.Code != 200 {

@@ -197,6 +197,7 @@ func testAlert(userName string, now time.Time) paging.Alert {
 func (p *Plugin) sendTest(ctx context.Context, cfg *runtimeConfig, userName string) paging.Outcome {
 	a := testAlert(userName, p.clock())
 	o := cfg.Client.Send(ctx, a)
+	o.Meaning = withoutRetryNote(o.Meaning) // a test is sent once, not retried
 	status := delivery.StatusDelivered
 	if o.Class != paging.Delivered {
 		status = delivery.StatusFailed

@@ -48,7 +48,6 @@ func TestCommandAutocompleteTree(t *testing.T) {
 func TestCommandHelpAndBadInput(t *testing.T) {
 	pt := newFakePagerTree(t)
 	env := newEnv(t, baseSettings(pt.srv.URL), nil)
-	env.world()
 	cases := []struct{ user, cmd, want string }{
 		{aliceID, "/pagertree", "/pagertree alert"},
 		{aliceID, "/pagertree help", "/pagertree history [n]"},
@@ -89,8 +88,7 @@ func TestCommandAlert(t *testing.T) {
 		t.Run(c.cmd, func(t *testing.T) {
 			pt := newFakePagerTree(t)
 			env := newEnv(t, baseSettings(pt.srv.URL), nil)
-			env.world()
-			fb := env.captureFeedback()
+			fb := env.fb
 			if got := run(t, env, aliceID, c.cmd); got != "" {
 				t.Fatalf("answer %q", got)
 			}
@@ -117,8 +115,7 @@ func TestCommandAlertWorksInDirectMessagesAndFailsClearly(t *testing.T) {
 	s := baseSettings(pt.srv.URL)
 	s.Token = "wrong"
 	env := newEnv(t, s, nil)
-	env.world()
-	fb := env.captureFeedback()
+	fb := env.fb
 	resp, _ := env.p.ExecuteCommand(nil, &model.CommandArgs{UserId: aliceID, ChannelId: dmID, TeamId: teamID, Command: "/pagertree alert high disk full"})
 	if resp.Text != "" {
 		t.Fatal(resp.Text)
@@ -144,7 +141,6 @@ func TestCommandAlertWhilePaused(t *testing.T) {
 func TestCommandTest(t *testing.T) {
 	pt := newFakePagerTree(t)
 	env := newEnv(t, baseSettings(pt.srv.URL), nil)
-	env.world()
 	got := run(t, env, adminID, "/pagertree test")
 	if !strings.Contains(got, "**200**") || !strings.Contains(got, "accepted") {
 		t.Fatal(got)
@@ -161,8 +157,7 @@ func TestCommandTest(t *testing.T) {
 	addr := ln.Addr().String()
 	_ = ln.Close()
 	env2 := newEnv(t, baseSettings("http://"+addr+"/int"), nil)
-	env2.world()
-	if got := run(t, env2, adminID, "/pagertree test"); !strings.Contains(got, "No answer from PagerTree") || !strings.Contains(got, "could not connect") {
+	if got := run(t, env2, adminID, "/pagertree test"); !strings.Contains(got, "No answer from PagerTree: could not connect to PagerTree (") || strings.Contains(got, "will retry") {
 		t.Fatal(got)
 	}
 	entries, _ := env.p.history.Recent(5)
@@ -174,8 +169,7 @@ func TestCommandTest(t *testing.T) {
 func TestCommandStatusAndHistory(t *testing.T) {
 	pt := newFakePagerTree(t)
 	env := newEnv(t, baseSettings(pt.srv.URL), nil)
-	env.world()
-	fb := env.captureFeedback()
+	fb := env.fb
 	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage | pipes"))
 	receive(t, fb.reactions, "reaction")
 	status := run(t, env, adminID, "/pagertree status")
@@ -201,6 +195,18 @@ func TestNearestLevel(t *testing.T) {
 	for word, want := range map[string]string{"hihg": "high", "hgh": "high", "critcal": "critical", "meduim": "medium", "lwo": "low", "log": "", "hi": "", "database": "", "high": "high"} {
 		if got := nearestLevel(word); got != want && !(word == "high") {
 			t.Errorf("nearestLevel(%q) = %q, want %q", word, got, want)
+		}
+	}
+}
+
+func TestWithoutRetryNote(t *testing.T) {
+	for in, want := range map[string]string{
+		"could not connect to PagerTree: will retry": "could not connect to PagerTree",
+		"the endpoint's host name could not be resolved: check the endpoint URL and the server's DNS; will retry": "the endpoint's host name could not be resolved: check the endpoint URL and the server's DNS",
+		"accepted by PagerTree": "accepted by PagerTree",
+	} {
+		if got := withoutRetryNote(in); got != want {
+			t.Errorf("%q -> %q", in, got)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
@@ -49,7 +50,7 @@ func (p *Plugin) onFinal(j delivery.Job, o paging.Outcome) {
 	if o.Class != paging.Delivered {
 		status = delivery.StatusFailed
 		if j.GaveUp {
-			meaning = fmt.Sprintf("gave up after %d attempts: %s", j.Attempts, o.Meaning)
+			meaning = fmt.Sprintf("gave up after %d attempts over the retry window: %s", j.Attempts, withoutRetryNote(o.Meaning))
 		}
 	}
 	e := delivery.EntryFor(a, status, p.clock())
@@ -66,6 +67,14 @@ func (p *Plugin) onFinal(j delivery.Job, o paging.Outcome) {
 		"error", o.Error, "attempts", j.Attempts)
 	p.releaseClaims(a)
 	p.notifyFailure(a, meaning)
+}
+
+// withoutRetryNote drops the "will retry" ending of a transient meaning once retries are over.
+func withoutRetryNote(meaning string) string {
+	for _, suffix := range []string{": will retry", "; will retry"} {
+		meaning = strings.TrimSuffix(meaning, suffix)
+	}
+	return meaning
 }
 
 // confirm puts the reaction on the post and, by setting, a short reply in its thread.

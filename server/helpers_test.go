@@ -100,7 +100,7 @@ func baseSettings(endpoint string) settings {
 func allowLogs(api *plugintest.API) {
 	for _, level := range []string{"LogError", "LogWarn", "LogInfo", "LogDebug"} {
 		args := []any{mock.Anything}
-		for i := 0; i < 6; i++ {
+		for i := 0; i < 10; i++ {
 			api.On(level, args...).Maybe()
 			args = append(args, mock.Anything, mock.Anything)
 		}
@@ -111,6 +111,7 @@ type testEnv struct {
 	p   *Plugin
 	api *plugintest.API
 	kv  *deliverytest.MemKV
+	fb  *feedback // what the plugin said in chat
 }
 
 // newEnv activates a plugin on a mock API. kv may be shared between instances (restart, cluster).
@@ -139,6 +140,11 @@ func newEnv(t *testing.T, s settings, kv *deliverytest.MemKV) *testEnv {
 		o.SweepEvery = 20 * time.Millisecond
 	}
 	p.SetAPI(api)
+	env := &testEnv{p: p, api: api, kv: kv}
+	// The world and the feedback capture exist before activation: the outbox may deliver
+	// alerts left pending by an earlier instance as soon as it starts.
+	env.world()
+	env.fb = env.captureFeedback()
 	if err := p.OnConfigurationChange(); err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +152,7 @@ func newEnv(t *testing.T, s settings, kv *deliverytest.MemKV) *testEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = p.OnDeactivate() })
-	return &testEnv{p: p, api: api, kv: kv}
+	return env
 }
 
 // world registers the channels, users and team a test post refers to.

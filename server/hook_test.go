@@ -59,8 +59,6 @@ func TestPostFilters(t *testing.T) {
 				c.tweak(&s)
 			}
 			env := newEnv(t, s, nil)
-			env.world()
-			env.captureFeedback()
 			env.p.MessageHasBeenPosted(nil, c.post)
 			if c.wantPage {
 				pt.wait(t)
@@ -93,8 +91,6 @@ func TestNoAPIOrKVCallWithoutATrigger(t *testing.T) {
 func TestPayloadSentForAPost(t *testing.T) {
 	pt := newFakePagerTree(t)
 	env := newEnv(t, baseSettings(pt.srv.URL), nil)
-	env.world()
-	env.captureFeedback()
 	post := userPost(publicID, "checkout slow, outage in eu")
 	post.FileIds = []string{"f1", "f2"}
 	env.p.MessageHasBeenPosted(nil, post)
@@ -118,8 +114,7 @@ func TestPayloadSentForAPost(t *testing.T) {
 func TestSuccessFeedbackAndHistory(t *testing.T) {
 	pt := newFakePagerTree(t)
 	env := newEnv(t, baseSettings(pt.srv.URL), nil)
-	env.world()
-	fb := env.captureFeedback()
+	fb := env.fb
 	post := userPost(publicID, "sev-1: payments down")
 	env.p.MessageHasBeenPosted(nil, post)
 	r := receive(t, fb.reactions, "reaction")
@@ -142,8 +137,7 @@ func TestNoFeedbackWhenDisabledBySettings(t *testing.T) {
 	s := baseSettings(pt.srv.URL)
 	s.ReactionEmoji, s.ReplyInThread = "", false
 	env := newEnv(t, s, nil)
-	env.world()
-	fb := env.captureFeedback()
+	fb := env.fb
 	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage"))
 	pt.wait(t)
 	time.Sleep(50 * time.Millisecond)
@@ -156,8 +150,7 @@ func TestTokenMismatchTellsThePosterAndIsNotRetried(t *testing.T) {
 	s := baseSettings(pt.srv.URL)
 	s.Token = "wrong"
 	env := newEnv(t, s, nil)
-	env.world()
-	fb := env.captureFeedback()
+	fb := env.fb
 	post := userPost(publicID, "outage")
 	env.p.MessageHasBeenPosted(nil, post)
 	eph := receive(t, fb.ephemerals, "ephemeral")
@@ -179,8 +172,7 @@ func TestTokenMismatchTellsThePosterAndIsNotRetried(t *testing.T) {
 func TestOneAlertPerThread(t *testing.T) {
 	pt := newFakePagerTree(t)
 	env := newEnv(t, baseSettings(pt.srv.URL), nil)
-	env.world()
-	fb := env.captureFeedback()
+	fb := env.fb
 	root := userPost(publicID, "outage in eu")
 	env.p.MessageHasBeenPosted(nil, root)
 	pt.wait(t)
@@ -207,8 +199,6 @@ func TestOneAlertPerThread(t *testing.T) {
 	s := baseSettings(pt2.srv.URL)
 	s.OneAlertPerThread = false
 	env2 := newEnv(t, s, nil)
-	env2.world()
-	env2.captureFeedback()
 	env2.p.MessageHasBeenPosted(nil, root)
 	env2.p.MessageHasBeenPosted(nil, reply)
 	pt2.wait(t)
@@ -220,8 +210,6 @@ func TestChannelCooldown(t *testing.T) {
 	s := baseSettings(pt.srv.URL)
 	s.ChannelCooldownSeconds = flexInt{n: 60, set: true}
 	env := newEnv(t, s, nil)
-	env.world()
-	env.captureFeedback()
 	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage one"))
 	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage two"))
 	pt.wait(t)
@@ -244,8 +232,6 @@ func TestRestartWithPendingAlertDeliversOnce(t *testing.T) {
 	pt.setStatus(503)
 	kv := deliverytest.New()
 	first := newEnv(t, baseSettings(pt.srv.URL), kv)
-	first.world()
-	first.captureFeedback()
 	first.p.MessageHasBeenPosted(nil, userPost(publicID, "outage"))
 	pt.wait(t)
 	if err := first.p.OnDeactivate(); err != nil {
@@ -253,8 +239,7 @@ func TestRestartWithPendingAlertDeliversOnce(t *testing.T) {
 	}
 	pt.setStatus(0)
 	second := newEnv(t, baseSettings(pt.srv.URL), kv)
-	second.world()
-	fb := second.captureFeedback()
+	fb := second.fb
 	receive(t, fb.reactions, "reaction after restart")
 	time.Sleep(80 * time.Millisecond)
 	if pt.count() != 2 {
@@ -271,10 +256,6 @@ func TestTwoNodesSamePost(t *testing.T) {
 	kv := deliverytest.New()
 	a := newEnv(t, baseSettings(pt.srv.URL), kv)
 	b := newEnv(t, baseSettings(pt.srv.URL), kv)
-	for _, e := range []*testEnv{a, b} {
-		e.world()
-		e.captureFeedback()
-	}
 	post := userPost(publicID, "outage")
 	done := make(chan struct{})
 	go func() { a.p.MessageHasBeenPosted(nil, post); close(done) }()

@@ -53,7 +53,9 @@ func (p *Plugin) OnConfigurationChange() error {
 		return fmt.Errorf("could not read the PagerTree plugin settings: %w", err)
 	}
 	cfg := buildConfig(s, p.userAgent())
-	p.config.Store(cfg)
+	if old := p.config.Swap(cfg); old != nil && old.Client != nil {
+		old.Client.CloseIdle() // requests in flight on it finish normally
+	}
 
 	p.problemMu.Lock()
 	defer p.problemMu.Unlock()

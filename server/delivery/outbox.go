@@ -238,16 +238,22 @@ func (o *Outbox) sweep() {
 	}
 }
 
-// eachJob calls fn for every pending job in the KV store.
+// eachJob calls fn for every pending job in the KV store. It also forgets finished keys
+// that have expired from the store, so the memory of finished jobs stays bounded.
 func (o *Outbox) eachJob(fn func(key string, j Job)) error {
 	const perPage = 1000
+	listed := map[string]bool{}
 	for page := 0; ; page++ {
 		keys, err := o.kv.ListKeys(page, perPage)
 		if err != nil {
 			return err
 		}
 		for _, key := range keys {
-			if !strings.HasPrefix(key, jobPrefix) || o.isDone(key) {
+			if !strings.HasPrefix(key, jobPrefix) {
+				continue
+			}
+			listed[key] = true
+			if o.isDone(key) {
 				continue
 			}
 			raw, err := o.kv.Get(key)
@@ -270,9 +276,17 @@ func (o *Outbox) eachJob(fn func(key string, j Job)) error {
 			fn(key, j)
 		}
 		if len(keys) < perPage {
-			return nil
+			break
 		}
 	}
+	o.mu.Lock()
+	for key := range o.doneSeen {
+		if !listed[key] {
+			delete(o.doneSeen, key)
+		}
+	}
+	o.mu.Unlock()
+	return nil
 }
 
 func (o *Outbox) isDone(key string) bool {

@@ -55,6 +55,9 @@ func New(endpoint, token string, format paging.Format, timeout time.Duration, us
 	}
 }
 
+// CloseIdle releases the idle connections of a client that a new configuration replaced.
+func (c *Client) CloseIdle() { c.http.CloseIdleConnections() }
+
 // Format returns the integration format this client speaks.
 func (c *Client) Format() paging.Format { return c.format }
 
