@@ -201,7 +201,7 @@ func TestNearestLevel(t *testing.T) {
 
 func TestWithoutRetryNote(t *testing.T) {
 	for in, want := range map[string]string{
-		"could not connect to PagerTree: will retry": "could not connect to PagerTree",
+		"could not connect to PagerTree: will retry":                                                              "could not connect to PagerTree",
 		"the endpoint's host name could not be resolved: check the endpoint URL and the server's DNS; will retry": "the endpoint's host name could not be resolved: check the endpoint URL and the server's DNS",
 		"accepted by PagerTree": "accepted by PagerTree",
 	} {
