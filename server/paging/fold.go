@@ -22,6 +22,24 @@ func foldRune(r rune) rune {
 		}
 		return r
 	}
+	if r < rune(len(latinFold)) {
+		return latinFold[r]
+	}
+	return foldOrbit(r)
+}
+
+// latinFold caches foldOrbit for the Latin blocks, where most non-ASCII chat text lives.
+var latinFold = func() (t [0x250]rune) {
+	for r := range t {
+		t[r] = foldOrbit(rune(r))
+	}
+	return t
+}()
+
+func foldOrbit(r rune) rune {
+	if r < utf8.RuneSelf {
+		return unicode.ToLower(r)
+	}
 	lower := unicode.ToLower(r)
 	best := lower
 	for f := unicode.SimpleFold(lower); f != lower; f = unicode.SimpleFold(f) {

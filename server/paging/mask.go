@@ -16,7 +16,7 @@ func MaskCodeAndQuotes(s string) string {
 		for end < len(b) && b[end] != '\n' {
 			end++
 		}
-		line := string(b[start:end])
+		line := s[start:end] // the original text: no copy, and masking never changes it
 		body := strings.TrimLeft(line, " ")
 		indented := len(line)-len(body) <= 3
 		switch {
