@@ -10,7 +10,7 @@ PLATFORMS := linux-amd64 linux-arm64 darwin-amd64 darwin-arm64 windows-amd64
 GO_TEST_FLAGS ?= -race -count=1
 FUZZTIME ?= 10s
 
-.PHONY: all dist server webapp bundle test test-go test-fuzz test-webapp test-browser bench check-style e2e clean npm-install go-mod
+.PHONY: all dist server webapp bundle test test-go test-fuzz test-webapp test-browser chromium bench check-style e2e clean npm-install go-mod
 
 all: check-style test dist
 
@@ -54,9 +54,13 @@ test-fuzz: go-mod
 test-webapp: npm-install
 	$(NPM) test -w webapp
 
-# Loads the built webapp/dist/main.js in headless Chromium (Debian's package).
-test-browser: webapp
+# Loads the built webapp/dist/main.js in headless Chromium (Debian's package, installed if missing).
+test-browser: webapp chromium
 	$(NPM) run test:browser -w webapp
+
+chromium:
+	@command -v chromium >/dev/null || { echo "installing Debian's chromium for the browser test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 bench: go-mod
 	$(GO) test ./server/... -run '^$$' -bench . -benchmem
