@@ -236,7 +236,7 @@ func (p *Plugin) commandTest(args *model.CommandArgs) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	o := p.sendTest(ctx, cfg, name)
-	return fmt.Sprintf("Sent a low-urgency test alert to %s (%s format).\n%s", cfg.EndpointHost, cfg.Format, describeOutcome(o))
+	return fmt.Sprintf("Sent a low-urgency test alert to %s (%s format).\n%s", cfg.EndpointHost, formatNames[cfg.Format], describeOutcome(o))
 }
 
 func onOff(b bool) string {
@@ -255,9 +255,9 @@ func (p *Plugin) commandStatus() string {
 	if cfg != nil {
 		row("Endpoint host", orDash(cfg.EndpointHost))
 		row("Token", map[bool]string{true: "set", false: "not set"}[cfg.TokenSet])
-		row("Format", string(cfg.Format))
+		row("Format", formatNames[cfg.Format])
 		if cfg.Rules != nil {
-			row("Match mode", string(cfg.Rules.Matcher.Mode()))
+			row("Match mode", matchModeNames[cfg.Rules.Matcher.Mode()])
 			row("Trigger words", strconv.Itoa(len(cfg.Rules.Matcher.Triggers())))
 			row("Default urgency", cfg.Rules.Urgency.Default().String())
 			row("Ignore code and quotes", onOff(cfg.Rules.IgnoreCode))
@@ -265,6 +265,12 @@ func (p *Plugin) commandStatus() string {
 		row("Private channels", onOff(cfg.WatchPrivate))
 		row("Bot posts", onOff(cfg.ForwardBots))
 		row("One alert per thread", onOff(cfg.OnePerThread))
+		cooldown := "off"
+		if cfg.Cooldown > 0 {
+			cooldown = cfg.Cooldown.String()
+		}
+		row("Channel cooldown", cooldown)
+		row("Retry window", cfg.RetryWindow.String())
 		if cfg.AllowList != nil {
 			row("Channel allow-list", strconv.Itoa(len(cfg.AllowList))+" channels")
 		}
@@ -281,6 +287,17 @@ func (p *Plugin) commandStatus() string {
 		row("Last failure", p.lastOf(delivery.StatusFailed))
 	}
 	return b.String()
+}
+
+var formatNames = map[paging.Format]string{
+	paging.FormatMattermost: "Mattermost (Outgoing Webhook)",
+	paging.FormatWebhook:    "Webhook",
+}
+
+var matchModeNames = map[paging.MatchMode]string{
+	paging.MatchWholeWord:           "whole word anywhere",
+	paging.MatchFirstWordIs:         "first word is",
+	paging.MatchFirstWordStartsWith: "first word starts with",
 }
 
 func orDash(s string) string {

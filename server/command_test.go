@@ -173,7 +173,7 @@ func TestCommandStatusAndHistory(t *testing.T) {
 	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage | pipes"))
 	receive(t, fb.reactions, "reaction")
 	status := run(t, env, adminID, "/pagertree status")
-	for _, want := range []string{"| Forwarding | on |", "| Endpoint host | 127.0.0.1:", "| Token | set |", "| Format | mattermost |",
+	for _, want := range []string{"| Forwarding | on |", "| Endpoint host | 127.0.0.1:", "| Token | set |", "| Format | Mattermost (Outgoing Webhook) |", "| Match mode | whole word anywhere |", "| Retry window | 1h0m0s |", "| Channel cooldown | off |",
 		"| Trigger words | 3 |", "| Private channels | off |", "| Queue | 0 waiting |", "| Last success | 20", "| Last failure | none yet |"} {
 		if !strings.Contains(status, want) {
 			t.Errorf("status lacks %q:\n%s", want, status)
