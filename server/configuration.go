@@ -96,7 +96,7 @@ func buildConfig(s settings, userAgent string) *runtimeConfig {
 	if err != nil {
 		fail("default urgency: %s", err)
 	}
-	aliases, _, err := paging.ParseAliases(s.UrgencyAliases)
+	aliases, err := paging.ParseAliases(s.UrgencyAliases)
 	if err != nil {
 		fail("%s", err)
 	}

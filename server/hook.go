@@ -46,7 +46,7 @@ func (c *runtimeConfig) acceptsPost(post *model.Post, botID string) bool {
 	return true
 }
 
-// skipReason is why a matched post does not page; "" means it pages.
+// channelSkipReason is why a matched post in ch does not page; "" means it pages.
 func (c *runtimeConfig) channelSkipReason(ch *model.Channel) string {
 	switch ch.Type {
 	case model.ChannelTypeOpen:

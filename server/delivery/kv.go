@@ -21,14 +21,8 @@ type KV interface {
 // ErrDuplicate is returned by Enqueue when the alert was already taken (by this or another node).
 var ErrDuplicate = errors.New("alert already queued or delivered")
 
-// Claim creates key atomically; false when it already exists. It is the building block of
-// "exactly once" (one claim per post) and of flood control (one claim per thread or cooldown).
-func Claim(kv KV, key string, ttl time.Duration) (bool, error) {
-	return kv.CompareAndSet(key, nil, []byte{1}, ttl)
-}
-
-// updateJSON applies fn to the decoded value of key and stores it with compare-and-set,
-// retrying on conflicts with other writers (other nodes).
+// updateBytes applies fn to the current value of key and stores the result with
+// compare-and-set, retrying on conflicts with other writers (other nodes).
 func updateBytes(kv KV, key string, ttl time.Duration, fn func(old []byte) ([]byte, error)) error {
 	for attempt := 0; attempt < 20; attempt++ {
 		old, err := kv.Get(key)

@@ -43,7 +43,7 @@ func FuzzUrgency(f *testing.F) {
 	for _, s := range []string{"urgency:high", "URGENCY = critical", "slow", "sev-1 low", "urgency:", "urgency=\xff"} {
 		f.Add(s)
 	}
-	aliases, _, _ := ParseAliases("sev-1=critical, p2=medium")
+	aliases, _ := ParseAliases("sev-1=critical, p2=medium")
 	r := NewUrgencyRules(aliases, UrgencyDefault)
 	f.Fuzz(func(t *testing.T, msg string) {
 		res := r.Parse(msg)

@@ -85,26 +85,21 @@ type UrgencyRules struct {
 }
 
 // ParseAliases reads "sev-1=critical, p1=critical" (also "alias:level", one per line).
-func ParseAliases(s string) (map[string]Urgency, []string, error) {
+func ParseAliases(s string) (map[string]Urgency, error) {
 	out := map[string]Urgency{}
-	var order []string
 	for _, item := range SplitList(s) {
 		sep := strings.LastIndexAny(item, "=:")
 		if sep <= 0 || sep == len(item)-1 {
-			return nil, nil, fmt.Errorf("urgency alias %q must look like alias=level, for example sev-1=critical", item)
+			return nil, fmt.Errorf("urgency alias %q must look like alias=level, for example sev-1=critical", item)
 		}
 		name := strings.TrimSpace(item[:sep])
 		u, err := ParseUrgency(item[sep+1:])
 		if err != nil || u == UrgencyDefault {
-			return nil, nil, fmt.Errorf("urgency alias %q points to %q, which is not low, medium, high or critical", name, strings.TrimSpace(item[sep+1:]))
+			return nil, fmt.Errorf("urgency alias %q points to %q, which is not low, medium, high or critical", name, strings.TrimSpace(item[sep+1:]))
 		}
-		key := foldString(name).s
-		if _, dup := out[key]; !dup {
-			order = append(order, key)
-		}
-		out[key] = u
+		out[foldString(name).s] = u
 	}
-	return out, order, nil
+	return out, nil
 }
 
 // NewUrgencyRules compiles aliases (folded names → urgency) and the default.

@@ -3,7 +3,7 @@ package paging
 import "testing"
 
 func TestUrgencyParsing(t *testing.T) {
-	aliases, _, err := ParseAliases("sev-1=critical, p1:critical\nsev-2 = high, p3=low")
+	aliases, err := ParseAliases("sev-1=critical, p1:critical\nsev-2 = high, p3=low")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,11 +44,11 @@ func TestUrgencyParsing(t *testing.T) {
 
 func TestParseAliasesErrors(t *testing.T) {
 	for _, bad := range []string{"sev-1", "sev-1=urgent", "=high", "sev-1=", "p1=pagertree_default"} {
-		if _, _, err := ParseAliases(bad); err == nil {
+		if _, err := ParseAliases(bad); err == nil {
 			t.Errorf("ParseAliases(%q) should fail", bad)
 		}
 	}
-	if m, _, err := ParseAliases(""); err != nil || len(m) != 0 {
+	if m, err := ParseAliases(""); err != nil || len(m) != 0 {
 		t.Fatalf("empty aliases: %v %v", m, err)
 	}
 }

@@ -16,7 +16,6 @@ type MemKV struct {
 	data map[string]entry
 	Now  func() time.Time
 	fail error
-	sets int
 }
 
 type entry struct {
@@ -80,7 +79,6 @@ func (m *MemKV) CompareAndSet(key string, old, value []byte, ttl time.Duration) 
 		e.expires = m.Now().Add(ttl)
 	}
 	m.data[key] = e
-	m.sets++
 	return true, nil
 }
 
