@@ -24,8 +24,49 @@ export function publish(id: string, value: unknown): void {
     listeners.forEach((l) => l());
 }
 
+// The plugin's plain (non-custom) settings. The System Console renders them itself, with the
+// element id "PluginSettings.Plugins.pagertree.<key>" (radio buttons: that id + "true"/"false").
+const PLAIN_SETTINGS: Record<string, 'text' | 'number' | 'bool'> = {
+    enabled: 'bool',
+    format: 'text',
+    matchmode: 'text',
+    defaulturgency: 'text',
+    watchprivatechannels: 'bool',
+    forwardbotposts: 'bool',
+    ignorecodeandquotes: 'bool',
+    onealertperthread: 'bool',
+    channelcooldownseconds: 'number',
+    retrywindowminutes: 'number',
+    reactionemoji: 'text',
+    replyinthread: 'bool',
+};
+
+// plainSettingsOnScreen reads what the admin has set, unsaved, in the console's own inputs.
+// Where an input is not found the server uses the saved value, so this is best effort.
+export function plainSettingsOnScreen(doc: Document = document): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, kind] of Object.entries(PLAIN_SETTINGS)) {
+        const id = `PluginSettings.Plugins.pagertree.${key}`;
+        if (kind === 'bool') {
+            const on = doc.getElementById(id + 'true') as HTMLInputElement | null;
+            const off = doc.getElementById(id + 'false') as HTMLInputElement | null;
+            if (on?.checked || off?.checked) {
+                out[key] = Boolean(on?.checked);
+            }
+            continue;
+        }
+        const el = doc.getElementById(id) as HTMLInputElement | HTMLSelectElement | null;
+        if (el && 'value' in el) {
+            out[key] = kind === 'number' ? el.value.trim() : el.value;
+        }
+    }
+    return out;
+}
+
+// screenSettings is what the test button and the preview send: the console's plain inputs,
+// then the values our custom settings published.
 export function screenSettings(): Record<string, unknown> {
-    return Object.fromEntries(values);
+    return {...plainSettingsOnScreen(), ...Object.fromEntries(values)};
 }
 
 // screenVersion changes whenever a value on screen does (a snapshot for useSyncExternalStore).

@@ -94,10 +94,13 @@ describe.each(['18', '19'])('React %s host', (react) => {
             endpointurl: 'https://api.pagertree.com/integration/int_1',
             token: '********************************',
             triggerwords: 'outage, sev-1, db down, p1',
+            format: 'mattermost',
         })});
         await page.locator('#pagertree-setting-TriggerWords, [data-testid="pagertree-EndpointURL"]').first().scrollIntoViewIfNeeded();
         await page.screenshot({path: path.join(SHOTS, `react${react}-test-alert-200.png`), fullPage: true});
 
+        // An unsaved change in one of the console's own (plain) inputs is sent too.
+        await page.locator('[id="PluginSettings.Plugins.pagertree.format"]').selectOption('webhook');
         await page.locator('#Token').fill('typo-token');
         await page.getByRole('button', {name: 'Send test alert'}).click();
         await result.getByText('PagerTree answered 403').waitFor();

@@ -87,7 +87,7 @@ export async function startStandIn(root: string, react: string): Promise<{url: s
                 const ok = tok === SAVED_TOKEN;
                 const entry = {time: new Date().toISOString(), alert_id: String(deliveries.length), channel_name: 'pagertree-plugin-test', user_name: 'admin', trigger: 'test', urgency: 'low', status: ok ? 'delivered' : 'failed', attempts: 1, status_code: ok ? 200 : 403, meaning: ok ? 'accepted by PagerTree' : 'PagerTree rejected the token: the token in the plugin settings does not match the one on the PagerTree integration', test: true};
                 deliveries.unshift(entry);
-                json(200, {class: ok ? 'delivered' : 'permanent', status_code: entry.status_code, meaning: entry.meaning, endpoint_host: new URL(endpoint).host, format: 'mattermost'});
+                json(200, {class: ok ? 'delivered' : 'permanent', status_code: entry.status_code, meaning: entry.meaning, endpoint_host: new URL(endpoint).host, format: settings.format || 'mattermost'});
                 return;
             }
             case 'POST /plugins/pagertree/api/v1/preview':
