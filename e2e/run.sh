@@ -81,6 +81,8 @@ export MM_METRICSSETTINGS_ENABLE=false
 export MM_SERVICESETTINGS_ENABLEDEVELOPER=false
 export MM_FEATUREFLAGS_ENABLEREMOTECLUSTERSERVICE=false
 
+ping() { node -e "fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))" "http://127.0.0.1:$port/api/v4/system/ping"; }
+
 server_pid=""
 cleanup() {
   status=$?
@@ -105,11 +107,11 @@ started=$(date +%s)
 (cd "$cache" && exec ./bin/mattermost server --config "$run/config.json") >"$run/server.out" 2>&1 &
 server_pid=$!
 for _ in $(seq 240); do
-  if curl -fsS "http://127.0.0.1:$port/api/v4/system/ping" >/dev/null 2>&1; then break; fi
+  if ping; then break; fi
   kill -0 "$server_pid" 2>/dev/null || { echo "e2e: the server exited"; tail -n 40 "$run/server.out"; exit 1; }
   sleep 0.5
 done
-curl -fsS "http://127.0.0.1:$port/api/v4/system/ping" >/dev/null
+ping || { echo "e2e: the server did not become healthy within 2 minutes"; exit 1; }
 echo "e2e: server healthy after $(( $(date +%s) - started )) s"
 
 export MM_URL="http://127.0.0.1:$port"
