@@ -2,7 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -265,5 +268,39 @@ func TestTwoNodesSamePost(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	if pt.count() != 1 {
 		t.Fatalf("one post on two nodes paged %d times", pt.count())
+	}
+}
+
+// The hook must never wait on PagerTree: with the endpoint stuck, it still returns at once
+// (the alert is already durable in the outbox) and the send completes later.
+func TestHookDoesNotWaitOnPagerTree(t *testing.T) {
+	release := make(chan struct{})
+	var got atomic.Int32
+	stuck := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		<-release
+		got.Add(1)
+	}))
+	defer stuck.Close()
+	s := baseSettings(stuck.URL)
+	s.Token = ""
+	env := newEnv(t, s, nil)
+	post := userPost(publicID, "outage while PagerTree is stuck")
+	returned := make(chan struct{})
+	go func() {
+		env.p.MessageHasBeenPosted(nil, post)
+		close(returned)
+	}()
+	select {
+	case <-returned:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the hook waited on PagerTree")
+	}
+	if raw, _ := env.kv.Get(delivery.JobKey(post.Id)); raw == nil {
+		t.Fatal("the alert was not in the outbox when the hook returned")
+	}
+	close(release)
+	receive(t, env.fb.reactions, "reaction after PagerTree answered")
+	if got.Load() != 1 {
+		t.Fatalf("%d requests", got.Load())
 	}
 }
