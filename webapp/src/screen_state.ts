@@ -24,8 +24,9 @@ export function publish(id: string, value: unknown): void {
     listeners.forEach((l) => l());
 }
 
-// The plugin's plain (non-custom) settings. The System Console renders them itself, with the
-// element id "PluginSettings.Plugins.pagertree.<key>" (radio buttons: that id + "true"/"false").
+// The plugin's plain (non-custom) settings. The System Console renders them itself: a select or
+// input with the id "PluginSettings.Plugins.pagertree.<key>", or for a bool two radio buttons
+// named with that id and valued "true" and "false".
 const PLAIN_SETTINGS: Record<string, 'text' | 'number' | 'bool'> = {
     enabled: 'bool',
     format: 'text',
@@ -48,15 +49,14 @@ export function plainSettingsOnScreen(doc: Document = document): Record<string, 
     for (const [key, kind] of Object.entries(PLAIN_SETTINGS)) {
         const id = `PluginSettings.Plugins.pagertree.${key}`;
         if (kind === 'bool') {
-            const on = doc.getElementById(id + 'true') as HTMLInputElement | null;
-            const off = doc.getElementById(id + 'false') as HTMLInputElement | null;
-            if (on?.checked || off?.checked) {
-                out[key] = Boolean(on?.checked);
+            const checked = doc.querySelector<HTMLInputElement>(`input[type="radio"][name="${id}"]:checked`);
+            if (checked) {
+                out[key] = checked.value === 'true';
             }
             continue;
         }
-        const el = doc.getElementById(id) as HTMLInputElement | HTMLSelectElement | null;
-        if (el && 'value' in el) {
+        const el = doc.getElementById(id);
+        if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement) {
             out[key] = kind === 'number' ? el.value.trim() : el.value;
         }
     }

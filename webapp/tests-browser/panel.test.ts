@@ -38,7 +38,7 @@ describe.each(['18', '19'])('React %s host', (react) => {
         });
         await page.goto(standIn.url + '/');
         await page.evaluate(() => window.renderConsole({token: '********************************', endpointurl: '', triggerwords: 'outage', channelallowlist: 'opsopsopsopsopsopsopsopsop'}));
-        await page.getByTestId('pagertree-RecentDeliveries').waitFor(); // createRoot renders asynchronously
+        await page.getByTestId('pagertree-PluginSettings.Plugins.pagertree.recentdeliveries').waitFor(); // createRoot renders asynchronously
         await page.waitForFunction(() => window.hostState.saveActions > 0);
     });
 
@@ -81,7 +81,7 @@ describe.each(['18', '19'])('React %s host', (react) => {
     });
 
     test('endpoint validation and Send test alert with the values on screen', async () => {
-        const endpoint = page.locator('#EndpointURL');
+        const endpoint = page.locator('[id="PluginSettings.Plugins.pagertree.endpointurl"]');
         await endpoint.fill('http://api.pagertree.com/integration/int_1');
         await expect(page.getByText('Use https: plain http is only allowed for a test server on this machine.').count()).resolves.toBe(1);
         await endpoint.fill('https://api.pagertree.com/integration/int_1');
@@ -96,12 +96,11 @@ describe.each(['18', '19'])('React %s host', (react) => {
             triggerwords: 'outage, sev-1, db down, p1',
             format: 'mattermost',
         })});
-        await page.locator('#pagertree-setting-TriggerWords, [data-testid="pagertree-EndpointURL"]').first().scrollIntoViewIfNeeded();
         await page.screenshot({path: path.join(SHOTS, `react${react}-test-alert-200.png`), fullPage: true});
 
         // An unsaved change in one of the console's own (plain) inputs is sent too.
         await page.locator('[id="PluginSettings.Plugins.pagertree.format"]').selectOption('webhook');
-        await page.locator('#Token').fill('typo-token');
+        await page.locator('[id="PluginSettings.Plugins.pagertree.token"]').fill('typo-token');
         await page.getByRole('button', {name: 'Send test alert'}).click();
         await result.getByText('PagerTree answered 403').waitFor();
         expect(await result.innerText()).toContain('token in the plugin settings does not match');
@@ -109,7 +108,7 @@ describe.each(['18', '19'])('React %s host', (react) => {
     });
 
     test('try a message: live verdict with highlighted triggers', async () => {
-        const box = page.locator('#TryMessage');
+        const box = page.locator('[id="PluginSettings.Plugins.pagertree.trymessage"]');
         await box.fill('🔥 checkout: Outage in EU, high error rate');
         const verdict = page.getByTestId('preview-result');
         await verdict.getByText('Would page PagerTree').waitFor();

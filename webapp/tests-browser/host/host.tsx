@@ -68,13 +68,13 @@ function Console({saved}: {saved: Record<string, unknown>}) {
                 {registered.map(({key, component: C}) => (
                     <C
                         key={key}
-                        id={key}
+                        id={`PluginSettings.Plugins.pagertree.${key.toLowerCase()}`} // as the System Console names it
                         label={LABELS[key] || key}
                         helpText={null}
                         value={values[key.toLowerCase()] ?? ''}
                         disabled={false}
                         setByEnv={false}
-                        onChange={(id: string, v: unknown) => setValues((old) => ({...old, [id.toLowerCase()]: v}))}
+                        onChange={(id: string, v: unknown) => setValues((old) => ({...old, [id.split('.').pop() as string]: v}))}
                         setSaveNeeded={() => {
                             window.hostState.saveNeeded++;
                         }}
