@@ -226,6 +226,27 @@ describe('which posts page', () => {
         await quiet(w.ops.id, [a, b, c]);
     });
 
+    test('channel allow-list: only the listed channels page', async () => {
+        await setPluginSettings(w, {...base, ChannelAllowList: w.town.id});
+        const [ops, town] = [ref(), ref()];
+        await post(w.alice, w.ops.id, `outage ${ops}`);
+        await post(w.alice, w.town.id, `outage ${town}`);
+        expect((await paged(town)).body.channel_name).toBe('town-square');
+        await quiet(w.town.id, [ops]);
+    });
+
+    test('channel cooldown: a second alert in the same channel within the cooldown does not page', async () => {
+        await setPluginSettings(w, {...base, ChannelCooldownSeconds: 60});
+        const [first, second] = [ref(), ref()];
+        await post(w.alice, w.ops.id, `outage one ${first}`);
+        await paged(first);
+        await post(w.bob, w.ops.id, `outage two ${second}`);
+        await quiet(w.town.id, [second]);
+        const history = await command(w.admin, w, w.ops.id, '/pagertree history 5');
+        expect(history).toContain('suppressed');
+        expect(history).toContain('cooldown');
+    });
+
     test('one alert per thread', async () => {
         const [root, reply] = [ref(), ref()];
         const p = await post(w.alice, w.ops.id, `outage in checkout ${root}`);
