@@ -96,6 +96,7 @@ func (p *Plugin) enqueue(alert paging.Alert) {
 			return // the hook ran twice, or on two nodes: the first one owns it
 		}
 		p.API.LogError("PagerTree: the alert could not be queued and was not sent", "post_id", alert.PostID, "error", err.Error())
+		p.releaseClaims(alert) // the next message in the thread or channel may page
 		p.notifyFailure(alert, "the plugin could not store it for delivery ("+err.Error()+")")
 	}
 }

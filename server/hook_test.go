@@ -304,3 +304,19 @@ func TestHookDoesNotWaitOnPagerTree(t *testing.T) {
 		t.Fatalf("%d requests", got.Load())
 	}
 }
+
+// With the KV store failing, the poster is told the alert was not sent (nothing is silently lost).
+func TestKVOutageTellsThePoster(t *testing.T) {
+	pt := newFakePagerTree(t)
+	env := newEnv(t, baseSettings(pt.srv.URL), nil)
+	env.kv.SetFailure(errTest("the database is unavailable"))
+	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage"))
+	eph := receive(t, env.fb.ephemerals, "ephemeral")
+	if !strings.Contains(eph.Message, "**not** paged") || !strings.Contains(eph.Message, "could not store it for delivery") {
+		t.Fatalf("ephemeral %q", eph.Message)
+	}
+}
+
+type errTest string
+
+func (e errTest) Error() string { return string(e) }
