@@ -206,10 +206,6 @@ func preview(cfg *runtimeConfig, req screenRequest) previewResponse {
 		res.Matches = ev.Matches
 	}
 	res.Trigger, res.Urgency = ev.Trigger, ev.Urgency
-	post := &model.Post{Message: req.Message, ChannelId: model.NewId()}
-	if req.FromBot {
-		post.AddProp(model.PostPropsFromBot, "true")
-	}
 	ch := &model.Channel{Type: model.ChannelType(req.ChannelType)}
 	if ch.Type == "" {
 		ch.Type = model.ChannelTypeOpen

@@ -132,7 +132,7 @@ func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.Comma
 		return ephemeral(fmt.Sprintf("`%s` is not an urgency: did you mean `%s`? Urgencies are low, medium, high and critical. %s",
 			first, near, alertUsage))
 	} else {
-		urg = cfg.Rules.Urgency.Parse(maskFor(cfg, message))
+		urg = cfg.Rules.UrgencyOf(message)
 	}
 
 	user, appErr := p.API.GetUser(args.UserId)
@@ -168,14 +168,6 @@ func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.Comma
 	a.Permalink = p.permalink(a.TeamName, posted.Id)
 	p.enqueue(a)
 	return &model.CommandResponse{}
-}
-
-// maskFor applies the code/quote rule of the configuration to a message.
-func maskFor(cfg *runtimeConfig, message string) string {
-	if cfg.Rules.IgnoreCode {
-		return paging.MaskCodeAndQuotes(message)
-	}
-	return message
 }
 
 func quote(s string) string {

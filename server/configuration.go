@@ -82,10 +82,10 @@ func buildConfig(s settings, userAgent string) *runtimeConfig {
 		fail("%s", err)
 	}
 	var matcher *paging.Matcher
-	if err == nil {
-		matcher, err = paging.NewMatcher(mode, paging.SplitList(s.TriggerWords))
+	if triggers := paging.SplitList(s.TriggerWords); err == nil {
+		matcher, err = paging.NewMatcher(mode, triggers)
 		if err != nil {
-			if len(paging.SplitList(s.TriggerWords)) == 0 {
+			if len(triggers) == 0 {
 				fail("no trigger words are set: add at least one, such as outage")
 			} else {
 				fail("%s", err)

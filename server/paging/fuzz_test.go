@@ -32,7 +32,7 @@ func FuzzMatcher(f *testing.F) {
 				t.Fatalf("span %q is not trigger %q", msg[mt.Start:mt.End], mt.Trigger)
 			}
 		}
-		if ok && first.Start != all[0].Start {
+		if ok && (first.Start != all[0].Start || first.Trigger != all[0].Trigger) {
 			t.Fatalf("First %+v is not the earliest of %+v", first, all)
 		}
 	})

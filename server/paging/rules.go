@@ -7,6 +7,12 @@ type Rules struct {
 	IgnoreCode bool // ignore triggers and urgency words inside code and quotes
 }
 
+// UrgencyOf parses the urgency of a message under the same code/quote rule as triggers
+// (for /pagertree alert, where no trigger is needed).
+func (r *Rules) UrgencyOf(message string) UrgencyResult {
+	return r.Urgency.Parse(r.scope(message))
+}
+
 // Evaluation is the verdict on one message.
 type Evaluation struct {
 	Matched bool    `json:"matched"`
@@ -42,8 +48,7 @@ func (r *Rules) EvaluateAll(message string) Evaluation {
 	ev := Evaluation{Matches: r.Matcher.All(text), Urgency: r.Urgency.Parse(text)}
 	if len(ev.Matches) > 0 {
 		ev.Matched = true
-		first, _ := r.Matcher.First(text)
-		ev.Trigger = first.Trigger
+		ev.Trigger = ev.Matches[0].Trigger // the earliest, longest first: what First returns
 	} else if r.IgnoreCode && text != message {
 		_, ev.OnlyInCode = r.Matcher.First(message)
 	}
