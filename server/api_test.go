@@ -30,8 +30,7 @@ func errorOf(t *testing.T, w *httptest.ResponseRecorder) string {
 }
 
 func TestAPIAccessAndBadInput(t *testing.T) {
-	pt := newFakePagerTree(t)
-	env := newEnv(t, baseSettings(pt.srv.URL), nil)
+	pt, env := standInAndEnv(t, nil)
 	cases := []struct {
 		name, method, path, user, body string
 		code                           int
@@ -65,8 +64,7 @@ func TestAPIAccessAndBadInput(t *testing.T) {
 }
 
 func TestAPIPreview(t *testing.T) {
-	pt := newFakePagerTree(t)
-	env := newEnv(t, baseSettings(pt.srv.URL), nil)
+	pt, env := standInAndEnv(t, nil)
 	cases := []struct {
 		body      string
 		wouldPage bool
@@ -109,8 +107,7 @@ func TestAPIPreview(t *testing.T) {
 }
 
 func TestAPITestUsesOnScreenValuesAndTheSavedSecret(t *testing.T) {
-	pt := newFakePagerTree(t)
-	env := newEnv(t, baseSettings(pt.srv.URL), nil)
+	pt, env := standInAndEnv(t, nil)
 	send := func(body string) testResponse {
 		w := call(env, "POST", "/api/v1/test", adminID, body)
 		if w.Code != 200 {

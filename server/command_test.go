@@ -46,8 +46,7 @@ func TestCommandAutocompleteTree(t *testing.T) {
 }
 
 func TestCommandHelpAndBadInput(t *testing.T) {
-	pt := newFakePagerTree(t)
-	env := newEnv(t, baseSettings(pt.srv.URL), nil)
+	pt, env := standInAndEnv(t, nil)
 	cases := []struct{ user, cmd, want string }{
 		{aliceID, "/pagertree", "/pagertree alert"},
 		{aliceID, "/pagertree help", "/pagertree history [n]"},
@@ -88,11 +87,10 @@ func TestCommandAlert(t *testing.T) {
 		t.Run(c.cmd, func(t *testing.T) {
 			pt := newFakePagerTree(t)
 			env := newEnv(t, baseSettings(pt.srv.URL), nil)
-			fb := env.fb
 			if got := run(t, env, aliceID, c.cmd); got != "" {
 				t.Fatalf("answer %q", got)
 			}
-			announce := receive(t, fb.posts, "announcement")
+			announce := receive(t, env.fb.posts, "announcement")
 			if announce.UserId != botID || announce.ChannelId != publicID || !strings.Contains(announce.Message, "@alice paged PagerTree") {
 				t.Fatalf("announcement %+v", announce)
 			}
@@ -101,7 +99,7 @@ func TestCommandAlert(t *testing.T) {
 			if !strings.Contains(body, `"trigger_word":"/pagertree"`) || !strings.Contains(body, `"text":"`+c.text+`"`) || !strings.Contains(body, `"user_name":"alice"`) {
 				t.Fatalf("body %s", body)
 			}
-			receive(t, fb.reactions, "reaction on the announcement")
+			receive(t, env.fb.reactions, "reaction on the announcement")
 			entries, _ := env.p.history.Recent(1)
 			if len(entries) != 1 || string(entries[0].Urgency) != c.urgency || entries[0].Trigger != "/pagertree" {
 				t.Fatalf("history %+v", entries)
@@ -111,17 +109,13 @@ func TestCommandAlert(t *testing.T) {
 }
 
 func TestCommandAlertWorksInDirectMessagesAndFailsClearly(t *testing.T) {
-	pt := newFakePagerTree(t)
-	s := baseSettings(pt.srv.URL)
-	s.Token = "wrong"
-	env := newEnv(t, s, nil)
-	fb := env.fb
+	pt, env := standInAndEnv(t, func(s *settings) { s.Token = "wrong" })
 	resp, _ := env.p.ExecuteCommand(nil, &model.CommandArgs{UserId: aliceID, ChannelId: dmID, TeamId: teamID, Command: "/pagertree alert high disk full"})
 	if resp.Text != "" {
 		t.Fatal(resp.Text)
 	}
-	receive(t, fb.posts, "announcement")
-	eph := receive(t, fb.ephemerals, "ephemeral")
+	receive(t, env.fb.posts, "announcement")
+	eph := receive(t, env.fb.ephemerals, "ephemeral")
 	if !strings.Contains(eph.Message, "**not** paged") || eph.ChannelId != dmID {
 		t.Fatalf("ephemeral %+v", eph)
 	}
@@ -139,8 +133,7 @@ func TestCommandAlertWhilePaused(t *testing.T) {
 }
 
 func TestCommandTest(t *testing.T) {
-	pt := newFakePagerTree(t)
-	env := newEnv(t, baseSettings(pt.srv.URL), nil)
+	pt, env := standInAndEnv(t, nil)
 	got := run(t, env, adminID, "/pagertree test")
 	if !strings.Contains(got, "**200**") || !strings.Contains(got, "accepted") {
 		t.Fatal(got)
@@ -167,11 +160,9 @@ func TestCommandTest(t *testing.T) {
 }
 
 func TestCommandStatusAndHistory(t *testing.T) {
-	pt := newFakePagerTree(t)
-	env := newEnv(t, baseSettings(pt.srv.URL), nil)
-	fb := env.fb
+	_, env := standInAndEnv(t, nil)
 	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage | pipes"))
-	receive(t, fb.reactions, "reaction")
+	receive(t, env.fb.reactions, "reaction")
 	status := run(t, env, adminID, "/pagertree status")
 	for _, want := range []string{"| Forwarding | on |", "| Endpoint host | 127.0.0.1:", "| Token | set |", "| Format | Mattermost (Outgoing Webhook) |", "| Match mode | whole word anywhere |", "| Retry window | 1h0m0s |", "| Channel cooldown | off |",
 		"| Trigger words | 3 |", "| Private channels | off |", "| Queue | 0 waiting |", "| Last success | 20", "| Last failure | none yet |"} {

@@ -98,10 +98,7 @@ func TestFlexIntAcceptsNumbersAndStrings(t *testing.T) {
 }
 
 func TestInvalidConfigIsLoggedOnceWithoutSecrets(t *testing.T) {
-	pt := newFakePagerTree(t)
-	s := baseSettings(pt.srv.URL)
-	s.TriggerWords = ""
-	env := newEnv(t, s, nil)
+	_, env := standInAndEnv(t, func(s *settings) { s.TriggerWords = "" })
 	calls := 0
 	for _, c := range env.api.Calls {
 		if c.Method == "LogError" {

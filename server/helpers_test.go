@@ -155,6 +155,18 @@ func newEnv(t *testing.T, s settings, kv *deliverytest.MemKV) *testEnv {
 	return env
 }
 
+// standInAndEnv starts a PagerTree stand-in and a plugin pointed at it, with tweak applied
+// to the settings (nil: the base settings).
+func standInAndEnv(t *testing.T, tweak func(*settings)) (*fakePagerTree, *testEnv) {
+	t.Helper()
+	pt := newFakePagerTree(t)
+	s := baseSettings(pt.srv.URL)
+	if tweak != nil {
+		tweak(&s)
+	}
+	return pt, newEnv(t, s, nil)
+}
+
 // world registers the channels, users and team a test post refers to.
 func (e *testEnv) world() {
 	e.api.On("GetChannel", publicID).Return(&model.Channel{Id: publicID, Name: "ops", DisplayName: "Ops", Type: model.ChannelTypeOpen, TeamId: teamID}, nil).Maybe()

@@ -92,8 +92,7 @@ func TestNoAPIOrKVCallWithoutATrigger(t *testing.T) {
 }
 
 func TestPayloadSentForAPost(t *testing.T) {
-	pt := newFakePagerTree(t)
-	env := newEnv(t, baseSettings(pt.srv.URL), nil)
+	pt, env := standInAndEnv(t, nil)
 	post := userPost(publicID, "checkout slow, outage in eu")
 	post.FileIds = []string{"f1", "f2"}
 	env.p.MessageHasBeenPosted(nil, post)
@@ -115,20 +114,18 @@ func TestPayloadSentForAPost(t *testing.T) {
 }
 
 func TestSuccessFeedbackAndHistory(t *testing.T) {
-	pt := newFakePagerTree(t)
-	env := newEnv(t, baseSettings(pt.srv.URL), nil)
-	fb := env.fb
+	_, env := standInAndEnv(t, nil)
 	post := userPost(publicID, "sev-1: payments down")
 	env.p.MessageHasBeenPosted(nil, post)
-	r := receive(t, fb.reactions, "reaction")
+	r := receive(t, env.fb.reactions, "reaction")
 	if r.PostId != post.Id || r.EmojiName != "rotating_light" || r.UserId != botID {
 		t.Fatalf("reaction %+v", r)
 	}
-	reply := receive(t, fb.posts, "bot reply")
+	reply := receive(t, env.fb.posts, "bot reply")
 	if reply.RootId != post.Id || reply.UserId != botID || reply.Message != "Paged PagerTree — urgency: critical (trigger: sev-1)" {
 		t.Fatalf("reply %+v", reply)
 	}
-	nothingOn(t, fb.ephemerals, "ephemeral")
+	nothingOn(t, env.fb.ephemerals, "ephemeral")
 	entries, _ := env.p.history.Recent(10)
 	if len(entries) != 1 || entries[0].Status != delivery.StatusDelivered || entries[0].StatusCode != 200 || entries[0].Urgency != "critical" || entries[0].Attempts != 1 {
 		t.Fatalf("history %+v", entries)
@@ -136,27 +133,19 @@ func TestSuccessFeedbackAndHistory(t *testing.T) {
 }
 
 func TestNoFeedbackWhenDisabledBySettings(t *testing.T) {
-	pt := newFakePagerTree(t)
-	s := baseSettings(pt.srv.URL)
-	s.ReactionEmoji, s.ReplyInThread = "", false
-	env := newEnv(t, s, nil)
-	fb := env.fb
+	pt, env := standInAndEnv(t, func(s *settings) { s.ReactionEmoji, s.ReplyInThread = "", false })
 	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage"))
 	pt.wait(t)
 	time.Sleep(50 * time.Millisecond)
-	nothingOn(t, fb.reactions, "reaction")
-	nothingOn(t, fb.posts, "reply")
+	nothingOn(t, env.fb.reactions, "reaction")
+	nothingOn(t, env.fb.posts, "reply")
 }
 
 func TestTokenMismatchTellsThePosterAndIsNotRetried(t *testing.T) {
-	pt := newFakePagerTree(t)
-	s := baseSettings(pt.srv.URL)
-	s.Token = "wrong"
-	env := newEnv(t, s, nil)
-	fb := env.fb
+	pt, env := standInAndEnv(t, func(s *settings) { s.Token = "wrong" })
 	post := userPost(publicID, "outage")
 	env.p.MessageHasBeenPosted(nil, post)
-	eph := receive(t, fb.ephemerals, "ephemeral")
+	eph := receive(t, env.fb.ephemerals, "ephemeral")
 	if !strings.Contains(eph.Message, "**not** paged") || !strings.Contains(eph.Message, "token") || eph.ChannelId != publicID {
 		t.Fatalf("ephemeral %q", eph.Message)
 	}
@@ -165,7 +154,7 @@ func TestTokenMismatchTellsThePosterAndIsNotRetried(t *testing.T) {
 	if pt.count() != 1 {
 		t.Fatalf("403 retried: %d requests", pt.count())
 	}
-	nothingOn(t, fb.reactions, "reaction")
+	nothingOn(t, env.fb.reactions, "reaction")
 	entries, _ := env.p.history.Recent(10)
 	if len(entries) != 1 || entries[0].Status != delivery.StatusFailed || entries[0].StatusCode != 403 || !strings.Contains(entries[0].Meaning, "token") {
 		t.Fatalf("history %+v", entries)
@@ -173,13 +162,11 @@ func TestTokenMismatchTellsThePosterAndIsNotRetried(t *testing.T) {
 }
 
 func TestOneAlertPerThread(t *testing.T) {
-	pt := newFakePagerTree(t)
-	env := newEnv(t, baseSettings(pt.srv.URL), nil)
-	fb := env.fb
+	pt, env := standInAndEnv(t, nil)
 	root := userPost(publicID, "outage in eu")
 	env.p.MessageHasBeenPosted(nil, root)
 	pt.wait(t)
-	receive(t, fb.reactions, "reaction")
+	receive(t, env.fb.reactions, "reaction")
 	reply := userPost(publicID, "still an outage, sev-1 now")
 	reply.RootId = root.Id
 	env.p.MessageHasBeenPosted(nil, reply)
@@ -209,10 +196,7 @@ func TestOneAlertPerThread(t *testing.T) {
 }
 
 func TestChannelCooldown(t *testing.T) {
-	pt := newFakePagerTree(t)
-	s := baseSettings(pt.srv.URL)
-	s.ChannelCooldownSeconds = flexInt{n: 60, set: true}
-	env := newEnv(t, s, nil)
+	pt, env := standInAndEnv(t, func(s *settings) { s.ChannelCooldownSeconds = flexInt{n: 60, set: true} })
 	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage one"))
 	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage two"))
 	pt.wait(t)
@@ -242,8 +226,7 @@ func TestRestartWithPendingAlertDeliversOnce(t *testing.T) {
 	}
 	pt.setStatus(0)
 	second := newEnv(t, baseSettings(pt.srv.URL), kv)
-	fb := second.fb
-	receive(t, fb.reactions, "reaction after restart")
+	receive(t, second.fb.reactions, "reaction after restart")
 	time.Sleep(80 * time.Millisecond)
 	if pt.count() != 2 {
 		t.Fatalf("want the failed attempt before the restart and one delivery after it, got %d requests", pt.count())
@@ -307,8 +290,7 @@ func TestHookDoesNotWaitOnPagerTree(t *testing.T) {
 
 // With the KV store failing, the poster is told the alert was not sent (nothing is silently lost).
 func TestKVOutageTellsThePoster(t *testing.T) {
-	pt := newFakePagerTree(t)
-	env := newEnv(t, baseSettings(pt.srv.URL), nil)
+	_, env := standInAndEnv(t, nil)
 	env.kv.SetFailure(errTest("the database is unavailable"))
 	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage"))
 	eph := receive(t, env.fb.ephemerals, "ephemeral")
