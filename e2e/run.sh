@@ -38,15 +38,17 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432; then
 fi
 psql_admin() { su postgres -c "psql -q -v ON_ERROR_STOP=1 -c \"$1\"" >/dev/null; }
 psql_admin "DO \\\$\\\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pagertree_e2e') THEN CREATE ROLE pagertree_e2e LOGIN PASSWORD 'pagertree_e2e'; END IF; END \\\$\\\$;"
-psql_admin "DROP DATABASE IF EXISTS pagertree_e2e WITH (FORCE);"
-psql_admin "CREATE DATABASE pagertree_e2e OWNER pagertree_e2e;"
+# PAGERTREE_E2E_DB lets several checkouts run the suite at once, each on its own database.
+db=${PAGERTREE_E2E_DB:-pagertree_e2e}
+psql_admin "DROP DATABASE IF EXISTS $db WITH (FORCE);"
+psql_admin "CREATE DATABASE $db OWNER pagertree_e2e;"
 
 # --- The server, configured from environment variables, on a free loopback port.
 run="$here/.run"
 rm -rf "$run" && mkdir -p "$run/data" "$run/plugins" "$run/client/plugins" "$run/logs"
 port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 export MM_SQLSETTINGS_DRIVERNAME=postgres
-export MM_SQLSETTINGS_DATASOURCE="postgres://pagertree_e2e:pagertree_e2e@127.0.0.1:5432/pagertree_e2e?sslmode=disable&connect_timeout=10"
+export MM_SQLSETTINGS_DATASOURCE="postgres://pagertree_e2e:pagertree_e2e@127.0.0.1:5432/$db?sslmode=disable&connect_timeout=10"
 export MM_SERVICESETTINGS_SITEURL="http://127.0.0.1:$port"
 export MM_SERVICESETTINGS_LISTENADDRESS="127.0.0.1:$port"
 export MM_SERVICESETTINGS_ENABLELOCALMODE=true
