@@ -10,7 +10,7 @@ PLATFORMS := linux-amd64 linux-arm64 darwin-amd64 darwin-arm64 windows-amd64
 GO_TEST_FLAGS ?= -race -count=1
 FUZZTIME ?= 10s
 
-.PHONY: all dist server webapp bundle test test-go test-fuzz test-webapp test-browser chromium bench check-style e2e clean npm-install go-mod
+.PHONY: all dist server webapp bundle test test-go test-fuzz test-webapp test-browser chromium bench check-style e2e bench-e2e clean npm-install go-mod
 
 all: check-style test dist
 
@@ -69,8 +69,13 @@ bench: go-mod
 e2e: dist
 	./e2e/run.sh
 
+# The plugin side by side with the built-in outgoing webhook on the same real server (not part of
+# CI: for people and releases; about 6 minutes). Prints the figures and writes e2e/.run/bench.json.
+bench-e2e: dist
+	E2E_SUITE=bench BENCH_COMMIT=$$(git rev-parse --short HEAD 2>/dev/null) ./e2e/run.sh
+
 check-style: go-mod npm-install
-	@out=$$(gofmt -l server e2e/mmserver); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l server e2e/mmserver e2e/bench); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./server/...
 	$(NPM) run lint
 	$(NPM) run typecheck

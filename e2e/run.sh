@@ -121,8 +121,13 @@ export PLUGIN_BUNDLE="$root/dist/$(node -p "require('$root/plugin.json').id")-$(
 export MM_SERVER_LOG="$run/logs/mattermost.log"
 cd "$root"
 if [ "${E2E_KEEP_SERVER:-}" = 1 ]; then
-  # For writing scenarios: keep the server up; run `npm test -w e2e` with the variables above.
+  # For writing scenarios: keep the server up; run `npm test -w e2e` (or `npm run bench -w e2e`) with the variables above.
   echo "MM_URL=$MM_URL PLUGIN_BUNDLE=$PLUGIN_BUNDLE MM_SERVER_LOG=$MM_SERVER_LOG"
   wait "$server_pid"
 fi
-npm test -w e2e
+# E2E_SUITE=bench runs the benchmark (make bench-e2e) instead of the scenarios, on the same server.
+if [ "${E2E_SUITE:-scenarios}" = bench ]; then
+  npm run bench -w e2e
+else
+  npm test -w e2e
+fi
