@@ -63,7 +63,7 @@ func (c *runtimeConfig) channelSkipReason(ch *model.Channel) string {
 }
 
 func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ev paging.Evaluation) {
-	ch, appErr := p.API.GetChannel(post.ChannelId)
+	ch, appErr := p.channel(post.ChannelId)
 	if appErr != nil {
 		p.API.LogError("PagerTree: a trigger matched but the channel could not be read; the post was not forwarded",
 			"post_id", post.Id, "channel_id", post.ChannelId, "error", appErr.Error())
@@ -103,7 +103,7 @@ func (p *Plugin) enqueue(alert paging.Alert) {
 
 // alertForPost gathers what PagerTree is told about a post.
 func (p *Plugin) alertForPost(post *model.Post, ch *model.Channel, ev paging.Evaluation) (paging.Alert, error) {
-	user, appErr := p.API.GetUser(post.UserId)
+	user, appErr := p.user(post.UserId)
 	if appErr != nil {
 		return paging.Alert{}, appErr
 	}
@@ -114,7 +114,7 @@ func (p *Plugin) alertForPost(post *model.Post, ch *model.Channel, ev paging.Eva
 		FileIDs: post.FileIds,
 	}
 	if ch.TeamId != "" {
-		team, appErr := p.API.GetTeam(ch.TeamId)
+		team, appErr := p.team(ch.TeamId)
 		if appErr != nil {
 			return paging.Alert{}, appErr
 		}
@@ -125,11 +125,11 @@ func (p *Plugin) alertForPost(post *model.Post, ch *model.Channel, ev paging.Eva
 }
 
 func (p *Plugin) permalink(teamName, postID string) string {
-	cfg := p.API.GetConfig()
-	if cfg == nil || cfg.ServiceSettings.SiteURL == nil || *cfg.ServiceSettings.SiteURL == "" || postID == "" {
+	site := p.siteURL()
+	if site == "" || postID == "" {
 		return ""
 	}
-	base := strings.TrimRight(*cfg.ServiceSettings.SiteURL, "/")
+	base := strings.TrimRight(site, "/")
 	if teamName == "" {
 		return base + "/_redirect/pl/" + postID
 	}

@@ -32,6 +32,8 @@ type Plugin struct {
 	outboxTuner func(*delivery.Options)
 	now         func() time.Time
 
+	lookups lookupCache // channels, users, teams read for matched posts
+
 	problemMu   sync.Mutex
 	lastProblem string
 }
@@ -101,8 +103,15 @@ func (p *Plugin) OnActivate() error {
 			}
 			return time.Hour
 		},
-		OnFinal: p.onFinal,
-		OnRetry: p.onRetry,
+		Endpoint: func() string {
+			if c := p.config.Load(); c != nil {
+				return c.EndpointHost
+			}
+			return ""
+		},
+		OnFinal:  p.onFinal,
+		OnRetry:  p.onRetry,
+		OnOutage: p.onOutage,
 		OnError: func(msg string, err error, key string) {
 			p.API.LogError("PagerTree outbox: "+msg, "key", key, "error", err.Error())
 		},

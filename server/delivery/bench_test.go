@@ -3,6 +3,7 @@ package delivery
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,7 +86,7 @@ func (s *filled) restoreHistory() {
 func historyKeys(kv *deliverytest.MemKV) []string {
 	var keys []string
 	for _, k := range kv.Keys() {
-		if k == historyKey {
+		if strings.HasPrefix(k, historyPrefix) || strings.HasPrefix(k, historyLastPrefix) {
 			keys = append(keys, k)
 		}
 	}

@@ -4,6 +4,7 @@
 package delivery
 
 import (
+	"bytes"
 	"errors"
 	"time"
 )
@@ -32,6 +33,9 @@ func updateBytes(kv KV, key string, ttl time.Duration, fn func(old []byte) ([]by
 		next, err := fn(old)
 		if err != nil {
 			return err
+		}
+		if bytes.Equal(old, next) {
+			return nil // nothing changes (and deleting an absent key is refused by the plugin KV store)
 		}
 		ok, err := kv.CompareAndSet(key, old, next, ttl)
 		if err != nil {
