@@ -117,7 +117,8 @@ ping || { echo "e2e: the server did not become healthy within 2 minutes"; exit 1
 echo "e2e: server healthy after $(( $(date +%s) - started )) s"
 
 export MM_URL="http://127.0.0.1:$port"
-export PLUGIN_BUNDLE="$root/dist/$(node -p "require('$root/plugin.json').id")-$(node -p "require('$root/plugin.json').version").tar.gz"
+# PLUGIN_BUNDLE may name another build (e.g. an older version, to benchmark before and after).
+export PLUGIN_BUNDLE="${PLUGIN_BUNDLE:-$root/dist/$(node -p "require('$root/plugin.json').id")-$(node -p "require('$root/plugin.json').version").tar.gz}"
 export MM_SERVER_LOG="$run/logs/mattermost.log"
 cd "$root"
 if [ "${E2E_KEEP_SERVER:-}" = 1 ]; then
