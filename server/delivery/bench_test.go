@@ -3,7 +3,6 @@ package delivery
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,12 +14,11 @@ import (
 // benchmarks compare a store holding 10 finished alerts with one holding 10 000 (`make bench`).
 var finishedSizes = []int{10, 10000}
 
-// filled is a store after n deliveries, built once per size (the sweep only reads it; the
-// history benchmark puts the history back after each write).
+// filled is a store after n deliveries, built once per size and shared by the benchmarks
+// (the sweep only reads it; history writes add keys of their own).
 type filled struct {
 	kv      *deliverytest.MemKV
 	history *History
-	saved   map[string][]byte // the history's keys as they were
 }
 
 var stores = map[int]*filled{}
@@ -62,35 +60,9 @@ func storeWithFinished(b *testing.B, n int) *filled {
 			b.Fatal(err)
 		}
 	}
-	s := &filled{kv: kv, history: h, saved: map[string][]byte{}}
-	for _, key := range historyKeys(kv) {
-		s.saved[key], _ = kv.Get(key)
-	}
+	s := &filled{kv: kv, history: h}
 	stores[n] = s
 	return s
-}
-
-// restoreHistory puts the history back as storeWithFinished left it.
-func (s *filled) restoreHistory() {
-	for _, key := range historyKeys(s.kv) {
-		if _, ok := s.saved[key]; !ok {
-			_, _ = s.kv.CompareAndSet(key, nil, nil, 0)
-		}
-	}
-	for key, v := range s.saved {
-		s.kv.Set(key, v)
-	}
-}
-
-// historyKeys lists the keys the history is stored in.
-func historyKeys(kv *deliverytest.MemKV) []string {
-	var keys []string
-	for _, k := range kv.Keys() {
-		if strings.HasPrefix(k, historyPrefix) || strings.HasPrefix(k, historyLastPrefix) {
-			keys = append(keys, k)
-		}
-	}
-	return keys
 }
 
 func benchAlert(id string) paging.Alert {
@@ -137,9 +109,6 @@ func BenchmarkHistoryAdd(b *testing.B) {
 				if err := s.history.Add(e); err != nil {
 					b.Fatal(err)
 				}
-				b.StopTimer()
-				s.restoreHistory()
-				b.StartTimer()
 			}
 		})
 	}
