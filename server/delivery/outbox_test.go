@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -119,6 +120,21 @@ func (h *harness) noMoreFinals(t *testing.T) {
 	}
 }
 
+// eventually polls cond until it holds, failing the test after 10 s.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("no %s within 10 s", what)
+		}
+	}
+}
+
 func alert(id string) paging.Alert {
 	return paging.Alert{ID: id, PostID: id, ChannelID: "c", ChannelName: "ops", UserName: "alice", Message: "outage", Trigger: "outage", CreateAt: 1}
 }
@@ -155,13 +171,20 @@ func TestHonoursRetryAfter(t *testing.T) {
 
 func TestPermanentFailureIsNotRetried(t *testing.T) {
 	pt := newStandIn(t, 403)
-	h := start(t, deliverytest.New(), pt.srv.URL, fastOptions("a"))
+	kv := deliverytest.New()
+	h := start(t, kv, pt.srv.URL, fastOptions("a"))
 	_ = h.box.Enqueue(alert("a1"))
 	r := h.final(t)
 	if r.outcome.Class != paging.Permanent || r.outcome.StatusCode != 403 || r.job.Attempts != 1 {
 		t.Fatalf("outcome %+v attempts %d", r.outcome, r.job.Attempts)
 	}
-	time.Sleep(100 * time.Millisecond)
+	// Final means done in the store: no worker or sweep on any node sends it again.
+	if raw, _ := kv.Get(delivery.JobKey("a1")); !strings.Contains(string(raw), `"state":"done"`) || h.retries.Load() != 0 {
+		t.Fatalf("after a 403 the job is %s (%d retries)", raw, h.retries.Load())
+	}
+	if err := h.box.Stop(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
 	if pt.count() != 1 {
 		t.Fatalf("403 was retried: %d requests", pt.count())
 	}
@@ -195,15 +218,10 @@ func listenAgain(t *testing.T, addr string, h http.Handler) {
 	t.Helper()
 	var ln net.Listener
 	var err error
-	for i := 0; i < 50; i++ {
-		if ln, err = net.Listen("tcp", addr); err == nil {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatalf("could not listen again on %s: %v", addr, err)
-	}
+	eventually(t, "listening again on "+addr, func() bool {
+		ln, err = net.Listen("tcp", addr)
+		return err == nil
+	})
 	srv := &http.Server{Handler: h}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
@@ -218,9 +236,7 @@ func TestDeliversWhenPagerTreeComesBack(t *testing.T) {
 	opt.Backoff = delivery.Backoff(10*time.Millisecond, 40*time.Millisecond)
 	h := start(t, deliverytest.New(), url, opt)
 	_ = h.box.Enqueue(alert("a1"))
-	for h.retries.Load() < 4 {
-		time.Sleep(5 * time.Millisecond)
-	}
+	eventually(t, "4 retries", func() bool { return h.retries.Load() >= 4 })
 	var got atomic.Int32
 	listenAgain(t, addr, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { got.Add(1) }))
 	r := h.final(t)
@@ -234,9 +250,7 @@ func TestRestartMidOutageDeliversOnce(t *testing.T) {
 	pt := newStandIn(t, 503, 503, 503, 503, 503, 503)
 	first := start(t, kv, pt.srv.URL, fastOptions("first"))
 	_ = first.box.Enqueue(alert("a1"))
-	for first.retries.Load() < 2 {
-		time.Sleep(2 * time.Millisecond)
-	}
+	eventually(t, "2 retries", func() bool { return first.retries.Load() >= 2 })
 	if err := first.box.Stop(5 * time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +295,11 @@ func TestTwoNodesSamePostDeliverOnce(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("not delivered")
 	}
-	time.Sleep(150 * time.Millisecond) // several sweeps on both nodes
+	for _, h := range []*harness{a, b} { // after Stop no node sends anything
+		if err := h.box.Stop(5 * time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if pt.count() != 1 {
 		t.Fatalf("PagerTree got %d requests for one post", pt.count())
 	}
@@ -332,9 +350,7 @@ func TestStopIsQuickAndKeepsTheAlert(t *testing.T) {
 	box := delivery.New(kv, client.Send, opt)
 	box.Start()
 	_ = box.Enqueue(alert("a1"))
-	for pt.count() == 0 {
-		time.Sleep(2 * time.Millisecond)
-	}
+	eventually(t, "a request in flight", func() bool { return pt.count() > 0 })
 	began := time.Now()
 	if err := box.Stop(3 * time.Second); err != nil {
 		t.Fatal(err)
