@@ -129,3 +129,21 @@ func TestTitle(t *testing.T) {
 		}
 	}
 }
+
+func TestThreadRoot(t *testing.T) {
+	cases := []struct {
+		alert Alert
+		want  string
+	}{
+		{Alert{PostID: "p", Origin: OriginPost}, "p"},                 // a root post starts its thread
+		{Alert{PostID: "p", RootID: "r", Origin: OriginPost}, "r"},    // a reply belongs in its thread
+		{Alert{PostID: "a", Origin: OriginCommand}, ""},               // /pagertree alert in the channel
+		{Alert{PostID: "a", RootID: "r", Origin: OriginCommand}, "r"}, // /pagertree alert in a thread
+		{Alert{PostID: "t", Origin: OriginTest}, ""},
+	}
+	for _, c := range cases {
+		if got := c.alert.ThreadRoot(); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.alert, got, c.want)
+		}
+	}
+}
