@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
+
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
+
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 

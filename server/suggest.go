@@ -18,11 +18,11 @@ func nearest(word string, candidates []string, maxDist int) string {
 func nearestLevel(word string) string {
 	for _, l := range paging.Levels {
 		lv := string(l)
-		max := 2
+		limit := 2
 		if len(lv) <= 4 {
-			max = 1
+			limit = 1
 		}
-		if len(word) >= 3 && word[0] == lv[0] && editDistance(word, lv) <= max && !commonWords[word] {
+		if len(word) >= 3 && word[0] == lv[0] && editDistance(word, lv) <= limit && !commonWords[word] {
 			return lv
 		}
 	}

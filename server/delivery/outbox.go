@@ -187,9 +187,9 @@ func (o *Outbox) attempt(key string) (time.Time, bool) {
 	leased := job
 	leased.LeaseOwner, leased.LeaseUntil = o.opt.NodeID, now.Add(o.opt.Lease)
 	leasedRaw := leased.encode()
-	if ok, err := o.kv.CompareAndSet(key, raw, leasedRaw, 0); err != nil || !ok {
-		if err != nil {
-			o.opt.OnError("could not take an outbox entry; will try again", err, key)
+	if ok, casErr := o.kv.CompareAndSet(key, raw, leasedRaw, 0); casErr != nil || !ok {
+		if casErr != nil {
+			o.opt.OnError("could not take an outbox entry; will try again", casErr, key)
 		}
 		return now.Add(o.opt.Backoff(1)), true // someone changed it: look again soon
 	}
@@ -198,8 +198,8 @@ func (o *Outbox) attempt(key string) (time.Time, bool) {
 	if o.ctx.Err() != nil && outcome.Class != paging.Delivered {
 		// Stopping: hand the job back untouched for the next start or another node.
 		job.LeaseOwner, job.LeaseUntil = "", time.Time{}
-		if _, err := o.kv.CompareAndSet(key, leasedRaw, job.encode(), 0); err != nil {
-			o.opt.OnError("could not release an outbox entry while stopping; another node takes it when its lease expires", err, key)
+		if _, casErr := o.kv.CompareAndSet(key, leasedRaw, job.encode(), 0); casErr != nil {
+			o.opt.OnError("could not release an outbox entry while stopping; another node takes it when its lease expires", casErr, key)
 		}
 		return time.Time{}, false
 	}

@@ -222,7 +222,7 @@ func listenAgain(t *testing.T, addr string, h http.Handler) {
 		ln, err = net.Listen("tcp", addr)
 		return err == nil
 	})
-	srv := &http.Server{Handler: h}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 }

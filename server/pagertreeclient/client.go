@@ -89,7 +89,7 @@ func (c *Client) Send(ctx context.Context, a paging.Alert) paging.Outcome {
 	if err != nil {
 		return paging.ClassifyError(redact(err))
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	// Drain a little so the connection can be reused; PagerTree's body is empty.
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	return paging.ClassifyStatus(resp.StatusCode, resp.Header.Get("Retry-After"), c.now())

@@ -54,6 +54,7 @@ type Alert struct {
 // Origin says what made an alert.
 type Origin string
 
+// The origins of alerts.
 const (
 	OriginPost    Origin = "post"    // a trigger word in a post (the post hook)
 	OriginCommand Origin = "command" // /pagertree alert: PostID is the bot's announcement

@@ -13,6 +13,7 @@ import (
 // Class sorts PagerTree's answers by what to do next.
 type Class string
 
+// The classes of outcomes.
 const (
 	Delivered Class = "delivered" // 2xx
 	Transient Class = "transient" // 408, 429, 5xx, network: retry with backoff
