@@ -2,6 +2,10 @@ package main
 
 import "github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 
+// "Did you mean": kept because a mistyped urgency ("critcal") would otherwise page at the
+// default urgency without a word; /pagertree alert refuses it and names the level instead.
+// Subcommand suggestions reuse the same distance.
+
 // nearest returns the candidate within maxDist edits of word, or "".
 func nearest(word string, candidates []string, maxDist int) string {
 	best, bestD := "", maxDist+1
