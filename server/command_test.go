@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/stretchr/testify/mock"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
 )
@@ -71,6 +72,7 @@ func TestCommandHelpAndBadInput(t *testing.T) {
 	if pt.count() != 0 {
 		t.Fatal("bad input paged PagerTree")
 	}
+	env.api.AssertNotCalled(t, "CreatePost", mock.Anything) // no announcement either
 }
 
 func TestCommandAlert(t *testing.T) {

@@ -244,15 +244,6 @@ func receive[T any](t *testing.T, ch chan T, what string) T {
 	return zero
 }
 
-func nothingOn[T any](t *testing.T, ch chan T, what string) {
-	t.Helper()
-	select {
-	case v := <-ch:
-		t.Fatalf("unexpected %s: %+v", what, v)
-	case <-time.After(100 * time.Millisecond):
-	}
-}
-
 func userPost(channelID, message string) *model.Post {
 	return &model.Post{Id: model.NewId(), UserId: aliceID, ChannelId: channelID, Message: message, CreateAt: 1764240000123}
 }

@@ -137,7 +137,8 @@ func TestSuccessFeedbackAndHistory(t *testing.T) {
 	if reply.RootId != post.Id || reply.UserId != botID || reply.Message != "Paged PagerTree — urgency: critical (trigger: sev-1)" {
 		t.Fatalf("reply %+v", reply)
 	}
-	nothingOn(t, env.fb.ephemerals, "ephemeral")
+	env.quiesce(t)
+	env.api.AssertNotCalled(t, "SendEphemeralPost", mock.Anything, mock.Anything)
 	entries, _ := env.p.history.Recent(10)
 	if len(entries) != 1 || entries[0].Status != delivery.StatusDelivered || entries[0].StatusCode != 200 || entries[0].Urgency != "critical" || entries[0].Attempts != 1 {
 		t.Fatalf("history %+v", entries)
