@@ -99,7 +99,7 @@ func (o *Outbox) record(key string, raw []byte, job Job, outcome paging.Outcome)
 	job.LeaseOwner, job.LeaseUntil = "", time.Time{}
 	now := o.opt.Now()
 	next := o.report(key, outcome, now)
-	final := outcome.Class != paging.Transient
+	final := !outcome.Class.WillRetry()
 	if !final && next.After(job.Queued.Add(o.opt.RetryWindow())) {
 		final, job.GaveUp = true, true
 	}
@@ -129,6 +129,9 @@ func (o *Outbox) record(key string, raw []byte, job Job, outcome paging.Outcome)
 	o.forget(key)
 	if job.GaveUp {
 		o.handOver(key)
+	}
+	if outcome.Class != paging.Delivered {
+		o.release(job.Alert) // not delivered: the next message in the thread or channel may page
 	}
 	o.opt.OnFinal(job, outcome)
 	return time.Time{}, false, false
@@ -166,6 +169,7 @@ func (o *Outbox) giveUpExpired(last paging.Outcome) {
 		}
 		if final.State == stateDone {
 			o.forget(w.key)
+			o.release(final.Alert)
 			o.opt.OnFinal(final, *final.Last)
 		}
 	}

@@ -79,7 +79,7 @@ func (o *Outbox) report(key string, out paging.Outcome, now time.Time) time.Time
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	wasProbe := g.probe == key
-	if out.Class != paging.Transient {
+	if !out.Class.WillRetry() {
 		if wasProbe {
 			g.probe = ""
 		}

@@ -43,7 +43,8 @@ type Entry struct {
 func EntryFor(a paging.Alert, status string, now time.Time) Entry {
 	return Entry{
 		Time: now, AlertID: a.ID, PostID: a.PostID, ChannelID: a.ChannelID, ChannelName: a.ChannelName,
-		TeamName: a.TeamName, UserName: a.UserName, Trigger: a.Trigger, Urgency: a.Urgency, Status: status, Test: a.Test,
+		TeamName: a.TeamName, UserName: a.UserName, Trigger: a.Trigger, Urgency: a.Urgency, Status: status,
+		Test: a.Origin == paging.OriginTest,
 	}
 }
 
