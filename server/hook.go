@@ -46,9 +46,9 @@ func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model
 		return
 	}
 	alert := p.newAlert(paging.OriginPost, post, ch, user, team, post.Message, ev.Trigger, ev.Urgency)
-	reason, err := p.outbox.Claim(alert, delivery.FloodRule{OnePerThread: cfg.OnePerThread, Cooldown: cfg.Cooldown})
-	if err != nil {
-		p.API.LogWarn("PagerTree: flood control is unavailable for this alert", "post_id", post.Id, "error", err.Error())
+	reason, claimErr, err := p.outbox.ClaimAndEnqueue(alert, delivery.FloodRule{OnePerThread: cfg.OnePerThread, Cooldown: cfg.Cooldown})
+	if claimErr != nil {
+		p.API.LogWarn("PagerTree: flood control is unavailable for this alert", "post_id", post.Id, "error", claimErr.Error())
 	}
 	if reason != "" {
 		e := delivery.EntryFor(alert, delivery.StatusSuppressed, p.clock())
@@ -59,12 +59,17 @@ func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model
 		}
 		return
 	}
-	p.enqueue(alert)
+	p.queueFailed(alert, err)
 }
 
 // enqueue hands an alert to the outbox; when it cannot be stored the poster is told.
 func (p *Plugin) enqueue(alert paging.Alert) {
-	if err := p.outbox.Enqueue(alert); err != nil {
+	p.queueFailed(alert, p.outbox.Enqueue(alert))
+}
+
+// queueFailed tells the poster when an alert could not be stored for delivery.
+func (p *Plugin) queueFailed(alert paging.Alert, err error) {
+	if err != nil {
 		if errors.Is(err, delivery.ErrDuplicate) {
 			return // the hook ran twice, or on two nodes: the first one owns it
 		}

@@ -148,3 +148,35 @@ func TestOutageProbesOnceThenSendsEverything(t *testing.T) {
 		}
 	}
 }
+
+func TestThreadRootSuppressedByAnEarlierReplyIsWithdrawn(t *testing.T) {
+	kv := deliverytest.New()
+	pt := newCounter()
+	box := delivery.New(kv, pt.send, fastOptions("a"))
+	box.Start()
+	defer func() { _ = box.Stop(5 * time.Second) }()
+	rule := delivery.FloodRule{OnePerThread: true}
+	post := func(id string) paging.Alert { a := alert(id); a.Origin = paging.OriginPost; return a }
+	reply := post("reply")
+	reply.RootID = "root" // the reply's hook ran before its root's
+	if reason, _, err := box.ClaimAndEnqueue(reply, rule); reason != "" || err != nil {
+		t.Fatalf("reply: %q, %v", reason, err)
+	}
+	reason, _, err := box.ClaimAndEnqueue(post("root"), rule)
+	if reason == "" || err != nil {
+		t.Fatalf("root: %q, %v", reason, err)
+	}
+	if raw, _ := kv.Get(delivery.JobKey("root")); raw != nil {
+		t.Fatalf("the suppressed root's job is still queued: %s", raw)
+	}
+	time.Sleep(100 * time.Millisecond)
+	pt.mu.Lock()
+	defer pt.mu.Unlock()
+	if pt.sends["root"] != 0 || pt.ok["reply"] != 1 {
+		t.Fatalf("sends %v", pt.sends)
+	}
+	// The hook running again for the root is suppressed again, not sent.
+	if reason, _, _ := box.ClaimAndEnqueue(post("root"), rule); reason == "" {
+		t.Fatal("a re-run of the root's hook was not suppressed")
+	}
+}

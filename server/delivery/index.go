@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -40,6 +41,8 @@ type indexShard struct {
 	adds     map[string][]chan error
 	removes  map[string][]chan error
 	flushing bool
+	last     []byte // the value this node last read or wrote (flusher only): tried first
+	known    bool
 }
 
 func newPendingIndex(kv KV) *pendingIndex {
@@ -89,15 +92,13 @@ func (x *pendingIndex) flush(n int) {
 		}
 		s.adds, s.removes = map[string][]chan error{}, map[string][]chan error{}
 		s.mu.Unlock()
-		err := updateBytes(x.kv, indexShardKey(n), 0, func(old []byte) ([]byte, error) {
-			set := decodeKeySet(old)
+		err := x.write(s, n, func(set map[string]bool) {
 			for k := range removes {
 				delete(set, k)
 			}
 			for k := range adds {
 				set[k] = true
 			}
-			return encodeKeySet(set), nil
 		})
 		for _, waiters := range []map[string][]chan error{adds, removes} {
 			for _, chans := range waiters {
@@ -107,6 +108,38 @@ func (x *pendingIndex) flush(n int) {
 			}
 		}
 	}
+}
+
+// write applies change to the shard with compare-and-set. It first assumes the shard still
+// holds what this node last wrote (usually true: one round trip), and reads it when not.
+func (x *pendingIndex) write(s *indexShard, n int, change func(set map[string]bool)) error {
+	key := indexShardKey(n)
+	for range 20 {
+		if !s.known {
+			cur, err := x.kv.Get(key)
+			if err != nil {
+				return err
+			}
+			s.last, s.known = cur, true
+		}
+		set := decodeKeySet(s.last)
+		change(set)
+		next := encodeKeySet(set)
+		if bytes.Equal(next, s.last) {
+			return nil
+		}
+		ok, err := x.kv.CompareAndSet(key, s.last, next, 0)
+		if err != nil {
+			s.known = false
+			return err
+		}
+		if ok {
+			s.last = next
+			return nil
+		}
+		s.known = false // another node changed it: read and try again
+	}
+	return fmt.Errorf("too many concurrent updates of %s", key)
 }
 
 // keys returns every indexed key.

@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -20,7 +21,7 @@ type Options struct {
 	// Backoff is the wait after failed attempt n (default DefaultBackoff).
 	Backoff func(attempt int) time.Duration
 	// ProbeBackoff paces the probes while the endpoint is failing (default: Backoff capped at
-	// 3 s, so alerts go out within seconds of PagerTree answering again).
+	// 2 s, so alerts go out within seconds of PagerTree answering again).
 	ProbeBackoff func(failures int) time.Duration
 	RetryWindow  func() time.Duration // how long to keep retrying (default 1 hour)
 	Lease        time.Duration        // how long a node owns a job it is sending (default 2 minutes)
@@ -51,7 +52,7 @@ func (o *Options) defaults() {
 	}
 	if o.ProbeBackoff == nil {
 		backoff := o.Backoff
-		o.ProbeBackoff = func(n int) time.Duration { return min(backoff(n), 3*time.Second) }
+		o.ProbeBackoff = func(n int) time.Duration { return min(backoff(n), 2*time.Second) }
 	}
 	if o.RetryWindow == nil {
 		o.RetryWindow = func() time.Duration { return time.Hour }
@@ -158,29 +159,91 @@ func (o *Outbox) Stop(timeout time.Duration) error {
 // same write, and hands it to a worker at once. ErrDuplicate means this alert id was already
 // taken, here or on another node.
 func (o *Outbox) Enqueue(a paging.Alert) error {
+	w, err := o.create(a)
+	if err != nil {
+		if !errors.Is(err, ErrDuplicate) {
+			o.release(a) // not queued: the next message in the thread or channel may page
+		}
+		return err
+	}
+	o.handOut(w)
+	return nil
+}
+
+// ClaimAndEnqueue applies the flood rule (as Claim does) and queues the alert unless it is
+// suppressed. For a thread's first post under "one alert per thread" alone, the claim almost
+// always succeeds, so it is taken in parallel with the outbox write (one round trip to the
+// store before sending, not two); in the rare case it fails, the queued job is withdrawn
+// before anything is sent.
+func (o *Outbox) ClaimAndEnqueue(a paging.Alert, rule FloodRule) (reason string, claimErr, err error) {
+	if !rule.OnePerThread || rule.Cooldown > 0 || a.RootID != "" {
+		if reason, claimErr = o.Claim(a, rule); reason != "" {
+			return reason, claimErr, nil
+		}
+		return "", claimErr, o.Enqueue(a)
+	}
+	type claimed struct {
+		reason string
+		err    error
+	}
+	c := make(chan claimed, 1)
+	go func() { r, e := o.Claim(a, rule); c <- claimed{r, e} }()
+	w, err := o.create(a)
+	got := <-c
+	if got.reason != "" {
+		if err == nil {
+			o.withdraw(w)
+		}
+		return got.reason, got.err, nil
+	}
+	if err != nil {
+		if !errors.Is(err, ErrDuplicate) {
+			o.release(a) // after the claim is written, so that it is released too
+		}
+		return "", got.err, err
+	}
+	o.handOut(w)
+	return "", got.err, nil
+}
+
+// create writes the job, leased to this node, and indexes it, in parallel.
+func (o *Outbox) create(a paging.Alert) (work, error) {
 	now := o.opt.Now()
 	key := JobKey(a.ID)
 	job := Job{Alert: a, State: statePending, Queued: now, NextAttempt: now, LeaseOwner: o.opt.NodeID, LeaseUntil: now.Add(o.opt.Lease)}
 	raw := job.encode()
 	indexed := make(chan error, 1)
-	go func() { indexed <- o.index.add(key) }() // in parallel: one round trip before sending, not two
+	go func() { indexed <- o.index.add(key) }()
 	ok, err := o.kv.CompareAndSet(key, nil, raw, 0)
 	idxErr := <-indexed
 	if err != nil {
-		o.release(a) // not queued: the next message in the thread or channel may page
-		return fmt.Errorf("could not record the alert in the outbox: %w", err)
+		return work{}, fmt.Errorf("could not record the alert in the outbox: %w", err)
 	}
 	if !ok {
-		return ErrDuplicate
+		return work{}, ErrDuplicate
 	}
 	if idxErr != nil {
 		o.opt.OnError("could not index a queued alert; it is sent now, but if this node stops before that, only a restart of the plugin finds it", idxErr, key)
 	}
+	return work{key: key, raw: raw, job: &job}, nil
+}
+
+// handOut gives a job this node just created to the workers.
+func (o *Outbox) handOut(w work) {
 	o.mu.Lock()
-	o.planned[key] = true
+	o.planned[w.key] = true
 	o.mu.Unlock()
-	o.push(work{key: key, raw: raw, job: &job})
-	return nil
+	o.push(w)
+}
+
+// withdraw deletes a job that was created but must not be sent (its claim failed).
+func (o *Outbox) withdraw(w work) {
+	if _, err := o.kv.CompareAndSet(w.key, w.raw, nil, 0); err != nil {
+		o.opt.OnError("could not withdraw a suppressed alert from the outbox; it may be sent", err, w.key)
+		o.handOut(w)
+		return
+	}
+	o.forget(w.key)
 }
 
 // Pending counts alerts waiting to be delivered, on every node.
