@@ -69,7 +69,11 @@ func (p *Plugin) onFinal(j delivery.Job, o paging.Outcome) {
 	}
 	if status == delivery.StatusDelivered {
 		p.API.LogInfo("PagerTree: alert delivered", "post_id", a.PostID, "status", o.StatusCode, "attempts", j.Attempts)
-		p.confirm(a)
+		if p.feedback != nil {
+			p.feedback.do(func() { p.confirm(a) })
+		} else {
+			p.confirm(a)
+		}
 		return
 	}
 	p.API.LogError("PagerTree: alert NOT delivered", "post_id", a.PostID, "status", o.StatusCode, "meaning", meaning,

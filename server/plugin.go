@@ -32,7 +32,8 @@ type Plugin struct {
 	outboxTuner func(*delivery.Options)
 	now         func() time.Time
 
-	lookups lookupCache // channels, users, teams read for matched posts
+	lookups  lookupCache    // channels, users, teams read for matched posts
+	feedback *feedbackQueue // reactions and replies of delivered alerts
 
 	problemMu   sync.Mutex
 	lastProblem string
@@ -121,6 +122,7 @@ func (p *Plugin) OnActivate() error {
 	}
 	p.outbox = delivery.New(p.kv, p.send, opts)
 	p.router = p.newRouter()
+	p.feedback = newFeedbackQueue()
 	p.outbox.Start()
 	return nil
 }
@@ -133,6 +135,9 @@ func (p *Plugin) OnDeactivate() error {
 	}
 	if err := p.outbox.Stop(5 * time.Second); err != nil {
 		p.API.LogWarn("PagerTree: " + err.Error())
+	}
+	if p.feedback != nil && !p.feedback.close(5*time.Second) {
+		p.API.LogWarn("PagerTree: the reactions and replies of delivered alerts did not finish within 5 s")
 	}
 	return nil
 }
