@@ -20,8 +20,8 @@ const SIZES = {
     latencyPosts: env('BENCH_LATENCY_POSTS', 50),
     burstPosts: env('BENCH_BURST', 1000),
     clients: env('BENCH_CLIENTS', 20),
-    postRounds: env('BENCH_POST_ROUNDS', 6),
-    postBlock: env('BENCH_POST_BLOCK', 150),
+    postRounds: env('BENCH_POST_ROUNDS', 10),
+    postBlock: env('BENCH_POST_BLOCK', 100),
     outageAlerts: env('BENCH_OUTAGE_ALERTS', 300),
     outageMs: env('BENCH_OUTAGE_MS', 60000),
 };
@@ -87,6 +87,9 @@ async function main(): Promise<void> {
         line(`${p}: delivered / lost / duplicates / requests`, `${r.delivered} / ${r.lost} / ${r.duplicates} / ${r.requests}`);
     }
     line('ratio of last deliveries (target ≤ 1.2)', `${bu.ratio_last}`);
+    for (const p of ['builtin', 'plugin'] as const) {
+        line(`${p}: post → delivery p50 / p95 / max (ms)`, `${bu.lag_ms[p].p50} / ${bu.lag_ms[p].p95} / ${bu.lag_ms[p].max}`);
+    }
 
     phase(`(c) POST /posts, non-trigger posts, ${SIZES.postRounds} rounds × 3 blocks of ${SIZES.postBlock}`);
     const pp = await postPath(c, SIZES.postRounds, SIZES.postBlock, 10);

@@ -72,13 +72,25 @@ export async function latency(c: Context, n: number, warmup: number): Promise<La
 }
 
 export type PathResult = {delivered: number; lost: number; duplicates: number; requests: number; last_after_first_post_ms: number};
-export type Burst = {posts: number; clients: number; posting_ms: number; plugin: PathResult; builtin: PathResult; ratio_last: number};
+export type Burst = {
+    posts: number;
+    clients: number;
+    posting_ms: number;
+    plugin: PathResult;
+    builtin: PathResult;
+    ratio_last: number;
+
+    // Per post, from sending it to its arrival: where the time goes (keeping pace, or falling behind).
+    lag_ms: Record<Path, Summary & {max: number}>;
+};
 
 // burst: n trigger posts from `clients` concurrent users; when has each path delivered all?
 export async function burst(c: Context, n: number, clients: number, timeoutMs: number): Promise<Burst> {
     const refs = Array.from({length: n}, () => tag('B'));
+    const sent = new Array<number>(n);
     const t0 = Date.now();
     await spread(c, n, clients, async (i, k) => {
+        sent[i] = Date.now();
         await createPost(c.b, c.b.posters[k], `outage reported by the load balancer ref=${refs[i]}`);
     });
     const posted = Date.now();
@@ -91,7 +103,19 @@ export async function burst(c: Context, n: number, clients: number, timeoutMs: n
     };
     const plugin = res('plugin');
     const builtin = res('builtin');
-    return {posts: n, clients, posting_ms: posted - t0, plugin, builtin, ratio_last: ratio(plugin.last_after_first_post_ms, builtin.last_after_first_post_ms)};
+    const lag = (p: Path) => {
+        const lags = refs.map((ref, i) => (c.tracker.firstOK(p, ref) ?? NaN) - sent[i]).filter((x) => !Number.isNaN(x));
+        return {...summary(lags), max: Math.max(...lags)};
+    };
+    return {
+        posts: n,
+        clients,
+        posting_ms: posted - t0,
+        plugin,
+        builtin,
+        ratio_last: ratio(plugin.last_after_first_post_ms, builtin.last_after_first_post_ms),
+        lag_ms: {plugin: lag('plugin'), builtin: lag('builtin')},
+    };
 }
 
 export type Config = 'none' | 'noop' | 'plugin';
@@ -114,6 +138,7 @@ export async function postPath(c: Context, rounds: number, perBlock: number, war
     const configs: Config[] = ['none', 'noop', 'plugin'];
     const samples: Record<Config, number[]> = {none: [], noop: [], plugin: []};
     const blockMedians: Record<Config, number[]> = {none: [], noop: [], plugin: []};
+    await sleep(5000); // the plugin's feedback of the burst before is finished
     for (let r = 0; r < rounds; r++) {
         for (let k = 0; k < configs.length; k++) {
             const cfg = configs[(k + r) % configs.length];
