@@ -54,8 +54,8 @@ func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model
 		e := delivery.EntryFor(alert, delivery.StatusSuppressed, p.clock())
 		e.Meaning = reason
 		e.Format = cfg.Format
-		if err := p.history.Add(e); err != nil {
-			p.API.LogWarn("PagerTree: could not record a suppressed alert in the history", "post_id", post.Id, "error", err.Error())
+		if histErr := p.history.Add(e); histErr != nil {
+			p.API.LogWarn("PagerTree: could not record a suppressed alert in the history", "post_id", post.Id, "error", histErr.Error())
 		}
 		return
 	}

@@ -209,9 +209,9 @@ func (h *History) Last(status string) (Entry, bool, error) {
 		return Entry{}, false, err
 	}
 	for _, k := range keys {
-		raw, err := h.kv.Get(k)
-		if err != nil {
-			return Entry{}, false, err
+		raw, getErr := h.kv.Get(k)
+		if getErr != nil {
+			return Entry{}, false, getErr
 		}
 		var e Entry
 		if raw != nil && json.Unmarshal(raw, &e) == nil && e.Status == status {

@@ -107,8 +107,7 @@ func (o *Outbox) forget(key string) {
 // buildIndex indexes the pending jobs of a store written by a version without the index. It
 // lists the store once, ever: a marker key says it is done.
 func (o *Outbox) buildIndex() error {
-	built, err := o.kv.Get(indexBuiltKey)
-	if err != nil || built != nil {
+	if built, err := o.kv.Get(indexBuiltKey); err != nil || built != nil {
 		return err
 	}
 	const perPage = 1000
@@ -136,6 +135,6 @@ func (o *Outbox) buildIndex() error {
 			break
 		}
 	}
-	_, err = o.kv.CompareAndSet(indexBuiltKey, nil, []byte("1"), 0)
+	_, err := o.kv.CompareAndSet(indexBuiltKey, nil, []byte("1"), 0)
 	return err
 }
