@@ -118,6 +118,20 @@ export async function burst(c: Context, n: number, clients: number, timeoutMs: n
     };
 }
 
+// quiet waits until the plugin's reactions and replies for the burst before are all posted
+// (the channel's message count stops growing), so they do not weigh on the blocks measured.
+async function quiet(c: Context): Promise<void> {
+    const deadline = Date.now() + 90000;
+    let last = -1;
+    let still = 0;
+    while (still < 3 && Date.now() < deadline) {
+        const count = (await c.b.admin.getChannel(c.b.channel.id)).total_msg_count;
+        still = count === last ? still + 1 : 0;
+        last = count;
+        await sleep(1000);
+    }
+}
+
 export type Config = 'none' | 'noop' | 'plugin';
 export type PostPath = {
     rounds: number;
@@ -138,7 +152,7 @@ export async function postPath(c: Context, rounds: number, perBlock: number, war
     const configs: Config[] = ['none', 'noop', 'plugin'];
     const samples: Record<Config, number[]> = {none: [], noop: [], plugin: []};
     const blockMedians: Record<Config, number[]> = {none: [], noop: [], plugin: []};
-    await sleep(5000); // the plugin's feedback of the burst before is finished
+    await quiet(c);
     for (let r = 0; r < rounds; r++) {
         for (let k = 0; k < configs.length; k++) {
             const cfg = configs[(k + r) % configs.length];
