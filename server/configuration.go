@@ -140,7 +140,7 @@ func buildConfig(s settings, userAgent string) *runtimeConfig {
 		c.Problem = strings.Join(problems, "; ")
 		return c
 	}
-	c.Client = pagertreeclient.New(endpoint, strings.TrimSpace(s.Token), format, pagertreeclient.DefaultTimeout, userAgent)
+	c.Client = pagertreeclient.New(endpoint, strings.TrimSpace(s.Token), format, pagertreeclient.DefaultTimeout, userAgent, nil)
 	return c
 }
 

@@ -29,13 +29,19 @@ type Client struct {
 
 // New builds a client with its own transport and timeouts. Redirects are not followed:
 // PagerTree does not redirect its integration URLs, and a redirected POST would lose its body.
-func New(endpoint, token string, format paging.Format, timeout time.Duration, userAgent string) *Client {
+// guard decides which addresses may be dialled (nil: any, for tests only).
+func New(endpoint, token string, format paging.Format, timeout time.Duration, userAgent string, guard *Guard) *Client {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
+	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
+	dial := dialer.DialContext
+	if guard != nil {
+		dial = guard.dialContext(dialer)
+	}
 	transport := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:           dial,
 		TLSHandshakeTimeout:   5 * time.Second,
 		ResponseHeaderTimeout: timeout,
 		IdleConnTimeout:       90 * time.Second,
@@ -99,6 +105,10 @@ func (c *Client) Send(ctx context.Context, a paging.Alert) paging.Outcome {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
+		if f, ok := IsForbidden(err); ok {
+			// Retrying will not help until an admin lists the host or changes the endpoint.
+			return paging.Outcome{Class: paging.Permanent, Meaning: f.Error()}
+		}
 		return paging.ClassifyError(redact(err))
 	}
 	defer resp.Body.Close()
