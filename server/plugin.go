@@ -11,6 +11,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/plugin"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
 
 // Plugin is the thin wiring between Mattermost and the paging, delivery and client packages.
@@ -48,11 +49,15 @@ func (p *Plugin) userAgent() string { return "mattermost-plugin-pagertree/" + ve
 // OnConfigurationChange parses, validates and swaps the configuration. An invalid one pauses
 // forwarding (it is still stored so status can say why) and is logged once.
 func (p *Plugin) OnConfigurationChange() error {
-	var s settings
-	if err := p.API.LoadPluginConfiguration(&s); err != nil {
+	// Read as a map and decode strictly: a plain Unmarshal into the struct would silently
+	// zero a wrongly typed value (enabled: "yes" would turn forwarding off).
+	var raw map[string]any
+	if err := p.API.LoadPluginConfiguration(&raw); err != nil {
 		return fmt.Errorf("could not read the PagerTree plugin settings: %w", err)
 	}
-	cfg := buildConfig(s, p.userAgent())
+	// Called on every server config change too, so the guard follows
+	// AllowedUntrustedInternalConnections.
+	cfg := configFromRaw(raw, p.userAgent(), pagertreeclient.NewGuard(allowedInternal(p.API.GetConfig())))
 	if old := p.config.Swap(cfg); old != nil && old.Client != nil {
 		old.Client.CloseIdle() // requests in flight on it finish normally
 	}
