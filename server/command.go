@@ -16,7 +16,7 @@ import (
 
 const commandTrigger = "pagertree"
 
-const helpText = "#### /pagertree — page the on-call team in PagerTree\n" +
+const helpTable = "#### /pagertree — page the on-call team in PagerTree\n" +
 	"| Command | Who | What it does |\n|---|---|---|\n" +
 	"| `/pagertree alert [low\\|medium\\|high\\|critical] <message>` | everyone | Pages PagerTree now, from any channel, thread or direct message. Without an urgency it is read from the message like a post (`urgency:high`, level words, aliases). |\n" +
 	"| `/pagertree test` | System Admins | Sends a clearly marked low-urgency test alert and shows PagerTree's answer. |\n" +
@@ -24,6 +24,11 @@ const helpText = "#### /pagertree — page the on-call team in PagerTree\n" +
 	"| `/pagertree history [n]` | System Admins | Shows the last n deliveries (default 10, at most 50). |\n" +
 	"| `/pagertree help` | everyone | Shows this help. |\n\n" +
 	"Examples: `/pagertree alert critical checkout is down for all users` · `/pagertree alert db replica lag urgency:high` · `/pagertree history 20`"
+
+// helpText is the help with the limit in force.
+func (p *Plugin) helpText() string {
+	return helpTable + "\n\n" + limitHelp(p.config.Load())
+}
 
 func commandDefinition() *model.Command {
 	root := model.NewAutocompleteData(commandTrigger, "[command]", "Page the on-call team in PagerTree")
@@ -60,7 +65,7 @@ func commandDefinition() *model.Command {
 func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*model.CommandResponse, *model.AppError) {
 	fields := strings.Fields(args.Command)
 	if len(fields) == 0 || fields[0] != "/"+commandTrigger {
-		return ephemeral("Unknown command. " + helpText), nil
+		return ephemeral("Unknown command. " + p.helpText()), nil
 	}
 	sub := ""
 	if len(fields) > 1 {
@@ -69,7 +74,7 @@ func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*mo
 	rest := restAfter(args.Command, 2)
 	switch sub {
 	case "", "help":
-		return ephemeral(helpText), nil
+		return ephemeral(p.helpText()), nil
 	case "alert":
 		return p.commandAlert(args, rest), nil
 	case "test", "status", "history":
@@ -89,7 +94,7 @@ func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*mo
 	if near := nearest(sub, []string{"alert", "test", "status", "history", "help"}, 2); near != "" {
 		msg += fmt.Sprintf(" Did you mean `/pagertree %s`?", near)
 	}
-	return ephemeral(msg + "\n\n" + helpText), nil
+	return ephemeral(msg + "\n\n" + p.helpText()), nil
 }
 
 func ephemeral(text string) *model.CommandResponse {
@@ -114,7 +119,7 @@ const alertUsage = "Usage: `/pagertree alert [low|medium|high|critical] <message
 func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.CommandResponse {
 	cfg := p.config.Load()
 	if !cfg.forwarding() || p.outbox == nil {
-		return ephemeral("PagerTree was not paged: forwarding is " + cfg.state() + ". Ask a System Admin to check the plugin settings.")
+		return ephemeral(p.pausedAnswer(cfg, args.UserId))
 	}
 	if rest == "" {
 		return ephemeral("Say what is happening. " + alertUsage)
@@ -147,8 +152,16 @@ func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.Comma
 		UserId: p.botID, ChannelId: args.ChannelId, RootId: args.RootId,
 		Message: fmt.Sprintf("@%s paged PagerTree — urgency: %s\n%s", user.Username, urg.Urgency, quote(message)),
 	}
+	if refusal := tooLongAnswer(announce.Message, message); refusal != "" {
+		return ephemeral(refusal)
+	}
+	slot, refusal := p.takeAlertSlot(cfg, user.Id)
+	if refusal != "" {
+		return ephemeral(refusal)
+	}
 	posted, appErr := p.API.CreatePost(announce)
 	if appErr != nil {
+		p.releaseAlertSlot(user.Id, slot)
 		return ephemeral("PagerTree was not paged: the announcement could not be posted in this channel (" + appErr.Message + ").")
 	}
 	a := paging.Alert{

@@ -30,6 +30,7 @@ type runtimeConfig struct {
 	AllowList     map[string]bool // nil: every channel
 	OnePerThread  bool
 	Cooldown      time.Duration
+	AlertLimit    int // /pagertree alert pages per user per delivery.AlertLimitWindow; 0: no limit
 	RetryWindow   time.Duration
 	ReactionEmoji string
 	ReplyInThread bool
@@ -128,6 +129,15 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 	default:
 		c.Cooldown = time.Duration(cooldown) * time.Second
 	}
+	limit, err := s.AlertCommandLimit.value("the /pagertree alert limit", defaultAlertLimit)
+	switch {
+	case err != nil:
+		fail("%s", err)
+	case limit < 0 || limit > 100:
+		fail("the /pagertree alert limit must be between 0 (no limit) and 100 per user per 10 minutes, not %d", limit)
+	default:
+		c.AlertLimit = limit
+	}
 	// Durations are only computed from values in range: 1000000000 minutes would overflow.
 	window, err := s.RetryWindowMinutes.value("the retry window", 60)
 	switch {
@@ -152,6 +162,9 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 	c.Client = pagertreeclient.New(endpoint, strings.TrimSpace(s.Token), format, pagertreeclient.DefaultTimeout, userAgent, guard)
 	return c
 }
+
+// defaultAlertLimit matches plugin.json: three pages per user per 10 minutes.
+const defaultAlertLimit = 3
 
 const noEndpointProblem = "no PagerTree endpoint URL is set"
 

@@ -24,6 +24,7 @@ type settings struct {
 	ChannelAllowList       string  `json:"ChannelAllowList"`
 	OneAlertPerThread      bool    `json:"OneAlertPerThread"`
 	ChannelCooldownSeconds flexInt `json:"ChannelCooldownSeconds"`
+	AlertCommandLimit      flexInt `json:"AlertCommandLimit"`
 	RetryWindowMinutes     flexInt `json:"RetryWindowMinutes"`
 	ReactionEmoji          string  `json:"ReactionEmoji"`
 	ReplyInThread          bool    `json:"ReplyInThread"`
@@ -35,7 +36,7 @@ func defaultSettings() settings {
 	return settings{
 		Enabled: true, Format: "mattermost", TriggerWords: "outage, sev-1, #page", MatchMode: "whole_word",
 		DefaultUrgency: "pagertree_default", IgnoreCodeAndQuotes: true, OneAlertPerThread: true,
-		RetryWindowMinutes: flexInt{n: 60, set: true}, ReactionEmoji: "rotating_light", ReplyInThread: true,
+		RetryWindowMinutes: flexInt{n: 60, set: true}, AlertCommandLimit: flexInt{n: defaultAlertLimit, set: true}, ReactionEmoji: "rotating_light", ReplyInThread: true,
 	}
 }
 
