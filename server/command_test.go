@@ -245,7 +245,7 @@ func TestCommandStatusAndHistory(t *testing.T) {
 	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage | pipes"))
 	receive(t, env.fb.reactions, "reaction")
 	status := run(t, env, adminID, "/pagertree status")
-	for _, want := range []string{"| Forwarding | on |", "| Endpoint host | 127.0.0.1:", "| Token | set |", "| Format | Mattermost (Outgoing Webhook) |", "| Match mode | whole word anywhere |", "| Retry window | 1h0m0s |", "| Channel cooldown | off |",
+	for _, want := range []string{"| Forwarding | on |", "| Endpoint host | 127.0.0.1:", "| Token | set |", "| Format | Mattermost (Outgoing Webhook) |", "| Match mode | whole word anywhere |", "| Retry window | 1h0m0s |", "| /pagertree alert limit | 3 pages per user per 10 minutes (System Admins not limited) |", "| Channel cooldown | off |",
 		"| Trigger words | 3 |", "| Private channels | off |", "| Queue | 0 waiting |", "| Last success | 20", "| Last failure | none yet |"} {
 		if !strings.Contains(status, want) {
 			t.Errorf("status lacks %q:\n%s", want, status)
@@ -280,5 +280,15 @@ func TestWithoutRetryNote(t *testing.T) {
 		if got := withoutRetryNote(in); got != want {
 			t.Errorf("%q -> %q", in, got)
 		}
+	}
+}
+
+// Issue 10, point 5: an overflowing retry window shows the allowed range, not a giant duration.
+func TestCommandStatusRetryWindowOverflow(t *testing.T) {
+	_, env := standInAndEnv(t, func(s *settings) { s.RetryWindowMinutes = flexInt{n: 1000000000, set: true} })
+	got := run(t, env, adminID, "/pagertree status")
+	if !strings.Contains(got, "| Retry window | not valid: 1 to 1440 minutes |") || strings.Contains(got, "h56m") ||
+		!strings.Contains(got, "the retry window must be between 1 and 1440 minutes, not 1000000000") {
+		t.Fatal(got)
 	}
 }
