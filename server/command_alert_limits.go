@@ -62,7 +62,9 @@ func (p *Plugin) takeAlertSlot(cfg *runtimeConfig, userID string) (int64, string
 	if d.Allowed {
 		return d.Stamp, ""
 	}
-	wait := int(math.Ceil(d.RetryAt.Sub(now).Minutes()))
+	// Parallel commands may have stamped a moment after this one's clock read: never say more
+	// than the window.
+	wait := min(int(math.Ceil(d.RetryAt.Sub(now).Minutes())), int(p.limiter.Window().Minutes()))
 	return 0, fmt.Sprintf("PagerTree was not paged: you have paged %d times in the last %s; the limit is %d per user per %s. "+
 		"You can page again in %s. If this cannot wait, ask a System Admin to page (System Admins are not limited) "+
 		"or to raise \"/pagertree alert limit\" in the plugin settings.",

@@ -474,7 +474,7 @@ describe('hardening', () => {
             expect(pt.requests.filter((r) => r.path === '/integration/int_other')).toEqual([]);
 
             // Typed on screen, the token goes where the admin points it; the saved one never does.
-            const typed = await (await api('test', {settings: {EndpointURL: `${foreign.url}/capture`, Token: 'typed-on-screen'}})).json();
+            const typed = await (await api('test', {settings: {EndpointURL: foreign.url + PATHS.mattermost, Token: 'typed-on-screen'}})).json();
             expect(typed).toMatchObject({status_code: 403});
             expect(foreign.requests.map((r) => r.body.token)).toEqual(['typed-on-screen']);
             expect(JSON.stringify(foreign.requests)).not.toContain(TOKEN);
