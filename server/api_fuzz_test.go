@@ -47,7 +47,7 @@ func FuzzScreenRequest(f *testing.F) {
 		if c.RetryWindow < 0 || c.Cooldown < 0 {
 			t.Fatalf("negative duration from %s", body)
 		}
-		if _, err := json.Marshal(preview(c, req)); err != nil {
+		if _, err := json.Marshal(preview(c, "bot", req)); err != nil {
 			t.Fatal(err)
 		}
 	})

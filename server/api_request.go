@@ -17,6 +17,7 @@ type screenRequest struct {
 	Settings    map[string]any `json:"settings"`
 	Message     string         `json:"message"`
 	ChannelType string         `json:"channel_type"` // O (default), P, D, G
+	ChannelID   string         `json:"channel_id"`   // optional: checked against the allow-list
 	FromBot     bool           `json:"from_bot"`
 }
 
@@ -51,7 +52,7 @@ func jsonProblem(err error) string {
 		if field == "" {
 			return "The request body must be a JSON object with the fields settings, message, channel_type and from_bot."
 		}
-		want := map[string]string{"settings": "an object of setting values", "message": "text", "channel_type": "text (O, P, D or G)", "from_bot": "true or false"}[strings.Split(field, ".")[0]]
+		want := map[string]string{"settings": "an object of setting values", "message": "text", "channel_type": "text (O, P, D or G)", "channel_id": "text", "from_bot": "true or false"}[strings.Split(field, ".")[0]]
 		if want == "" {
 			want = "of another type"
 		}

@@ -45,7 +45,7 @@ func TestAPIAccessAndBadInput(t *testing.T) {
 		{"not an object", "POST", "/api/v1/preview", adminID, `[1]`, 400, "must be a JSON object"},
 		{"trailing garbage", "POST", "/api/v1/preview", adminID, `{"message":"outage"} {"message":"x"}`, 400, "something after the JSON object"},
 		{"trailing junk", "POST", "/api/v1/test", adminID, `{}xyz`, 400, "something after the JSON object"},
-		{"wrong settings type", "POST", "/api/v1/test", adminID, `{"settings": {"TriggerWords": 7}}`, 422, "the setting TriggerWords must be text, not the number 7"},
+		{"wrong settings type", "POST", "/api/v1/test", adminID, `{"settings": {"TriggerWords": 7}}`, 422, "the setting \"Trigger words\" (TriggerWords) must be text, not the number 7"},
 		{"too large", "POST", "/api/v1/preview", adminID, `{"message":"` + strings.Repeat("x", 70<<10) + `"}`, 413, "larger than"},
 		{"bad n", "GET", "/api/v1/deliveries?n=-2", adminID, ``, 400, "whole number"},
 		{"unknown route", "GET", "/api/v1/nope", adminID, ``, 404, "no such"},
@@ -87,6 +87,11 @@ func TestAPIPreview(t *testing.T) {
 		{`{"message":"the db is slow","settings":{"TriggerWords":"slow","DefaultUrgency":"medium"}}`, true, "", "medium", "default"},
 		{`{"message":"outage","settings":{"WatchPrivateChannels":true},"channel_type":"P"}`, true, "", "", "default"},
 		{`{"message":"outage","settings":{"UrgencyAliases":"p1=urgent"}}`, false, "not valid", "", "default"},
+		// The allow-list counts: a channel outside it does not page, one inside does.
+		{`{"message":"outage","channel_id":"` + publicID + `","settings":{"ChannelAllowList":"` + privateID + `"}}`, false, "allow-list", "", "default"},
+		{`{"message":"outage","channel_id":"` + privateID + `","settings":{"ChannelAllowList":"` + privateID + `"}}`, true, "", "", "default"},
+		{`{"message":"outage","settings":{"ChannelAllowList":"` + privateID + `"}}`, true, "", "", "default"},
+		{`{"message":"outage","settings":{"Enabled":false}}`, false, "disabled", "", "default"},
 	}
 	for _, c := range cases {
 		w := call(env, "POST", "/api/v1/preview", adminID, c.body)

@@ -39,12 +39,12 @@ func (p *Plugin) ConfigurationWillBeSaved(newCfg *model.Config) (*model.Config, 
 	if newCfg == nil {
 		return nil, nil
 	}
-	raw, ok := newCfg.PluginSettings.Plugins[pluginID]
+	raw, ok := newCfg.PluginSettings.Plugins[manifest.Id]
 	if !ok {
 		return nil, nil
 	}
 	current := p.API.GetConfig()
-	if current != nil && samePluginSettings(current.PluginSettings.Plugins[pluginID], raw) {
+	if current != nil && samePluginSettings(current.PluginSettings.Plugins[manifest.Id], raw) {
 		// Someone saves other settings: a PagerTree problem that is already stored (and shown
 		// by status) must not block them.
 		return nil, nil

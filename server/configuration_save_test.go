@@ -20,11 +20,11 @@ func TestDecodeSettingsIsStrict(t *testing.T) {
 		problem string // "" = decodes cleanly
 		check   func(settings) bool
 	}{
-		{"bool as yes", map[string]any{"enabled": "yes"}, `the setting Enabled must be true or false, not "yes"`, nil},
-		{"bool as true string", map[string]any{"Enabled": "true"}, `the setting Enabled must be true or false, not "true"`, nil},
-		{"string as number", map[string]any{"triggerwords": 123.0}, "the setting TriggerWords must be text, not the number 123", nil},
-		{"string as list", map[string]any{"triggerwords": []any{"a"}}, "the setting TriggerWords must be text, not a list", nil},
-		{"number as bool", map[string]any{"retrywindowminutes": true}, "the setting RetryWindowMinutes must be a whole number, not true", nil},
+		{"bool as yes", map[string]any{"enabled": "yes"}, `the setting "Enable forwarding" (Enabled) must be true or false, not "yes"`, nil},
+		{"bool as true string", map[string]any{"Enabled": "true"}, `the setting "Enable forwarding" (Enabled) must be true or false, not "true"`, nil},
+		{"string as number", map[string]any{"triggerwords": 123.0}, "the setting \"Trigger words\" (TriggerWords) must be text, not the number 123", nil},
+		{"string as list", map[string]any{"triggerwords": []any{"a"}}, "the setting \"Trigger words\" (TriggerWords) must be text, not a list", nil},
+		{"number as bool", map[string]any{"retrywindowminutes": true}, "the setting \"Retry for (minutes)\" (RetryWindowMinutes) must be a whole number, not true", nil},
 		{"number as object", map[string]any{"channelcooldownseconds": map[string]any{}}, "must be a whole number, not an object", nil},
 		{"keys in any case", map[string]any{"TRIGGERWORDS": "fire", "enabled": false}, "", func(s settings) bool { return s.TriggerWords == "fire" && !s.Enabled }},
 		{"number as digits", map[string]any{"retrywindowminutes": "30"}, "", func(s settings) bool { return s.RetryWindowMinutes.n == 30 }},
@@ -62,7 +62,7 @@ func TestRuntimeCheckPausesOnWrongTypes(t *testing.T) {
 	if c.forwarding() || c.Client != nil {
 		t.Fatal("must pause")
 	}
-	want := `the setting Enabled must be true or false, not "yes"; the setting TriggerWords must be text, not the number 123`
+	want := `the setting "Enable forwarding" (Enabled) must be true or false, not "yes"; the setting "Trigger words" (TriggerWords) must be text, not the number 123`
 	if !strings.HasPrefix(c.Problem, want) {
 		t.Fatalf("problem %q", c.Problem)
 	}
@@ -116,23 +116,23 @@ func TestEndpointAndTheInternalAddressRule(t *testing.T) {
 
 func TestRedactURL(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://api.pagertree.com/integration/int_secret": "https://api.pagertree.com/…",
-		"//api.pagertree.com/integration/int_secret":       "api.pagertree.com/…",
-		"api.pagertree.com/integration/int_secret":         "api.pagertree.com/…",
-		"api.pagertree.com:443/integration/int_secret":     "api.pagertree.com:443/…",
-		"https://exa mple.com/int_secret":                  "https://exa mple.com/…",
-		"ftp://user:pw@host/int_secret":                    "ftp://user:pw@host/…",
+		"https://api.pagertree.com/integration/int_hidden": "https://api.pagertree.com/…",
+		"//api.pagertree.com/integration/int_hidden":       "api.pagertree.com/…",
+		"api.pagertree.com/integration/int_hidden":         "api.pagertree.com/…",
+		"api.pagertree.com:443/integration/int_hidden":     "api.pagertree.com:443/…",
+		"https://exa mple.com/int_hidden":                  "https://exa mple.com/…",
+		"ftp://someone@host/int_hidden":                    "ftp://host/…",
 		"not a url":                                        "not a url",
 	} {
 		got := redactURL(in)
-		if strings.Contains(got, "int_secret") || strings.HasPrefix(got, "://") {
+		if strings.Contains(got, "int_hidden") || strings.HasPrefix(got, "://") {
 			t.Errorf("redactURL(%q) = %q leaks the path or shows a bare ://", in, got)
 		}
-		if in != "ftp://user:pw@host/int_secret" && got != want {
+		if got != want {
 			t.Errorf("redactURL(%q) = %q, want %q", in, got, want)
 		}
 	}
-	cfg := buildConfig(baseSettings("//api.pagertree.com/integration/int_secret"), "ua", testGuard)
+	cfg := buildConfig(baseSettings("//api.pagertree.com/integration/int_hidden"), "ua", testGuard)
 	if !strings.Contains(cfg.Problem, `"api.pagertree.com/…"`) {
 		t.Fatalf("scheme-less endpoint shown as %q", cfg.Problem)
 	}
@@ -143,7 +143,7 @@ func saveEnv(t *testing.T, stored map[string]any, allowed string) (*Plugin, *plu
 	api := &plugintest.API{}
 	cfg := serverConfig("https://chat.example.com", allowed)
 	if stored != nil {
-		cfg.PluginSettings.Plugins[pluginID] = stored
+		cfg.PluginSettings.Plugins[manifest.Id] = stored
 	}
 	api.On("GetConfig").Return(cfg).Maybe()
 	p := &Plugin{}
@@ -154,7 +154,7 @@ func saveEnv(t *testing.T, stored map[string]any, allowed string) (*Plugin, *plu
 
 func newServerConfig(plugin map[string]any, allowed string) *model.Config {
 	c := serverConfig("https://chat.example.com", allowed)
-	c.PluginSettings.Plugins[pluginID] = plugin
+	c.PluginSettings.Plugins[manifest.Id] = plugin
 	return c
 }
 
@@ -173,8 +173,8 @@ func TestConfigurationWillBeSaved(t *testing.T) {
 	}{
 		{"valid", with("triggerwords", "fire, outage"), "", ""},
 		{"masked token placeholder is not invalid", with("token", model.FakeSetting), "", ""},
-		{"bool as yes", with("enabled", "yes"), "", `The PagerTree settings were not saved: the setting Enabled must be true or false, not "yes".`},
-		{"string as number", with("triggerwords", 123.0), "", "the setting TriggerWords must be text, not the number 123"},
+		{"bool as yes", with("enabled", "yes"), "", `The PagerTree settings were not saved: the setting "Enable forwarding" (Enabled) must be true or false, not "yes".`},
+		{"string as number", with("triggerwords", 123.0), "", "the setting \"Trigger words\" (TriggerWords) must be text, not the number 123"},
 		{"no triggers", with("triggerwords", " , "), "", "no trigger words are set"},
 		{"retry window", with("retrywindowminutes", 1000000000.0), "", "the retry window must be between 1 and 1440 minutes, not 1000000000"},
 		{"metadata endpoint", with("endpointurl", "https://169.254.169.254/x"), "", "AllowedUntrustedInternalConnections"},

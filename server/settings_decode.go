@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -24,7 +25,7 @@ func decodeSettings(raw map[string]any, base settings) (settings, []string) {
 			continue
 		}
 		field := v.Field(i)
-		name := settingFields[i]
+		name := settingNames[i]
 		switch field.Interface().(type) {
 		case bool:
 			b, ok := val.(bool)
@@ -49,18 +50,28 @@ func decodeSettings(raw map[string]any, base settings) (settings, []string) {
 			field.Set(reflect.ValueOf(f))
 		}
 	}
-	sortStrings(problems) // map order is random; the sentence should not be
+	sort.Strings(problems) // map order is random; the sentence should not be
 	return out, problems
 }
 
-// settingFields are the JSON keys (plugin.json's setting keys) by struct field index.
-var settingFields, settingFieldIndex = func() ([]string, map[string]int) {
+// settingNames name each settings field in sentences, by struct field index: the System
+// Console's label and the key (plugin.json's settings_schema), e.g. "Enable forwarding" (Enabled).
+// settingFieldIndex finds a field by its lower-cased key.
+var settingNames, settingFieldIndex = func() ([]string, map[string]int) {
+	labels := map[string]string{}
+	for _, f := range manifest.SettingsSchema.Settings {
+		labels[strings.ToLower(f.Key)] = strings.TrimSuffix(strings.TrimSpace(f.DisplayName), ":")
+	}
 	t := reflect.TypeOf(settings{})
 	names := make([]string, t.NumField())
 	index := map[string]int{}
 	for i := 0; i < t.NumField(); i++ {
-		names[i] = t.Field(i).Tag.Get("json")
-		index[strings.ToLower(names[i])] = i
+		key := t.Field(i).Tag.Get("json")
+		names[i] = key
+		if label := labels[strings.ToLower(key)]; label != "" {
+			names[i] = strconv.Quote(label) + " (" + key + ")"
+		}
+		index[strings.ToLower(key)] = i
 	}
 	return names, index
 }()
@@ -117,12 +128,4 @@ func describeValue(v any) string {
 		return "an object"
 	}
 	return fmt.Sprintf("a value of type %T", v)
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }

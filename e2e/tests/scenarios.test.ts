@@ -552,12 +552,12 @@ describe('hardening', () => {
             c.PluginSettings.Plugins.pagertree.enabled = 'yes';
         });
         expect(yes.status).toBe(400);
-        expect(yes.body.message).toBe('The PagerTree settings were not saved: the setting Enabled must be true or false, not "yes".');
+        expect(yes.body.message).toBe('The PagerTree settings were not saved: the setting "Enable forwarding" (Enabled) must be true or false, not "yes".');
         const words = await putConfig((c) => {
             c.PluginSettings.Plugins.pagertree.triggerwords = 123;
         });
         expect(words.status).toBe(400);
-        expect(words.body.message).toBe('The PagerTree settings were not saved: the setting TriggerWords must be text, not the number 123.');
+        expect(words.body.message).toBe('The PagerTree settings were not saved: the setting "Trigger words" (TriggerWords) must be text, not the number 123.');
         const retry = await putConfig((c) => {
             c.PluginSettings.Plugins.pagertree.retrywindowminutes = 1000000000;
         });

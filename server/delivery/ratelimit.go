@@ -43,7 +43,7 @@ func (l *Limiter) Take(userID string, limit int, now time.Time) (Decision, error
 		return Decision{Allowed: true}, nil
 	}
 	var d Decision
-	err := updateBytes(l.kv, limitKey(userID), l.window, func(old []byte) ([]byte, error) {
+	err := l.update(limitKey(userID), func(old []byte) ([]byte, error) {
 		stamps, err := l.live(old, now)
 		if err != nil {
 			return nil, err
@@ -77,7 +77,7 @@ func (l *Limiter) Release(userID string, stamp int64, now time.Time) error {
 	if stamp == 0 {
 		return nil
 	}
-	err := updateBytes(l.kv, limitKey(userID), l.window, func(old []byte) ([]byte, error) {
+	err := l.update(limitKey(userID), func(old []byte) ([]byte, error) {
 		if old == nil {
 			return nil, errUnchanged
 		}
@@ -100,6 +100,30 @@ func (l *Limiter) Release(userID string, stamp int64, now time.Time) error {
 		return nil
 	}
 	return err
+}
+
+// update stores fn(current value) with compare-and-set and the window as time to live (so an
+// idle user's counter leaves the store), retrying when another node wrote in between. An error
+// from fn ends it without writing.
+func (l *Limiter) update(key string, fn func(old []byte) ([]byte, error)) error {
+	for attempt := 0; attempt < 50; attempt++ {
+		old, err := l.kv.Get(key)
+		if err != nil {
+			return err
+		}
+		next, err := fn(old)
+		if err != nil {
+			return err
+		}
+		ok, err := l.kv.CompareAndSet(key, old, next, l.window)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+	}
+	return errors.New("too many concurrent updates of " + key)
 }
 
 var (

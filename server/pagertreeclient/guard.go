@@ -132,9 +132,9 @@ func (g *Guard) dialContext(base *net.Dialer) func(ctx context.Context, network,
 		d := *base
 		var refused atomic.Pointer[ForbiddenError] // Control runs concurrently for IPv4 and IPv6
 		d.Control = func(_, address string, _ syscall.RawConn) error {
-			ipText, _, err := net.SplitHostPort(address)
-			if err != nil {
-				return err
+			ipText, _, splitErr := net.SplitHostPort(address)
+			if splitErr != nil {
+				return splitErr
 			}
 			if ip := net.ParseIP(ipText); ip == nil || !g.allowsIP(ip) {
 				f := &ForbiddenError{Address: ipText}
