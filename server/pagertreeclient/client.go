@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -27,26 +26,10 @@ type Client struct {
 	now       func() time.Time
 }
 
-// New builds a client with its own transport and timeouts. Redirects are not followed:
-// PagerTree does not redirect its integration URLs, and a redirected POST would lose its body.
+// New builds a client with its own transport and timeouts (see newHTTPClient).
 func New(endpoint, token string, format paging.Format, timeout time.Duration, userAgent string) *Client {
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	transport := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		TLSHandshakeTimeout:   5 * time.Second,
-		ResponseHeaderTimeout: timeout,
-		IdleConnTimeout:       90 * time.Second,
-		MaxIdleConnsPerHost:   4,
-	}
 	return &Client{
-		http: &http.Client{
-			Timeout:       timeout,
-			Transport:     transport,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
+		http:      newHTTPClient(timeout),
 		endpoint:  endpoint,
 		token:     token,
 		format:    format,
