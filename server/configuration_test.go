@@ -161,8 +161,8 @@ func TestManifest(t *testing.T) {
 			t.Errorf("setting %s is not read by the server", s.Key)
 		}
 		delete(fields, strings.ToLower(s.Key))
-		if strings.EqualFold(s.Key, "Token") && !s.Secret {
-			t.Error("the token must be a secret setting")
+		if (strings.EqualFold(s.Key, "Token") || strings.EqualFold(s.Key, "APIKey")) && !s.Secret {
+			t.Errorf("%s must be a secret setting", s.Key)
 		}
 	}
 	if len(fields) != 0 {

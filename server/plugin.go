@@ -53,8 +53,14 @@ func (p *Plugin) OnConfigurationChange() error {
 		return fmt.Errorf("could not read the PagerTree plugin settings: %w", err)
 	}
 	cfg := buildConfig(s, p.userAgent())
-	if old := p.config.Swap(cfg); old != nil && old.Client != nil {
-		old.Client.CloseIdle() // requests in flight on it finish normally
+	if old := p.config.Swap(cfg); old != nil {
+		// Requests in flight on the old clients finish normally.
+		if old.Client != nil {
+			old.Client.CloseIdle()
+		}
+		if old.REST.API != nil {
+			old.REST.API.CloseIdle()
+		}
 	}
 
 	p.problemMu.Lock()

@@ -50,7 +50,7 @@ func newFakeAPI(t *testing.T, answers map[string]fakeAnswer) (*fakeAPI, *API) {
 
 func TestAPIRequestsCarryTheKeyAndDocumentedShapes(t *testing.T) {
 	f, api := newFakeAPI(t, map[string]fakeAnswer{
-		"GET /api/v4/alerts":                     {200, `{"data":[{"id":"01ALERT","prefix_id":"alt_1","tiny_id":42,"status":"open","thirdparty_id":"post1"}],"has_more":false,"total_count":1}`, nil},
+		"GET /api/v4/alerts":                      {200, `{"data":[{"id":"01ALERT","prefix_id":"alt_1","tiny_id":42,"status":"open","thirdparty_id":"post1"}],"has_more":false,"total_count":1}`, nil},
 		"POST /api/v4/alerts/01ALERT/acknowledge": {200, `{"id":"01ALERT","status":"acknowledged"}`, nil},
 		"POST /api/v4/alerts/01ALERT/resolve":     {200, `{}`, nil},
 		"POST /api/v4/alerts/01ALERT/comments":    {201, `{"id":"c1"}`, nil},
@@ -171,7 +171,7 @@ func TestAPIResponseReadIsBounded(t *testing.T) {
 
 func TestAPITeamsOncallAndUsers(t *testing.T) {
 	_, api := newFakeAPI(t, map[string]fakeAnswer{
-		"GET /api/v4/teams": {200, `{"data":[{"id":"T1","name":"Devops","tiny_id":"3"},{"name":"no id"},{"id":"T2","name":"DB"}],"has_more":true,"total_count":120}`, nil},
+		"GET /api/v4/teams":                   {200, `{"data":[{"id":"T1","name":"Devops","tiny_id":"3"},{"name":"no id"},{"id":"T2","name":"DB"}],"has_more":true,"total_count":120}`, nil},
 		"GET /api/v4/teams/T1/current_oncall": {200, `[{"layer":1,"start_time":"2026-11-27T00:00:00Z","attendees":[{"attendee_id":"U1","attendee_type":"AccountUser"},{"attendee_id":"U1"}]},{"layer":2,"attendees":[{"account_user_id":"U2"}]}]`, nil},
 		"GET /api/v4/teams/T2/current_oncall": {200, `{"data":[]}`, nil},
 		"GET /api/v4/account_users/U1":        {200, `{"id":"U1","user":{"name":"Ada Lovelace","emails":[{"email":"ada@old.example","primary":false},{"email":"ada@example.com","primary":true}]}}`, nil},
