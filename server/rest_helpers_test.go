@@ -23,7 +23,7 @@ type fakeREST struct {
 
 func newFakeREST(t *testing.T) *fakeREST {
 	f := &fakeREST{bodies: map[string]string{
-		"/api/v4/teams": `{"data":[{"id":"T1","name":"Devops","tiny_id":1},{"id":"T2","name":"Databases","tiny_id":2}],"has_more":false,"total_count":2}`,
+		"/api/v4/teams":                   `{"data":[{"id":"T1","name":"Devops","tiny_id":1},{"id":"T2","name":"Databases","tiny_id":2}],"has_more":false,"total_count":2}`,
 		"/api/v4/teams/T1/current_oncall": `[{"layer":1,"attendees":[{"attendee_id":"U1"}]},{"layer":2,"attendees":[{"attendee_id":"U2"}]}]`,
 		"/api/v4/teams/T2/current_oncall": `[]`,
 		"/api/v4/account_users/U1":        `{"id":"U1","user":{"name":"Alice A","emails":[{"email":"alice@example.com","primary":true}]}}`,
