@@ -40,6 +40,7 @@ const PLAIN_SETTINGS: Record<string, 'text' | 'number' | 'bool'> = {
     retrywindowminutes: 'number',
     reactionemoji: 'text',
     replyinthread: 'bool',
+    apibaseurl: 'text',
 };
 
 // plainSettingsOnScreen reads what the admin has set, unsaved, in the console's own inputs.
