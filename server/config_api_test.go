@@ -3,6 +3,9 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
 func TestNormalizeAPIBaseURL(t *testing.T) {
@@ -45,5 +48,26 @@ func TestAPISettingsNeverPauseForwarding(t *testing.T) {
 	cfg = buildConfig(s, "ua")
 	if cfg.REST.API == nil || cfg.REST.Host != "api.pagertree.com" || apiStatus(cfg.REST) != "API key set · api.pagertree.com" {
 		t.Fatalf("%+v", cfg.REST)
+	}
+}
+
+func TestActorFollowsTheConfiguration(t *testing.T) {
+	s := baseSettings("https://api.pagertree.com/integration/int_abc")
+	s.Format = "webhook"
+	target := pagertreeclient.Target{ThirdpartyID: "p1", Format: paging.FormatWebhook}
+	if r, _ := buildConfig(s, "ua").actor().Route(target); r != pagertreeclient.RouteWebhook {
+		t.Fatal(r)
+	}
+	s.APIKey = apiKey
+	if r, _ := buildConfig(s, "ua").actor().Route(target); r != pagertreeclient.RouteAPI {
+		t.Fatal(r)
+	}
+	s.APIKey, s.Format = "", "mattermost"
+	if r, why := buildConfig(s, "ua").actor().Route(target); r != pagertreeclient.RouteNone || !strings.Contains(why, "no PagerTree API key") {
+		t.Fatal(r, why)
+	}
+	var nilCfg *runtimeConfig
+	if r, _ := nilCfg.actor().Route(target); r != pagertreeclient.RouteNone {
+		t.Fatal(r)
 	}
 }

@@ -15,6 +15,7 @@ import (
 // fakeAPI is a PagerTree REST API answering canned bodies per "METHOD path" and recording requests.
 type fakeAPI struct {
 	t       *testing.T
+	srvURL  string
 	answers map[string]fakeAnswer
 	got     []*http.Request
 	bodies  []string
@@ -45,6 +46,7 @@ func newFakeAPI(t *testing.T, answers map[string]fakeAnswer) (*fakeAPI, *API) {
 		_, _ = w.Write([]byte(a.body))
 	}))
 	t.Cleanup(srv.Close)
+	f.srvURL = srv.URL
 	return f, NewAPI(srv.URL+"/", "key_secret", time.Second, "ua/1")
 }
 
