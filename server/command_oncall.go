@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -32,9 +33,13 @@ func (p *Plugin) commandOncall(args *model.CommandArgs, rest string) string {
 		}
 		return "Who is on call comes from PagerTree's REST API, and " + why + ". Ask a System Admin to add a PagerTree API key to the plugin settings."
 	}
+	api := cfg.REST.API
+	want := strings.TrimSpace(rest)
+	if text, ok := p.oncall.get(api, want); ok {
+		return text
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	api := cfg.REST.API
 	teams, more, err := api.Teams(ctx)
 	if err != nil {
 		return oncallFailure(err, isAdmin)
@@ -42,7 +47,6 @@ func (p *Plugin) commandOncall(args *model.CommandArgs, rest string) string {
 	if len(teams) == 0 {
 		return "PagerTree shows no teams to the plugin's API key, so there is nobody on call to show."
 	}
-	want := strings.TrimSpace(rest)
 	shown := teams
 	if want != "" {
 		shown = matchTeams(teams, want)
@@ -56,6 +60,7 @@ func (p *Plugin) commandOncall(args *model.CommandArgs, rest string) string {
 	}
 	var b strings.Builder
 	b.WriteString("#### On call now in PagerTree\n")
+	complete := true
 	users := map[string]string{} // account user id → how to show them
 	for i, t := range shown {
 		if i == oncallMaxTeams {
@@ -69,11 +74,61 @@ func (p *Plugin) commandOncall(args *model.CommandArgs, rest string) string {
 				return oncallFailure(err, isAdmin)
 			}
 			fmt.Fprintf(&b, "- **%s**: could not be read. %s\n", mdEscape(t.Name), sentenceOf(err))
+			complete = false
 			continue
 		}
 		fmt.Fprintf(&b, "- **%s**: %s\n", mdEscape(t.Name), p.describeLayers(ctx, api, layers, users))
 	}
+	if complete {
+		p.oncall.put(api, want, b.String())
+	}
 	return b.String()
+}
+
+// oncallTTL is how long an answer is reused: who is on call changes rarely, and every user may
+// run the command, so PagerTree's rate limit (shared with acting on alerts) is spared.
+const oncallTTL = 30 * time.Second
+
+// oncallCache keeps recent complete answers per API client (a new configuration starts afresh)
+// and question.
+type oncallCache struct {
+	mu      sync.Mutex
+	api     *pagertreeclient.API
+	answers map[string]oncallAnswer
+	now     func() time.Time // test seam; nil: time.Now
+}
+
+type oncallAnswer struct {
+	text string
+	at   time.Time
+}
+
+func (c *oncallCache) clock() time.Time {
+	if c.now != nil {
+		return c.now()
+	}
+	return time.Now()
+}
+
+func (c *oncallCache) get(api *pagertreeclient.API, q string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.clock()
+	a, ok := c.answers[strings.ToLower(q)]
+	if !ok || c.api != api || now.Sub(a.at) > oncallTTL || now.Before(a.at) {
+		return "", false
+	}
+	return a.text, true
+}
+
+func (c *oncallCache) put(api *pagertreeclient.API, q, text string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.clock()
+	if c.api != api || len(c.answers) > 100 {
+		c.api, c.answers = api, map[string]oncallAnswer{}
+	}
+	c.answers[strings.ToLower(q)] = oncallAnswer{text: text, at: now}
 }
 
 // describeLayers renders "layer 1: @alice · layer 2: Bob Jones" (layers without anyone skipped).

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/stretchr/testify/mock"
@@ -82,5 +83,26 @@ func TestCommandOncallTeamFailureIsPerTeam(t *testing.T) {
 func TestMatchTeamsAndEscape(t *testing.T) {
 	if got := mdEscape("[x](http://e) `c` <b> #h |t| :smile:"); strings.ContainsAny(strings.NewReplacer(`\[`, "", `\]`, "", `\(`, "", `\)`, "", "\\`", "", `\<`, "", `\>`, "", `\#`, "", `\|`, "", `\:`, "").Replace(got), "[]()`<>#|") {
 		t.Fatal(got)
+	}
+}
+
+func TestCommandOncallReusesAnAnswerFor30Seconds(t *testing.T) {
+	rest, env := oncallEnv(t, apiKey)
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	env.p.oncall.mu.Lock()
+	env.p.oncall.now = func() time.Time { return now }
+	env.p.oncall.mu.Unlock()
+	first := run(t, env, aliceID, "/pagertree oncall")
+	paths, _ := rest.requests()
+	if again := run(t, env, aliceID, "/pagertree oncall"); again != first {
+		t.Fatal(again)
+	}
+	if p, _ := rest.requests(); len(p) != len(paths) {
+		t.Fatalf("asked PagerTree again within 30 s: %v", p[len(paths):])
+	}
+	now = now.Add(31 * time.Second)
+	run(t, env, aliceID, "/pagertree oncall")
+	if p, _ := rest.requests(); len(p) != 2*len(paths) {
+		t.Fatalf("%d requests, want %d", len(p), 2*len(paths))
 	}
 }

@@ -34,6 +34,8 @@ type Plugin struct {
 
 	problemMu   sync.Mutex
 	lastProblem string
+
+	oncall oncallCache // recent /pagertree oncall answers
 }
 
 func (p *Plugin) clock() time.Time {
