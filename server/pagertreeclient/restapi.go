@@ -40,15 +40,6 @@ func NewAPI(baseURL, key string, timeout time.Duration, userAgent string) *API {
 // CloseIdle releases the idle connections of a client that a new configuration replaced.
 func (a *API) CloseIdle() { a.http.CloseIdleConnections() }
 
-// Host is the API host (safe to show).
-func (a *API) Host() string {
-	u, err := url.Parse(a.base)
-	if err != nil {
-		return ""
-	}
-	return u.Host
-}
-
 // FindAlert returns the newest alert with this thirdparty id (the Webhook format's Id, or
 // channel_id.timestamp for the Mattermost format). No such alert is a KindNotFound error.
 func (a *API) FindAlert(ctx context.Context, thirdpartyID string) (Alert, error) {

@@ -197,9 +197,6 @@ func TestAPITeamsOncallAndUsers(t *testing.T) {
 	if _, err := api.AccountUser(ctx, "U9"); !IsKind(err, KindNotFound) {
 		t.Fatal(err)
 	}
-	if api.Host() == "" {
-		t.Fatal("host")
-	}
 }
 
 func TestDecodeAlertSpellings(t *testing.T) {
