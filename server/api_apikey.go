@@ -43,7 +43,7 @@ func (p *Plugin) handleCheckAPIKey(w http.ResponseWriter, r *http.Request) {
 	}
 	api, host, err := apiForCheck(saved, req, p.userAgent())
 	if err != nil {
-		writeError(w, http.StatusUnprocessableEntity, err.Error())
+		writeError(w, http.StatusUnprocessableEntity, upperFirst(err.Error())+".")
 		return
 	}
 	defer api.CloseIdle()
@@ -62,7 +62,8 @@ func (p *Plugin) handleCheckAPIKey(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, checkAPIKeyResponse{OK: true, Host: host, Teams: len(teams), Message: describeTeams(teams, more)})
 }
 
-// apiForCheck builds a client from the on-screen settings. A saved key (the console shows it as
+// apiForCheck builds a client from the on-screen settings; its errors are sentences (lower-case,
+// no full stop, as Go errors are). A saved key (the console shows it as
 // a placeholder) is only ever sent to the saved API URL: a changed URL needs the key typed again.
 func apiForCheck(saved settings, req checkAPIKeyRequest, userAgent string) (*pagertreeclient.API, string, error) {
 	savedBase, _, savedErr := normalizeAPIBaseURL(saved.APIBaseURL)
@@ -72,7 +73,7 @@ func apiForCheck(saved settings, req checkAPIKeyRequest, userAgent string) (*pag
 	}
 	base, host, err := normalizeAPIBaseURL(baseRaw)
 	if err != nil {
-		return nil, "", fmt.Errorf("%s.", upperFirst(err.Error()))
+		return nil, "", err
 	}
 	key := ""
 	typed := req.Settings.APIKey != nil && *req.Settings.APIKey != model.FakeSetting
@@ -80,12 +81,12 @@ func apiForCheck(saved settings, req checkAPIKeyRequest, userAgent string) (*pag
 		key = strings.TrimSpace(*req.Settings.APIKey)
 	} else {
 		if savedErr != nil || base != savedBase {
-			return nil, "", fmt.Errorf("The saved API key is only sent to the saved PagerTree API URL; type the key again to check it with %s.", host)
+			return nil, "", fmt.Errorf("the saved API key is only sent to the saved PagerTree API URL; type the key again to check it with %s", host)
 		}
 		key = strings.TrimSpace(saved.APIKey)
 	}
 	if key == "" {
-		return nil, "", errors.New("No PagerTree API key is set: paste a PagerTree user API key (PagerTree: User Settings > API keys) first.")
+		return nil, "", errors.New("no PagerTree API key is set: paste a PagerTree user API key (PagerTree: User Settings > API keys) first")
 	}
 	return pagertreeclient.NewAPI(base, key, pagertreeclient.DefaultTimeout, userAgent), host, nil
 }

@@ -12,7 +12,7 @@ import (
 func TestCheckAPIKeyRoute(t *testing.T) {
 	rest := newFakeREST(t)
 	evil := newFakeREST(t) // a host the saved key must never reach
-	_, env := standInAndEnv(t, func(s *settings) { s.APIKey, s.APIBaseURL = apiKey, rest.srv.URL })
+	_, env := standInAndEnv(t, func(s *settings) { s.APIKey, s.APIBaseURL = savedKey, rest.srv.URL })
 	q := func(v string) string { b, _ := json.Marshal(v); return string(b) }
 	cases := []struct {
 		name, body string
@@ -21,7 +21,7 @@ func TestCheckAPIKeyRoute(t *testing.T) {
 		says       string
 		reaches    *fakeREST
 	}{
-		{"typed key", `{"settings":{"apikey":` + q(apiKey) + `,"apibaseurl":` + q(rest.srv.URL) + `}}`, 200, true, "sees 2 teams (Devops, Databases)", rest},
+		{"typed key", `{"settings":{"apikey":` + q(savedKey) + `,"apibaseurl":` + q(rest.srv.URL) + `}}`, 200, true, "sees 2 teams (Devops, Databases)", rest},
 		{"typed wrong key", `{"settings":{"apikey":"nope","apibaseurl":` + q(rest.srv.URL) + `}}`, 200, false, "rejected the API key", rest},
 		{"saved key, saved URL", `{"settings":{"apikey":` + q(model.FakeSetting) + `,"apibaseurl":` + q(rest.srv.URL+"/") + `}}`, 200, true, "accepted", rest},
 		{"saved key, no URL on screen", `{"settings":{}}`, 200, true, "accepted", rest},
@@ -53,7 +53,7 @@ func TestCheckAPIKeyRoute(t *testing.T) {
 				t.Fatalf("reached (saved host, other host) = %s", got)
 			}
 			for _, a := range evilAuths {
-				if strings.Contains(a, apiKey) {
+				if strings.Contains(a, savedKey) {
 					t.Fatal("the saved key reached another host")
 				}
 			}

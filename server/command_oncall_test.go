@@ -19,7 +19,7 @@ func oncallEnv(t *testing.T, key string) (*fakeREST, *testEnv) {
 }
 
 func TestCommandOncall(t *testing.T) {
-	rest, env := oncallEnv(t, apiKey)
+	rest, env := oncallEnv(t, savedKey)
 	out := run(t, env, aliceID, "/pagertree oncall")
 	for _, want := range []string{"On call now in PagerTree", "**Devops**: layer 1: @alice (Alice A) · layer 2: Bob \\*Builder\\* @\u200bchannel", "**Databases**: nobody is on call right now"} {
 		if !strings.Contains(out, want) {
@@ -28,7 +28,7 @@ func TestCommandOncall(t *testing.T) {
 	}
 	_, auths := rest.requests()
 	for _, a := range auths {
-		if a != "Bearer "+apiKey {
+		if a != "Bearer "+savedKey {
 			t.Fatalf("auth %q", a)
 		}
 	}
@@ -70,7 +70,7 @@ func TestCommandOncallWithoutOrWithABadKey(t *testing.T) {
 }
 
 func TestCommandOncallTeamFailureIsPerTeam(t *testing.T) {
-	rest, env := oncallEnv(t, apiKey)
+	rest, env := oncallEnv(t, savedKey)
 	rest.mu.Lock()
 	delete(rest.bodies, "/api/v4/teams/T2/current_oncall")
 	rest.mu.Unlock()
@@ -87,7 +87,7 @@ func TestMatchTeamsAndEscape(t *testing.T) {
 }
 
 func TestCommandOncallReusesAnAnswerFor30Seconds(t *testing.T) {
-	rest, env := oncallEnv(t, apiKey)
+	rest, env := oncallEnv(t, savedKey)
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	env.p.oncall.mu.Lock()
 	env.p.oncall.now = func() time.Time { return now }

@@ -73,3 +73,14 @@ func (c *runtimeConfig) actor() pagertreeclient.Actor {
 	}
 	return pagertreeclient.Actor{API: c.REST.API, Integration: c.Client}
 }
+
+// apiStatus says whether the REST API is usable, for /pagertree status (never the key itself).
+func apiStatus(c apiConfig) string {
+	if why := c.apiUnavailable(); why != "" {
+		if !c.KeySet {
+			return "no API key (on-call and acting on alerts are off)"
+		}
+		return why
+	}
+	return "API key set · " + c.Host
+}

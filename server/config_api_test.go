@@ -36,12 +36,12 @@ func TestAPISettingsNeverPauseForwarding(t *testing.T) {
 	if cfg.REST.API != nil || cfg.REST.KeySet || !strings.Contains(cfg.REST.apiUnavailable(), "no PagerTree API key") || !cfg.forwarding() {
 		t.Fatalf("no key: %+v", cfg.REST)
 	}
-	s.APIKey, s.APIBaseURL = apiKey, "http://pagertree.example"
+	s.APIKey, s.APIBaseURL = savedKey, "http://pagertree.example"
 	cfg = buildConfig(s, "ua")
 	if cfg.REST.API != nil || !strings.Contains(cfg.REST.apiUnavailable(), "must use https") || !cfg.forwarding() {
 		t.Fatalf("bad URL: %+v, forwarding %v", cfg.REST, cfg.forwarding())
 	}
-	if strings.Contains(cfg.REST.apiUnavailable(), apiKey) || strings.Contains(apiStatus(cfg.REST), apiKey) {
+	if strings.Contains(cfg.REST.apiUnavailable(), savedKey) || strings.Contains(apiStatus(cfg.REST), savedKey) {
 		t.Fatal("the key leaked")
 	}
 	s.APIBaseURL = ""
@@ -58,7 +58,7 @@ func TestActorFollowsTheConfiguration(t *testing.T) {
 	if r, _ := buildConfig(s, "ua").actor().Route(target); r != pagertreeclient.RouteWebhook {
 		t.Fatal(r)
 	}
-	s.APIKey = apiKey
+	s.APIKey = savedKey
 	if r, _ := buildConfig(s, "ua").actor().Route(target); r != pagertreeclient.RouteAPI {
 		t.Fatal(r)
 	}

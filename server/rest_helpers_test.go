@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-const apiKey = "ptk_test_key_123"
+const savedKey = "ptk_test_key_123"
 
 // fakeREST is an httptest PagerTree REST API: 401 unless the Bearer key matches, canned JSON
 // bodies per path, every request recorded.
@@ -38,7 +38,7 @@ func newFakeREST(t *testing.T) *fakeREST {
 		f.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		switch {
-		case r.Header.Get("Authorization") != "Bearer "+apiKey:
+		case r.Header.Get("Authorization") != "Bearer "+savedKey:
 			w.WriteHeader(http.StatusUnauthorized)
 			_, _ = w.Write([]byte(`{"errors":[{"message":"Unauthorized"}],"code":401}`))
 		case !ok:

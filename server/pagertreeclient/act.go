@@ -16,6 +16,7 @@ import (
 // Route is how an action reaches PagerTree.
 type Route string
 
+// The routes, in the order Actor.Route prefers them.
 const (
 	RouteAPI     Route = "api"     // REST API v4 with the API key: find, act, comment
 	RouteWebhook Route = "webhook" // the Webhook integration: event_type + the same Id

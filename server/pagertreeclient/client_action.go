@@ -13,6 +13,7 @@ import (
 // Action is what a person can do to an alert from Mattermost.
 type Action string
 
+// The actions PagerTree's Webhook integration and REST API both offer.
 const (
 	ActionAcknowledge Action = "acknowledge"
 	ActionResolve     Action = "resolve"
@@ -60,7 +61,7 @@ func (c *Client) Act(ctx context.Context, thirdpartyID string, action Action) pa
 	if err != nil {
 		return paging.ClassifyError(redact(err))
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	return paging.ClassifyStatus(resp.StatusCode, resp.Header.Get("Retry-After"), c.now())
 }

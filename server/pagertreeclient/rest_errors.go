@@ -13,6 +13,7 @@ import (
 // ErrorKind sorts the REST API's failures by what a person (or the retry loop) can do.
 type ErrorKind string
 
+// The kinds, by HTTP status or failure (see kindOf).
 const (
 	KindBadKey      ErrorKind = "bad_key"      // 401: the API key is wrong, revoked or missing
 	KindForbidden   ErrorKind = "forbidden"    // 403: the key's user may not do this

@@ -146,7 +146,7 @@ func (a *API) do(ctx context.Context, method, path string, body []byte, op strin
 	if err != nil {
 		return nil, &APIError{Kind: KindTransient, Op: op, Err: redact(err)}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAPIResponseBytes+1))
 	if err != nil {
 		return nil, &APIError{Kind: KindTransient, Op: op, Status: resp.StatusCode, Err: redact(err)}

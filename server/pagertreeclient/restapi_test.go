@@ -187,8 +187,8 @@ func TestAPITeamsOncallAndUsers(t *testing.T) {
 	if err != nil || len(layers) != 2 || layers[0].Layer != 1 || strings.Join(layers[0].AccountUserIDs, ",") != "U1" || layers[1].AccountUserIDs[0] != "U2" {
 		t.Fatalf("%+v %v", layers, err)
 	}
-	if layers, err := api.CurrentOncall(ctx, "T2"); err != nil || len(layers) != 0 {
-		t.Fatalf("%+v %v", layers, err)
+	if none, noneErr := api.CurrentOncall(ctx, "T2"); noneErr != nil || len(none) != 0 {
+		t.Fatalf("%+v %v", none, noneErr)
 	}
 	u, err := api.AccountUser(ctx, "U1")
 	if err != nil || u.Name != "Ada Lovelace" || u.Email() != "ada@example.com" || len(u.Emails) != 2 {
