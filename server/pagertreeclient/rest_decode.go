@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 // The REST API's objects, reduced to what the plugin uses. Decoding is pure (bytes in, values
@@ -258,55 +257,4 @@ func decodeAccountUser(body []byte) (AccountUser, error) {
 	add(j.User.Email, false)
 	add(j.Email, false)
 	return u, nil
-}
-
-// maxErrorMessages and maxErrorMessageRunes bound what of PagerTree's error text is shown.
-const (
-	maxErrorMessages     = 3
-	maxErrorMessageRunes = 200
-)
-
-// decodeErrorMessages reads {"errors":[{"message":…}],"code":…}; strings in "errors" and a
-// top-level "message" or "error" are accepted too. Messages come back single-line and short:
-// they are shown to people in chat.
-func decodeErrorMessages(body []byte) []string {
-	var j struct {
-		Errors  []json.RawMessage `json:"errors"`
-		Message flexString        `json:"message"`
-		Error   flexString        `json:"error"`
-	}
-	if json.Unmarshal(body, &j) != nil {
-		return nil
-	}
-	out := []string{}
-	add := func(s string) {
-		if s = cleanMessage(s); s != "" && len(out) < maxErrorMessages {
-			out = append(out, s)
-		}
-	}
-	for _, raw := range j.Errors {
-		var m struct {
-			Message flexString `json:"message"`
-		}
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			add(s)
-		} else if json.Unmarshal(raw, &m) == nil {
-			add(string(m.Message))
-		}
-	}
-	add(string(j.Message))
-	add(string(j.Error))
-	if len(out) == 0 {
-		return nil
-	}
-	return out
-}
-
-func cleanMessage(s string) string {
-	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
-	if r := []rune(s); len(r) > maxErrorMessageRunes {
-		s = string(r[:maxErrorMessageRunes-1]) + "…"
-	}
-	return s
 }

@@ -2,12 +2,14 @@ package pagertreeclient
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // ErrorKind sorts the REST API's failures by what a person (or the retry loop) can do.
@@ -126,4 +128,55 @@ func kindOf(status int) ErrorKind {
 		return KindTransient
 	}
 	return KindRejected
+}
+
+// maxErrorMessages and maxErrorMessageRunes bound what of PagerTree's error text is shown.
+const (
+	maxErrorMessages     = 3
+	maxErrorMessageRunes = 200
+)
+
+// decodeErrorMessages reads {"errors":[{"message":…}],"code":…}; strings in "errors" and a
+// top-level "message" or "error" are accepted too. Messages come back single-line and short:
+// they are shown to people in chat.
+func decodeErrorMessages(body []byte) []string {
+	var j struct {
+		Errors  []json.RawMessage `json:"errors"`
+		Message flexString        `json:"message"`
+		Error   flexString        `json:"error"`
+	}
+	if json.Unmarshal(body, &j) != nil {
+		return nil
+	}
+	out := []string{}
+	add := func(s string) {
+		if s = cleanMessage(s); s != "" && len(out) < maxErrorMessages {
+			out = append(out, s)
+		}
+	}
+	for _, raw := range j.Errors {
+		var m struct {
+			Message flexString `json:"message"`
+		}
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			add(s)
+		} else if json.Unmarshal(raw, &m) == nil {
+			add(string(m.Message))
+		}
+	}
+	add(string(j.Message))
+	add(string(j.Error))
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func cleanMessage(s string) string {
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+	if r := []rune(s); len(r) > maxErrorMessageRunes {
+		s = string(r[:maxErrorMessageRunes-1]) + "…"
+	}
+	return s
 }
