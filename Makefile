@@ -48,13 +48,13 @@ test: test-go test-fuzz test-webapp test-browser
 test-go: go-mod
 	$(GO) test $(GO_TEST_FLAGS) ./server/...
 
-# Each fuzz target (package:target) runs briefly; `make test-fuzz FUZZTIME=5m` for a longer run.
-FUZZ_TARGETS := ./server/paging:FuzzMatcher ./server/paging:FuzzUrgency ./server/paging:FuzzMask ./server:FuzzScreenRequest
+# Each fuzz target (package under server/:Target; . is server itself) runs briefly; `make test-fuzz FUZZTIME=5m` for a longer run.
+FUZZ_TARGETS := paging:FuzzMatcher paging:FuzzUrgency paging:FuzzMask pagertreeclient:FuzzDecodeREST .:FuzzScreenRequest
 test-fuzz: go-mod
 	@for pt in $(FUZZ_TARGETS); do \
 		pkg=$${pt%%:*}; t=$${pt##*:}; \
 		echo "fuzz $$pkg $$t for $(FUZZTIME)"; \
-		$(GO) test $$pkg -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
+		$(GO) test ./server/$$pkg -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
 
 test-webapp: npm-install

@@ -28,6 +28,7 @@ func (p *Plugin) newRouter() *mux.Router {
 	api.HandleFunc("/test", only(http.MethodPost, p.handleTest))
 	api.HandleFunc("/preview", only(http.MethodPost, p.handlePreview))
 	api.HandleFunc("/deliveries", only(http.MethodGet, p.handleDeliveries))
+	api.HandleFunc("/apikey/check", only(http.MethodPost, p.handleCheckAPIKey))
 	notFound := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "There is no such PagerTree plugin API route.")
 	})
@@ -86,25 +87,24 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
 
-// decodeBody reads the request body (bounded by requireSystemAdmin) and decodes it strictly,
-// answering 413 or 400 with a sentence on failure.
-func decodeBody(w http.ResponseWriter, r *http.Request) (screenRequest, bool) {
+// decodeBody reads the request body (bounded by requireSystemAdmin) into v strictly (one JSON
+// object, nothing after it), answering 413 or 400 with a sentence on failure.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			writeError(w, http.StatusRequestEntityTooLarge, "The request is larger than "+strconv.Itoa(maxBodyBytes>>10)+" KB; shorten the message.")
-			return screenRequest{}, false
+			return false
 		}
 		writeError(w, http.StatusBadRequest, "The request body could not be read.")
-		return screenRequest{}, false
+		return false
 	}
-	req, err := decodeScreenRequest(body)
-	if err != nil {
+	if err := decodeStrict(body, v); err != nil {
 		writeRequestError(w, err)
-		return screenRequest{}, false
+		return false
 	}
-	return req, true
+	return true
 }
 
 // writeRequestError answers 400 with the sentence and, when it concerns one setting, its key.
@@ -142,8 +142,8 @@ type testResponse struct {
 }
 
 func (p *Plugin) handleTest(w http.ResponseWriter, r *http.Request) {
-	req, ok := decodeBody(w, r)
-	if !ok {
+	var req screenRequest
+	if !decodeBody(w, r, &req) {
 		return
 	}
 	cfg, err := p.configFromScreen(req.Settings, true)
@@ -180,8 +180,8 @@ type previewResponse struct {
 }
 
 func (p *Plugin) handlePreview(w http.ResponseWriter, r *http.Request) {
-	req, ok := decodeBody(w, r)
-	if !ok {
+	var req screenRequest
+	if !decodeBody(w, r, &req) {
 		return
 	}
 	cfg, err := p.configFromScreen(req.Settings, false)

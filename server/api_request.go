@@ -30,18 +30,26 @@ type requestError struct {
 
 func (e *requestError) Error() string { return e.msg }
 
-// decodeScreenRequest reads the API's request body: one JSON object, nothing after it, each
-// field of the right type. Errors are sentences that name the field.
+// decodeScreenRequest reads the test and preview requests' body (see decodeStrict).
 func decodeScreenRequest(body []byte) (screenRequest, error) {
 	var req screenRequest
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&req); err != nil {
-		return screenRequest{}, &requestError{msg: jsonProblem(err)}
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return screenRequest{}, &requestError{msg: "The request body holds something after the JSON object; send exactly one object."}
+	if err := decodeStrict(body, &req); err != nil {
+		return screenRequest{}, err
 	}
 	return req, nil
+}
+
+// decodeStrict reads an API request body into v: one JSON value, nothing after it, each field
+// of the right type. Errors are sentences that name the field.
+func decodeStrict(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		return &requestError{msg: jsonProblem(err)}
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return &requestError{msg: "The request body holds something after the JSON object; send exactly one object."}
+	}
+	return nil
 }
 
 // jsonProblem says what is wrong with a body in a sentence, naming the field when it can.
@@ -50,9 +58,10 @@ func jsonProblem(err error) string {
 	if errors.As(err, &typeErr) {
 		field := typeErr.Field
 		if field == "" {
-			return "The request body must be a JSON object with the fields settings, message, channel_type and from_bot."
+			return "The request body must be a JSON object of the expected fields."
 		}
-		want := map[string]string{"settings": "an object of setting values", "message": "text", "channel_type": "text (O, P, D or G)", "channel_id": "text", "from_bot": "true or false"}[strings.Split(field, ".")[0]]
+		want := map[string]string{"settings": "an object of setting values", "message": "text", "channel_type": "text (O, P, D or G)", "channel_id": "text", "from_bot": "true or false",
+			"settings.apikey": "text", "settings.apibaseurl": "text"}[field]
 		if want == "" {
 			want = "of another type"
 		}
@@ -93,7 +102,7 @@ func screenSettings(saved, screen map[string]any, sendsToken bool) (map[string]a
 		return merged, nil
 	}
 	if sendsToken && strings.TrimSpace(savedToken) != "" {
-		savedEndpoint, _ := saved[savedKey(saved, "endpointurl")].(string)
+		savedEndpoint, _ := saved[keyIn(saved, "endpointurl")].(string)
 		onScreen, _ := merged["endpointurl"].(string)
 		if !sameEndpoint(savedEndpoint, onScreen) {
 			return nil, errTokenAgain
@@ -103,7 +112,7 @@ func screenSettings(saved, screen map[string]any, sendsToken bool) (map[string]a
 }
 
 // savedKey finds key in m whatever its case (the server lower-cases keys; tests may not).
-func savedKey(m map[string]any, key string) string {
+func keyIn(m map[string]any, key string) string {
 	for k := range m {
 		if strings.EqualFold(k, key) {
 			return k

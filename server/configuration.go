@@ -39,6 +39,9 @@ type runtimeConfig struct {
 	TokenSet     bool
 	// Guard is the server's rule for internal addresses this configuration was built with.
 	Guard *pagertreeclient.Guard
+
+	// The REST API (who is on call, acting on alerts) stands apart from forwarding.
+	REST apiConfig
 }
 
 // forwarding reports whether posts are being forwarded.
@@ -67,6 +70,7 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 		Enabled: s.Enabled, WatchPrivate: s.WatchPrivateChannels, ForwardBots: s.ForwardBotPosts,
 		OnePerThread: s.OneAlertPerThread, ReplyInThread: s.ReplyInThread, TokenSet: strings.TrimSpace(s.Token) != "",
 		Guard: guard,
+		REST:  buildAPIConfig(s, userAgent, guard),
 	}
 	problems := []string{}
 	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }

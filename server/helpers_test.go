@@ -163,7 +163,7 @@ func newEnv(t *testing.T, s settings, kv *deliverytest.MemKV, forbidden ...strin
 // storedSettings is s as Mattermost keeps and hands it to the plugin: a map with lower-cased
 // keys and JSON types.
 func storedSettings(s settings) map[string]any {
-	b, _ := json.Marshal(s)
+	b, _ := json.Marshal(s) //nolint:gosec // test settings, stored as the server stores them
 	var m map[string]any
 	_ = json.Unmarshal(b, &m)
 	out := map[string]any{}
