@@ -12,14 +12,20 @@ import (
 
 const commandTrigger = "pagertree"
 
-const helpText = "#### /pagertree — page the on-call team in PagerTree\n" +
+const helpTable = "#### /pagertree — page the on-call team in PagerTree\n" +
 	"| Command | Who | What it does |\n|---|---|---|\n" +
 	"| `/pagertree alert [low\\|medium\\|high\\|critical] <message>` | everyone | Pages PagerTree now, from any channel, thread or direct message. Without an urgency it is read from the message like a post (`urgency:high`, level words, aliases). |\n" +
+	"| `/pagertree oncall [team]` | everyone | Shows who is on call now in each PagerTree team (or the team named), with @mentions where PagerTree's e-mail matches a Mattermost user. Needs a PagerTree API key in the plugin settings. |\n" +
 	"| `/pagertree test` | System Admins | Sends a clearly marked low-urgency test alert and shows PagerTree's answer. |\n" +
 	"| `/pagertree status` | System Admins | Shows whether forwarding is on, the settings in use, the queue and the last success and failure. |\n" +
 	"| `/pagertree history [n]` | System Admins | Shows the last n deliveries (default 10, at most 50). |\n" +
 	"| `/pagertree help` | everyone | Shows this help. |\n\n" +
 	"Examples: `/pagertree alert critical checkout is down for all users` · `/pagertree alert db replica lag urgency:high` · `/pagertree history 20`"
+
+// helpText is the help with the limit in force.
+func (p *Plugin) helpText() string {
+	return helpTable + "\n\n" + limitHelp(p.config.Load())
+}
 
 func commandDefinition() *model.Command {
 	root := model.NewAutocompleteData(commandTrigger, "[command]", "Page the on-call team in PagerTree")
@@ -30,6 +36,8 @@ func commandDefinition() *model.Command {
 	}
 	alert.AddStaticListArgument("Urgency (optional; otherwise read from the message)", false, items)
 	alert.AddTextArgument("What is happening", "<message>", "")
+	oncall := model.NewAutocompleteData("oncall", "[team]", "Show who is on call now in PagerTree")
+	oncall.AddTextArgument("PagerTree team name (optional; otherwise every team)", "[team]", "")
 	test := model.NewAutocompleteData("test", "", "Send a test alert to PagerTree and show its answer (System Admins)")
 	status := model.NewAutocompleteData("status", "", "Show the plugin's state, queue and last deliveries (System Admins)")
 	history := model.NewAutocompleteData("history", "[n]", "Show the last n deliveries, default 10 (System Admins)")
@@ -38,7 +46,7 @@ func commandDefinition() *model.Command {
 		admin.RoleID = model.SystemAdminRoleId
 	}
 	help := model.NewAutocompleteData("help", "", "Show how to use /pagertree")
-	for _, sub := range []*model.AutocompleteData{alert, test, status, history, help} {
+	for _, sub := range []*model.AutocompleteData{alert, oncall, test, status, history, help} {
 		root.AddCommand(sub)
 	}
 	return &model.Command{
@@ -46,7 +54,7 @@ func commandDefinition() *model.Command {
 		DisplayName:      "PagerTree",
 		Description:      "Page the on-call team in PagerTree",
 		AutoComplete:     true,
-		AutoCompleteDesc: "Available commands: alert, test, status, history, help",
+		AutoCompleteDesc: "Available commands: alert, oncall, test, status, history, help",
 		AutoCompleteHint: "[command]",
 		AutocompleteData: root,
 	}
@@ -56,7 +64,7 @@ func commandDefinition() *model.Command {
 func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*model.CommandResponse, *model.AppError) {
 	fields := strings.Fields(args.Command)
 	if len(fields) == 0 || fields[0] != "/"+commandTrigger {
-		return ephemeral("Unknown command. " + helpText), nil
+		return ephemeral("Unknown command. " + p.helpText()), nil
 	}
 	sub := ""
 	if len(fields) > 1 {
@@ -65,9 +73,11 @@ func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*mo
 	rest := restAfter(args.Command, 2)
 	switch sub {
 	case "", "help":
-		return ephemeral(helpText), nil
+		return ephemeral(p.helpText()), nil
 	case "alert":
 		return p.commandAlert(args, rest), nil
+	case "oncall":
+		return ephemeral(p.commandOncall(args, rest)), nil
 	case "test", "status", "history":
 		if !p.API.HasPermissionTo(args.UserId, model.PermissionManageSystem) {
 			return ephemeral(fmt.Sprintf("Only System Admins can use `/pagertree %s`. Anyone can use `/pagertree alert <message>`.", sub)), nil
@@ -82,10 +92,10 @@ func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*mo
 		}
 	}
 	msg := fmt.Sprintf("`%s` is not a /pagertree command.", sub)
-	if near := nearest(sub, []string{"alert", "test", "status", "history", "help"}, 2); near != "" {
+	if near := nearest(sub, []string{"alert", "oncall", "test", "status", "history", "help"}, 2); near != "" {
 		msg += fmt.Sprintf(" Did you mean `/pagertree %s`?", near)
 	}
-	return ephemeral(msg + "\n\n" + helpText), nil
+	return ephemeral(msg + "\n\n" + p.helpText()), nil
 }
 
 func ephemeral(text string) *model.CommandResponse {

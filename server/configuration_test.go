@@ -41,7 +41,7 @@ func TestBuildConfig(t *testing.T) {
 			if c.tweak != nil {
 				c.tweak(&s)
 			}
-			cfg := buildConfig(s, "ua")
+			cfg := buildConfig(s, "ua", testGuard)
 			if c.problem == "" {
 				if cfg.Problem != "" || cfg.Client == nil || !cfg.forwarding() {
 					t.Fatalf("want valid, got problem %q", cfg.Problem)
@@ -63,7 +63,7 @@ func TestBuildConfigValues(t *testing.T) {
 	s.ReactionEmoji = ":fire:"
 	s.ChannelCooldownSeconds = flexInt{n: 30, set: true}
 	s.ChannelAllowList = publicID + "\n" + privateID
-	cfg := buildConfig(s, "ua")
+	cfg := buildConfig(s, "ua", testGuard)
 	if cfg.ReactionEmoji != "fire" || cfg.Cooldown != 30*time.Second || len(cfg.AllowList) != 2 || cfg.EndpointHost != "api.pagertree.com" || !cfg.TokenSet || cfg.RetryWindow != time.Hour {
 		t.Fatalf("%+v", cfg)
 	}
@@ -71,7 +71,7 @@ func TestBuildConfigValues(t *testing.T) {
 		t.Fatal(cfg.state())
 	}
 	s.Enabled = false
-	if st := buildConfig(s, "ua").state(); !strings.HasPrefix(st, "off") {
+	if st := buildConfig(s, "ua", testGuard).state(); !strings.HasPrefix(st, "off") {
 		t.Fatal(st)
 	}
 }
@@ -147,7 +147,7 @@ func TestManifest(t *testing.T) {
 	}
 	// Every setting key in plugin.json is read by the settings struct, and vice versa.
 	fields := map[string]bool{}
-	b, _ := json.Marshal(defaultSettings())
+	b, _ := json.Marshal(defaultSettings()) //nolint:gosec // G117: only the keys are read; the defaults hold no secret
 	var asMap map[string]any
 	_ = json.Unmarshal(b, &asMap)
 	for k := range asMap {
@@ -161,8 +161,8 @@ func TestManifest(t *testing.T) {
 			t.Errorf("setting %s is not read by the server", s.Key)
 		}
 		delete(fields, strings.ToLower(s.Key))
-		if strings.EqualFold(s.Key, "Token") && !s.Secret {
-			t.Error("the token must be a secret setting")
+		if (strings.EqualFold(s.Key, "Token") || strings.EqualFold(s.Key, "APIKey")) && !s.Secret {
+			t.Errorf("%s must be a secret setting", s.Key)
 		}
 	}
 	if len(fields) != 0 {

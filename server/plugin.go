@@ -11,6 +11,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/plugin"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
 
 // Plugin is the thin wiring between Mattermost and the paging, delivery and client packages.
@@ -24,6 +25,7 @@ type Plugin struct {
 	kv      delivery.KV
 	outbox  *delivery.Outbox
 	history *delivery.History
+	limiter *delivery.Limiter
 	router  *mux.Router
 	nodeID  string
 
@@ -37,6 +39,8 @@ type Plugin struct {
 
 	problemMu   sync.Mutex
 	lastProblem string
+
+	oncall oncallCache // recent /pagertree oncall answers
 }
 
 func (p *Plugin) clock() time.Time {
@@ -51,13 +55,23 @@ func (p *Plugin) userAgent() string { return "mattermost-plugin-pagertree/" + ma
 // OnConfigurationChange parses, validates and swaps the configuration. An invalid one pauses
 // forwarding (it is still stored so status can say why) and is logged once.
 func (p *Plugin) OnConfigurationChange() error {
-	var s settings
-	if err := p.API.LoadPluginConfiguration(&s); err != nil {
+	// Read as a map and decode strictly: a plain Unmarshal into the struct would silently
+	// zero a wrongly typed value (enabled: "yes" would turn forwarding off).
+	var raw map[string]any
+	if err := p.API.LoadPluginConfiguration(&raw); err != nil {
 		return fmt.Errorf("could not read the PagerTree plugin settings: %w", err)
 	}
-	cfg := buildConfig(s, p.userAgent())
-	if old := p.config.Swap(cfg); old != nil && old.Client != nil {
-		old.Client.CloseIdle() // requests in flight on it finish normally
+	// Called on every server config change too, so the guard follows
+	// AllowedUntrustedInternalConnections.
+	cfg := configFromRaw(raw, p.userAgent(), pagertreeclient.NewGuard(allowedInternal(p.API.GetConfig())))
+	if old := p.config.Swap(cfg); old != nil {
+		// Requests in flight on the old clients finish normally.
+		if old.Client != nil {
+			old.Client.CloseIdle()
+		}
+		if old.REST.API != nil {
+			old.REST.API.CloseIdle()
+		}
 	}
 
 	p.problemMu.Lock()
@@ -95,6 +109,7 @@ func (p *Plugin) OnActivate() error {
 		return fmt.Errorf("could not register the /%s command: %w", commandTrigger, err)
 	}
 	p.history = delivery.NewHistory(p.kv, delivery.DefaultHistorySize)
+	p.limiter = delivery.NewLimiter(p.kv, delivery.AlertLimitWindow)
 	opts := delivery.Options{
 		NodeID: p.nodeID,
 		Now:    p.clock,

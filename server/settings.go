@@ -24,9 +24,12 @@ type settings struct {
 	ChannelAllowList       string  `json:"ChannelAllowList"`
 	OneAlertPerThread      bool    `json:"OneAlertPerThread"`
 	ChannelCooldownSeconds flexInt `json:"ChannelCooldownSeconds"`
+	AlertCommandLimit      flexInt `json:"AlertCommandLimit"`
 	RetryWindowMinutes     flexInt `json:"RetryWindowMinutes"`
 	ReactionEmoji          string  `json:"ReactionEmoji"`
 	ReplyInThread          bool    `json:"ReplyInThread"`
+	APIKey                 string  `json:"APIKey"`
+	APIBaseURL             string  `json:"APIBaseURL"`
 }
 
 // defaultSettings are the defaults in plugin.json's settings_schema, for callers (the API's

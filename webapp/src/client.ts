@@ -2,7 +2,7 @@
 import type {AxiosError} from 'axios';
 import axios from 'axios';
 
-import type {Delivery, PreviewResult, TestResult} from './types';
+import type {APIKeyCheck, Delivery, PreviewResult, TestResult} from './types';
 
 import manifest from '../../plugin.json';
 
@@ -38,20 +38,23 @@ http.interceptors.request.use((config) => {
     return config;
 });
 
-// ApiError carries the plugin's sentence for a person.
+// ApiError carries the plugin's sentence for a person, and the setting it concerns when the
+// plugin names one (for example "Token": enter the token again).
 export class ApiError extends Error {
     status: number;
-    constructor(message: string, status: number) {
+    field?: string;
+    constructor(message: string, status: number, field?: string) {
         super(message);
         this.status = status;
+        this.field = field;
     }
 }
 
 function toApiError(err: unknown): ApiError {
-    const ax = err as AxiosError<{error?: string}>;
+    const ax = err as AxiosError<{error?: string; field?: string}>;
     if (ax?.response) {
         const msg = ax.response.data?.error || `The plugin answered HTTP ${ax.response.status}.`;
-        return new ApiError(msg, ax.response.status);
+        return new ApiError(msg, ax.response.status, ax.response.data?.field);
     }
     return new ApiError('Could not reach the Mattermost server: ' + (ax?.message || String(err)), 0);
 }
@@ -79,6 +82,22 @@ export async function previewMessage(req: PreviewRequest, signal?: AbortSignal):
 export async function recentDeliveries(n = 20): Promise<Delivery[]> {
     try {
         return (await http.get<{entries: Delivery[]}>(apiURL('deliveries'), {params: {n}})).data.entries;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}
+
+// checkAPIKey asks PagerTree's REST API, through the plugin, whether the on-screen key works.
+// Only the API key and API URL are sent; a saved key is used by the server only for the saved URL.
+export async function checkAPIKey(settings: ScreenSettings): Promise<APIKeyCheck> {
+    const pick: ScreenSettings = {};
+    for (const key of ['apikey', 'apibaseurl']) {
+        if (key in settings) {
+            pick[key] = settings[key];
+        }
+    }
+    try {
+        return (await http.post<APIKeyCheck>(apiURL('apikey/check'), {settings: pick})).data;
     } catch (err) {
         throw toApiError(err);
     }

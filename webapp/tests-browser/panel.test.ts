@@ -83,7 +83,7 @@ describe.each(['18', '19'])('React %s host', (react) => {
     test('endpoint validation and Send test alert with the values on screen', async () => {
         const endpoint = page.locator('[id="PluginSettings.Plugins.pagertree.endpointurl"]');
         await endpoint.fill('http://api.pagertree.com/integration/int_1');
-        await expect(page.getByText('Use https: plain http is only allowed for a test server on this machine.').count()).resolves.toBe(1);
+        await expect(page.getByText(/^Plain http sends the token in clear: the server only allows it for a host listed in/).count()).resolves.toBe(1);
         await endpoint.fill('https://api.pagertree.com/integration/int_1');
         await page.getByRole('button', {name: 'Send test alert'}).click();
         const result = page.getByTestId('test-result');
@@ -105,6 +105,24 @@ describe.each(['18', '19'])('React %s host', (react) => {
         await result.getByText('PagerTree answered 403').waitFor();
         expect(await result.innerText()).toContain('token in the plugin settings does not match');
         await page.screenshot({path: path.join(SHOTS, `react${react}-test-alert-403.png`), fullPage: true});
+    });
+
+    test('Check API key sends the key and the API URL on screen, and shows the answer', async () => {
+        await page.locator('[id="PluginSettings.Plugins.pagertree.apikey"]').fill('ptk_good');
+        await page.getByRole('button', {name: 'Check API key'}).click();
+        const result = page.getByTestId('api-key-result');
+        await result.getByText('PagerTree accepted the API key').waitFor();
+        expect(await result.innerText()).toContain('it sees 2 teams (Devops, Databases). (api.pagertree.com)');
+        await page.locator('[id="PluginSettings.Plugins.pagertree.apibaseurl"]').fill('https://pt.example.com');
+        await page.locator('[id="PluginSettings.Plugins.pagertree.apikey"]').fill('ptk_revoked');
+        await page.getByRole('button', {name: 'Check API key'}).click();
+        await result.getByText(/PagerTree rejected the API key/).waitFor();
+        const sent = standIn.requests.filter((r) => r.url.endsWith('/api/v1/apikey/check')).map((r) => r.body);
+        expect(sent).toEqual([
+            {settings: {apikey: 'ptk_good', apibaseurl: 'https://api.pagertree.com'}},
+            {settings: {apikey: 'ptk_revoked', apibaseurl: 'https://pt.example.com'}},
+        ]);
+        await page.screenshot({path: path.join(SHOTS, `react${react}-check-api-key.png`), fullPage: true});
     });
 
     test('try a message: live verdict with highlighted triggers', async () => {

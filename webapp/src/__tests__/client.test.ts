@@ -11,7 +11,7 @@ jest.mock('axios', () => ({
     }),
 }));
 
-import {ApiError, csrfToken, previewMessage, recentDeliveries, sendTestAlert, siteURL} from '../client';
+import {ApiError, checkAPIKey, csrfToken, previewMessage, recentDeliveries, sendTestAlert, siteURL} from '../client';
 
 describe('client', () => {
     beforeEach(() => jest.clearAllMocks());
@@ -42,9 +42,19 @@ describe('client', () => {
     test('turns answers into ApiError with the plugin\'s sentence', async () => {
         mockPost.mockRejectedValue({response: {status: 403, data: {error: 'Only System Admins can use the PagerTree plugin API.'}}});
         await expect(sendTestAlert({})).rejects.toEqual(new ApiError('Only System Admins can use the PagerTree plugin API.', 403));
+        mockPost.mockRejectedValue({response: {status: 400, data: {error: 'Enter the token again: the saved token is only sent to the saved endpoint.', field: 'Token'}}});
+        await expect(sendTestAlert({})).rejects.toMatchObject({status: 400, field: 'Token', message: 'Enter the token again: the saved token is only sent to the saved endpoint.'});
         mockPost.mockRejectedValue({response: {status: 502, data: '<html>'}});
         await expect(previewMessage({settings: {}, message: 'x'})).rejects.toThrow('The plugin answered HTTP 502.');
         mockGet.mockRejectedValue({message: 'Network Error'});
         await expect(recentDeliveries()).rejects.toThrow('Could not reach the Mattermost server: Network Error');
+    });
+
+    test('checks the API key with only the key and API URL from the screen', async () => {
+        mockPost.mockResolvedValue({data: {ok: true, message: 'accepted', host: 'h', teams: 1}});
+        expect(await checkAPIKey({apikey: 'k', apibaseurl: 'https://api.pagertree.com', token: 'integration token', triggerwords: 'x'})).toEqual({ok: true, message: 'accepted', host: 'h', teams: 1});
+        expect(mockPost).toHaveBeenCalledWith('http://localhost/plugins/pagertree/api/v1/apikey/check', {settings: {apikey: 'k', apibaseurl: 'https://api.pagertree.com'}});
+        mockPost.mockRejectedValue({response: {status: 422, data: {error: 'No PagerTree API key is set.'}}});
+        await expect(checkAPIKey({})).rejects.toEqual(new ApiError('No PagerTree API key is set.', 422));
     });
 });
