@@ -48,6 +48,10 @@ run="$here/.run"
 rm -rf "$run" && mkdir -p "$run/data" "$run/plugins" "$run/client/plugins" "$run/logs"
 port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 export MM_SQLSETTINGS_DRIVERNAME=postgres
+# One PostgreSQL (100 connections) serves every checkout's suite: a server may use 30 of them
+# (its default of 300 let a burst of posts take the connections other suites needed).
+export MM_SQLSETTINGS_MAXOPENCONNS=${PAGERTREE_E2E_MAX_CONNS:-30}
+export MM_SQLSETTINGS_MAXIDLECONNS=10
 export MM_SQLSETTINGS_DATASOURCE="postgres://pagertree_e2e:pagertree_e2e@127.0.0.1:5432/$db?sslmode=disable&connect_timeout=10"
 export MM_SERVICESETTINGS_SITEURL="http://127.0.0.1:$port"
 export MM_SERVICESETTINGS_LISTENADDRESS="127.0.0.1:$port"
