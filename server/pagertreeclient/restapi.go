@@ -145,6 +145,9 @@ func (a *API) do(ctx context.Context, method, path string, body []byte, op strin
 	}
 	resp, err := a.http.Do(req)
 	if err != nil {
+		if _, ok := IsForbidden(err); ok { // retrying will not help until an admin lists the host
+			return nil, &APIError{Kind: KindInternal, Op: op, Err: redact(err)}
+		}
 		return nil, &APIError{Kind: KindTransient, Op: op, Err: redact(err)}
 	}
 	defer func() { _ = resp.Body.Close() }()
