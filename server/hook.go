@@ -59,21 +59,22 @@ func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model
 		}
 		return
 	}
-	p.queueFailed(alert, err)
+	_ = p.queueFailed(alert, err) // the poster has been told
 }
 
-// enqueue hands an alert to the outbox; when it cannot be stored the poster is told.
-func (p *Plugin) enqueue(alert paging.Alert) {
-	p.queueFailed(alert, p.outbox.Enqueue(alert))
+// enqueue hands an alert to the outbox; when it cannot be stored the poster is told, and the
+// error is returned so a caller that announced the page can take the announcement back.
+func (p *Plugin) enqueue(alert paging.Alert) error {
+	return p.queueFailed(alert, p.outbox.Enqueue(alert))
 }
 
-// queueFailed tells the poster when an alert could not be stored for delivery.
-func (p *Plugin) queueFailed(alert paging.Alert, err error) {
-	if err != nil {
-		if errors.Is(err, delivery.ErrDuplicate) {
-			return // the hook ran twice, or on two nodes: the first one owns it
-		}
-		p.API.LogError("PagerTree: the alert could not be queued and was not sent", "post_id", alert.PostID, "error", err.Error())
-		p.notifyFailure(alert, "the plugin could not store it for delivery ("+err.Error()+")")
+// queueFailed tells the poster when an alert could not be stored for delivery, and returns
+// that error (nil for a duplicate: the hook ran twice, or on two nodes, and the first one owns it).
+func (p *Plugin) queueFailed(alert paging.Alert, err error) error {
+	if err == nil || errors.Is(err, delivery.ErrDuplicate) {
+		return nil
 	}
+	p.API.LogError("PagerTree: the alert could not be queued and was not sent", "post_id", alert.PostID, "error", err.Error())
+	p.notifyFailure(alert, "the plugin could not store it for delivery ("+err.Error()+")")
+	return err
 }
