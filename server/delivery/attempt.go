@@ -100,8 +100,14 @@ func (o *Outbox) record(key string, raw []byte, job Job, outcome paging.Outcome)
 	now := o.opt.Now()
 	next := o.report(key, outcome, now)
 	final := !outcome.Class.WillRetry()
-	if !final && next.After(job.Queued.Add(o.opt.RetryWindow())) {
-		final, job.GaveUp = true, true
+	if deadline := job.Queued.Add(o.opt.RetryWindow()); !final && next.After(deadline) {
+		if now.Before(deadline) {
+			// A long backoff or Retry-After must not end the retries early: one last
+			// attempt when the window closes (the gate may still hold it for a Retry-After).
+			next = deadline
+		} else {
+			final, job.GaveUp = true, true
+		}
 	}
 	ttl := time.Duration(0)
 	if final {
