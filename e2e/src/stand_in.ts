@@ -1,6 +1,8 @@
 // A local stand-in for PagerTree's two integrations (DESIGN §4), plus a path for Mattermost's
 // built-in outgoing webhook. It enforces the token rule (wrong token → 403, no alert), records
 // every request with headers and body, answers an empty 200 otherwise, and can be told to fail.
+// Like PagerTree it makes an alert (alt_…, tinyId, thirdparty_id) from each accepted request,
+// and sends PagerTree's outgoing webhooks about them (DESIGN §10) to a configured URL.
 import http from 'http';
 import type {AddressInfo, Socket} from 'net';
 
@@ -19,11 +21,40 @@ export type Failure =
 
 type Rule = Failure & {remaining?: number; until?: number; paths?: string[]};
 
+// An alert the stand-in made, as PagerTree's v3 alert object carries it in outgoing webhooks.
+export type PTAlert = {
+    id: string; // alt_…
+    tinyId: number;
+    thirdparty_id: string;
+    title: string;
+    description: string;
+    urgency: string;
+    status: string;
+    created: number; // seconds
+    updatedAt: string;
+    acknowledged?: number;
+    acknowledgedby?: string;
+    resolved?: number;
+    resolvedby?: string;
+    d_user_id?: string;
+    d_user?: PTUser;
+    handoffs?: Array<{to: string; from: string; time: number}>;
+};
+
+export type PTUser = {id: string; name: string; email: string};
+
+export type Outgoing = {url: string; username: string; password: string; linkedData: boolean};
+
+export type EventBody = {type: string; data: Record<string, unknown>; [extra: string]: unknown};
+
 export const PATHS = {mattermost: '/integration/int_mattermost', webhook: '/integration/int_webhook', builtin: '/builtin'};
 
 export class PagerTreeStandIn {
     readonly requests: Recorded[] = [];
+    readonly alerts: PTAlert[] = [];
+    outgoing: Outgoing | null = null;
     token: string;
+    private nextTiny = 1;
     private rules: Rule[] = [];
     private server: http.Server | null = null;
     private sockets = new Set<Socket>();
@@ -123,6 +154,9 @@ export class PagerTreeStandIn {
                 status = 404;
             }
             rec.status = status;
+            if (status === 200 && (path === PATHS.mattermost || path === PATHS.webhook)) {
+                this.makeAlert(path, body);
+            }
             res.writeHead(status);
             res.end();
         });
@@ -146,5 +180,121 @@ export class PagerTreeStandIn {
             }
             await new Promise((r) => setTimeout(r, 100));
         }
+    }
+
+    // makeAlert does what PagerTree does with an accepted request (DESIGN §4.1/4.2): the
+    // Mattermost format gets thirdparty id channel_id.timestamp and PagerTree's substring
+    // urgency; the Webhook format uses Id, and the same Id again aggregates (no new alert).
+    private makeAlert(path: string, body: Record<string, unknown>): void {
+        let thirdparty: string;
+        let title: string;
+        let urgency: string;
+        if (path === PATHS.mattermost) {
+            thirdparty = `${body.channel_id}.${body.timestamp}`;
+            title = String(body.text ?? '');
+            urgency = ((/low|medium|high|critical/i).exec(title)?.[0] || 'medium').toLowerCase();
+        } else {
+            const get = (k: string) => body[k] ?? body[k.toLowerCase()];
+            if (String(get('event_type') ?? 'create') !== 'create') {
+                return;
+            }
+            thirdparty = String(get('Id') ?? '');
+            title = String(get('Title') ?? '');
+            urgency = String(get('Urgency') || 'medium');
+            if (thirdparty && this.alerts.some((a) => a.thirdparty_id === thirdparty && a.status !== 'resolved')) {
+                return;
+            }
+        }
+        const now = Math.floor(Date.now() / 1000);
+        this.alerts.push({
+            id: 'alt_' + Math.random().toString(36).slice(2, 12),
+            tinyId: this.nextTiny++,
+            thirdparty_id: thirdparty,
+            title,
+            description: title,
+            urgency,
+            status: 'open',
+            created: now,
+            updatedAt: new Date().toISOString(),
+        });
+    }
+
+    // alertFor finds the alert made from the request whose body contains text.
+    alertFor(text: string): PTAlert {
+        const a = this.alerts.find((x) => x.title.includes(text) || x.thirdparty_id === text);
+        if (!a) {
+            throw new Error(`stand-in: no alert made from a request containing ${JSON.stringify(text)}`);
+        }
+        return a;
+    }
+
+    // sendTo points the stand-in's "Outgoing Webhook" integration at the plugin's receiver.
+    sendTo(outgoing: Outgoing): void {
+        this.outgoing = outgoing;
+    }
+
+    // event builds the body PagerTree sends for an event about a, after changing a's state the
+    // way PagerTree does. The body can be sent again (a repeat) or later (out of order).
+    event(a: PTAlert, type: string, by?: PTUser, extra: Record<string, unknown> = {}): EventBody {
+        const now = Math.floor(Date.now() / 1000);
+        a.updatedAt = new Date().toISOString();
+        if (by) {
+            a.d_user_id = by.id;
+            a.d_user = by;
+        }
+        switch (type) {
+        case 'alert.acknowledged':
+            a.status = 'acknowledged';
+            a.acknowledged = now;
+            a.acknowledgedby = by?.id;
+            break;
+        case 'alert.resolved':
+            a.status = 'resolved';
+            a.resolved = now;
+            a.resolvedby = by?.id;
+            break;
+        case 'alert.dropped':
+            a.status = 'dropped';
+            break;
+        case 'alert.handoff':
+            a.handoffs = [...(a.handoffs || []), {to: by?.id || '', from: a.acknowledgedby || '', time: now}];
+            break;
+        }
+        const data: Record<string, unknown> = {...a};
+        if (!this.outgoing?.linkedData) {
+            delete data.d_user; // linked data is an option of the integration
+        }
+        return {type, data: JSON.parse(JSON.stringify(data)), ...extra};
+    }
+
+    // commentEvent builds a comment.created body: it names the alert only by its id.
+    commentEvent(a: PTAlert, body: string, author: PTUser): EventBody {
+        return {
+            type: 'comment.created',
+            data: {
+                id: 'cmt_' + Math.random().toString(36).slice(2, 12),
+                commentable_type: 'Alert',
+                commentable_id: a.id,
+                body,
+                created_by_name: author.name,
+                account_user: {user: {name: author.name, email: author.email}},
+            },
+        };
+    }
+
+    // send posts an event body to the receiver like PagerTree: JSON, and basic auth as
+    // base64(user:pass) WITHOUT the "Basic " prefix. It returns the status and the answer.
+    async send(body: EventBody | string, opts: {authorization?: string | null; contentType?: string} = {}): Promise<{status: number; text: string; ms: number}> {
+        if (!this.outgoing) {
+            throw new Error('stand-in: sendTo() the receiver first');
+        }
+        const headers: Record<string, string> = {'Content-Type': opts.contentType ?? 'application/json', 'User-Agent': 'PagerTree-Webhooks'};
+        const auth = opts.authorization === undefined ? Buffer.from(`${this.outgoing.username}:${this.outgoing.password}`).toString('base64') : opts.authorization;
+        if (auth !== null) {
+            headers.Authorization = auth;
+        }
+        const started = Date.now();
+        const res = await fetch(this.outgoing.url, {method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body)});
+        return {status: res.status, text: await res.text(), ms: Date.now() - started};
     }
 }
