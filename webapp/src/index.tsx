@@ -3,6 +3,7 @@ import type React from 'react';
 
 import ChannelAllowList from './components/channel_allow_list';
 import EndpointURL from './components/endpoint_url';
+import ReceiverSetup from './components/receiver_setup';
 import RecentDeliveries from './components/recent_deliveries';
 import SendTestAlert from './components/send_test_alert';
 import Token from './components/token';
@@ -28,6 +29,7 @@ export const CUSTOM_SETTINGS: Record<string, React.ComponentType<CustomSettingPr
     SendTestAlert,
     TryMessage,
     RecentDeliveries,
+    ReceiverSetup,
 };
 
 export class Plugin {

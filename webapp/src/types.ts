@@ -56,3 +56,14 @@ export type Delivery = {
     error?: string;
     test?: boolean;
 };
+
+// What PagerTree's Outgoing Webhook integration must be given, and whether it works.
+export type ReceiverInfo = {
+    url: string; // "" when the Site URL is not set
+    problem?: string;
+    username: string;
+    password: string;
+    created: string;
+    last_event?: {at: string; type: string; matched: boolean} | null;
+    events: string[]; // the event types to tick in PagerTree
+};
