@@ -278,6 +278,7 @@ func (p *Plugin) commandStatus() string {
 		row("Last success", p.lastOf(delivery.StatusDelivered))
 		row("Last failure", p.lastOf(delivery.StatusFailed))
 	}
+	p.receiverRows(row)
 	return b.String()
 }
 

@@ -25,6 +25,10 @@ func (p *Plugin) send(ctx context.Context, a paging.Alert) paging.Outcome {
 		}
 		return paging.Outcome{Class: paging.Transient, Meaning: "forwarding is paused (" + reason + "): will retry"}
 	}
+	// Remembered before the request: PagerTree's first event can beat its answer.
+	if err := p.alerts.Remember(a, cfg.Format, cfg.EndpointHost, a.Trigger == triggerCommand); err != nil {
+		p.API.LogWarn("PagerTree: "+err.Error(), "post_id", a.PostID)
+	}
 	return cfg.Client.Send(ctx, a)
 }
 
@@ -89,6 +93,10 @@ func (p *Plugin) confirm(a paging.Alert) {
 		}
 	}
 	if cfg.ReplyInThread && a.Trigger != triggerCommand {
+		// The confirmation is the status card that PagerTree's events keep up to date.
+		if p.confirmCard(paging.ThirdPartyID(a, cfg.Format)) {
+			return
+		}
 		root := a.RootID
 		if root == "" {
 			root = a.PostID

@@ -24,6 +24,8 @@ type Plugin struct {
 	kv      delivery.KV
 	outbox  *delivery.Outbox
 	history *delivery.History
+	alerts  *delivery.Alerts // the alert <-> post map, fed by PagerTree's events
+	cards   *cardWorker      // draws status cards and posts replies after the receiver answered
 	router  *mux.Router
 	nodeID  string
 
@@ -92,6 +94,10 @@ func (p *Plugin) OnActivate() error {
 		return fmt.Errorf("could not register the /%s command: %w", commandTrigger, err)
 	}
 	p.history = delivery.NewHistory(p.kv, delivery.DefaultHistorySize)
+	p.alerts = delivery.NewAlerts(p.kv, p.alertLifetime, p.clock)
+	if _, err := delivery.EnsureCredentials(p.kv, p.clock()); err != nil {
+		p.API.LogError("PagerTree: the receiver's credentials could not be created; PagerTree's events will be refused", "error", err.Error())
+	}
 	opts := delivery.Options{
 		NodeID: p.nodeID,
 		Now:    p.clock,
@@ -112,8 +118,18 @@ func (p *Plugin) OnActivate() error {
 	}
 	p.outbox = delivery.New(p.kv, p.send, opts)
 	p.router = p.newRouter()
+	p.cards = newCardWorker(p)
+	p.cards.start()
 	p.outbox.Start()
 	return nil
+}
+
+// alertLifetime is how long an alert's record follows PagerTree's events.
+func (p *Plugin) alertLifetime() time.Duration {
+	if c := p.config.Load(); c != nil && c.AlertLifetime > 0 {
+		return c.AlertLifetime
+	}
+	return delivery.DefaultAlertTTL
 }
 
 // OnDeactivate stops the workers within a few seconds. Queued alerts stay in the KV store
@@ -124,6 +140,11 @@ func (p *Plugin) OnDeactivate() error {
 	}
 	if err := p.outbox.Stop(5 * time.Second); err != nil {
 		p.API.LogWarn("PagerTree: " + err.Error())
+	}
+	if p.cards != nil {
+		if err := p.cards.stop(5 * time.Second); err != nil {
+			p.API.LogWarn("PagerTree: " + err.Error())
+		}
 	}
 	return nil
 }

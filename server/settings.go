@@ -27,6 +27,8 @@ type settings struct {
 	RetryWindowMinutes     flexInt `json:"RetryWindowMinutes"`
 	ReactionEmoji          string  `json:"ReactionEmoji"`
 	ReplyInThread          bool    `json:"ReplyInThread"`
+	StatusUpdates          string  `json:"StatusUpdates"`
+	AlertLifetimeDays      flexInt `json:"AlertLifetimeDays"`
 }
 
 // defaultSettings mirrors the defaults in plugin.json, for callers (the API's preview and
@@ -36,6 +38,7 @@ func defaultSettings() settings {
 		Enabled: true, Format: "mattermost", TriggerWords: "outage, sev-1, #page", MatchMode: "whole_word",
 		DefaultUrgency: "pagertree_default", IgnoreCodeAndQuotes: true, OneAlertPerThread: true,
 		RetryWindowMinutes: flexInt{n: 60, set: true}, ReactionEmoji: "rotating_light", ReplyInThread: true,
+		StatusUpdates: statusCardAndReplies, AlertLifetimeDays: flexInt{n: 30, set: true},
 	}
 }
 
