@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 
@@ -102,7 +104,9 @@ func (p *Plugin) applyAlert(tp string) {
 			break
 		}
 		if card || rec.CardPostID == "" {
-			if err := p.drawCard(rec); err != nil {
+			if err := p.drawCard(rec); errors.Is(err, errCardGone) {
+				p.API.LogInfo("PagerTree: the status card was deleted; it is not posted again", "thirdparty_id", tp)
+			} else if err != nil {
 				p.API.LogWarn("PagerTree: could not update the status card", "thirdparty_id", tp, "error", err.Error())
 				_ = p.alerts.GiveBack(tp, nil, true)
 			}
@@ -130,6 +134,9 @@ func setCard(post *model.Post, rec delivery.AlertRecord) {
 	post.AddProp("attachments", []*model.SlackAttachment{alertstate.Card(rec.CardInput())})
 	post.AddProp(cardProp, rec.ThirdPartyID)
 }
+
+// errCardGone: someone deleted the card; it is not drawn again.
+var errCardGone = errors.New("the status card was deleted")
 
 // cardProp marks the bot's card post with the alert's thirdparty id.
 const cardProp = "pagertree_alert"
@@ -161,8 +168,11 @@ func (p *Plugin) drawCard(rec delivery.AlertRecord) error {
 	}
 	for i := 0; i < 5; i++ {
 		post, appErr := p.API.GetPost(rec.CardPostID)
+		if appErr != nil && appErr.StatusCode == http.StatusNotFound || appErr == nil && post.DeleteAt != 0 {
+			return errCardGone
+		}
 		if appErr != nil {
-			return fmt.Errorf("the card post %s could not be read (deleted?): %w", rec.CardPostID, appErr)
+			return fmt.Errorf("the card post %s could not be read: %w", rec.CardPostID, appErr)
 		}
 		post = post.Clone()
 		setCard(post, rec)

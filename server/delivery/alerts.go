@@ -27,9 +27,13 @@ const DefaultAlertTTL = 30 * 24 * time.Hour
 
 // PendingReply is a thread reply decided but not yet posted.
 type PendingReply struct {
-	ID      string `json:"id"`
-	Message string `json:"message"`
+	ID       string `json:"id"`
+	Message  string `json:"message"`
+	Attempts int    `json:"attempts,omitempty"` // failed tries so far
 }
+
+// MaxReplyAttempts bounds the tries of one reply (an archived channel refuses them forever).
+const MaxReplyAttempts = 5
 
 // AlertRecord is what one delivered alert needs for PagerTree's events to reach its thread.
 type AlertRecord struct {
@@ -240,8 +244,17 @@ func (s *Alerts) GiveBack(tp string, replies []PendingReply, card bool) error {
 	if len(replies) == 0 && !card {
 		return nil
 	}
+	again := make([]PendingReply, 0, len(replies))
+	for i, r := range replies {
+		if i == 0 {
+			r.Attempts++ // the first one is the one that failed
+		}
+		if r.Attempts < MaxReplyAttempts {
+			again = append(again, r)
+		}
+	}
 	_, _, err := s.update(tp, func(r *AlertRecord) bool {
-		r.Pending = append(append([]PendingReply(nil), replies...), r.Pending...)
+		r.Pending = append(append([]PendingReply(nil), again...), r.Pending...)
 		r.CardDirty = r.CardDirty || card
 		return true
 	})

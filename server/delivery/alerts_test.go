@@ -193,3 +193,19 @@ func TestLastEventKeepsTheNewest(t *testing.T) {
 		t.Fatalf("%+v", e)
 	}
 }
+
+func TestARefusedReplyIsDroppedAfterSomeAttempts(t *testing.T) {
+	s := delivery.NewAlerts(deliverytest.New(), nil, nil)
+	_ = s.Remember(sent("p"), paging.FormatWebhook, "", false)
+	_, _ = s.Apply(alertstate.Event{Kind: alertstate.KindResolved, ThirdPartyID: "p"}, true)
+	for i := 1; i <= delivery.MaxReplyAttempts; i++ {
+		_, replies, _, _ := s.TakeWork("p")
+		if len(replies) != 1 {
+			t.Fatalf("attempt %d: %d replies", i, len(replies))
+		}
+		_ = s.GiveBack("p", replies, false)
+	}
+	if _, replies, _, _ := s.TakeWork("p"); len(replies) != 0 {
+		t.Fatalf("still retrying after %d attempts", delivery.MaxReplyAttempts)
+	}
+}
