@@ -115,7 +115,7 @@ beforeAll(async () => {
     const info = await (await pluginApi('receiver')).json();
     expect(info.url).toBe(`${MM_URL}/plugins/pagertree/api/v1/pagertree/events`);
     receiver = info;
-    pt.sendTo({url: info.url, username: info.username, password: info.password, linkedData: false});
+    pt.sendTo({url: info.url, username: info.username, password: info.password, linkedData: true});
 });
 
 beforeEach(async () => {
@@ -244,8 +244,9 @@ describe('PagerTree → the thread that paged', () => {
         expect(await replies(p.id)).toEqual([]);
     });
 
-    test('with "Reply in thread" off the card appears with the first PagerTree event', async () => {
+    test('with "Reply in thread" off the card appears with the first PagerTree event; without linked data people are "someone"', async () => {
         await setPluginSettings(w, {...base, ReplyInThread: false});
+        pt.sendTo({...(pt.outgoing as NonNullable<typeof pt.outgoing>), linkedData: false});
         const r = ref();
         const p = await post(w.alice, w.ops.id, `outage in search again ${r}`);
         await pt.waitFor(r, {status: 200});
@@ -253,7 +254,9 @@ describe('PagerTree → the thread that paged', () => {
         expect(await threadPosts(p.id)).toEqual([]);
         await send(pt.event(pt.alertFor(r), 'alert.acknowledged', PAT));
         const c = await card(p.id, (a) => a.color === '#FFBC1F', 'the card');
-        expect(fields(c)['Acknowledged by']).toBe('Pat Tree');
+        pt.sendTo({...(pt.outgoing as NonNullable<typeof pt.outgoing>), linkedData: true});
+        expect(fields(c)['Acknowledged by']).toBe('someone in PagerTree');
+        expect(await replies(p.id)).toEqual(['**Acknowledged** in PagerTree by someone in PagerTree.']);
     });
 
     test('/pagertree status shows the receiver and the last event, never the password', async () => {
