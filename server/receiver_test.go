@@ -15,6 +15,7 @@ import (
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
@@ -306,5 +307,33 @@ func TestReceiverAPIForAdmins(t *testing.T) {
 	status := env.p.commandStatus()
 	if !strings.Contains(status, info.URL) || strings.Contains(status, fresh.Password) || !strings.Contains(status, "(alert.open)") {
 		t.Fatalf("status:\n%s", status)
+	}
+}
+
+// An event recorded by a node that stopped before drawing it is applied by the next start.
+func TestWorkLeftByAStoppedNodeIsAppliedAtStart(t *testing.T) {
+	kv := deliverytest.New()
+	left := delivery.NewAlerts(kv, nil, nil)
+	a := paging.Alert{ID: "postpostpostpostpostpostpo", PostID: "postpostpostpostpostpostpo", ChannelID: publicID, Trigger: "outage"}
+	_ = left.Remember(a, paging.FormatWebhook, "", false)
+	_, _ = left.SetCard(a.ID, cardID)
+	if res, err := left.Apply(alertstate.Event{Kind: alertstate.KindRejected, ThirdPartyID: a.ID, By: alertstate.Person{Name: "Bo"}, Key: "k"}, true); err != nil || !res.Work {
+		t.Fatalf("%+v %v", res, err)
+	}
+	env := newEnv(t, baseSettings(newFakePagerTree(t).srv.URL), kv)
+	reply := receive(t, env.fb.posts, "the reply left pending")
+	if reply.RootId != a.PostID || !strings.HasPrefix(reply.Message, "**Rejected** in PagerTree by Bo") {
+		t.Fatalf("reply %+v", reply)
+	}
+	eventually2(t, func() bool { list, _ := env.p.alerts.Pending(); return len(list) == 0 })
+}
+
+func eventually2(t *testing.T, cond func() bool) {
+	t.Helper()
+	for i := 0; !cond(); i++ {
+		if i > 5000 {
+			t.Fatal("condition not met within 10 s")
+		}
+		time.Sleep(2 * time.Millisecond)
 	}
 }
