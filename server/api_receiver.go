@@ -39,7 +39,7 @@ func (p *Plugin) receiverURL() (string, string) {
 	if site == "" {
 		return "", "Set the Site URL in System Console > Environment > Web Server: PagerTree needs the full address of this Mattermost."
 	}
-	return site + "/plugins/" + pluginID + eventsPath, ""
+	return site + "/plugins/" + manifest.Id + eventsPath, ""
 }
 
 func (p *Plugin) receiverInfo(c delivery.Credentials) receiverInfo {

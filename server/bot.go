@@ -25,7 +25,7 @@ func (p *Plugin) ensureBot() (string, error) {
 		p.API.LogWarn("PagerTree: could not find the plugin bundle to set the bot's picture", "error", err.Error())
 		return botID, nil
 	}
-	if img, err := os.ReadFile(filepath.Join(bundle, "assets", "icon.png")); err == nil {
+	if img, err := os.ReadFile(filepath.Join(bundle, "assets", "icon.png")); err == nil { //nolint:gosec // the server names the bundle path
 		if appErr := p.API.SetProfileImage(botID, img); appErr != nil {
 			p.API.LogWarn("PagerTree: could not set the bot's picture", "error", appErr.Error())
 		}

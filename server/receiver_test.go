@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/stretchr/testify/mock"
@@ -54,8 +53,8 @@ func (e *testEnv) withCard(t *testing.T) *cardStore {
 func (e *testEnv) sentAlert(t *testing.T, f paging.Format) string {
 	t.Helper()
 	a := paging.Alert{ID: "postpostpostpostpostpostpo", PostID: "postpostpostpostpostpostpo", RootID: "root", ChannelID: publicID,
-		CreateAt: 1764240000123, Trigger: "outage", Urgency: paging.UrgencyHigh}
-	if err := e.p.alerts.Remember(a, f, "pt.example", false); err != nil {
+		CreateAt: 1764240000123, Trigger: "outage", Urgency: paging.UrgencyHigh, Origin: paging.OriginPost}
+	if err := e.p.alerts.Remember(a, f, "pt.example"); err != nil {
 		t.Fatal(err)
 	}
 	tp := paging.ThirdPartyID(a, f)
@@ -137,8 +136,12 @@ func TestReceiverMapsBothFormatsAndUpdatesTheCard(t *testing.T) {
 			if got := result(t, env.event(t, env.basicAuth(t, "Basic "), "application/json; charset=utf-8", body)); got != "unchanged" {
 				t.Fatalf("repeat result %q", got)
 			}
-			nothingOn(t, env.fb.posts, "second reply")
-			nothingOn(t, cs.versions, "second card update")
+			if rec, _, _ := env.p.alerts.Get(c.tp); rec.HasWork() {
+				t.Fatalf("a repeat queued work: %+v", rec)
+			}
+			env.quiesce(t)
+			empty(t, env.fb.posts, "second reply")
+			empty(t, cs.versions, "second card update")
 		})
 	}
 }
@@ -166,7 +169,8 @@ func TestReceiverRefusesWithoutTheCredentials(t *testing.T) {
 	if _, ok, _ := delivery.LoadLastEvent(env.kv); ok {
 		t.Fatal("a refused event was recorded as received")
 	}
-	nothingOn(t, cs.versions, "card update")
+	env.quiesce(t)
+	empty(t, cs.versions, "card update")
 }
 
 func TestReceiverBadRequests(t *testing.T) {
@@ -212,7 +216,8 @@ func TestReceiverIgnoresOtherAlertsAndUnknownTypes(t *testing.T) {
 	if !ok || e.Type != "event_reminder.going_on_call" || e.Matched {
 		t.Fatalf("last event %+v", e)
 	}
-	nothingOn(t, env.fb.posts, "post")
+	env.quiesce(t)
+	empty(t, env.fb.posts, "post")
 }
 
 func TestCommentMapsThroughPagerTreesAlertId(t *testing.T) {
@@ -225,7 +230,9 @@ func TestCommentMapsThroughPagerTreesAlertId(t *testing.T) {
 	if atts := first.GetProp("attachments").([]*model.SlackAttachment); atts[0].Title != "PagerTree alert #3" || atts[0].TitleLink != "https://app.pagertree.com/alerts/alt_7" {
 		t.Fatalf("card %+v", atts[0])
 	}
-	nothingOn(t, env.fb.posts, "reply to alert.open")
+	if rec, _, _ := env.p.alerts.Get(tp); len(rec.Pending) != 0 {
+		t.Fatalf("alert.open queued a reply: %+v", rec.Pending)
+	}
 	got := result(t, env.event(t, auth, "application/json", `{"type":"comment.created","data":{"id":"cmt_1","commentable_type":"Alert","commentable_id":"alt_7","body":"rolling back","created_by_name":"Dee"}}`))
 	if got != "applied" {
 		t.Fatalf("comment %q", got)
@@ -243,7 +250,11 @@ func TestCardOnlySettingPostsNoReplies(t *testing.T) {
 	if color, _ := cardFields(receive(t, cs.versions, "card")); color != alertstate.ColorDropped {
 		t.Fatalf("colour %s", color)
 	}
-	nothingOn(t, env.fb.posts, "reply")
+	if rec, _, _ := env.p.alerts.Get(tp); len(rec.Pending) != 0 {
+		t.Fatalf("cards only queued replies: %+v", rec.Pending)
+	}
+	env.quiesce(t)
+	empty(t, env.fb.posts, "reply")
 }
 
 func TestConfirmationIsTheCard(t *testing.T) {
@@ -258,15 +269,10 @@ func TestConfirmationIsTheCard(t *testing.T) {
 	if color != alertstate.ColorOpen || fields["Status"] != "Open" || fields["Trigger"] != "outage" {
 		t.Fatalf("card %s %v", color, fields)
 	}
-	for i := 0; ; i++ {
-		if rec, ok, _ := env.p.alerts.Get(publicID + ".1764240000123"); ok && rec.CardPostID != "" {
-			break
-		}
-		if i > 5000 {
-			t.Fatal("the card's post id was not stored")
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	eventually(t, "the card's post id stored", func() bool {
+		rec, ok, _ := env.p.alerts.Get(publicID + ".1764240000123")
+		return ok && rec.CardPostID != ""
+	})
 }
 
 func TestReceiverAPIForAdmins(t *testing.T) {
@@ -314,8 +320,8 @@ func TestReceiverAPIForAdmins(t *testing.T) {
 func TestWorkLeftByAStoppedNodeIsAppliedAtStart(t *testing.T) {
 	kv := deliverytest.New()
 	left := delivery.NewAlerts(kv, nil, nil)
-	a := paging.Alert{ID: "postpostpostpostpostpostpo", PostID: "postpostpostpostpostpostpo", ChannelID: publicID, Trigger: "outage"}
-	_ = left.Remember(a, paging.FormatWebhook, "", false)
+	a := paging.Alert{ID: "postpostpostpostpostpostpo", PostID: "postpostpostpostpostpostpo", ChannelID: publicID, Trigger: "outage", Origin: paging.OriginPost}
+	_ = left.Remember(a, paging.FormatWebhook, "")
 	_, _ = left.SetCard(a.ID, cardID)
 	if res, err := left.Apply(alertstate.Event{Kind: alertstate.KindRejected, ThirdPartyID: a.ID, By: alertstate.Person{Name: "Bo"}, Key: "k"}, true); err != nil || !res.Work {
 		t.Fatalf("%+v %v", res, err)
@@ -325,15 +331,15 @@ func TestWorkLeftByAStoppedNodeIsAppliedAtStart(t *testing.T) {
 	if reply.RootId != a.PostID || !strings.HasPrefix(reply.Message, "**Rejected** in PagerTree by Bo") {
 		t.Fatalf("reply %+v", reply)
 	}
-	eventually2(t, func() bool { list, _ := env.p.alerts.Pending(); return len(list) == 0 })
+	eventually(t, "the pending list emptied", func() bool { list, _ := env.p.alerts.Pending(); return len(list) == 0 })
 }
 
-func eventually2(t *testing.T, cond func() bool) {
+// empty fails if anything is waiting on ch (call after quiesce: nothing more can come).
+func empty[T any](t *testing.T, ch chan T, what string) {
 	t.Helper()
-	for i := 0; !cond(); i++ {
-		if i > 5000 {
-			t.Fatal("condition not met within 10 s")
-		}
-		time.Sleep(2 * time.Millisecond)
+	select {
+	case v := <-ch:
+		t.Fatalf("unexpected %s: %+v", what, v)
+	default:
 	}
 }

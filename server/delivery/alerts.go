@@ -45,7 +45,6 @@ type AlertRecord struct {
 	EndpointHost string            `json:"endpoint_host,omitempty"`
 	Urgency      paging.Urgency    `json:"urgency,omitempty"`
 	Trigger      string            `json:"trigger,omitempty"`
-	Command      bool              `json:"command,omitempty"` // paged with /pagertree alert
 	Created      time.Time         `json:"created"`
 	CardPostID   string            `json:"card_post_id,omitempty"`
 	Status       alertstate.Status `json:"status"`
@@ -91,17 +90,17 @@ func (s *Alerts) lifetime() time.Duration {
 
 // Remember records an alert about to be sent (before the request, so an event that arrives
 // before PagerTree's answer still finds it). A record already there is kept as it is.
-func (s *Alerts) Remember(a paging.Alert, f paging.Format, endpointHost string, command bool) error {
-	if a.Test || a.PostID == "" || a.ChannelID == "" {
+func (s *Alerts) Remember(a paging.Alert, f paging.Format, endpointHost string) error {
+	if a.Origin == paging.OriginTest || a.PostID == "" || a.ChannelID == "" {
 		return nil
 	}
-	root := a.RootID
+	root := a.RootID // the card goes in the post's thread; for /pagertree alert, under its announcement
 	if root == "" {
 		root = a.PostID
 	}
 	rec := AlertRecord{
 		ThirdPartyID: paging.ThirdPartyID(a, f), PostID: a.PostID, RootID: root, ChannelID: a.ChannelID,
-		Format: f, EndpointHost: endpointHost, Urgency: a.Urgency, Trigger: a.Trigger, Command: command,
+		Format: f, EndpointHost: endpointHost, Urgency: a.Urgency, Trigger: a.Trigger,
 		Created: s.now(), Status: alertstate.Status{State: alertstate.Open},
 	}
 	raw, _ := json.Marshal(rec)
@@ -310,7 +309,7 @@ func (s *Alerts) markPending(tp string, add bool) error {
 	} else if cur == nil && !add {
 		return nil
 	}
-	return updateBytes(s.kv, pendingKey, 0, func(old []byte) ([]byte, error) {
+	return s.kv.Update(pendingKey, func(old []byte) ([]byte, error) {
 		set := map[string]time.Time{}
 		if len(old) > 0 {
 			_ = json.Unmarshal(old, &set)

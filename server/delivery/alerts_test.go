@@ -25,7 +25,7 @@ func TestMappingByThirdPartyIdForBothFormats(t *testing.T) {
 	}
 	for _, c := range cases {
 		s := delivery.NewAlerts(deliverytest.New(), nil, nil)
-		if err := s.Remember(sent("post1"), c.format, "pt.example", false); err != nil {
+		if err := s.Remember(sent("post1"), c.format, "pt.example"); err != nil {
 			t.Fatal(err)
 		}
 		res, err := s.Apply(alertstate.Event{Kind: alertstate.KindAcknowledged, ThirdPartyID: c.tp, AlertID: "alt_1", TinyID: "5", Key: "k"}, true)
@@ -47,7 +47,7 @@ func TestMappingByThirdPartyIdForBothFormats(t *testing.T) {
 
 func TestEventsForOtherAlertsAreNotMatched(t *testing.T) {
 	s := delivery.NewAlerts(deliverytest.New(), nil, nil)
-	_ = s.Remember(sent("post1"), paging.FormatWebhook, "", false)
+	_ = s.Remember(sent("post1"), paging.FormatWebhook, "")
 	for _, e := range []alertstate.Event{
 		{Kind: alertstate.KindOpen, ThirdPartyID: "someone-else"},
 		{Kind: alertstate.KindOpen},
@@ -63,8 +63,8 @@ func TestEventsForOtherAlertsAreNotMatched(t *testing.T) {
 func TestTestAlertsAreNotRemembered(t *testing.T) {
 	kv := deliverytest.New()
 	a := sent("t1")
-	a.Test = true
-	_ = delivery.NewAlerts(kv, nil, nil).Remember(a, paging.FormatWebhook, "", false)
+	a.Origin = paging.OriginTest
+	_ = delivery.NewAlerts(kv, nil, nil).Remember(a, paging.FormatWebhook, "")
 	if keys := kv.Keys(); len(keys) != 0 {
 		t.Fatalf("keys %v", keys)
 	}
@@ -73,7 +73,7 @@ func TestTestAlertsAreNotRemembered(t *testing.T) {
 func TestRepeatedEventOnTwoNodesQueuesOnce(t *testing.T) {
 	kv := deliverytest.New()
 	nodes := []*delivery.Alerts{delivery.NewAlerts(kv, nil, nil), delivery.NewAlerts(kv, nil, nil)}
-	_ = nodes[0].Remember(sent("p"), paging.FormatWebhook, "", false)
+	_ = nodes[0].Remember(sent("p"), paging.FormatWebhook, "")
 	ev := alertstate.Event{Kind: alertstate.KindResolved, ThirdPartyID: "p", Key: "r"}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -108,7 +108,7 @@ func TestRepeatedEventOnTwoNodesQueuesOnce(t *testing.T) {
 
 func TestCardsOnlyQueuesNoReplies(t *testing.T) {
 	s := delivery.NewAlerts(deliverytest.New(), nil, nil)
-	_ = s.Remember(sent("p"), paging.FormatWebhook, "", false)
+	_ = s.Remember(sent("p"), paging.FormatWebhook, "")
 	res, _ := s.Apply(alertstate.Event{Kind: alertstate.KindAcknowledged, ThirdPartyID: "p"}, false)
 	_, replies, card, _ := s.TakeWork("p")
 	if !res.Work || len(replies) != 0 || !card {
@@ -118,7 +118,7 @@ func TestCardsOnlyQueuesNoReplies(t *testing.T) {
 
 func TestGiveBackKeepsOrderAndPendingList(t *testing.T) {
 	s := delivery.NewAlerts(deliverytest.New(), nil, nil)
-	_ = s.Remember(sent("p"), paging.FormatWebhook, "", false)
+	_ = s.Remember(sent("p"), paging.FormatWebhook, "")
 	_, _ = s.Apply(alertstate.Event{Kind: alertstate.KindAcknowledged, ThirdPartyID: "p"}, true)
 	if list, _ := s.Pending(); len(list) != 1 || list[0] != "p" {
 		t.Fatalf("pending %v", list)
@@ -142,7 +142,7 @@ func TestGiveBackKeepsOrderAndPendingList(t *testing.T) {
 
 func TestSetCardFirstWriterWins(t *testing.T) {
 	s := delivery.NewAlerts(deliverytest.New(), nil, nil)
-	_ = s.Remember(sent("p"), paging.FormatWebhook, "", false)
+	_ = s.Remember(sent("p"), paging.FormatWebhook, "")
 	if id, _ := s.SetCard("p", "card1"); id != "card1" {
 		t.Fatal(id)
 	}
@@ -156,7 +156,7 @@ func TestRecordsExpireAfterTheLifetime(t *testing.T) {
 	now := time.Now()
 	kv.Now = func() time.Time { return now }
 	s := delivery.NewAlerts(kv, func() time.Duration { return time.Hour }, func() time.Time { return now })
-	_ = s.Remember(sent("p"), paging.FormatWebhook, "", false)
+	_ = s.Remember(sent("p"), paging.FormatWebhook, "")
 	now = now.Add(59 * time.Minute)
 	if _, ok, _ := s.Get("p"); !ok {
 		t.Fatal("gone too early")
@@ -196,7 +196,7 @@ func TestLastEventKeepsTheNewest(t *testing.T) {
 
 func TestARefusedReplyIsDroppedAfterSomeAttempts(t *testing.T) {
 	s := delivery.NewAlerts(deliverytest.New(), nil, nil)
-	_ = s.Remember(sent("p"), paging.FormatWebhook, "", false)
+	_ = s.Remember(sent("p"), paging.FormatWebhook, "")
 	_, _ = s.Apply(alertstate.Event{Kind: alertstate.KindResolved, ThirdPartyID: "p"}, true)
 	for i := 1; i <= delivery.MaxReplyAttempts; i++ {
 		_, replies, _, _ := s.TakeWork("p")

@@ -63,7 +63,7 @@ func LoadCredentials(kv KV) (Credentials, bool, error) {
 // RegenerateCredentials replaces the credentials: PagerTree's integration must be updated.
 func RegenerateCredentials(kv KV, now time.Time) (Credentials, error) {
 	c := NewCredentials(now)
-	err := updateBytes(kv, credentialsKey, 0, func([]byte) ([]byte, error) { return json.Marshal(c) })
+	err := kv.Update(credentialsKey, func([]byte) ([]byte, error) { return json.Marshal(c) })
 	return c, err
 }
 
@@ -76,7 +76,7 @@ type LastEvent struct {
 
 // RecordLastEvent stores the newest authenticated event.
 func RecordLastEvent(kv KV, e LastEvent) error {
-	return updateBytes(kv, lastEventKey, 0, func(old []byte) ([]byte, error) {
+	return kv.Update(lastEventKey, func(old []byte) ([]byte, error) {
 		var cur LastEvent
 		if json.Unmarshal(old, &cur) == nil && cur.At.After(e.At) {
 			return old, nil // a slower request must not hide a newer event
