@@ -34,7 +34,7 @@ func (p *Plugin) handleEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, "PagerTree events are POSTed.")
 		return
 	}
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+	if mt, _, mtErr := mime.ParseMediaType(r.Header.Get("Content-Type")); mtErr != nil || mt != "application/json" && !strings.HasSuffix(mt, "+json") {
 		writeError(w, http.StatusUnsupportedMediaType, "PagerTree events are JSON: send Content-Type: application/json.")
 		return
 	}

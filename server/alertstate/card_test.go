@@ -57,7 +57,7 @@ func TestCardAtEachState(t *testing.T) {
 	raw, _ := json.MarshalIndent(ordered, "", "  ")
 	raw = append(raw, '\n')
 	if *update {
-		if err := os.WriteFile("testdata/cards.json", raw, 0o644); err != nil {
+		if err := os.WriteFile("testdata/cards.json", raw, 0o600); err != nil {
 			t.Fatal(err)
 		}
 		return

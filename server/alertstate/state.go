@@ -8,6 +8,7 @@ import (
 // State is where an alert is in PagerTree. An alert starts Open once PagerTree accepted it.
 type State string
 
+// The states, in the order an alert goes through them (Resolved and Dropped are final).
 const (
 	Open         State = "open"
 	Acknowledged State = "acknowledged"

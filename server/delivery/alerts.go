@@ -152,8 +152,8 @@ func (s *Alerts) update(tp string, fn func(*AlertRecord) bool) (AlertRecord, boo
 			return AlertRecord{}, false, err
 		}
 		var rec AlertRecord
-		if err := json.Unmarshal(old, &rec); err != nil {
-			return AlertRecord{}, false, err
+		if uerr := json.Unmarshal(old, &rec); uerr != nil {
+			return AlertRecord{}, false, uerr
 		}
 		if !fn(&rec) {
 			return rec, false, nil
@@ -211,8 +211,8 @@ func (s *Alerts) Apply(e alertstate.Event, replies bool) (Applied, error) {
 	out.Changed, out.Work = changed, changed && rec.HasWork()
 	if id := rec.Status.AlertID; id != "" && len(id) <= maxThirdPartyLen && !e.Kind.IsComment() {
 		// Remember PagerTree's id for comment events; an existing pointer is left alone.
-		if _, err := s.kv.CompareAndSet(alertIDPrefix+id, nil, []byte(rec.ThirdPartyID), s.lifetime()); err != nil {
-			return out, err
+		if _, perr := s.kv.CompareAndSet(alertIDPrefix+id, nil, []byte(rec.ThirdPartyID), s.lifetime()); perr != nil {
+			return out, perr
 		}
 	}
 	if out.Work {

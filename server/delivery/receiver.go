@@ -39,7 +39,7 @@ func EnsureCredentials(kv KV, now time.Time) (Credentials, error) {
 	if c, ok, err := LoadCredentials(kv); err != nil || ok {
 		return c, err
 	}
-	raw, _ := json.Marshal(NewCredentials(now))
+	raw, _ := json.Marshal(NewCredentials(now)) //nolint:gosec // the password is stored in the plugin KV store on purpose, never logged
 	if _, err := kv.CompareAndSet(credentialsKey, nil, raw, 0); err != nil {
 		return Credentials{}, fmt.Errorf("could not store the receiver's credentials: %w", err)
 	}
@@ -63,7 +63,7 @@ func LoadCredentials(kv KV) (Credentials, bool, error) {
 // RegenerateCredentials replaces the credentials: PagerTree's integration must be updated.
 func RegenerateCredentials(kv KV, now time.Time) (Credentials, error) {
 	c := NewCredentials(now)
-	err := kv.Update(credentialsKey, func([]byte) ([]byte, error) { return json.Marshal(c) })
+	err := kv.Update(credentialsKey, func([]byte) ([]byte, error) { return json.Marshal(c) }) //nolint:gosec // as above
 	return c, err
 }
 
