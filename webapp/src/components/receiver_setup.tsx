@@ -113,7 +113,7 @@ export default function ReceiverSetup(props: CustomSettingProps) {
                         className='btn btn-tertiary'
                         onClick={load}
                     >
-                        {'Refresh'}
+                        {'Check for events'}
                     </button>
                 </div>
             )}
