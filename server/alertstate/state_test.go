@@ -118,6 +118,7 @@ func TestPeopleAreNamedNeverById(t *testing.T) {
 		{Person{ID: "usr_x", Name: "Ann Lee"}, "Ann Lee"},
 		{Person{ID: "usr_x", Name: "Ann", Mention: "@ann"}, "@ann"},
 		{Person{Name: "@channel"}, "@\u200bchannel"},
+		{Person{Name: "[Bo](http://x) *B*"}, "\\[Bo\\](http://x) \\*B\\*"},
 	}
 	for _, c := range cases {
 		if got := c.p.Display(); got != c.want {
