@@ -48,14 +48,14 @@ test: test-go test-fuzz test-webapp test-browser
 test-go: go-mod
 	$(GO) test $(GO_TEST_FLAGS) ./server/...
 
-# Each fuzz target (package:target) runs briefly; `make test-fuzz FUZZTIME=5m` for a longer run.
-FUZZ_TARGETS := ./server/paging:FuzzMatcher ./server/paging:FuzzUrgency ./server/paging:FuzzMask \
-	./server/pagertreeclient:FuzzDecodeEvent
+# Each fuzz target (package:Target) runs briefly; `make test-fuzz FUZZTIME=5m` for a longer run.
+FUZZ_TARGETS := paging:FuzzMatcher paging:FuzzUrgency paging:FuzzMask pagertreeclient:FuzzDecodeREST \
+	pagertreeclient:FuzzDecodeEvent
 test-fuzz: go-mod
 	@for pt in $(FUZZ_TARGETS); do \
 		pkg=$${pt%%:*}; t=$${pt##*:}; \
 		echo "fuzz $$pkg $$t for $(FUZZTIME)"; \
-		$(GO) test $$pkg -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
+		$(GO) test ./server/$$pkg -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
 
 test-webapp: npm-install

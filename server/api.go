@@ -30,6 +30,7 @@ func (p *Plugin) newRouter() *mux.Router {
 	api.HandleFunc("/deliveries", only(http.MethodGet, p.handleDeliveries))
 	api.HandleFunc("/receiver", only(http.MethodGet, p.handleReceiver))
 	api.HandleFunc("/receiver/regenerate", only(http.MethodPost, p.handleRegenerate))
+	api.HandleFunc("/apikey/check", only(http.MethodPost, p.handleCheckAPIKey))
 	notFound := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "There is no such PagerTree plugin API route.")
 	})

@@ -29,6 +29,8 @@ type settings struct {
 	ReplyInThread          bool    `json:"ReplyInThread"`
 	StatusUpdates          string  `json:"StatusUpdates"`
 	AlertLifetimeDays      flexInt `json:"AlertLifetimeDays"`
+	APIKey                 string  `json:"APIKey"`
+	APIBaseURL             string  `json:"APIBaseURL"`
 }
 
 // defaultSettings are the defaults in plugin.json's settings_schema, for callers (the API's

@@ -1,10 +1,14 @@
 // A local stand-in for PagerTree's two integrations (DESIGN §4), plus a path for Mattermost's
 // built-in outgoing webhook. It enforces the token rule (wrong token → 403, no alert), records
 // every request with headers and body, answers an empty 200 otherwise, and can be told to fail.
-// Like PagerTree it makes an alert (alt_…, tinyId, thirdparty_id) from each accepted request,
-// and sends PagerTree's outgoing webhooks about them (DESIGN §10) to a configured URL.
+// Its REST API v4 (for acting on alerts and on-call) lives in stand_in_rest.ts, which also holds
+// the alerts the integrations made; this file sends PagerTree's outgoing webhooks about them
+// (DESIGN §10) to the plugin's receiver.
 import http from 'http';
 import type {AddressInfo, Socket} from 'net';
+
+import {PagerTreeRestStandIn} from './stand_in_rest';
+import type {StandInAlert} from './stand_in_rest';
 
 export type Recorded = {
     path: string;
@@ -21,40 +25,25 @@ export type Failure =
 
 type Rule = Failure & {remaining?: number; until?: number; paths?: string[]};
 
-// An alert the stand-in made, as PagerTree's v3 alert object carries it in outgoing webhooks.
-export type PTAlert = {
-    id: string; // alt_…
-    tinyId: number;
-    thirdparty_id: string;
-    title: string;
-    description: string;
-    urgency: string;
-    status: string;
-    created: number; // seconds
-    updatedAt: string;
-    acknowledged?: number;
-    acknowledgedby?: string;
-    resolved?: number;
-    resolvedby?: string;
-    d_user_id?: string;
-    d_user?: PTUser;
-    handoffs?: Array<{to: string; from: string; time: number}>;
-};
-
+// A PagerTree user as linked data embeds it (d_user).
 export type PTUser = {id: string; name: string; email: string};
 
 export type Outgoing = {url: string; username: string; password: string; linkedData: boolean};
 
 export type EventBody = {type: string; data: Record<string, unknown>; [extra: string]: unknown};
 
+// What PagerTree's v3 alert object carries beyond the REST stand-in's alert (who, when).
+type V3Extra = {acknowledgedby?: string; resolvedby?: string; acknowledged?: number; resolved?: number; d_user?: PTUser;
+    handoffs?: Array<{to: string; from: string; time: number}>; updatedAt?: string;};
+
 export const PATHS = {mattermost: '/integration/int_mattermost', webhook: '/integration/int_webhook', builtin: '/builtin'};
 
 export class PagerTreeStandIn {
     readonly requests: Recorded[] = [];
-    readonly alerts: PTAlert[] = [];
-    outgoing: Outgoing | null = null;
+    readonly rest = new PagerTreeRestStandIn(); // the REST API v4 under /api/v4/ (stand_in_rest.ts)
+    outgoing: Outgoing | null = null; // the "Outgoing Webhook" integration pointed at the plugin
+    private v3 = new Map<string, V3Extra>();
     token: string;
-    private nextTiny = 1;
     private rules: Rule[] = [];
     private server: http.Server | null = null;
     private sockets = new Set<Socket>();
@@ -146,6 +135,12 @@ export class PagerTreeStandIn {
                 if (rule.retryAfter !== undefined) {
                     res.setHeader('Retry-After', String(rule.retryAfter));
                 }
+            } else if (PagerTreeRestStandIn.handles(path)) {
+                const answer = this.rest.answer(req.method || 'GET', req.url || '/', req.headers, body);
+                rec.status = answer.status;
+                res.writeHead(answer.status, {'Content-Type': 'application/json'});
+                res.end(JSON.stringify(answer.body));
+                return;
             } else if (path === PATHS.mattermost && this.token && body.token !== this.token) {
                 status = 403;
             } else if (path === PATHS.webhook && this.token && req.headers['pagertree-token'] !== this.token) {
@@ -155,7 +150,7 @@ export class PagerTreeStandIn {
             }
             rec.status = status;
             if (status === 200 && (path === PATHS.mattermost || path === PATHS.webhook)) {
-                this.makeAlert(path, body);
+                this.rest.recordIntegration(path === PATHS.mattermost ? 'mattermost' : 'webhook', body);
             }
             res.writeHead(status);
             res.end();
@@ -182,46 +177,10 @@ export class PagerTreeStandIn {
         }
     }
 
-    // makeAlert does what PagerTree does with an accepted request (DESIGN §4.1/4.2): the
-    // Mattermost format gets thirdparty id channel_id.timestamp and PagerTree's substring
-    // urgency; the Webhook format uses Id, and the same Id again aggregates (no new alert).
-    private makeAlert(path: string, body: Record<string, unknown>): void {
-        let thirdparty: string;
-        let title: string;
-        let urgency: string;
-        if (path === PATHS.mattermost) {
-            thirdparty = `${body.channel_id}.${body.timestamp}`;
-            title = String(body.text ?? '');
-            urgency = ((/low|medium|high|critical/i).exec(title)?.[0] || 'medium').toLowerCase();
-        } else {
-            const get = (k: string) => body[k] ?? body[k.toLowerCase()];
-            if (String(get('event_type') ?? 'create') !== 'create') {
-                return;
-            }
-            thirdparty = String(get('Id') ?? '');
-            title = String(get('Title') ?? '');
-            urgency = String(get('Urgency') || 'medium');
-            if (thirdparty && this.alerts.some((a) => a.thirdparty_id === thirdparty && a.status !== 'resolved')) {
-                return;
-            }
-        }
-        const now = Math.floor(Date.now() / 1000);
-        this.alerts.push({
-            id: 'alt_' + Math.random().toString(36).slice(2, 12),
-            tinyId: this.nextTiny++,
-            thirdparty_id: thirdparty,
-            title,
-            description: title,
-            urgency,
-            status: 'open',
-            created: now,
-            updatedAt: new Date().toISOString(),
-        });
-    }
-
-    // alertFor finds the alert made from the request whose body contains text.
-    alertFor(text: string): PTAlert {
-        const a = this.alerts.find((x) => x.title.includes(text) || x.thirdparty_id === text);
+    // alertFor finds the alert an integration made from the request containing text (or with
+    // that thirdparty id).
+    alertFor(text: string): StandInAlert {
+        const a = this.rest.alerts.find((x) => x.title.includes(text) || x.thirdparty_id === text);
         if (!a) {
             throw new Error(`stand-in: no alert made from a request containing ${JSON.stringify(text)}`);
         }
@@ -233,48 +192,69 @@ export class PagerTreeStandIn {
         this.outgoing = outgoing;
     }
 
-    // event builds the body PagerTree sends for an event about a, after changing a's state the
-    // way PagerTree does. The body can be sent again (a repeat) or later (out of order).
-    event(a: PTAlert, type: string, by?: PTUser, extra: Record<string, unknown> = {}): EventBody {
+    // event builds the body PagerTree sends for an event about a, after changing a the way a
+    // person acting in PagerTree would. The body can be sent again (a repeat) or later (out of order).
+    event(a: StandInAlert, type: string, by?: PTUser, extra: Record<string, unknown> = {}): EventBody {
         const now = Math.floor(Date.now() / 1000);
-        a.updatedAt = new Date().toISOString();
+        const x = this.v3.get(a.id) || {};
+        this.v3.set(a.id, x);
+        x.updatedAt = new Date().toISOString();
         if (by) {
-            a.d_user_id = by.id;
-            a.d_user = by;
+            x.d_user = by;
         }
         switch (type) {
         case 'alert.acknowledged':
             a.status = 'acknowledged';
-            a.acknowledged = now;
-            a.acknowledgedby = by?.id;
+            a.acknowledged_at = x.updatedAt;
+            x.acknowledged = now;
+            x.acknowledgedby = by?.id;
             break;
         case 'alert.resolved':
             a.status = 'resolved';
-            a.resolved = now;
-            a.resolvedby = by?.id;
+            a.resolved_at = x.updatedAt;
+            x.resolved = now;
+            x.resolvedby = by?.id;
             break;
         case 'alert.dropped':
             a.status = 'dropped';
             break;
         case 'alert.handoff':
-            a.handoffs = [...(a.handoffs || []), {to: by?.id || '', from: a.acknowledgedby || '', time: now}];
+            x.handoffs = [...(x.handoffs || []), {to: by?.id || '', from: x.acknowledgedby || '', time: now}];
             break;
         }
-        const data: Record<string, unknown> = {...a};
-        if (!this.outgoing?.linkedData) {
-            delete data.d_user; // linked data is an option of the integration
+
+        // PagerTree's v3 alert object (DESIGN §10): id alt_…, tinyId, thirdparty_id, …
+        const data: Record<string, unknown> = {
+            id: a.prefix_id,
+            tinyId: a.tiny_id,
+            thirdparty_id: a.thirdparty_id,
+            title: a.title,
+            description: a.title,
+            status: a.status,
+            urgency: a.urgency,
+            created: Math.floor(Date.parse(a.created_at) / 1000),
+            updatedAt: x.updatedAt,
+            acknowledged: x.acknowledged,
+            acknowledgedby: x.acknowledgedby,
+            resolved: x.resolved,
+            resolvedby: x.resolvedby,
+            handoffs: x.handoffs,
+            d_user_id: x.d_user?.id,
+        };
+        if (this.outgoing?.linkedData && x.d_user) {
+            data.d_user = x.d_user; // "send linked data", an option of the integration
         }
         return {type, data: JSON.parse(JSON.stringify(data)), ...extra};
     }
 
     // commentEvent builds a comment.created body: it names the alert only by its id.
-    commentEvent(a: PTAlert, body: string, author: PTUser): EventBody {
+    commentEvent(a: StandInAlert, body: string, author: PTUser): EventBody {
         return {
             type: 'comment.created',
             data: {
                 id: 'cmt_' + Math.random().toString(36).slice(2, 12),
                 commentable_type: 'Alert',
-                commentable_id: a.id,
+                commentable_id: a.prefix_id,
                 body,
                 created_by_name: author.name,
                 account_user: {user: {name: author.name, email: author.email}},
@@ -283,7 +263,7 @@ export class PagerTreeStandIn {
     }
 
     // send posts an event body to the receiver like PagerTree: JSON, and basic auth as
-    // base64(user:pass) WITHOUT the "Basic " prefix. It returns the status and the answer.
+    // base64(user:pass) WITHOUT the "Basic " prefix. It returns the status, the answer and the time taken.
     async send(body: EventBody | string, opts: {authorization?: string | null; contentType?: string} = {}): Promise<{status: number; text: string; ms: number}> {
         if (!this.outgoing) {
             throw new Error('stand-in: sendTo() the receiver first');

@@ -6,7 +6,8 @@ import path from 'path';
 import type {Post} from '@mattermost/types/posts';
 
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
-import type {EventBody, PTAlert, PTUser} from '../src/stand_in';
+import type {EventBody, PTUser} from '../src/stand_in';
+import type {StandInAlert} from '../src/stand_in_rest';
 import {command, installPlugin, pluginRunning, post, ref, setPluginSettings, sharedWorld, sleep, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
 
@@ -72,7 +73,7 @@ async function send(body: EventBody | string, opts: Parameters<PagerTreeStandIn[
     return res;
 }
 
-async function pageAndCard(text: string): Promise<{p: Post; alert: PTAlert; r: string}> {
+async function pageAndCard(text: string): Promise<{p: Post; alert: StandInAlert; r: string}> {
     const r = ref();
     const p = await post(w.alice, w.ops.id, `${text} ${r}`);
     await pt.waitFor(r, {status: 200});
@@ -145,9 +146,9 @@ describe('PagerTree → the thread that paged', () => {
         expect(alert.thirdparty_id).toBe(`${w.ops.id}.${p.create_at}`);
 
         expect((await send(pt.event(alert, 'alert.created'))).text).toContain('"applied"');
-        const numbered = await card(p.id, (a) => a.title === `PagerTree alert #${alert.tinyId}`, 'the alert number');
+        const numbered = await card(p.id, (a) => a.title === `PagerTree alert #${alert.tiny_id}`, 'the alert number');
         saved.push({state: 'open', attachment: numbered});
-        expect(numbered.title_link).toBe(`https://app.pagertree.com/alerts/${alert.id}`);
+        expect(numbered.title_link).toBe(`https://app.pagertree.com/alerts/${alert.prefix_id}`);
 
         await send(pt.event(alert, 'alert.acknowledged', ANN));
         const acked = await card(p.id, (a) => a.color === '#FFBC1F', 'the amber card');

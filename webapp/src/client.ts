@@ -2,7 +2,7 @@
 import type {AxiosError} from 'axios';
 import axios from 'axios';
 
-import type {Delivery, PreviewResult, ReceiverInfo, TestResult} from './types';
+import type {APIKeyCheck, Delivery, PreviewResult, ReceiverInfo, TestResult} from './types';
 
 import manifest from '../../plugin.json';
 
@@ -97,6 +97,22 @@ export async function receiverInfo(): Promise<ReceiverInfo> {
 export async function regenerateReceiverCredentials(): Promise<ReceiverInfo> {
     try {
         return (await http.post<ReceiverInfo>(apiURL('receiver/regenerate'), {})).data;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}
+
+// checkAPIKey asks PagerTree's REST API, through the plugin, whether the on-screen key works.
+// Only the API key and API URL are sent; a saved key is used by the server only for the saved URL.
+export async function checkAPIKey(settings: ScreenSettings): Promise<APIKeyCheck> {
+    const pick: ScreenSettings = {};
+    for (const key of ['apikey', 'apibaseurl']) {
+        if (key in settings) {
+            pick[key] = settings[key];
+        }
+    }
+    try {
+        return (await http.post<APIKeyCheck>(apiURL('apikey/check'), {settings: pick})).data;
     } catch (err) {
         throw toApiError(err);
     }

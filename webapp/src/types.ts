@@ -67,3 +67,12 @@ export type ReceiverInfo = {
     last_event?: {at: string; type: string; matched: boolean} | null;
     events: string[]; // the event types to tick in PagerTree
 };
+
+export type APIKeyCheck = {
+    ok: boolean;
+    kind?: 'bad_key' | 'forbidden' | 'not_found' | 'not_allowed' | 'rate_limited' | 'transient' | 'rejected' | 'bad_answer';
+    status?: number;
+    message: string;
+    host: string;
+    teams: number;
+};
