@@ -24,6 +24,10 @@ func (p *Plugin) send(ctx context.Context, a paging.Alert) paging.Outcome {
 		// Error, which only admins, the history and the log see.
 		return paging.Outcome{Class: paging.Transient, Meaning: "forwarding is paused until a System Admin fixes the plugin settings", Error: reason}
 	}
+	// Remembered before the request: PagerTree's first event can beat its answer.
+	if err := p.alerts.Remember(a, cfg.Format, cfg.EndpointHost); err != nil {
+		p.API.LogWarn("PagerTree: "+err.Error(), "post_id", a.PostID)
+	}
 	return cfg.Client.Send(ctx, a)
 }
 
@@ -95,6 +99,10 @@ func (p *Plugin) confirm(a paging.Alert) {
 		}
 	}
 	if cfg.ReplyInThread && a.Origin == paging.OriginPost { // a command's announcement already says it
+		// The confirmation is the status card that PagerTree's events keep up to date.
+		if p.confirmCard(paging.ThirdPartyID(a, cfg.Format)) {
+			return
+		}
 		reply := &model.Post{
 			UserId: p.botID, ChannelId: a.ChannelID, RootId: a.ThreadRoot(),
 			Message: fmt.Sprintf("Paged PagerTree — urgency: %s (trigger: %s)", a.Urgency, a.Trigger),

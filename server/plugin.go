@@ -25,6 +25,8 @@ type Plugin struct {
 	kv      delivery.KV
 	outbox  *delivery.Outbox
 	history *delivery.History
+	alerts  *delivery.Alerts // the alert <-> post map, fed by PagerTree's events
+	cards   *cardWorker      // draws status cards and posts replies after the receiver answered
 	limiter *delivery.Limiter
 	router  *mux.Router
 	nodeID  string
@@ -103,6 +105,10 @@ func (p *Plugin) OnActivate() error {
 		return fmt.Errorf("could not register the /%s command: %w", commandTrigger, err)
 	}
 	p.history = delivery.NewHistory(p.kv, delivery.DefaultHistorySize)
+	p.alerts = delivery.NewAlerts(p.kv, p.alertLifetime, p.clock)
+	if _, err := delivery.EnsureCredentials(p.kv, p.clock()); err != nil {
+		p.API.LogError("PagerTree: the receiver's credentials could not be created; PagerTree's events will be refused", "error", err.Error())
+	}
 	p.limiter = delivery.NewLimiter(p.kv, delivery.AlertLimitWindow)
 	opts := delivery.Options{
 		NodeID: p.nodeID,
@@ -132,8 +138,18 @@ func (p *Plugin) OnActivate() error {
 	p.outbox = delivery.New(p.kv, p.send, opts)
 	p.router = p.newRouter()
 	p.feedback = newFeedbackQueue()
+	p.cards = newCardWorker(p)
+	p.cards.start()
 	p.outbox.Start()
 	return nil
+}
+
+// alertLifetime is how long an alert's record follows PagerTree's events.
+func (p *Plugin) alertLifetime() time.Duration {
+	if c := p.config.Load(); c != nil && c.AlertLifetime > 0 {
+		return c.AlertLifetime
+	}
+	return delivery.DefaultAlertTTL
 }
 
 // OnDeactivate stops the workers within a few seconds. Queued alerts stay in the KV store
@@ -147,6 +163,11 @@ func (p *Plugin) OnDeactivate() error {
 	}
 	if p.feedback != nil && !p.feedback.close(5*time.Second) {
 		p.API.LogWarn("PagerTree: the reactions and replies of delivered alerts did not finish within 5 s")
+	}
+	if p.cards != nil {
+		if err := p.cards.stop(5 * time.Second); err != nil {
+			p.API.LogWarn("PagerTree: " + err.Error())
+		}
 	}
 	return nil
 }

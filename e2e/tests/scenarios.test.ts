@@ -4,7 +4,7 @@ import type {Post} from '@mattermost/types/posts';
 
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
 import type {Recorded} from '../src/stand_in';
-import {command, createWorld, installPlugin, post, ref, setPluginSettings, sleep, waitUntil} from '../src/world';
+import {command, installPlugin, post, ref, setPluginSettings, sharedWorld, sleep, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
 
 const TOKEN = 'e2e-token';
@@ -37,7 +37,7 @@ beforeAll(async () => {
         throw new Error('run the suite with e2e/run.sh (make e2e): it starts Mattermost and sets MM_URL and PLUGIN_BUNDLE');
     }
     await pt.start();
-    w = await createWorld(MM_URL);
+    w = await sharedWorld(MM_URL);
     base = {
         Enabled: true,
         EndpointURL: pt.url + PATHS.mattermost,

@@ -2,7 +2,7 @@
 import type {AxiosError} from 'axios';
 import axios from 'axios';
 
-import type {APIKeyCheck, Delivery, PreviewResult, TestResult} from './types';
+import type {APIKeyCheck, Delivery, PreviewResult, ReceiverInfo, TestResult} from './types';
 
 import manifest from '../../plugin.json';
 
@@ -82,6 +82,24 @@ export async function previewMessage(req: PreviewRequest, signal?: AbortSignal):
 export async function recentDeliveries(n = 20): Promise<Delivery[]> {
     try {
         return (await http.get<{entries: Delivery[]}>(apiURL('deliveries'), {params: {n}})).data.entries;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}
+
+// receiverInfo reads the receiver's URL, credentials and last event (System Admins only).
+export async function receiverInfo(): Promise<ReceiverInfo> {
+    try {
+        return (await http.get<ReceiverInfo>(apiURL('receiver'))).data;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}
+
+// regenerateReceiverCredentials replaces the password PagerTree must send.
+export async function regenerateReceiverCredentials(): Promise<ReceiverInfo> {
+    try {
+        return (await http.post<ReceiverInfo>(apiURL('receiver/regenerate'), {})).data;
     } catch (err) {
         throw toApiError(err);
     }
