@@ -22,6 +22,9 @@ func (p *Plugin) newAlert(origin paging.Origin, post *model.Post, ch *model.Chan
 	if team != nil {
 		a.TeamID, a.TeamName = team.Id, team.Name
 	}
+	if cfg := p.config.Load(); cfg != nil {
+		a.MappedAs = cfg.Format
+	}
 	a.Permalink = p.permalink(a.TeamName, post.Id)
 	return a
 }

@@ -24,11 +24,28 @@ func (p *Plugin) send(ctx context.Context, a paging.Alert) paging.Outcome {
 		// Error, which only admins, the history and the log see.
 		return paging.Outcome{Class: paging.Transient, Meaning: "forwarding is paused until a System Admin fixes the plugin settings", Error: reason}
 	}
-	// Remembered before the request: PagerTree's first event can beat its answer.
-	if err := p.alerts.Remember(a, cfg.Format, cfg.EndpointHost); err != nil {
-		p.API.LogWarn("PagerTree: "+err.Error(), "post_id", a.PostID)
+	if a.MappedAs != cfg.Format {
+		// Recorded when queued (prepare) under another format, or queued by an older
+		// version: record it under this one before the request.
+		p.remember(a, cfg.Format, cfg.EndpointHost)
 	}
 	return cfg.Client.Send(ctx, a)
+}
+
+// prepare is the outbox's Prepare: the alert is recorded for PagerTree's events before its first
+// send, since PagerTree's first event can beat its answer.
+func (p *Plugin) prepare(a paging.Alert) {
+	host := ""
+	if cfg := p.config.Load(); cfg != nil {
+		host = cfg.EndpointHost
+	}
+	p.remember(a, a.MappedAs, host)
+}
+
+func (p *Plugin) remember(a paging.Alert, f paging.Format, endpointHost string) {
+	if err := p.alerts.Remember(a, f, endpointHost); err != nil {
+		p.API.LogWarn("PagerTree: "+err.Error(), "post_id", a.PostID)
+	}
 }
 
 func (p *Plugin) currentFormat() paging.Format {

@@ -125,6 +125,7 @@ func (p *Plugin) OnActivate() error {
 			}
 			return ""
 		},
+		Prepare:  p.prepare,
 		OnFinal:  p.onFinal,
 		OnRetry:  p.onRetry,
 		OnOutage: p.onOutage,

@@ -29,6 +29,9 @@ type Options struct {
 	DoneTTL      time.Duration        // how long a finished job's claim is kept (default 7 days)
 	// Endpoint names where alerts go now: the endpoint's health is reset when it changes.
 	Endpoint func() string
+	// Prepare writes what an alert needs before its first send (the record PagerTree's events
+	// find it by). It runs in parallel with the outbox write, so it costs no extra round trip.
+	Prepare func(a paging.Alert)
 	// OnFinal is called once per alert, on the node that finished it: delivered, failed for
 	// good, or given up after the retry window.
 	OnFinal func(j Job, o paging.Outcome)
@@ -68,6 +71,9 @@ func (o *Options) defaults() {
 	}
 	if o.Endpoint == nil {
 		o.Endpoint = func() string { return "" }
+	}
+	if o.Prepare == nil {
+		o.Prepare = func(paging.Alert) {}
 	}
 	if o.OnFinal == nil {
 		o.OnFinal = func(Job, paging.Outcome) {}
@@ -206,16 +212,18 @@ func (o *Outbox) ClaimAndEnqueue(a paging.Alert, rule FloodRule) (reason string,
 	return "", got.err, nil
 }
 
-// create writes the job, leased to this node, and indexes it, in parallel.
+// create writes the job, leased to this node, indexes it and prepares it, in parallel.
 func (o *Outbox) create(a paging.Alert) (work, error) {
 	now := o.opt.Now()
 	key := JobKey(a.ID)
 	job := Job{Alert: a, State: statePending, Queued: now, NextAttempt: now, LeaseOwner: o.opt.NodeID, LeaseUntil: now.Add(o.opt.Lease)}
 	raw := job.encode()
-	indexed := make(chan error, 1)
+	indexed, prepared := make(chan error, 1), make(chan struct{})
 	go func() { indexed <- o.index.add(key) }()
+	go func() { o.opt.Prepare(a); close(prepared) }()
 	ok, err := o.kv.CompareAndSet(key, nil, raw, 0)
 	idxErr := <-indexed
+	<-prepared // before the first send
 	if err != nil {
 		return work{}, fmt.Errorf("could not record the alert in the outbox: %w", err)
 	}
