@@ -22,7 +22,7 @@ func (p *Plugin) send(ctx context.Context, a paging.Alert) paging.Outcome {
 		return paging.Outcome{Class: paging.Transient, Meaning: "forwarding is paused (" + reason + ")"}
 	}
 	// Remembered before the request: PagerTree's first event can beat its answer.
-	if err := p.alerts.Remember(a, cfg.Format, cfg.EndpointHost); err != nil {
+	if err := p.alerts.RememberEndpoint(a, cfg.Format, cfg.EndpointHost, cfg.Client.Fingerprint()); err != nil {
 		p.API.LogWarn("PagerTree: "+err.Error(), "post_id", a.PostID)
 	}
 	return cfg.Client.Send(ctx, a)
