@@ -138,7 +138,8 @@ func samePending(a, b *PendingAction) bool {
 // Buttons says what the card offers: URL is the plugin's relative action route ("" when no
 // action can reach PagerTree: then the card has no buttons).
 type Buttons struct {
-	URL string
+	URL   string
+	Alert string // the alert's thirdparty id, echoed in the context and checked by the handler
 }
 
 // buttons renders the card's actions: those the state allows, none while an action is on
@@ -156,7 +157,7 @@ func buttons(in CardInput) []*model.PostAction {
 		}
 		out = append(out, &model.PostAction{
 			Id: string(a), Name: a.Label(), Type: model.PostActionTypeButton, Style: style,
-			Integration: &model.PostActionIntegration{URL: in.Buttons.URL, Context: map[string]any{"action": string(a)}},
+			Integration: &model.PostActionIntegration{URL: in.Buttons.URL, Context: map[string]any{"action": string(a), "alert": in.Buttons.Alert}},
 		})
 	}
 	return out

@@ -210,3 +210,33 @@ func (s *Alerts) markActions(tp string, add bool) error {
 		return json.Marshal(set)
 	})
 }
+
+// alertTinyPrefix points from PagerTree's alert number (#42) to the record, for /pagertree ack 42.
+const alertTinyPrefix = "alert_no_"
+
+// rememberNumber keeps the pointer from the alert's number once an event told it.
+func (s *Alerts) rememberNumber(rec AlertRecord) error {
+	n := rec.Status.TinyID
+	if n == "" || len(n) > 20 {
+		return nil
+	}
+	_, err := s.kv.CompareAndSet(alertTinyPrefix+n, nil, []byte(rec.ThirdPartyID), s.lifetime())
+	return err
+}
+
+// FindByNumber finds the record of PagerTree alert #n.
+func (s *Alerts) FindByNumber(n string) (AlertRecord, bool, error) {
+	if n == "" || len(n) > 20 {
+		return AlertRecord{}, false, nil
+	}
+	tp, err := s.kv.Get(alertTinyPrefix + n)
+	if err != nil || tp == nil {
+		return AlertRecord{}, false, err
+	}
+	return s.Get(string(tp))
+}
+
+// FindByAlertID finds the record of PagerTree's alert id (alt_…), from a link to the alert.
+func (s *Alerts) FindByAlertID(id string) (AlertRecord, bool, error) {
+	return s.Find(alertstate.Event{Kind: alertstate.KindCommentCreated, AlertID: id})
+}

@@ -222,6 +222,9 @@ func (s *Alerts) Apply(e alertstate.Event, replies bool) (Applied, error) {
 		if _, perr := s.kv.CompareAndSet(alertIDPrefix+id, nil, []byte(rec.ThirdPartyID), s.lifetime()); perr != nil {
 			return out, perr
 		}
+		if perr := s.rememberNumber(rec); perr != nil { // actions.go: /pagertree ack <#>
+			return out, perr
+		}
 	}
 	if out.Work {
 		err = s.markPending(rec.ThirdPartyID, true)
