@@ -214,13 +214,24 @@ func (s *Alerts) markActions(tp string, add bool) error {
 // alertTinyPrefix points from PagerTree's alert number (#42) to the record, for /pagertree ack 42.
 const alertTinyPrefix = "alert_no_"
 
-// rememberNumber keeps the pointer from the alert's number once an event told it.
+// rememberNumber keeps the pointer from the alert's number once an event told it. Numbers
+// are unique in one PagerTree account; if an account change reuses one, the newer alert wins.
 func (s *Alerts) rememberNumber(rec AlertRecord) error {
 	n := rec.Status.TinyID
 	if n == "" || len(n) > 20 {
 		return nil
 	}
-	_, err := s.kv.CompareAndSet(alertTinyPrefix+n, nil, []byte(rec.ThirdPartyID), s.lifetime())
+	key := alertTinyPrefix + n
+	cur, err := s.kv.Get(key)
+	if err != nil || string(cur) == rec.ThirdPartyID {
+		return err
+	}
+	if cur != nil {
+		if other, ok, gerr := s.Get(string(cur)); gerr == nil && ok && other.Created.After(rec.Created) {
+			return nil
+		}
+	}
+	_, err = s.kv.CompareAndSet(key, cur, []byte(rec.ThirdPartyID), s.lifetime())
 	return err
 }
 
