@@ -63,6 +63,7 @@ export class PagerTreeStandIn {
             if (!this.autoEvents || !this.outgoing || c.from === null || (c.to !== 'acknowledged' && c.to !== 'resolved')) {
                 return;
             }
+
             // The REST API acts as the key's user; the integration acts as nobody in particular.
             const body = this.event(c.alert, `alert.${c.to}`, c.via === 'api' ? this.keyOwner : undefined);
             setTimeout(() => {

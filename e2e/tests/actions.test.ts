@@ -144,6 +144,7 @@ describe('Acknowledge and Resolve from the card', () => {
         const before = attachmentOf(card) as Attachment;
         saved.push({step: 'api: before Acknowledge', attachment: before});
         expect(buttons(before)).toEqual(['acknowledge', 'resolve']);
+
         // The server strips each action's integration (URL, context) before giving a post to
         // clients; the Go tests check those.
         expect(before.actions?.map((x) => x.name)).toEqual(['Acknowledge', 'Resolve']);
@@ -219,14 +220,18 @@ describe('Acknowledge and Resolve from the card', () => {
 
         // The other alert's id on this card.
         expect((await direct(w.bob, {post_id: one.card.id, context: {action: 'acknowledge', alert: tpTwo}})).json.ephemeral_text).toMatch(/does not match the alert/);
+
         // A post that is not a card (alice's trigger post).
         expect((await direct(w.bob, {post_id: one.p.id, context: {action: 'acknowledge', alert: tpOne}})).json.ephemeral_text).toMatch(/not a PagerTree status card/);
+
         // An action the card does not offer.
         expect((await direct(w.bob, {post_id: one.card.id, context: {action: 'reject', alert: tpOne}})).json.ephemeral_text).toMatch(/not something the PagerTree card offers/);
+
         // A user who cannot read the channel: directly, and through the server.
         const forged = await direct(carol, {post_id: secret.card.id, user_id: w.aliceUser.id, context: {action: 'acknowledge', alert: secret.card.props.pagertree_alert}});
         expect(forged.json.ephemeral_text).toMatch(/channel you cannot read/);
         await expect(press(carol, secret.card.id, 'acknowledge')).rejects.toBeTruthy();
+
         // No session at all.
         expect((await fetch(MM_URL + ACTIONS_PATH, {method: 'POST', body: '{}'})).status).toBe(401);
 
