@@ -57,7 +57,6 @@ export MM_SERVICESETTINGS_ENABLEOUTGOINGWEBHOOKS=true
 export MM_SERVICESETTINGS_ENABLEINCOMINGWEBHOOKS=true
 export MM_SERVICESETTINGS_ENABLEBOTACCOUNTCREATION=true
 export MM_SERVICESETTINGS_ENABLEUSERACCESSTOKENS=true
-export MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS="127.0.0.1 localhost"
 export MM_SERVICESETTINGS_ENABLESECURITYFIXALERT=false
 export MM_SERVICESETTINGS_ENABLEONBOARDINGFLOW=false
 export MM_SERVICESETTINGS_ENABLEPOSTSEARCH=true
@@ -103,6 +102,12 @@ cleanup() {
   exit "$status"
 }
 trap cleanup EXIT INT TERM
+
+# Settings the scenarios change through the config API live in the file, not in the
+# environment (an environment variable would pin them). The stand-in listens on 127.0.0.1.
+cat >"$run/config.json" <<'JSON'
+{"ServiceSettings": {"AllowedUntrustedInternalConnections": "127.0.0.1 localhost"}}
+JSON
 
 echo "e2e: starting Mattermost on 127.0.0.1:$port"
 started=$(date +%s)

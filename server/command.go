@@ -12,7 +12,7 @@ import (
 
 const commandTrigger = "pagertree"
 
-const helpText = "#### /pagertree — page the on-call team in PagerTree\n" +
+const helpTable = "#### /pagertree — page the on-call team in PagerTree\n" +
 	"| Command | Who | What it does |\n|---|---|---|\n" +
 	"| `/pagertree alert [low\\|medium\\|high\\|critical] <message>` | everyone | Pages PagerTree now, from any channel, thread or direct message. Without an urgency it is read from the message like a post (`urgency:high`, level words, aliases). |\n" +
 	"| `/pagertree ack [alert #\\|link]` | everyone* | Acknowledges a PagerTree alert the plugin sent, like the card's **Acknowledge** button. Without an argument, in the thread of the alert's card. |\n" +
@@ -24,6 +24,11 @@ const helpText = "#### /pagertree — page the on-call team in PagerTree\n" +
 	"| `/pagertree help` | everyone | Shows this help. |\n\n" +
 	"\\* who may act is a plugin setting: anyone who can read the alert's channel (default), PagerTree team members, or System Admins.\n\n" +
 	"Examples: `/pagertree alert critical checkout is down for all users` · `/pagertree alert db replica lag urgency:high` · `/pagertree history 20`"
+
+// helpText is the help with the limit in force.
+func (p *Plugin) helpText() string {
+	return helpTable + "\n\n" + limitHelp(p.config.Load())
+}
 
 func commandDefinition() *model.Command {
 	root := model.NewAutocompleteData(commandTrigger, "[command]", "Page the on-call team in PagerTree")
@@ -66,7 +71,7 @@ func commandDefinition() *model.Command {
 func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*model.CommandResponse, *model.AppError) {
 	fields := strings.Fields(args.Command)
 	if len(fields) == 0 || fields[0] != "/"+commandTrigger {
-		return ephemeral("Unknown command. " + helpText), nil
+		return ephemeral("Unknown command. " + p.helpText()), nil
 	}
 	sub := ""
 	if len(fields) > 1 {
@@ -75,7 +80,7 @@ func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*mo
 	rest := restAfter(args.Command, 2)
 	switch sub {
 	case "", "help":
-		return ephemeral(helpText), nil
+		return ephemeral(p.helpText()), nil
 	case "alert":
 		return p.commandAlert(args, rest), nil
 	case "oncall":
@@ -102,7 +107,7 @@ func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*mo
 	if near := nearest(sub, []string{"alert", "ack", "resolve", "oncall", "test", "status", "history", "help"}, 2); near != "" {
 		msg += fmt.Sprintf(" Did you mean `/pagertree %s`?", near)
 	}
-	return ephemeral(msg + "\n\n" + helpText), nil
+	return ephemeral(msg + "\n\n" + p.helpText()), nil
 }
 
 func ephemeral(text string) *model.CommandResponse {

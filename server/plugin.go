@@ -11,6 +11,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/plugin"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
 
 // Plugin is the thin wiring between Mattermost and the paging, delivery and client packages.
@@ -26,6 +27,7 @@ type Plugin struct {
 	history *delivery.History
 	alerts  *delivery.Alerts // the alert <-> post map, fed by PagerTree's events
 	cards   *cardWorker      // draws status cards and posts replies after the receiver answered
+	limiter *delivery.Limiter
 	router  *mux.Router
 	nodeID  string
 
@@ -52,11 +54,15 @@ func (p *Plugin) userAgent() string { return "mattermost-plugin-pagertree/" + ma
 // OnConfigurationChange parses, validates and swaps the configuration. An invalid one pauses
 // forwarding (it is still stored so status can say why) and is logged once.
 func (p *Plugin) OnConfigurationChange() error {
-	var s settings
-	if err := p.API.LoadPluginConfiguration(&s); err != nil {
+	// Read as a map and decode strictly: a plain Unmarshal into the struct would silently
+	// zero a wrongly typed value (enabled: "yes" would turn forwarding off).
+	var raw map[string]any
+	if err := p.API.LoadPluginConfiguration(&raw); err != nil {
 		return fmt.Errorf("could not read the PagerTree plugin settings: %w", err)
 	}
-	cfg := buildConfig(s, p.userAgent())
+	// Called on every server config change too, so the guard follows
+	// AllowedUntrustedInternalConnections.
+	cfg := configFromRaw(raw, p.userAgent(), pagertreeclient.NewGuard(allowedInternal(p.API.GetConfig())))
 	if old := p.config.Swap(cfg); old != nil {
 		// Requests in flight on the old clients finish normally.
 		if old.Client != nil {
@@ -106,6 +112,7 @@ func (p *Plugin) OnActivate() error {
 	if _, err := delivery.EnsureCredentials(p.kv, p.clock()); err != nil {
 		p.API.LogError("PagerTree: the receiver's credentials could not be created; PagerTree's events will be refused", "error", err.Error())
 	}
+	p.limiter = delivery.NewLimiter(p.kv, delivery.AlertLimitWindow)
 	opts := delivery.Options{
 		NodeID: p.nodeID,
 		Now:    p.clock,

@@ -27,10 +27,11 @@ type Client struct {
 	now       func() time.Time
 }
 
-// New builds a client with its own transport and timeouts (see newHTTPClient).
-func New(endpoint, token string, format paging.Format, timeout time.Duration, userAgent string) *Client {
+// New builds a client with its own transport and timeouts (see newHTTPClient). guard decides
+// which addresses may be dialled (nil: any, for tests only).
+func New(endpoint, token string, format paging.Format, timeout time.Duration, userAgent string, guard *Guard) *Client {
 	return &Client{
-		http:      newHTTPClient(timeout),
+		http:      newHTTPClient(timeout, guard),
 		endpoint:  endpoint,
 		token:     token,
 		format:    format,
@@ -71,6 +72,10 @@ func (c *Client) Send(ctx context.Context, a paging.Alert) paging.Outcome {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
+		if f, ok := IsForbidden(err); ok {
+			// Retrying will not help until an admin lists the host or changes the endpoint.
+			return paging.Outcome{Class: paging.Permanent, Meaning: f.Error()}
+		}
 		return paging.ClassifyError(redact(err))
 	}
 	defer func() { _ = resp.Body.Close() }()

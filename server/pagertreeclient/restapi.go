@@ -30,11 +30,12 @@ type API struct {
 }
 
 // NewAPI builds a REST API client. baseURL "" means DefaultAPIBaseURL.
-func NewAPI(baseURL, key string, timeout time.Duration, userAgent string) *API {
+// guard applies Mattermost's rule for internal addresses (nil: any, for tests only).
+func NewAPI(baseURL, key string, timeout time.Duration, userAgent string, guard *Guard) *API {
 	if baseURL == "" {
 		baseURL = DefaultAPIBaseURL
 	}
-	return &API{http: newHTTPClient(timeout), base: strings.TrimRight(baseURL, "/"), key: key, userAgent: userAgent, now: time.Now}
+	return &API{http: newHTTPClient(timeout, guard), base: strings.TrimRight(baseURL, "/"), key: key, userAgent: userAgent, now: time.Now}
 }
 
 // CloseIdle releases the idle connections of a client that a new configuration replaced.
