@@ -157,6 +157,7 @@ func (p *Plugin) handleTest(w http.ResponseWriter, r *http.Request) {
 		writeRequestError(w, err)
 		return
 	}
+	defer cfg.closeIdle()
 	if cfg.Client == nil {
 		writeError(w, http.StatusUnprocessableEntity, "Fix the settings first: "+cfg.Problem+".")
 		return

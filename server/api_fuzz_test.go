@@ -24,8 +24,8 @@ func FuzzScreenRequest(f *testing.F) {
 	}
 	saved := storedSettings(baseSettings("https://api.pagertree.com/integration/int_1"))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		req, err := decodeScreenRequest(body)
-		if err != nil {
+		var req screenRequest
+		if err := decodeStrict(body, &req); err != nil {
 			var re *requestError
 			if !errors.As(err, &re) || !strings.HasSuffix(re.msg, ".") || strings.Contains(re.msg, "  ") {
 				t.Fatalf("refusal is not a sentence: %v", err)

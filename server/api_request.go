@@ -30,15 +30,6 @@ type requestError struct {
 
 func (e *requestError) Error() string { return e.msg }
 
-// decodeScreenRequest reads the test and preview requests' body (see decodeStrict).
-func decodeScreenRequest(body []byte) (screenRequest, error) {
-	var req screenRequest
-	if err := decodeStrict(body, &req); err != nil {
-		return screenRequest{}, err
-	}
-	return req, nil
-}
-
 // decodeStrict reads an API request body into v: one JSON value, nothing after it, each field
 // of the right type. Errors are sentences that name the field.
 func decodeStrict(body []byte, v any) error {

@@ -70,7 +70,14 @@ func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.Comma
 		}
 	}
 	a := p.newAlert(paging.OriginCommand, posted, ch, user, team, message, "/"+commandTrigger, urg)
-	p.enqueue(a)
+	if err := p.enqueue(a); err != nil {
+		// The channel must not keep "paged PagerTree" for a page that never left.
+		p.releaseAlertSlot(user.Id, slot)
+		posted.Message = fmt.Sprintf("@%s tried to page PagerTree, but the plugin could not store the alert: PagerTree was **not** paged.\n%s", user.Username, quote(message))
+		if _, appErr := p.API.UpdatePost(posted); appErr != nil {
+			p.API.LogWarn("PagerTree: could not correct the announcement of an alert that was not queued", "post_id", posted.Id, "error", appErr.Error())
+		}
+	}
 	return &model.CommandResponse{}
 }
 

@@ -91,17 +91,14 @@ func plural(n int, word string) string {
 
 // limitHelp is the help text's line on the limits of /pagertree alert.
 func limitHelp(cfg *runtimeConfig) string {
-	limit := "Each user may page " + plural(defaultAlertLimit, "time") + " per " + minutes(delivery.AlertLimitWindow)
-	if cfg != nil {
-		switch {
-		case cfg.AlertLimit <= 0 && cfg.Problem == "":
-			limit = "`/pagertree alert` has no per-user limit"
-		case cfg.Problem == "":
-			limit = "Each user may page " + plural(cfg.AlertLimit, "time") + " per " + minutes(delivery.AlertLimitWindow)
-		}
+	n := defaultAlertLimit
+	if cfg != nil && cfg.Problem == "" {
+		n = cfg.AlertLimit
 	}
-	if limit[0] == 'E' {
-		limit += " with `/pagertree alert` (System Admins are not limited)"
+	limit := "`/pagertree alert` has no per-user limit"
+	if n > 0 {
+		limit = "Each user may page " + plural(n, "time") + " per " + minutes(delivery.AlertLimitWindow) +
+			" with `/pagertree alert` (System Admins are not limited)"
 	}
 	return limit + ". The channel cooldown and \"one alert per thread\" apply to trigger words only: `/pagertree alert` always pages when you mean it."
 }

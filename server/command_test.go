@@ -183,6 +183,28 @@ func TestCommandAlertPerUserLimit(t *testing.T) {
 	}
 }
 
+// When the alert cannot be stored, the announcement is corrected: the channel must not read
+// "paged PagerTree" for a page that never left.
+func TestCommandAlertThatCannotBeQueuedCorrectsTheAnnouncement(t *testing.T) {
+	_, env := standInAndEnv(t, nil)
+	corrected := make(chan *model.Post, 1)
+	env.api.On("UpdatePost", mock.Anything).Run(func(a mock.Arguments) { corrected <- a.Get(0).(*model.Post) }).
+		Return(func(p *model.Post) *model.Post { return p }, nil).Once()
+	env.kv.SetFailure(errTest("the database is unavailable"))
+	if got := run(t, env, aliceID, "/pagertree alert critical db on fire"); got != "" {
+		t.Fatalf("answer %q", got)
+	}
+	announce := receive(t, env.fb.posts, "announcement")
+	fixed := receive(t, corrected, "corrected announcement")
+	if fixed.Id == "" || !strings.Contains(fixed.Message, "PagerTree was **not** paged") || strings.Contains(fixed.Message, "@alice paged") {
+		t.Fatalf("announcement %q corrected to %q", announce.Message, fixed.Message)
+	}
+	if eph := receive(t, env.fb.ephemerals, "ephemeral"); !strings.Contains(eph.Message, "could not store it for delivery") {
+		t.Fatalf("ephemeral %q", eph.Message)
+	}
+	env.api.AssertExpectations(t)
+}
+
 func TestCommandAlertLimitOff(t *testing.T) {
 	_, env := standInAndEnv(t, func(s *settings) { s.AlertCommandLimit = flexInt{n: 0, set: true} })
 	for i := 0; i < 5; i++ {

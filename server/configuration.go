@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -21,6 +22,8 @@ type runtimeConfig struct {
 	Problem string
 	// problems are Problem's parts, for the save-time check.
 	problems []string
+	// noEndpoint: one of the problems is errNoEndpoint.
+	noEndpoint bool
 
 	Rules         *paging.Rules
 	Client        *pagertreeclient.Client
@@ -39,8 +42,6 @@ type runtimeConfig struct {
 
 	EndpointHost string
 	TokenSet     bool
-	// Guard is the server's rule for internal addresses this configuration was built with.
-	Guard *pagertreeclient.Guard
 
 	// The REST API (who is on call, acting on alerts) stands apart from forwarding.
 	REST apiConfig
@@ -79,8 +80,7 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 	c := &runtimeConfig{
 		Enabled: s.Enabled, WatchPrivate: s.WatchPrivateChannels, ForwardBots: s.ForwardBotPosts,
 		OnePerThread: s.OneAlertPerThread, ReplyInThread: s.ReplyInThread, TokenSet: strings.TrimSpace(s.Token) != "",
-		Guard: guard,
-		REST:  buildAPIConfig(s, userAgent, guard),
+		REST: buildAPIConfig(s, userAgent, guard),
 	}
 	problems := []string{}
 	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
@@ -88,6 +88,7 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 	endpoint := strings.TrimSpace(s.EndpointURL)
 	if host, err := validateEndpoint(endpoint, guard); err != nil {
 		fail("%s", err)
+		c.noEndpoint = errors.Is(err, errNoEndpoint)
 	} else {
 		c.EndpointHost = host
 	}
@@ -198,7 +199,8 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 // defaultAlertLimit matches plugin.json: three pages per user per 10 minutes.
 const defaultAlertLimit = 3
 
-const noEndpointProblem = "no PagerTree endpoint URL is set"
+// errNoEndpoint is the one problem an admin may save while forwarding is disabled.
+var errNoEndpoint = errors.New("no PagerTree endpoint URL is set: paste the Endpoint URL of your PagerTree integration")
 
 // validateEndpoint wants an absolute https URL. Plain http is only for a host listed in
 // Mattermost's AllowedUntrustedInternalConnections (a stand-in on a trusted network): on any
@@ -206,7 +208,7 @@ const noEndpointProblem = "no PagerTree endpoint URL is set"
 // are checked on the address dialled.
 func validateEndpoint(endpoint string, guard *pagertreeclient.Guard) (string, error) {
 	if endpoint == "" {
-		return "", fmt.Errorf("%s: paste the Endpoint URL of your PagerTree integration", noEndpointProblem)
+		return "", errNoEndpoint
 	}
 	u, err := url.Parse(endpoint)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
@@ -252,4 +254,15 @@ func redactURL(s string) string {
 		return prefix + host + "/…"
 	}
 	return prefix + host
+}
+
+// closeIdle closes the idle connections of the configuration's clients, once it is replaced or,
+// for one built from on-screen settings, once its request is answered.
+func (c *runtimeConfig) closeIdle() {
+	if c.Client != nil {
+		c.Client.CloseIdle()
+	}
+	if c.REST.API != nil {
+		c.REST.API.CloseIdle()
+	}
 }

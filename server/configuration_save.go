@@ -64,12 +64,12 @@ func (p *Plugin) ConfigurationWillBeSaved(newCfg *model.Config) (*model.Config, 
 // forwarding disabled an empty endpoint is fine (an admin may save before PagerTree is set up).
 func saveProblems(raw map[string]any, userAgent string, guard *pagertreeclient.Guard) []string {
 	c := configFromRaw(raw, userAgent, guard)
-	if c.Enabled {
+	if c.Enabled || !c.noEndpoint {
 		return c.problems
 	}
 	var out []string
 	for _, pr := range c.problems {
-		if !strings.HasPrefix(pr, noEndpointProblem) {
+		if pr != errNoEndpoint.Error() {
 			out = append(out, pr)
 		}
 	}

@@ -31,6 +31,7 @@ func TestDecodeSettingsIsStrict(t *testing.T) {
 		{"number as JSON number", map[string]any{"retrywindowminutes": 45.0}, "", func(s settings) bool { return s.RetryWindowMinutes.n == 45 }},
 		{"null keeps the default", map[string]any{"enabled": nil, "triggerwords": nil}, "", func(s settings) bool { return s.Enabled && s.TriggerWords == defaultSettings().TriggerWords }},
 		{"unknown keys ignored", map[string]any{"oldsetting": 5.0}, "", nil},
+		{"a mistyped secret is not quoted", map[string]any{"token": 123456.0}, `the setting "PagerTree token" (Token) must be text, not a number`, nil},
 		{"masked token is text", map[string]any{"token": model.FakeSetting}, "", func(s settings) bool { return s.Token == model.FakeSetting }},
 	}
 	for _, c := range cases {

@@ -64,13 +64,7 @@ func (p *Plugin) OnConfigurationChange() error {
 	// AllowedUntrustedInternalConnections.
 	cfg := configFromRaw(raw, p.userAgent(), pagertreeclient.NewGuard(allowedInternal(p.API.GetConfig())))
 	if old := p.config.Swap(cfg); old != nil {
-		// Requests in flight on the old clients finish normally.
-		if old.Client != nil {
-			old.Client.CloseIdle()
-		}
-		if old.REST.API != nil {
-			old.REST.API.CloseIdle()
-		}
+		old.closeIdle() // requests in flight on the old clients finish normally
 	}
 
 	p.problemMu.Lock()

@@ -26,8 +26,8 @@ func TestBrowserStandInPreviewsAreTheServers(t *testing.T) {
 		t.Fatal("no canned previews")
 	}
 	for _, c := range canned {
-		req, err := decodeScreenRequest(c.Request)
-		if err != nil {
+		var req screenRequest
+		if err := decodeStrict(c.Request, &req); err != nil {
 			t.Fatal(err)
 		}
 		saved := storedSettings(baseSettings("https://api.pagertree.com/integration/int_abc"))

@@ -26,6 +26,10 @@ func decodeSettings(raw map[string]any, base settings) (settings, []string) {
 		}
 		field := v.Field(i)
 		name := settingNames[i]
+		describeValue := describeValue
+		if settingSecret[i] {
+			describeValue = describeSecretValue // a mistyped secret is still a secret
+		}
 		switch field.Interface().(type) {
 		case bool:
 			b, ok := val.(bool)
@@ -57,13 +61,17 @@ func decodeSettings(raw map[string]any, base settings) (settings, []string) {
 // settingNames name each settings field in sentences, by struct field index: the System
 // Console's label and the key (plugin.json's settings_schema), e.g. "Enable forwarding" (Enabled).
 // settingFieldIndex finds a field by its lower-cased key.
-var settingNames, settingFieldIndex = func() ([]string, map[string]int) {
+// settingSecret marks the fields plugin.json declares secret: their values never appear in a sentence.
+var settingNames, settingFieldIndex, settingSecret = func() ([]string, map[string]int, []bool) {
 	labels := map[string]string{}
+	secrets := map[string]bool{}
 	for _, f := range manifest.SettingsSchema.Settings {
 		labels[strings.ToLower(f.Key)] = strings.TrimSuffix(strings.TrimSpace(f.DisplayName), ":")
+		secrets[strings.ToLower(f.Key)] = f.Secret
 	}
 	t := reflect.TypeOf(settings{})
 	names := make([]string, t.NumField())
+	secret := make([]bool, t.NumField())
 	index := map[string]int{}
 	for i := 0; i < t.NumField(); i++ {
 		key := t.Field(i).Tag.Get("json")
@@ -71,9 +79,10 @@ var settingNames, settingFieldIndex = func() ([]string, map[string]int) {
 		if label := labels[strings.ToLower(key)]; label != "" {
 			names[i] = strconv.Quote(label) + " (" + key + ")"
 		}
+		secret[i] = secrets[strings.ToLower(key)]
 		index[strings.ToLower(key)] = i
 	}
-	return names, index
+	return names, index, secret
 }()
 
 // flexIntOf accepts what the System Console and the API store for a number setting: a JSON
@@ -108,6 +117,17 @@ func flexIntOf(v any) (flexInt, bool) {
 		return f, true
 	}
 	return flexInt{}, false
+}
+
+// describeSecretValue names only the kind of a wrongly typed secret value.
+func describeSecretValue(v any) string {
+	switch v.(type) {
+	case float64, int, int64, json.Number:
+		return "a number"
+	case bool:
+		return "true or false"
+	}
+	return describeValue(v)
 }
 
 // describeValue names a wrongly typed value in a sentence, shortened.

@@ -2,6 +2,7 @@ package pagertreeclient
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -122,10 +123,23 @@ func TestMetadataAddressRefusedWithoutConnecting(t *testing.T) {
 	g := NewGuard("")
 	start := time.Now()
 	o := New("https://169.254.169.254/latest/meta-data", "tok", paging.FormatWebhook, 5*time.Second, "", g).Send(context.Background(), alert())
-	if o.Class != paging.Permanent || !strings.Contains(o.Meaning, "169.254.169.254") {
+	// The address is for admins (Error); the meaning, which may reach the poster, names the setting.
+	if o.Class != paging.Permanent || !strings.Contains(o.Error, "169.254.169.254") ||
+		strings.Contains(o.Meaning, "169.254") || !strings.Contains(o.Meaning, "AllowedUntrustedInternalConnections") {
 		t.Fatalf("%+v", o)
 	}
 	if time.Since(start) > 2*time.Second {
 		t.Fatal("the refusal must come before any connection attempt, not after a timeout")
+	}
+}
+
+// The REST API client refuses an internal API URL for good, naming the setting that allows it.
+func TestRESTInternalAddressIsNotTransient(t *testing.T) {
+	api := NewAPI("https://169.254.169.254", "key", 5*time.Second, "", NewGuard(""))
+	_, _, err := api.Teams(context.Background())
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Kind != KindInternal || ae.Retryable() ||
+		!strings.Contains(ae.Sentence(), "AllowedUntrustedInternalConnections") || strings.Contains(ae.Sentence(), "169.254") {
+		t.Fatalf("%v", err)
 	}
 }
