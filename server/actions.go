@@ -125,7 +125,8 @@ func (p *Plugin) act(rec delivery.AlertRecord, cardPostID string, action alertst
 // the worker will try again.
 func (p *Plugin) runAction(rec delivery.AlertRecord, job delivery.ActionJob) (text string, final bool) {
 	cfg := p.config.Load()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	// Mattermost waits 30 s (by default) for a button's answer: the check and this fit.
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	res := cfg.actor().Do(ctx, targetOf(rec), pagertreeclient.Action(job.Action), job.Username)
 	tp := rec.ThirdPartyID

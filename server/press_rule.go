@@ -40,7 +40,7 @@ func (p *Plugin) mayPress(cfg *runtimeConfig, user *model.User) string {
 		if cfg.REST.API == nil {
 			return "Only PagerTree team members may acknowledge or resolve alerts from Mattermost, and the plugin cannot check who is one because " + cfg.REST.apiUnavailable() + ". Ask a System Admin."
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
 		defer cancel()
 		_, ok, err := cfg.REST.API.AccountUserByEmail(ctx, user.Email)
 		if err != nil {
@@ -51,4 +51,25 @@ func (p *Plugin) mayPress(cfg *runtimeConfig, user *model.User) string {
 		}
 	}
 	return ""
+}
+
+// actionsSummary says, for the settings panel and /pagertree status, whether the card offers
+// Acknowledge and Resolve, how they reach PagerTree and who may press; or why there are none.
+func actionsSummary(cfg *runtimeConfig) string {
+	if cfg == nil {
+		return "unknown: the plugin is starting"
+	}
+	who := map[pressRule]string{
+		pressChannelMembers: "anyone who can read the channel",
+		pressPagerTreeUsers: "PagerTree team members (e-mail matches)",
+		pressSystemAdmins:   "System Admins",
+	}[cfg.WhoMayPress]
+	switch {
+	case cfg.REST.API != nil:
+		return "On every card, through PagerTree's REST API (API key set); " + who + " may press them."
+	case cfg.Client != nil && cfg.Client.CanAct():
+		return "On cards of alerts sent in the Webhook format to the endpoint now configured, through that integration (no API key set); " + who + " may press them."
+	}
+	return "None: the Mattermost (Outgoing Webhook) integration cannot acknowledge or resolve alerts, and " + cfg.REST.apiUnavailable() +
+		". The card links to the alert in PagerTree instead. Add a PagerTree API key, or use the Webhook format, to get the buttons."
 }
