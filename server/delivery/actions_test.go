@@ -109,7 +109,7 @@ func TestTransientFailuresAreRetriedThenGivenUp(t *testing.T) {
 		t.Fatal("claimed twice")
 	}
 	c.t = c.t.Add(delivery.ActionRetryFor)
-	if _, again, _ := s.ActionFailed(tp, alertstate.Acknowledge, true, c.t); again {
+	if _, retried, _ := s.ActionFailed(tp, alertstate.Acknowledge, true, c.t); retried {
 		t.Fatal("retried past the retry time")
 	}
 	rec, _, _ := s.Get(tp)
