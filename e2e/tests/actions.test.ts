@@ -256,6 +256,23 @@ describe('Acknowledge and Resolve from the card', () => {
         expect(fields(after).Status).toBe('Open');
     });
 
+    test('who may press: PagerTree team members only (e-mail matches), then System Admins only', async () => {
+        pt.rest.users = [{id: 'usr_alice', name: 'Alice PT', emails: ['other@example.org', 'alice@example.com']}];
+        await setPluginSettings(w, {...base, WhoMayPress: 'pagertree_users'});
+        const {card} = await pageAndCard(w.ops.id, 'outage in cache');
+        const ctx = {action: 'acknowledge', alert: card.props.pagertree_alert};
+        const bob = await direct(w.bob, {post_id: card.id, context: ctx});
+        expect(bob.json.ephemeral_text).toMatch(/Only PagerTree team members .* your Mattermost e-mail is not a PagerTree user's/);
+        expect(pt.alertFor(card.props.pagertree_alert as string).status).toBe('open');
+
+        await setPluginSettings(w, {...base, WhoMayPress: 'system_admins'});
+        expect((await direct(w.alice, {post_id: card.id, context: ctx})).json.ephemeral_text).toMatch(/Only System Admins/);
+
+        await setPluginSettings(w, {...base, WhoMayPress: 'pagertree_users'});
+        expect((await direct(w.alice, {post_id: card.id, context: ctx})).json.ephemeral_text).toMatch(/^Acknowledged PagerTree alert #\d+/);
+        await cardPost(card.root_id, (a) => fields(a).Status === 'Acknowledged', 'the acknowledged card');
+    });
+
     test('/pagertree ack and resolve from the card\'s thread, without an argument; by number too', async () => {
         const {p, card, r} = await pageAndCard(w.ops.id, 'outage in queue');
         const alert = pt.alertFor(r);
