@@ -58,16 +58,17 @@ func (p *Plugin) pressCard(userID, postID string, ctx map[string]any) model.Post
 		return refuse("You cannot act on alerts in a channel you cannot read; nothing was done.")
 	}
 	action := alertstate.ParseAction(contextString(ctx, "action"))
-	rec, ok, err := p.alerts.Get(tp)
+	rec, ok, err := p.cardRecord(tp)
 	switch {
 	case err != nil:
 		return refuse("The plugin could not read this alert's record; try again in a moment.")
-	case !ok || rec.CardPostID != post.Id || rec.ChannelID != post.ChannelId || contextString(ctx, "alert") != tp:
+	case !ok || rec.CardPostID != post.Id && !(rec.CardPostID == "" && post.RootId == rec.RootID) ||
+		rec.ChannelID != post.ChannelId || contextString(ctx, "alert") != tp:
 		return refuse("This button does not match the alert the plugin recorded for this card; nothing was done.")
 	case action == "":
 		return refuse("That is not something the PagerTree card offers; nothing was done.")
 	}
-	text, after := p.act(rec, post.Id, action, userID)
+	text, after := p.act(rec, rec.CardPostID, action, userID)
 	resp := refuse(text)
 	if after.Rev != rec.Rev {
 		post = post.Clone()
@@ -75,6 +76,20 @@ func (p *Plugin) pressCard(userID, postID string, ctx map[string]any) model.Post
 		resp.Update = post
 	}
 	return resp
+}
+
+// cardRecord reads the alert's record. A card is visible a moment before its post id is stored
+// (drawCard creates the post, then records it): a press in that moment waits for it briefly.
+// If it is still unrecorded, a bot post carrying the alert in the alert's thread is its card
+// (only the plugin can make one), and the press is checked against the thread instead.
+func (p *Plugin) cardRecord(tp string) (delivery.AlertRecord, bool, error) {
+	for i := 0; ; i++ {
+		rec, ok, err := p.alerts.Get(tp)
+		if err != nil || !ok || rec.CardPostID != "" || i == 10 {
+			return rec, ok, err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 func contextString(ctx map[string]any, key string) string {

@@ -117,3 +117,21 @@ func TestCardButtonsFollowTheRoute(t *testing.T) {
 		t.Fatalf("buttons for an alert sent to another endpoint: %+v", b)
 	}
 }
+
+// TestPressBeforeTheCardIsRecorded: the card post exists a moment before its id is stored; a
+// press then is checked against the alert's thread (only the plugin can post its card there).
+func TestPressBeforeTheCardIsRecorded(t *testing.T) {
+	pt, env := standInAndEnv(t, func(s *settings) { s.Format = "webhook" })
+	cs := env.withCard(t)
+	a := paging.Alert{ID: "postpostpostpostpostpostpo", PostID: "postpostpostpostpostpostpo", RootID: "root", ChannelID: publicID, Origin: paging.OriginPost}
+	if err := env.p.alerts.Remember(a, paging.FormatWebhook, "pt.example"); err != nil {
+		t.Fatal(err)
+	}
+	tp := paging.ThirdPartyID(a, paging.FormatWebhook)
+	cs.post.AddProp(cardProp, tp)
+	env.api.On("HasPermissionToChannel", aliceID, publicID, model.PermissionReadChannel).Return(true)
+	_, resp := env.pressAs(t, aliceID, map[string]any{"post_id": cardID, "context": map[string]any{"action": "resolve", "alert": tp}})
+	if !strings.Contains(resp.EphemeralText, "Asked PagerTree to resolve") || pt.count() != 1 {
+		t.Fatalf("%+v, %d requests", resp, pt.count())
+	}
+}
