@@ -48,6 +48,10 @@ run="$here/.run"
 rm -rf "$run" && mkdir -p "$run/data" "$run/plugins" "$run/client/plugins" "$run/logs"
 port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 export MM_SQLSETTINGS_DRIVERNAME=postgres
+# One PostgreSQL (100 connections) serves every checkout's suite: a server may use 30 of them
+# (its default of 300 let a burst of posts take the connections other suites needed).
+export MM_SQLSETTINGS_MAXOPENCONNS=${PAGERTREE_E2E_MAX_CONNS:-30}
+export MM_SQLSETTINGS_MAXIDLECONNS=10
 export MM_SQLSETTINGS_DATASOURCE="postgres://pagertree_e2e:pagertree_e2e@127.0.0.1:5432/$db?sslmode=disable&connect_timeout=10"
 export MM_SERVICESETTINGS_SITEURL="http://127.0.0.1:$port"
 export MM_SERVICESETTINGS_LISTENADDRESS="127.0.0.1:$port"
@@ -122,12 +126,18 @@ ping || { echo "e2e: the server did not become healthy within 2 minutes"; exit 1
 echo "e2e: server healthy after $(( $(date +%s) - started )) s"
 
 export MM_URL="http://127.0.0.1:$port"
-export PLUGIN_BUNDLE="$root/dist/$(node -p "require('$root/plugin.json').id")-$(node -p "require('$root/plugin.json').version").tar.gz"
+# PLUGIN_BUNDLE may name another build (e.g. an older version, to benchmark before and after).
+export PLUGIN_BUNDLE="${PLUGIN_BUNDLE:-$root/dist/$(node -p "require('$root/plugin.json').id")-$(node -p "require('$root/plugin.json').version").tar.gz}"
 export MM_SERVER_LOG="$run/logs/mattermost.log"
 cd "$root"
 if [ "${E2E_KEEP_SERVER:-}" = 1 ]; then
-  # For writing scenarios: keep the server up; run `npm test -w e2e` with the variables above.
+  # For writing scenarios: keep the server up; run `npm test -w e2e` (or `npm run bench -w e2e`) with the variables above.
   echo "MM_URL=$MM_URL PLUGIN_BUNDLE=$PLUGIN_BUNDLE MM_SERVER_LOG=$MM_SERVER_LOG"
   wait "$server_pid"
 fi
-npm test -w e2e
+# E2E_SUITE=bench runs the benchmark (make bench-e2e) instead of the scenarios, on the same server.
+if [ "${E2E_SUITE:-scenarios}" = bench ]; then
+  npm run bench -w e2e
+else
+  npm test -w e2e
+fi

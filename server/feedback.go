@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
@@ -37,11 +38,23 @@ func (p *Plugin) currentFormat() paging.Format {
 	return ""
 }
 
-// onRetry logs a transient failure; the channel hears nothing while retrying.
+// onRetry notes a transient failure at debug level; the channel hears nothing while retrying,
+// and the log tells an outage once when it starts and once when it ends (onOutage).
 func (p *Plugin) onRetry(j delivery.Job, o paging.Outcome) {
-	p.API.LogWarn("PagerTree: delivery failed, will retry",
+	p.API.LogDebug("PagerTree: delivery failed, will retry",
 		"post_id", j.Alert.PostID, "attempt", j.Attempts, "status", o.StatusCode, "meaning", o.Meaning, "error", o.Error,
 		"next_attempt", j.NextAttempt.UTC().Format("15:04:05"))
+}
+
+// onOutage logs the start and the end of a PagerTree endpoint failure, once each.
+func (p *Plugin) onOutage(o delivery.Outage) {
+	if !o.Ended {
+		p.API.LogWarn("PagerTree: the endpoint is failing; queued alerts wait and one probe at a time checks when it answers again",
+			"status", o.Last.StatusCode, "meaning", o.Last.Meaning, "error", o.Last.Error)
+		return
+	}
+	p.API.LogInfo("PagerTree: the endpoint answers again; the alerts that waited are being sent",
+		"outage", o.Duration.Round(time.Second).String(), "alerts_waited", o.Waited, "failed_probes", o.Probes, "status", o.Last.StatusCode)
 }
 
 // onFinal records the outcome in the history and tells the people concerned.
@@ -62,7 +75,11 @@ func (p *Plugin) onFinal(j delivery.Job, o paging.Outcome) {
 	}
 	if status == delivery.StatusDelivered {
 		p.API.LogInfo("PagerTree: alert delivered", "post_id", a.PostID, "status", o.StatusCode, "attempts", j.Attempts)
-		p.confirm(a)
+		if p.feedback != nil {
+			p.feedback.do(func() { p.confirm(a) })
+		} else {
+			p.confirm(a)
+		}
 		return
 	}
 	p.API.LogError("PagerTree: alert NOT delivered", "post_id", a.PostID, "status", o.StatusCode, "meaning", meaning,

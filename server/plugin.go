@@ -36,6 +36,9 @@ type Plugin struct {
 	outboxTuner func(*delivery.Options)
 	now         func() time.Time
 
+	lookups  lookupCache    // channels, users, teams read for matched posts
+	feedback *feedbackQueue // reactions and replies of delivered alerts
+
 	problemMu   sync.Mutex
 	lastProblem string
 
@@ -116,8 +119,15 @@ func (p *Plugin) OnActivate() error {
 			}
 			return time.Hour
 		},
-		OnFinal: p.onFinal,
-		OnRetry: p.onRetry,
+		Endpoint: func() string {
+			if c := p.config.Load(); c != nil {
+				return c.EndpointHost
+			}
+			return ""
+		},
+		OnFinal:  p.onFinal,
+		OnRetry:  p.onRetry,
+		OnOutage: p.onOutage,
 		OnError: func(msg string, err error, key string) {
 			p.API.LogError("PagerTree outbox: "+msg, "key", key, "error", err.Error())
 		},
@@ -127,6 +137,7 @@ func (p *Plugin) OnActivate() error {
 	}
 	p.outbox = delivery.New(p.kv, p.send, opts)
 	p.router = p.newRouter()
+	p.feedback = newFeedbackQueue()
 	p.cards = newCardWorker(p)
 	p.cards.start()
 	p.outbox.Start()
@@ -149,6 +160,9 @@ func (p *Plugin) OnDeactivate() error {
 	}
 	if err := p.outbox.Stop(5 * time.Second); err != nil {
 		p.API.LogWarn("PagerTree: " + err.Error())
+	}
+	if p.feedback != nil && !p.feedback.close(5*time.Second) {
+		p.API.LogWarn("PagerTree: the reactions and replies of delivered alerts did not finish within 5 s")
 	}
 	if p.cards != nil {
 		if err := p.cards.stop(5 * time.Second); err != nil {
