@@ -62,8 +62,7 @@ func (p *Plugin) pressCard(userID, postID string, ctx map[string]any) model.Post
 	switch {
 	case err != nil:
 		return refuse("The plugin could not read this alert's record; try again in a moment.")
-	case !ok || rec.CardPostID != post.Id && !(rec.CardPostID == "" && post.RootId == rec.RootID) ||
-		rec.ChannelID != post.ChannelId || contextString(ctx, "alert") != tp:
+	case !ok || !isCardOf(rec, post) || contextString(ctx, "alert") != tp:
 		return refuse("This button does not match the alert the plugin recorded for this card; nothing was done.")
 	case action == "":
 		return refuse("That is not something the PagerTree card offers; nothing was done.")
@@ -90,6 +89,18 @@ func (p *Plugin) cardRecord(tp string) (delivery.AlertRecord, bool, error) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// isCardOf reports whether post is the alert's card: the recorded one, or while none is
+// recorded yet, a card post in the alert's thread.
+func isCardOf(rec delivery.AlertRecord, post *model.Post) bool {
+	if rec.ChannelID != post.ChannelId {
+		return false
+	}
+	if rec.CardPostID == "" {
+		return post.RootId == rec.RootID
+	}
+	return rec.CardPostID == post.Id
 }
 
 func contextString(ctx map[string]any, key string) string {
