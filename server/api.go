@@ -25,6 +25,8 @@ func (p *Plugin) newRouter() *mux.Router {
 	r := mux.NewRouter()
 	// PagerTree's events carry no Mattermost session: the receiver checks its own credentials.
 	r.HandleFunc(eventsPath, p.handleEvents)
+	// Button presses come as the logged-in user; the handler checks the card (actions.go).
+	r.HandleFunc(actionsPath, only(http.MethodPost, p.handleCardAction))
 	api := r.PathPrefix("/api/v1").Subrouter()
 	api.Use(p.requireSystemAdmin)
 	api.HandleFunc("/test", only(http.MethodPost, p.handleTest))

@@ -27,6 +27,7 @@ type receiverInfo struct {
 	Created   time.Time           `json:"created"`
 	LastEvent *delivery.LastEvent `json:"last_event"`
 	Events    []string            `json:"events"`
+	Actions   string              `json:"actions"` // the card's buttons, or why there are none (actions.go)
 }
 
 // receiverURL is where PagerTree must post, from the Site URL ("" and why when it is unset).
@@ -45,6 +46,7 @@ func (p *Plugin) receiverURL() (string, string) {
 func (p *Plugin) receiverInfo(c delivery.Credentials) receiverInfo {
 	info := receiverInfo{Username: c.Username, Password: c.Password, Created: c.Created, Events: receiverEvents}
 	info.URL, info.Problem = p.receiverURL()
+	info.Actions = actionsSummary(p.config.Load())
 	if e, ok, err := delivery.LoadLastEvent(p.kv); err == nil && ok {
 		info.LastEvent = &e
 	}
@@ -87,6 +89,7 @@ func (p *Plugin) receiverRows(row func(k, v string)) {
 		updates = "card only"
 	}
 	row("Status updates", updates)
+	row("Acknowledge / Resolve buttons", actionsSummary(p.config.Load()))
 	last := "none yet"
 	if e, ok, err := delivery.LoadLastEvent(p.kv); err != nil {
 		last = "unknown (" + err.Error() + ")"

@@ -17,16 +17,17 @@ import (
 // posts the thread replies, after the receiver answered PagerTree. One goroutine per node,
 // owned by the plugin and stopped in OnDeactivate; a sweep picks up what a crash left.
 type cardWorker struct {
-	p       *Plugin
-	kicks   chan string
-	quit    chan struct{}
-	wg      sync.WaitGroup
-	once    sync.Once
-	sweepIn time.Duration
+	p         *Plugin
+	kicks     chan string
+	quit      chan struct{}
+	wg        sync.WaitGroup
+	once      sync.Once
+	sweepIn   time.Duration
+	actionsIn time.Duration // how often pressed actions are retried and their deadline checked
 }
 
 func newCardWorker(p *Plugin) *cardWorker {
-	return &cardWorker{p: p, kicks: make(chan string, 256), quit: make(chan struct{}), sweepIn: time.Minute}
+	return &cardWorker{p: p, kicks: make(chan string, 256), quit: make(chan struct{}), sweepIn: time.Minute, actionsIn: 5 * time.Second}
 }
 
 func (c *cardWorker) start() {
@@ -63,11 +64,15 @@ func (c *cardWorker) run() {
 	defer c.wg.Done()
 	ticker := time.NewTicker(c.sweepIn)
 	defer ticker.Stop()
+	actions := time.NewTicker(c.actionsIn)
+	defer actions.Stop()
 	c.sweep()
 	for {
 		select {
 		case tp := <-c.kicks:
 			c.p.applyAlert(tp)
+		case <-actions.C:
+			c.p.sweepActions()
 		case <-ticker.C:
 			c.sweep()
 		case <-c.quit:
@@ -130,8 +135,10 @@ func cardMessage(rec delivery.AlertRecord) string {
 	return fmt.Sprintf("Paged PagerTree — urgency: %s (trigger: %s)", rec.Urgency, rec.Trigger)
 }
 
-func setCard(post *model.Post, rec delivery.AlertRecord) {
-	post.AddProp("attachments", []*model.SlackAttachment{alertstate.Card(rec.CardInput())})
+func (p *Plugin) setCard(post *model.Post, rec delivery.AlertRecord) {
+	in := rec.CardInput()
+	in.Buttons = p.buttonsFor(rec) // actions.go
+	post.AddProp("attachments", []*model.SlackAttachment{alertstate.Card(in)})
 	post.AddProp(cardProp, rec.ThirdPartyID)
 }
 
@@ -147,7 +154,7 @@ const cardProp = "pagertree_alert"
 func (p *Plugin) drawCard(rec delivery.AlertRecord) error {
 	if rec.CardPostID == "" {
 		post := &model.Post{UserId: p.botID, ChannelId: rec.ChannelID, RootId: rec.RootID, Message: cardMessage(rec)}
-		setCard(post, rec)
+		p.setCard(post, rec)
 		created, appErr := p.API.CreatePost(post)
 		if appErr != nil {
 			return appErr
@@ -175,7 +182,7 @@ func (p *Plugin) drawCard(rec delivery.AlertRecord) error {
 			return fmt.Errorf("the card post %s could not be read: %w", rec.CardPostID, appErr)
 		}
 		post = post.Clone()
-		setCard(post, rec)
+		p.setCard(post, rec)
 		if _, appErr := p.API.UpdatePost(post); appErr != nil {
 			return appErr
 		}

@@ -15,11 +15,14 @@ const commandTrigger = "pagertree"
 const helpTable = "#### /pagertree — page the on-call team in PagerTree\n" +
 	"| Command | Who | What it does |\n|---|---|---|\n" +
 	"| `/pagertree alert [low\\|medium\\|high\\|critical] <message>` | everyone | Pages PagerTree now, from any channel, thread or direct message. Without an urgency it is read from the message like a post (`urgency:high`, level words, aliases). |\n" +
+	"| `/pagertree ack [alert #\\|link]` | everyone* | Acknowledges a PagerTree alert the plugin sent, like the card's **Acknowledge** button. Without an argument, in the thread of the alert's card. |\n" +
+	"| `/pagertree resolve [alert #\\|link]` | everyone* | Resolves it, like the card's **Resolve** button. |\n" +
 	"| `/pagertree oncall [team]` | everyone | Shows who is on call now in each PagerTree team (or the team named), with @mentions where PagerTree's e-mail matches a Mattermost user. Needs a PagerTree API key in the plugin settings. |\n" +
 	"| `/pagertree test` | System Admins | Sends a clearly marked low-urgency test alert and shows PagerTree's answer. |\n" +
 	"| `/pagertree status` | System Admins | Shows whether forwarding is on, the settings in use, the queue and the last success and failure. |\n" +
 	"| `/pagertree history [n]` | System Admins | Shows the last n deliveries (default 10, at most 50). |\n" +
 	"| `/pagertree help` | everyone | Shows this help. |\n\n" +
+	"\\* who may act is a plugin setting: anyone who can read the alert's channel (default), PagerTree team members, or System Admins.\n\n" +
 	"Examples: `/pagertree alert critical checkout is down for all users` · `/pagertree alert db replica lag urgency:high` · `/pagertree history 20`"
 
 // helpText is the help with the limit in force.
@@ -38,6 +41,10 @@ func commandDefinition() *model.Command {
 	alert.AddTextArgument("What is happening", "<message>", "")
 	oncall := model.NewAutocompleteData("oncall", "[team]", "Show who is on call now in PagerTree")
 	oncall.AddTextArgument("PagerTree team name (optional; otherwise every team)", "[team]", "")
+	ack := model.NewAutocompleteData("ack", "[alert #|link]", "Acknowledge a PagerTree alert (in its card's thread, no argument needed)")
+	ack.AddTextArgument("Alert number or link (optional in the card's thread)", "[alert #|link]", "")
+	resolve := model.NewAutocompleteData("resolve", "[alert #|link]", "Resolve a PagerTree alert (in its card's thread, no argument needed)")
+	resolve.AddTextArgument("Alert number or link (optional in the card's thread)", "[alert #|link]", "")
 	test := model.NewAutocompleteData("test", "", "Send a test alert to PagerTree and show its answer (System Admins)")
 	status := model.NewAutocompleteData("status", "", "Show the plugin's state, queue and last deliveries (System Admins)")
 	history := model.NewAutocompleteData("history", "[n]", "Show the last n deliveries, default 10 (System Admins)")
@@ -46,7 +53,7 @@ func commandDefinition() *model.Command {
 		admin.RoleID = model.SystemAdminRoleId
 	}
 	help := model.NewAutocompleteData("help", "", "Show how to use /pagertree")
-	for _, sub := range []*model.AutocompleteData{alert, oncall, test, status, history, help} {
+	for _, sub := range []*model.AutocompleteData{alert, ack, resolve, oncall, test, status, history, help} {
 		root.AddCommand(sub)
 	}
 	return &model.Command{
@@ -54,7 +61,7 @@ func commandDefinition() *model.Command {
 		DisplayName:      "PagerTree",
 		Description:      "Page the on-call team in PagerTree",
 		AutoComplete:     true,
-		AutoCompleteDesc: "Available commands: alert, oncall, test, status, history, help",
+		AutoCompleteDesc: "Available commands: alert, ack, resolve, oncall, test, status, history, help",
 		AutoCompleteHint: "[command]",
 		AutocompleteData: root,
 	}
@@ -78,6 +85,11 @@ func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*mo
 		return p.commandAlert(args, rest), nil
 	case "oncall":
 		return ephemeral(p.commandOncall(args, rest)), nil
+	case "ack", "acknowledge", "resolve":
+		if sub == "acknowledge" {
+			sub = "ack"
+		}
+		return ephemeral(p.commandAct(args, sub, rest)), nil
 	case "test", "status", "history":
 		if !p.API.HasPermissionTo(args.UserId, model.PermissionManageSystem) {
 			return ephemeral(fmt.Sprintf("Only System Admins can use `/pagertree %s`. Anyone can use `/pagertree alert <message>`.", sub)), nil
@@ -92,7 +104,7 @@ func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*mo
 		}
 	}
 	msg := fmt.Sprintf("`%s` is not a /pagertree command.", sub)
-	if near := nearest(sub, []string{"alert", "oncall", "test", "status", "history", "help"}, 2); near != "" {
+	if near := nearest(sub, []string{"alert", "ack", "resolve", "oncall", "test", "status", "history", "help"}, 2); near != "" {
 		msg += fmt.Sprintf(" Did you mean `/pagertree %s`?", near)
 	}
 	return ephemeral(msg + "\n\n" + p.helpText()), nil

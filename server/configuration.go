@@ -45,6 +45,8 @@ type runtimeConfig struct {
 
 	// The REST API (who is on call, acting on alerts) stands apart from forwarding.
 	REST apiConfig
+
+	WhoMayPress pressRule // who may acknowledge and resolve from Mattermost (press_rule.go)
 }
 
 // forwarding reports whether posts are being forwarded.
@@ -181,6 +183,9 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 		fail("alerts can be followed for 1 to 365 days, not %d", days)
 	}
 	c.AlertLifetime = time.Duration(days) * 24 * time.Hour
+	if c.WhoMayPress, err = parsePressRule(s.WhoMayPress); err != nil {
+		fail("%s", err)
+	}
 
 	if len(problems) > 0 {
 		c.Problem = strings.Join(problems, "; ")

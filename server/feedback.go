@@ -27,7 +27,7 @@ func (p *Plugin) send(ctx context.Context, a paging.Alert) paging.Outcome {
 	if a.MappedAs != cfg.Format {
 		// Recorded when queued (prepare) under another format, or queued by an older
 		// version: record it under this one before the request.
-		p.remember(a, cfg.Format, cfg.EndpointHost)
+		p.remember(a, cfg.Format, cfg)
 	}
 	return cfg.Client.Send(ctx, a)
 }
@@ -35,15 +35,19 @@ func (p *Plugin) send(ctx context.Context, a paging.Alert) paging.Outcome {
 // prepare is the outbox's Prepare: the alert is recorded for PagerTree's events before its first
 // send, since PagerTree's first event can beat its answer.
 func (p *Plugin) prepare(a paging.Alert) {
-	host := ""
-	if cfg := p.config.Load(); cfg != nil {
-		host = cfg.EndpointHost
+	if a.MappedAs != "" { // otherwise send records it
+		p.remember(a, a.MappedAs, p.config.Load())
 	}
-	p.remember(a, a.MappedAs, host)
 }
 
-func (p *Plugin) remember(a paging.Alert, f paging.Format, endpointHost string) {
-	if err := p.alerts.Remember(a, f, endpointHost); err != nil {
+// remember records the alert under format f with the endpoint cfg sends to (the first record
+// wins: acting on the alert later checks that this endpoint is still the configured one).
+func (p *Plugin) remember(a paging.Alert, f paging.Format, cfg *runtimeConfig) {
+	host, fp := "", ""
+	if cfg != nil && cfg.Client != nil {
+		host, fp = cfg.EndpointHost, cfg.Client.Fingerprint()
+	}
+	if err := p.alerts.RememberEndpoint(a, f, host, fp); err != nil {
 		p.API.LogWarn("PagerTree: "+err.Error(), "post_id", a.PostID)
 	}
 }

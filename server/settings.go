@@ -32,6 +32,7 @@ type settings struct {
 	AlertLifetimeDays      flexInt `json:"AlertLifetimeDays"`
 	APIKey                 string  `json:"APIKey"`
 	APIBaseURL             string  `json:"APIBaseURL"`
+	WhoMayPress            string  `json:"WhoMayPress"`
 }
 
 // defaultSettings are the defaults in plugin.json's settings_schema, for callers (the API's

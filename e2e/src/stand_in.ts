@@ -49,8 +49,30 @@ export class PagerTreeStandIn {
     private sockets = new Set<Socket>();
     port = 0;
 
+    // autoEvents: after acting on an alert (REST acknowledge/resolve, or the Webhook
+    // integration's acknowledge/resolve) the stand-in sends the resulting outgoing-webhook event
+    // to the receiver, after autoEventDelayMs, like PagerTree does. Their answers are kept.
+    autoEvents = false;
+    autoEventDelayMs = 0;
+    readonly autoSent: Array<{type: string; status: number}> = [];
+    readonly keyOwner: PTUser = {id: 'usr_key', name: 'Kay Key', email: 'kay@pagertree.example'};
+
     constructor(token: string) {
         this.token = token;
+        this.rest.onChange((c) => {
+            if (!this.autoEvents || !this.outgoing || c.from === null || (c.to !== 'acknowledged' && c.to !== 'resolved')) {
+                return;
+            }
+
+            // The REST API acts as the key's user; the integration acts as nobody in particular.
+            const body = this.event(c.alert, `alert.${c.to}`, c.via === 'api' ? this.keyOwner : undefined);
+            setTimeout(() => {
+                this.send(body).then(
+                    (r) => this.autoSent.push({type: body.type, status: r.status}),
+                    () => this.autoSent.push({type: body.type, status: 0}),
+                );
+            }, this.autoEventDelayMs);
+        });
     }
 
     get url(): string {

@@ -196,15 +196,19 @@ export class PagerTreeRestStandIn {
                 })),
             };
         }
+        if (resource === 'account_users' && method === 'GET' && !id) {
+            // The account's users, a page at a time (the plugin matches e-mails itself).
+            const limit = Math.min(Math.max(Number(u.searchParams.get('limit') || 10), 1), 100);
+            const page = Math.max(Number(u.searchParams.get('page') || 1), 1);
+            const data = this.users.slice((page - 1) * limit, page * limit).map((usr) => this.userJSON(usr));
+            return {status: 200, body: {data, has_more: page * limit < this.users.length, total_count: this.users.length}};
+        }
         if (resource === 'account_users' && method === 'GET' && id && !sub) {
             const usr = this.users.find((x) => x.id === id);
             if (!usr) {
                 return errors(404, 'Record not found');
             }
-            return {
-                status: 200,
-                body: {id: usr.id, user: {name: usr.name, emails: usr.emails.map((email, i) => ({email, primary: i === 0}))}},
-            };
+            return {status: 200, body: this.userJSON(usr)};
         }
         return errors(404, 'Not found');
     }
@@ -221,6 +225,10 @@ export class PagerTreeRestStandIn {
         const limit = Math.min(Math.max(Number(q.get('limit') || 10), 1), 100);
         const data = list.slice(0, limit).map((a) => this.alertJSON(a));
         return {status: 200, body: {data, has_more: list.length > limit, total_count: list.length}};
+    }
+
+    private userJSON(usr: StandInUser): Record<string, unknown> {
+        return {id: usr.id, user: {name: usr.name, emails: usr.emails.map((email, i) => ({email, primary: i === 0}))}};
     }
 
     private alertJSON(a: StandInAlert): Record<string, unknown> {

@@ -1,5 +1,8 @@
 // The stand-in's REST API on its own (no Mattermost server): what the plugin's REST client and
 // the acting scenarios rely on, checked against DESIGN §10 and PagerTree's API docs.
+import http from 'http';
+import type {AddressInfo} from 'net';
+
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
 import type {AlertChange} from '../src/stand_in_rest';
 
@@ -81,3 +84,47 @@ test('teams, current on-call and account users', async () => {
         body: {id: 'U1', user: {name: 'Ada', emails: [{email: 'ada@example.com', primary: true}, {email: 'ada@old.example', primary: false}]}},
     });
 });
+
+test('after acting (Webhook integration or REST API) the stand-in sends the resulting event to the receiver, like PagerTree', async () => {
+    const got: Array<{auth: string; body: {type: string; data: Record<string, unknown>}}> = [];
+    const receiver = http.createServer((req, res) => {
+        let raw = '';
+        req.on('data', (c) => {
+            raw += c;
+        });
+        req.on('end', () => {
+            got.push({auth: String(req.headers.authorization), body: JSON.parse(raw)});
+            res.writeHead(200);
+            res.end('{}');
+        });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const port = (receiver.address() as AddressInfo).port;
+    pt.sendTo({url: `http://127.0.0.1:${port}/events`, username: 'pagertree', password: 'pw', linkedData: false});
+    pt.autoEvents = true;
+    try {
+        expect(await integration(PATHS.webhook, {event_type: 'create', Id: 'auto-1', Title: 'auto'}, {'pagertree-token': 'tok'})).toBe(200);
+        expect(await integration(PATHS.webhook, {event_type: 'acknowledge', Id: 'auto-1'}, {'pagertree-token': 'tok'})).toBe(200);
+        await waitFor(() => got.length === 1);
+        expect(got[0].auth).toBe(Buffer.from('pagertree:pw').toString('base64')); // no "Basic " prefix
+        expect(got[0].body).toMatchObject({type: 'alert.acknowledged', data: {thirdparty_id: 'auto-1', status: 'acknowledged'}});
+        const a = pt.alertFor('auto-1');
+        expect((await rest('POST', `/api/v4/alerts/${a.id}/resolve`)).status).toBe(200);
+        await waitFor(() => got.length === 2);
+        expect(got[1].body).toMatchObject({type: 'alert.resolved', data: {thirdparty_id: 'auto-1', status: 'resolved', d_user_id: 'usr_key'}});
+        expect(pt.autoSent.map((s) => s.status)).toEqual([200, 200]);
+    } finally {
+        pt.autoEvents = false;
+        await new Promise((r) => receiver.close(r));
+    }
+});
+
+async function waitFor(check: () => boolean): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (!check()) {
+        if (Date.now() > deadline) {
+            throw new Error('timed out');
+        }
+        await new Promise((r) => setTimeout(r, 50));
+    }
+}

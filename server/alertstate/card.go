@@ -38,6 +38,7 @@ type CardInput struct {
 	Status  Status
 	Urgency string // the urgency we sent ("" = PagerTree's default)
 	Trigger string
+	Buttons Buttons // where the buttons post (actions.go); zero: no buttons
 }
 
 // CardAttachmentKey marks the card's attachment so it can be recognised among a post's.
@@ -85,7 +86,12 @@ func Card(in CardInput) *model.SlackAttachment {
 	if s.State == Resolved {
 		fields = append(fields, &model.SlackAttachmentField{Title: "Resolved by", Value: orSomeone(s.ResolvedBy), Short: true})
 	}
+	if f := pendingField(s); f != nil {
+		fields = append(fields, f)
+	}
+	in.Status = s
 	return &model.SlackAttachment{
+		Actions:   buttons(in),
 		Fallback:  Title(s) + ": " + s.State.Label(),
 		Color:     s.State.Color(),
 		Title:     Title(s),

@@ -19,19 +19,23 @@ const (
 // States lists every state (for tests).
 var States = []State{Open, Acknowledged, Resolved, Dropped}
 
-// rank orders states: an event never moves an alert to a lower rank.
+// rank orders states: an event never moves an alert to a lower rank. Dropped is not final:
+// PagerTree lets people acknowledge or resolve a dropped alert (from Mattermost too), but an
+// acknowledged alert is never dropped, so a late alert.dropped changes nothing.
 func (s State) rank() int {
 	switch s {
-	case Acknowledged:
+	case Dropped:
 		return 2
-	case Resolved, Dropped:
+	case Acknowledged:
 		return 3
+	case Resolved:
+		return 4
 	}
 	return 1
 }
 
 // Final reports whether nothing can change the state any more.
-func (s State) Final() bool { return s.rank() == 3 }
+func (s State) Final() bool { return s == Resolved }
 
 // Label is the state for people.
 func (s State) Label() string {
@@ -58,6 +62,8 @@ type Status struct {
 	AckBy      string `json:"ack_by,omitempty"`  // display form
 	AckAt      int64  `json:"ack_at,omitempty"`
 	ResolvedBy string `json:"resolved_by,omitempty"`
+	// Pending is an action pressed in Mattermost that PagerTree has not confirmed yet (actions.go).
+	Pending *PendingAction `json:"pending_action,omitempty"`
 	// Seen holds the notices already posted (comment ids, keys of rejections, timeouts and
 	// handoffs), newest last, bounded: they carry no state, so this is what stops repeats.
 	Seen []string `json:"seen,omitempty"`
@@ -98,7 +104,7 @@ func Apply(s Status, e Event) Result {
 	switch e.Kind {
 	case KindAcknowledged:
 		switch {
-		case s.State == Open:
+		case s.State == Open || s.State == Dropped:
 			s.State, s.AckBy, s.AckAt = Acknowledged, by, e.At
 			r.Replies = append(r.Replies, fmt.Sprintf("**Acknowledged** in PagerTree by %s.", by))
 		case s.State == Acknowledged && by != s.AckBy && e.At > s.AckAt && e.At != 0:
@@ -112,7 +118,7 @@ func Apply(s Status, e Event) Result {
 			r.Replies = append(r.Replies, fmt.Sprintf("**Resolved** in PagerTree by %s.", by))
 		}
 	case KindDropped:
-		if !s.State.Final() {
+		if s.State == Open {
 			s.State = Dropped
 			r.Replies = append(r.Replies, "**Dropped** by PagerTree: nobody acknowledged the alert.")
 		}
@@ -125,7 +131,7 @@ func Apply(s Status, e Event) Result {
 			r.Replies = append(r.Replies, fmt.Sprintf("**Rejected** in PagerTree by %s; PagerTree pages the next responder.", by))
 		}
 	case KindHandoff:
-		if !s.State.Final() && s.notice("evt:"+string(e.Kind)+":"+e.Key) {
+		if (s.State == Open || s.State == Acknowledged) && s.notice("evt:"+string(e.Kind)+":"+e.Key) {
 			r.Replies = append(r.Replies, handoffText(e))
 		}
 	case KindCommentCreated:
@@ -135,6 +141,7 @@ func Apply(s Status, e Event) Result {
 			}
 		}
 	}
+	s = settle(s)
 	r.Status = s
 	r.Redraw = !sameCard(before, s)
 	r.Changed = r.Redraw || len(s.Seen) != beforeSeen || (beforeSeen > 0 && s.Seen[len(s.Seen)-1] != before.Seen[beforeSeen-1])
@@ -155,7 +162,7 @@ func handoffText(e Event) string {
 // sameCard compares what the card shows (comments are not on the card).
 func sameCard(a, b Status) bool {
 	return a.State == b.State && a.AlertID == b.AlertID && a.TinyID == b.TinyID && a.Urgency == b.Urgency &&
-		a.AckBy == b.AckBy && a.AckAt == b.AckAt && a.ResolvedBy == b.ResolvedBy
+		a.AckBy == b.AckBy && a.AckAt == b.AckAt && a.ResolvedBy == b.ResolvedBy && samePending(a.Pending, b.Pending)
 }
 
 func knownUrgency(u string) bool {

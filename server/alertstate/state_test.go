@@ -36,7 +36,7 @@ func TestEveryStateTimesEveryEvent(t *testing.T) {
 		},
 		Acknowledged: {
 			KindCreated: {Acknowledged, 0}, KindOpen: {Acknowledged, 0}, KindAcknowledged: {Acknowledged, 1}, // by Bob, later
-			KindRejected: {Acknowledged, 0}, KindTimeout: {Acknowledged, 0}, KindResolved: {Resolved, 1}, KindDropped: {Dropped, 1},
+			KindRejected: {Acknowledged, 0}, KindTimeout: {Acknowledged, 0}, KindResolved: {Resolved, 1}, KindDropped: {Acknowledged, 0},
 			KindHandoff: {Acknowledged, 1}, KindCommentCreated: {Acknowledged, 1}, KindCommentUpdated: {Acknowledged, 0},
 			KindCommentDestroyed: {Acknowledged, 0}, KindUnknown: {Acknowledged, 0},
 		},
@@ -46,8 +46,9 @@ func TestEveryStateTimesEveryEvent(t *testing.T) {
 			KindCommentCreated: {Resolved, 1}, KindCommentUpdated: {Resolved, 0}, KindCommentDestroyed: {Resolved, 0}, KindUnknown: {Resolved, 0},
 		},
 		Dropped: {
-			KindCreated: {Dropped, 0}, KindOpen: {Dropped, 0}, KindAcknowledged: {Dropped, 0}, KindRejected: {Dropped, 0},
-			KindTimeout: {Dropped, 0}, KindResolved: {Dropped, 0}, KindDropped: {Dropped, 0}, KindHandoff: {Dropped, 0},
+			// PagerTree lets people acknowledge or resolve a dropped alert.
+			KindCreated: {Dropped, 0}, KindOpen: {Dropped, 0}, KindAcknowledged: {Acknowledged, 1}, KindRejected: {Dropped, 0},
+			KindTimeout: {Dropped, 0}, KindResolved: {Resolved, 1}, KindDropped: {Dropped, 0}, KindHandoff: {Dropped, 0},
 			KindCommentCreated: {Dropped, 1}, KindCommentUpdated: {Dropped, 0}, KindCommentDestroyed: {Dropped, 0}, KindUnknown: {Dropped, 0},
 		},
 	}

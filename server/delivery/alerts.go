@@ -52,6 +52,8 @@ type AlertRecord struct {
 	CardDirty    bool              `json:"card_dirty,omitempty"` // the card must be redrawn
 	Pending      []PendingReply    `json:"pending,omitempty"`    // replies to post
 	LastEventAt  time.Time         `json:"last_event_at,omitempty"`
+	EndpointFP   string            `json:"endpoint_fp,omitempty"` // which endpoint it was sent to (a fingerprint, not the URL)
+	Outbound     *ActionJob        `json:"outbound,omitempty"`    // an action pressed in Mattermost still to reach PagerTree (actions.go)
 }
 
 // HasWork reports whether the Mattermost side is behind the record.
@@ -91,6 +93,12 @@ func (s *Alerts) lifetime() time.Duration {
 // Remember records an alert about to be sent (before the request, so an event that arrives
 // before PagerTree's answer still finds it). A record already there is kept as it is.
 func (s *Alerts) Remember(a paging.Alert, f paging.Format, endpointHost string) error {
+	return s.RememberEndpoint(a, f, endpointHost, "")
+}
+
+// RememberEndpoint is Remember with the fingerprint of the endpoint used, so acting on the
+// alert later can tell whether the integration it was sent to is still the configured one.
+func (s *Alerts) RememberEndpoint(a paging.Alert, f paging.Format, endpointHost, endpointFP string) error {
 	if a.Origin == paging.OriginTest || a.PostID == "" || a.ChannelID == "" {
 		return nil
 	}
@@ -100,7 +108,7 @@ func (s *Alerts) Remember(a paging.Alert, f paging.Format, endpointHost string) 
 	}
 	rec := AlertRecord{
 		ThirdPartyID: paging.ThirdPartyID(a, f), PostID: a.PostID, RootID: root, ChannelID: a.ChannelID,
-		Format: f, EndpointHost: endpointHost, Urgency: a.Urgency, Trigger: a.Trigger,
+		Format: f, EndpointHost: endpointHost, EndpointFP: endpointFP, Urgency: a.Urgency, Trigger: a.Trigger,
 		Created: s.now(), Status: alertstate.Status{State: alertstate.Open},
 	}
 	raw, _ := json.Marshal(rec)
@@ -212,6 +220,9 @@ func (s *Alerts) Apply(e alertstate.Event, replies bool) (Applied, error) {
 	if id := rec.Status.AlertID; id != "" && len(id) <= maxThirdPartyLen && !e.Kind.IsComment() {
 		// Remember PagerTree's id for comment events; an existing pointer is left alone.
 		if _, perr := s.kv.CompareAndSet(alertIDPrefix+id, nil, []byte(rec.ThirdPartyID), s.lifetime()); perr != nil {
+			return out, perr
+		}
+		if perr := s.rememberNumber(rec); perr != nil { // actions.go: /pagertree ack <#>
 			return out, perr
 		}
 	}

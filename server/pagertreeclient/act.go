@@ -28,7 +28,9 @@ type Target struct {
 	ThirdpartyID string        // Webhook format: the Id sent; Mattermost format: channel_id.timestamp
 	Format       paging.Format // the format it was sent in
 	Endpoint     string        // the integration endpoint it was sent to ("" when unknown)
-	AlertID      string        // PagerTree's alert id, once an event has told it ("" when unknown)
+	// EndpointFingerprint is Fingerprint(endpoint) when only that was kept ("" when unknown).
+	EndpointFingerprint string
+	AlertID             string // PagerTree's alert id, once an event has told it ("" when unknown)
 }
 
 // Actor holds the clients of one configuration; either may be nil.
@@ -46,7 +48,8 @@ func (a Actor) Route(t Target) (Route, string) {
 		return RouteNone, "it was sent to a Mattermost (Outgoing Webhook) integration, which cannot acknowledge or resolve alerts, and no PagerTree API key is set in the plugin settings"
 	case a.Integration == nil || !a.Integration.CanAct():
 		return RouteNone, "the plugin's PagerTree integration settings no longer point at a Webhook integration, and no PagerTree API key is set"
-	case t.Endpoint != "" && t.Endpoint != a.Integration.endpoint:
+	case t.Endpoint != "" && t.Endpoint != a.Integration.endpoint,
+		t.EndpointFingerprint != "" && t.EndpointFingerprint != a.Integration.Fingerprint():
 		return RouteNone, "it was sent to a PagerTree integration the plugin no longer uses, and no PagerTree API key is set"
 	}
 	return RouteWebhook, ""

@@ -3,6 +3,8 @@ package pagertreeclient
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -64,4 +66,19 @@ func (c *Client) Act(ctx context.Context, thirdpartyID string, action Action) pa
 	defer func() { _ = resp.Body.Close() }()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	return paging.ClassifyStatus(resp.StatusCode, resp.Header.Get("Retry-After"), c.now())
+}
+
+// Fingerprint identifies an endpoint URL without keeping it (the path holds the integration
+// id): what an alert's record stores so a later action can tell the endpoint changed.
+func Fingerprint(endpoint string) string {
+	sum := sha256.Sum256([]byte(endpoint))
+	return hex.EncodeToString(sum[:12])
+}
+
+// Fingerprint is the fingerprint of this client's endpoint ("" for a nil client).
+func (c *Client) Fingerprint() string {
+	if c == nil {
+		return ""
+	}
+	return Fingerprint(c.endpoint)
 }

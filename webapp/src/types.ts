@@ -66,6 +66,7 @@ export type ReceiverInfo = {
     created: string;
     last_event?: {at: string; type: string; matched: boolean} | null;
     events: string[]; // the event types to tick in PagerTree
+    actions?: string; // whether the card offers Acknowledge and Resolve, and why not
 };
 
 export type APIKeyCheck = {

@@ -45,6 +45,12 @@ describe('ReceiverSetup', () => {
         expect(screen.getByTestId('last-event')).toHaveTextContent('No event received from PagerTree yet.');
     });
 
+    test('says whether the card has Acknowledge and Resolve buttons, and why not', async () => {
+        mockInfo.mockResolvedValue({...info, actions: 'None: the Mattermost (Outgoing Webhook) integration cannot acknowledge or resolve alerts.'});
+        render(<ReceiverSetup {...consoleProps('ReceiverSetup', '')}/>);
+        expect(await screen.findByTestId('card-actions')).toHaveTextContent('cannot acknowledge or resolve alerts');
+    });
+
     test('copy buttons put the exact value on the clipboard', async () => {
         mockInfo.mockResolvedValue(info);
         writeText.mockResolvedValue(undefined);

@@ -76,6 +76,7 @@ export default function ReceiverSetup(props: CustomSettingProps) {
                         <li>{'Tick the events: '}{info.events.map((e) => <code key={e}>{e}</code>).reduce<React.ReactNode[]>((acc, el, i) => (i ? [...acc, ', ', el] : [el]), [])}{'.'}</li>
                         <li>{'Save the integration, then page from Mattermost: the status card in the thread follows the alert.'}</li>
                     </ol>
+                    {info.actions ? <p data-testid='card-actions'>{info.actions}</p> : null}
                     <p data-testid='last-event'>
                         {info.last_event ? `Last event received at ${new Date(info.last_event.at).toLocaleString()} (${info.last_event.type}${info.last_event.matched ? '' : ', not about an alert from this plugin'}).` : 'No event received from PagerTree yet.'}
                     </p>
