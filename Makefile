@@ -10,7 +10,7 @@ PLATFORMS := linux-amd64 linux-arm64 darwin-amd64 darwin-arm64 windows-amd64
 GO_TEST_FLAGS ?= -race -count=1
 FUZZTIME ?= 10s
 
-.PHONY: all dist server webapp bundle test test-go test-fuzz test-webapp test-browser chromium bench check-style e2e clean npm-install go-mod
+.PHONY: all dist server webapp bundle test test-go test-fuzz test-webapp test-browser chromium bench check-style e2e e2e-smoke demo demo-stop clean npm-install go-mod
 
 all: check-style test dist
 
@@ -66,8 +66,24 @@ bench: go-mod
 	$(GO) test ./server/... -run '^$$' -bench . -benchmem
 
 ## End-to-end: a real Mattermost server + PostgreSQL + the bundle + a PagerTree stand-in.
+# The full suite on the newest server in e2e/mmserver, then two nodes on one database.
 e2e: dist
-	./e2e/run.sh
+	E2E_TWO_NODES=1 ./e2e/run.sh
+
+# The smoke subset on another server version: `make e2e-smoke MM_SERVER=9.5` (a directory in e2e/mmserver).
+MM_SERVER ?= $(firstword $(shell ls e2e/mmserver | sort -V))
+e2e-smoke: dist
+	E2E_SCOPE=smoke ./e2e/run.sh $(MM_SERVER)
+
+## See it work: a local Mattermost with the bundle and a PagerTree stand-in, left running.
+demo: dist
+	@./e2e/demo-stop.sh >/dev/null
+	E2E_DEMO=1 E2E_RUN_DIR=$(CURDIR)/e2e/.run-demo PAGERTREE_E2E_DB=pagertree_demo \
+		E2E_PORT=$$(node -e "const s=require('net').createServer();s.once('error',()=>console.log(0));s.listen(8065,'127.0.0.1',()=>{s.close();console.log(8065)})" | sed 's/^0$$//') \
+		./e2e/run.sh
+
+demo-stop:
+	@./e2e/demo-stop.sh
 
 check-style: go-mod npm-install
 	@out=$$(gofmt -l server e2e/mmserver); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -76,4 +92,4 @@ check-style: go-mod npm-install
 	$(NPM) run typecheck
 
 clean:
-	rm -rf dist server/dist webapp/dist e2e/.run webapp/test-results
+	rm -rf dist server/dist webapp/dist e2e/.run e2e/.demo-js webapp/test-results

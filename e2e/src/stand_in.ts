@@ -28,6 +28,7 @@ export class PagerTreeStandIn {
     private server: http.Server | null = null;
     private sockets = new Set<Socket>();
     port = 0;
+    onRecord?: (r: Recorded) => void; // called once per request, after it was answered
 
     constructor(token: string) {
         this.token = token;
@@ -125,6 +126,7 @@ export class PagerTreeStandIn {
             rec.status = status;
             res.writeHead(status);
             res.end();
+            this.onRecord?.(rec);
         });
     }
 
