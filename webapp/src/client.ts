@@ -3,7 +3,7 @@ import type {AxiosError} from 'axios';
 import axios from 'axios';
 
 import {PLUGIN_ID} from './manifest';
-import type {Delivery, PreviewResult, TestResult} from './types';
+import type {Delivery, PreviewResult, ResendResult, TestResult} from './types';
 
 declare global {
     interface Window {
@@ -78,6 +78,15 @@ export async function previewMessage(req: PreviewRequest, signal?: AbortSignal):
 export async function recentDeliveries(n = 20): Promise<Delivery[]> {
     try {
         return (await http.get<{entries: Delivery[]}>(apiURL('deliveries'), {params: {n}})).data.entries;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}
+
+// resendAlert queues a failed alert again with the saved settings (System Admins).
+export async function resendAlert(alertId: string): Promise<ResendResult> {
+    try {
+        return (await http.post<ResendResult>(apiURL('resend'), {alert_id: alertId})).data;
     } catch (err) {
         throw toApiError(err);
     }
