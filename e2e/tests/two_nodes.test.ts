@@ -114,6 +114,9 @@ test('node A killed mid-send during an outage: node B delivers each alert exactl
         expect(got[1].at).toBeGreaterThanOrEqual(leaseStart + (LEASE_MS - 1000));
     }
     expect(killedAt - leaseStart).toBeLessThan(10000); // A died mid-send (the client timeout is 10 s)
+    const delivered = refs.map((r) => pt.matching(r).find((x) => x.status === 200)?.at || 0);
+    console.log(`two nodes: A took ${refs.length} alerts and was killed ${((killedAt - leaseStart) / 1000).toFixed(1)} s into its lease; ` +
+        `B delivered each once, ${delivered.map((t) => ((t - leaseStart) / 1000).toFixed(1)).join(', ')} s after A's first send (lease ${LEASE_MS / 1000} s)`);
 
     // The confirmation comes from node B: the reaction on each post.
     for (const p of posts) {
