@@ -5,10 +5,13 @@ NPM ?= npm
 PLUGIN_ID := $(shell node -p "require('./plugin.json').id")
 VERSION := $(shell node -p "require('./plugin.json').version")
 BUNDLE := dist/$(PLUGIN_ID)-$(VERSION).tar.gz
-LDFLAGS := -s -w -X main.version=$(VERSION)
+LDFLAGS := -s -w
 PLATFORMS := linux-amd64 linux-arm64 darwin-amd64 darwin-arm64 windows-amd64
 GO_TEST_FLAGS ?= -race -count=1
 FUZZTIME ?= 10s
+# golangci-lint is built from the Go module proxy into a cache folder per version.
+GOLANGCI_LINT_VERSION := v2.15.0
+GOLANGCI_LINT := $(HOME)/.cache/pagertree-tools/golangci-lint-$(GOLANGCI_LINT_VERSION)/golangci-lint
 
 .PHONY: all dist server webapp bundle test test-go test-fuzz test-webapp test-browser chromium bench check-style e2e e2e-smoke demo demo-stop clean npm-install go-mod
 
@@ -27,7 +30,8 @@ dist: server webapp bundle
 
 server: go-mod $(foreach p,$(PLATFORMS),server/dist/plugin-$(p)$(if $(findstring windows,$(p)),.exe,))
 
-server/dist/plugin-%: $(shell find server -name '*.go' -not -name '*_test.go') go.mod go.sum plugin.json
+# manifest.go embeds plugin.json: the server's id, version and setting defaults come from it.
+server/dist/plugin-%: $(shell find server -name '*.go' -not -name '*_test.go') manifest.go go.mod go.sum plugin.json
 	@mkdir -p server/dist
 	CGO_ENABLED=0 GOOS=$(word 1,$(subst -, ,$(basename $*))) GOARCH=$(word 2,$(subst -, ,$(basename $*))) \
 		$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $@ ./server
@@ -85,9 +89,14 @@ demo: dist
 demo-stop:
 	@./e2e/demo-stop.sh
 
-check-style: go-mod npm-install
-	@out=$$(gofmt -l server e2e/mmserver); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet ./server/...
+$(GOLANGCI_LINT):
+	GOBIN=$(dir $@) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+
+# Go packages are named explicitly: ./... would walk into node_modules.
+check-style: go-mod npm-install $(GOLANGCI_LINT)
+	@out=$$(gofmt -l manifest.go server e2e/mmserver); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet . ./server/...
+	$(GOLANGCI_LINT) run . ./server/...
 	$(NPM) run lint
 	$(NPM) run typecheck
 

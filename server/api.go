@@ -103,6 +103,7 @@ type screenRequest struct {
 	Settings    json.RawMessage `json:"settings"`
 	Message     string          `json:"message"`
 	ChannelType string          `json:"channel_type"` // O (default), P, D, G
+	ChannelID   string          `json:"channel_id"`   // optional: checked against the allow-list
 	FromBot     bool            `json:"from_bot"`
 }
 
@@ -190,47 +191,38 @@ func (p *Plugin) handlePreview(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, preview(cfg, req))
+	writeJSON(w, http.StatusOK, preview(cfg, p.botID, req))
 }
 
-// preview runs the same rules as the post hook on a message and says whether it would page.
-func preview(cfg *runtimeConfig, req screenRequest) previewResponse {
-	res := previewResponse{Matches: []paging.Match{}}
-	if cfg.Rules == nil {
-		res.Problem = cfg.Problem
-		res.Reason = "the settings are not valid: " + cfg.Problem
-		return res
+// preview runs the post hook's decision (skipReason) on a message and says whether it would
+// page. Without a channel id it judges a channel in the allow-list, if there is one: the
+// panel asks about the message, not about one channel.
+func preview(cfg *runtimeConfig, botID string, req screenRequest) previewResponse {
+	res := previewResponse{Matches: []paging.Match{}, Problem: cfg.Problem}
+	post := &model.Post{Message: req.Message, ChannelId: req.ChannelID}
+	if req.FromBot {
+		post.AddProp(model.PostPropsFromBot, "true")
 	}
-	ev := cfg.Rules.EvaluateAll(req.Message)
+	if post.ChannelId == "" {
+		for id := range cfg.AllowList {
+			post.ChannelId = id
+			break
+		}
+	}
+	ch := &model.Channel{Id: post.ChannelId, Type: model.ChannelType(req.ChannelType)}
+	if ch.Type == "" {
+		ch.Type = model.ChannelTypeOpen
+	}
+	var ev paging.Evaluation
+	if cfg.Rules != nil {
+		ev = cfg.Rules.EvaluateAll(req.Message)
+	}
 	if ev.Matches != nil {
 		res.Matches = ev.Matches
 	}
 	res.Trigger, res.Urgency = ev.Trigger, ev.Urgency
-	ch := &model.Channel{Type: model.ChannelType(req.ChannelType)}
-	if ch.Type == "" {
-		ch.Type = model.ChannelTypeOpen
-	}
-	switch {
-	case req.Message == "":
-		res.Reason = "the message is empty"
-	case !ev.Matched && ev.OnlyInCode:
-		res.Reason = "the trigger word is only inside code or a quote, which is ignored (setting \"Ignore code blocks and quotes\")"
-	case !ev.Matched:
-		res.Reason = "no trigger word in the message"
-	case req.FromBot && !cfg.ForwardBots:
-		res.Reason = "the poster is a bot and \"Forward bot posts\" is off"
-	case cfg.channelSkipReason(ch) != "":
-		res.Reason = cfg.channelSkipReason(ch)
-	case !cfg.Enabled:
-		res.Reason = "forwarding is disabled in the plugin settings"
-	case cfg.Problem != "":
-		res.Reason = "the settings are not valid: " + cfg.Problem
-	default:
-		res.WouldPage = true
-	}
-	if cfg.Problem != "" {
-		res.Problem = cfg.Problem
-	}
+	res.Reason = cfg.skipReason(post, botID, &ev, ch)
+	res.WouldPage = res.Reason == ""
 	if ev.Matched {
 		res.PagerTreeText = paging.TextForPagerTree(req.Message, ev.Urgency.Urgency)
 		res.PagerTreeReads = paging.PagerTreeReading(res.PagerTreeText)

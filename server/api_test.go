@@ -83,6 +83,11 @@ func TestAPIPreview(t *testing.T) {
 		{`{"message":"the db is slow","settings":{"TriggerWords":"slow","DefaultUrgency":"medium"}}`, true, "", "medium", "default"},
 		{`{"message":"outage","settings":{"WatchPrivateChannels":true},"channel_type":"P"}`, true, "", "", "default"},
 		{`{"message":"outage","settings":{"UrgencyAliases":"p1=urgent"}}`, false, "not valid", "", "default"},
+		// The allow-list counts: a channel outside it does not page, one inside does.
+		{`{"message":"outage","channel_id":"` + publicID + `","settings":{"ChannelAllowList":"` + privateID + `"}}`, false, "allow-list", "", "default"},
+		{`{"message":"outage","channel_id":"` + privateID + `","settings":{"ChannelAllowList":"` + privateID + `"}}`, true, "", "", "default"},
+		{`{"message":"outage","settings":{"ChannelAllowList":"` + privateID + `"}}`, true, "", "", "default"},
+		{`{"message":"outage","settings":{"Enabled":false}}`, false, "disabled", "", "default"},
 	}
 	for _, c := range cases {
 		w := call(env, "POST", "/api/v1/preview", adminID, c.body)

@@ -134,8 +134,8 @@ func TestManifest(t *testing.T) {
 	if err := m.IsValid(); err != nil {
 		t.Fatalf("plugin.json is not a valid manifest: %v", err)
 	}
-	if m.Id != pluginID {
-		t.Fatalf("id %q, want %q", m.Id, pluginID)
+	if m.Id != "pagertree" || manifest.Id != m.Id || manifest.Version != m.Version {
+		t.Fatalf("id %q, embedded %q %q", m.Id, manifest.Id, manifest.Version)
 	}
 	for _, p := range []string{"linux-amd64", "linux-arm64", "darwin-amd64", "darwin-arm64", "windows-amd64"} {
 		if m.Server.Executables[p] == "" {
@@ -167,5 +167,14 @@ func TestManifest(t *testing.T) {
 	}
 	if len(fields) != 0 {
 		t.Errorf("settings read by the server but missing from plugin.json: %v", fields)
+	}
+	// The defaults come from plugin.json's settings_schema.
+	d := defaultSettings()
+	if !d.Enabled || d.TriggerWords != "outage, sev-1, #page" || d.MatchMode != "whole_word" || d.ReactionEmoji != "rotating_light" ||
+		d.WatchPrivateChannels || !d.OneAlertPerThread {
+		t.Errorf("defaults %+v", d)
+	}
+	if v, err := d.RetryWindowMinutes.value("x", 0); err != nil || v != 60 {
+		t.Errorf("retry window default %d %v", v, err)
 	}
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -42,9 +45,8 @@ func newFakePagerTree(t *testing.T) *fakePagerTree {
 		var body struct {
 			Token string `json:"token"`
 		}
-		raw := make([]byte, r.ContentLength)
-		_, _ = r.Body.Read(raw)
-		_ = jsonUnmarshal(raw, &body)
+		raw, _ := io.ReadAll(r.Body)
+		_ = json.Unmarshal(raw, &body)
 		f.mu.Lock()
 		f.bodies = append(f.bodies, string(raw))
 		status := f.status
@@ -115,7 +117,8 @@ type testEnv struct {
 }
 
 // newEnv activates a plugin on a mock API. kv may be shared between instances (restart, cluster).
-func newEnv(t *testing.T, s settings, kv *deliverytest.MemKV) *testEnv {
+// forbidden names API methods the world does not answer: calling one fails the test.
+func newEnv(t *testing.T, s settings, kv *deliverytest.MemKV, forbidden ...string) *testEnv {
 	t.Helper()
 	if kv == nil {
 		kv = deliverytest.New()
@@ -143,7 +146,7 @@ func newEnv(t *testing.T, s settings, kv *deliverytest.MemKV) *testEnv {
 	env := &testEnv{p: p, api: api, kv: kv}
 	// The world and the feedback capture exist before activation: the outbox may deliver
 	// alerts left pending by an earlier instance as soon as it starts.
-	env.world()
+	env.world(forbidden)
 	env.fb = env.captureFeedback()
 	if err := p.OnConfigurationChange(); err != nil {
 		t.Fatal(err)
@@ -167,15 +170,20 @@ func standInAndEnv(t *testing.T, tweak func(*settings)) (*fakePagerTree, *testEn
 	return pt, newEnv(t, s, nil)
 }
 
-// world registers the channels, users and team a test post refers to.
-func (e *testEnv) world() {
-	e.api.On("GetChannel", publicID).Return(&model.Channel{Id: publicID, Name: "ops", DisplayName: "Ops", Type: model.ChannelTypeOpen, TeamId: teamID}, nil).Maybe()
-	e.api.On("GetChannel", privateID).Return(&model.Channel{Id: privateID, Name: "secret-ops", Type: model.ChannelTypePrivate, TeamId: teamID}, nil).Maybe()
-	e.api.On("GetChannel", dmID).Return(&model.Channel{Id: dmID, Name: aliceID + "__" + adminID, Type: model.ChannelTypeDirect}, nil).Maybe()
-	e.api.On("GetChannel", gmID).Return(&model.Channel{Id: gmID, Name: "gm", Type: model.ChannelTypeGroup}, nil).Maybe()
-	e.api.On("GetUser", aliceID).Return(&model.User{Id: aliceID, Username: "alice"}, nil).Maybe()
-	e.api.On("GetUser", adminID).Return(&model.User{Id: adminID, Username: "admin", Roles: model.SystemAdminRoleId}, nil).Maybe()
-	e.api.On("GetTeam", teamID).Return(&model.Team{Id: teamID, Name: "acme"}, nil).Maybe()
+// world registers the channels, users and team a test post refers to, except forbidden methods.
+func (e *testEnv) world(forbidden []string) {
+	answer := func(method string, arg any, ret any) {
+		if !slices.Contains(forbidden, method) {
+			e.api.On(method, arg).Return(ret, nil).Maybe()
+		}
+	}
+	answer("GetChannel", publicID, &model.Channel{Id: publicID, Name: "ops", DisplayName: "Ops", Type: model.ChannelTypeOpen, TeamId: teamID})
+	answer("GetChannel", privateID, &model.Channel{Id: privateID, Name: "secret-ops", Type: model.ChannelTypePrivate, TeamId: teamID})
+	answer("GetChannel", dmID, &model.Channel{Id: dmID, Name: aliceID + "__" + adminID, Type: model.ChannelTypeDirect})
+	answer("GetChannel", gmID, &model.Channel{Id: gmID, Name: "gm", Type: model.ChannelTypeGroup})
+	answer("GetUser", aliceID, &model.User{Id: aliceID, Username: "alice"})
+	answer("GetUser", adminID, &model.User{Id: adminID, Username: "admin", Roles: model.SystemAdminRoleId})
+	answer("GetTeam", teamID, &model.Team{Id: teamID, Name: "acme"})
 }
 
 // feedback captures what the plugin says in chat.
@@ -201,6 +209,29 @@ func (e *testEnv) captureFeedback() *feedback {
 	return f
 }
 
+// quiesce stops the plugin's outbox and waits for its workers: nothing is sent or said after it.
+func (e *testEnv) quiesce(t *testing.T) {
+	t.Helper()
+	if err := e.p.OnDeactivate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// eventually polls cond until it holds, failing the test after 10 s.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("no %s within 10 s", what)
+		}
+	}
+}
+
 func receive[T any](t *testing.T, ch chan T, what string) T {
 	t.Helper()
 	select {
@@ -211,15 +242,6 @@ func receive[T any](t *testing.T, ch chan T, what string) T {
 	}
 	var zero T
 	return zero
-}
-
-func nothingOn[T any](t *testing.T, ch chan T, what string) {
-	t.Helper()
-	select {
-	case v := <-ch:
-		t.Fatalf("unexpected %s: %+v", what, v)
-	case <-time.After(100 * time.Millisecond):
-	}
 }
 
 func userPost(channelID, message string) *model.Post {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"errors"
-	"strings"
-	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/plugin"
@@ -17,68 +15,42 @@ import (
 // causes any API or KV call. PagerTree is never called here: the outbox sends later.
 func (p *Plugin) MessageHasBeenPosted(_ *plugin.Context, post *model.Post) {
 	cfg := p.config.Load()
-	if !cfg.forwarding() || p.outbox == nil || !cfg.acceptsPost(post, p.botID) {
+	if p.outbox == nil || cfg.skipReason(post, p.botID, nil, nil) != "" {
 		return
 	}
 	ev := cfg.Rules.Evaluate(post.Message)
 	if !ev.Matched {
 		return
 	}
-	p.takeMatchedPost(cfg, post, ev)
-}
-
-// acceptsPost is the cheap part of "which posts" (DESIGN §6): no API calls.
-func (c *runtimeConfig) acceptsPost(post *model.Post, botID string) bool {
-	switch {
-	case post == nil || post.Message == "":
-		return false
-	case post.Type != "": // system messages (joins, header changes…) and special posts
-		return false
-	case post.UserId == botID:
-		return false
-	case post.GetProp(model.PostPropsFromWebhook) == "true":
-		return false
-	case !c.ForwardBots && (post.GetProp(model.PostPropsFromBot) == "true" || post.GetProp(model.PostPropsFromPlugin) == "true"):
-		return false
-	case c.AllowList != nil && !c.AllowList[post.ChannelId]:
-		return false
-	}
-	return true
-}
-
-// channelSkipReason is why a matched post in ch does not page; "" means it pages.
-func (c *runtimeConfig) channelSkipReason(ch *model.Channel) string {
-	switch ch.Type {
-	case model.ChannelTypeOpen:
-		return ""
-	case model.ChannelTypePrivate:
-		if c.WatchPrivate {
-			return ""
-		}
-		return "the channel is private and \"Watch private channels\" is off"
-	case model.ChannelTypeDirect, model.ChannelTypeGroup:
-		return "trigger words in direct and group messages never page (use /pagertree alert there)"
-	}
-	return "unknown channel type"
-}
-
-func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ev paging.Evaluation) {
 	ch, appErr := p.API.GetChannel(post.ChannelId)
 	if appErr != nil {
 		p.API.LogError("PagerTree: a trigger matched but the channel could not be read; the post was not forwarded",
 			"post_id", post.Id, "channel_id", post.ChannelId, "error", appErr.Error())
 		return
 	}
-	if cfg.channelSkipReason(ch) != "" {
+	if cfg.skipReason(post, p.botID, &ev, ch) != "" {
 		return
 	}
-	alert, err := p.alertForPost(post, ch, ev)
-	if err != nil {
+	p.takeMatchedPost(cfg, post, ch, ev)
+}
+
+func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model.Channel, ev paging.Evaluation) {
+	user, appErr := p.API.GetUser(post.UserId)
+	var team *model.Team
+	if appErr == nil && ch.TeamId != "" {
+		team, appErr = p.API.GetTeam(ch.TeamId)
+	}
+	if appErr != nil {
 		p.API.LogError("PagerTree: a trigger matched but the post's details could not be read; the post was not forwarded",
-			"post_id", post.Id, "error", err.Error())
+			"post_id", post.Id, "error", appErr.Error())
 		return
 	}
-	if reason := p.floodControl(cfg, alert); reason != "" {
+	alert := p.newAlert(paging.OriginPost, post, ch, user, team, post.Message, ev.Trigger, ev.Urgency)
+	reason, err := p.outbox.Claim(alert, delivery.FloodRule{OnePerThread: cfg.OnePerThread, Cooldown: cfg.Cooldown})
+	if err != nil {
+		p.API.LogWarn("PagerTree: flood control is unavailable for this alert", "post_id", post.Id, "error", err.Error())
+	}
+	if reason != "" {
 		e := delivery.EntryFor(alert, delivery.StatusSuppressed, p.clock())
 		e.Meaning = reason
 		e.Format = cfg.Format
@@ -90,99 +62,13 @@ func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ev paging
 	p.enqueue(alert)
 }
 
+// enqueue hands an alert to the outbox; when it cannot be stored the poster is told.
 func (p *Plugin) enqueue(alert paging.Alert) {
 	if err := p.outbox.Enqueue(alert); err != nil {
 		if errors.Is(err, delivery.ErrDuplicate) {
 			return // the hook ran twice, or on two nodes: the first one owns it
 		}
 		p.API.LogError("PagerTree: the alert could not be queued and was not sent", "post_id", alert.PostID, "error", err.Error())
-		p.releaseClaims(alert) // the next message in the thread or channel may page
 		p.notifyFailure(alert, "the plugin could not store it for delivery ("+err.Error()+")")
-	}
-}
-
-// alertForPost gathers what PagerTree is told about a post.
-func (p *Plugin) alertForPost(post *model.Post, ch *model.Channel, ev paging.Evaluation) (paging.Alert, error) {
-	user, appErr := p.API.GetUser(post.UserId)
-	if appErr != nil {
-		return paging.Alert{}, appErr
-	}
-	a := paging.Alert{
-		ID: post.Id, PostID: post.Id, RootID: post.RootId, ChannelID: ch.Id, ChannelName: ch.Name,
-		ChannelDisplayName: ch.DisplayName, UserID: user.Id, UserName: user.Username, CreateAt: post.CreateAt,
-		Message: post.Message, Trigger: ev.Trigger, Urgency: ev.Urgency.Urgency, UrgencySource: ev.Urgency.Source,
-		FileIDs: post.FileIds,
-	}
-	if ch.TeamId != "" {
-		team, appErr := p.API.GetTeam(ch.TeamId)
-		if appErr != nil {
-			return paging.Alert{}, appErr
-		}
-		a.TeamID, a.TeamName = team.Id, team.Name
-	}
-	a.Permalink = p.permalink(a.TeamName, post.Id)
-	return a, nil
-}
-
-func (p *Plugin) permalink(teamName, postID string) string {
-	cfg := p.API.GetConfig()
-	if cfg == nil || cfg.ServiceSettings.SiteURL == nil || *cfg.ServiceSettings.SiteURL == "" || postID == "" {
-		return ""
-	}
-	base := strings.TrimRight(*cfg.ServiceSettings.SiteURL, "/")
-	if teamName == "" {
-		return base + "/_redirect/pl/" + postID
-	}
-	return base + "/" + teamName + "/pl/" + postID
-}
-
-// Flood control keys. Their value is the id of the alert that took the claim, so the same
-// post seen twice (hook run twice) is recognised and not counted as a second alert.
-func threadKey(rootID string) string      { return "thread_" + rootID }
-func cooldownKey(channelID string) string { return "cooldown_" + channelID }
-
-const threadClaimTTL = 30 * 24 * time.Hour
-
-// floodControl applies "one alert per thread" and the channel cooldown; it returns why the
-// alert is suppressed, or "".
-func (p *Plugin) floodControl(cfg *runtimeConfig, a paging.Alert) string {
-	if cfg.OnePerThread {
-		root := a.RootID
-		if root == "" {
-			root = a.PostID
-		}
-		if !p.claimFor(threadKey(root), a.ID, threadClaimTTL) {
-			return "this thread already paged PagerTree (one alert per thread)"
-		}
-	}
-	if cfg.Cooldown > 0 && !p.claimFor(cooldownKey(a.ChannelID), a.ID, cfg.Cooldown) {
-		return "the channel cooldown of " + cfg.Cooldown.String() + " is running"
-	}
-	return ""
-}
-
-// claimFor takes key for id; true if taken now or already by the same id. A KV error lets the
-// alert through: paging twice is better than not paging.
-func (p *Plugin) claimFor(key, id string, ttl time.Duration) bool {
-	ok, err := p.kv.CompareAndSet(key, nil, []byte(id), ttl)
-	if err != nil {
-		p.API.LogWarn("PagerTree: flood control is unavailable for this alert", "key", key, "error", err.Error())
-		return true
-	}
-	if ok {
-		return true
-	}
-	cur, err := p.kv.Get(key)
-	return err != nil || string(cur) == id
-}
-
-// releaseClaims lets the next message in the thread page when this alert was not delivered.
-func (p *Plugin) releaseClaims(a paging.Alert) {
-	root := a.RootID
-	if root == "" {
-		root = a.PostID
-	}
-	for _, key := range []string{threadKey(root), cooldownKey(a.ChannelID)} {
-		_, _ = p.kv.CompareAndSet(key, []byte(a.ID), nil, 0)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/stretchr/testify/mock"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
@@ -56,37 +57,48 @@ func TestPostFilters(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			pt := newFakePagerTree(t)
-			s := baseSettings(pt.srv.URL)
+			s := baseSettings("https://api.pagertree.com/integration/int_abc")
 			if c.tweak != nil {
 				c.tweak(&s)
 			}
-			env := newEnv(t, s, nil)
-			env.p.MessageHasBeenPosted(nil, c.post)
-			if c.wantPage {
-				pt.wait(t)
-			} else {
-				time.Sleep(60 * time.Millisecond)
+			cfg := buildConfig(s, "ua")
+			reason := cfg.skipReason(c.post, botID, nil, nil)
+			if reason == "" {
+				ev := cfg.Rules.Evaluate(c.post.Message)
+				reason = cfg.skipReason(c.post, botID, &ev, testChannels[c.post.ChannelId])
 			}
-			if got := pt.count(); (got == 1) != c.wantPage || got > 1 {
-				t.Fatalf("PagerTree got %d requests, want page=%v", got, c.wantPage)
+			if (reason == "") != c.wantPage {
+				t.Fatalf("skip reason %q, want page=%v", reason, c.wantPage)
 			}
 		})
+	}
+}
+
+// The hook asks skipReason too: one post that pages and one that does not, end to end.
+func TestHookPagesWhatSkipReasonAllows(t *testing.T) {
+	pt, env := standInAndEnv(t, nil)
+	env.p.MessageHasBeenPosted(nil, userPost(privateID, "outage in a private channel"))
+	env.p.MessageHasBeenPosted(nil, userPost(publicID, "we have an Outage in eu"))
+	pt.wait(t)
+	env.quiesce(t)
+	if pt.count() != 1 || !strings.Contains(pt.bodies[0], "Outage in eu") {
+		t.Fatalf("PagerTree got %d requests: %v", pt.count(), pt.bodies)
 	}
 }
 
 func TestNoAPIOrKVCallWithoutATrigger(t *testing.T) {
 	pt := newFakePagerTree(t)
 	kv := deliverytest.New()
-	env := newEnv(t, baseSettings(pt.srv.URL), kv)
-	// No GetChannel, GetUser, GetTeam or KV expectations: any call fails the test.
+	// The mock answers no GetChannel, GetUser or GetTeam: a call would fail the test.
+	env := newEnv(t, baseSettings(pt.srv.URL), kv, "GetChannel", "GetUser", "GetTeam")
 	before := len(kv.Keys())
 	for _, msg := range []string{"all good", "downloading the outages report", strings.Repeat("quiet ", 3000)} {
 		env.p.MessageHasBeenPosted(nil, userPost(publicID, msg))
 	}
-	env.api.AssertNotCalled(t, "GetChannel", publicID)
-	env.api.AssertNotCalled(t, "GetUser", aliceID)
-	if after := len(kv.Keys()); after != before {
+	for _, m := range []string{"GetChannel", "GetUser", "GetTeam"} {
+		env.api.AssertNotCalled(t, m, mock.Anything)
+	}
+	if after := len(kv.Keys()); after != before { // no KV write
 		t.Fatalf("KV keys went from %d to %d", before, after)
 	}
 }
@@ -125,7 +137,8 @@ func TestSuccessFeedbackAndHistory(t *testing.T) {
 	if reply.RootId != post.Id || reply.UserId != botID || reply.Message != "Paged PagerTree — urgency: critical (trigger: sev-1)" {
 		t.Fatalf("reply %+v", reply)
 	}
-	nothingOn(t, env.fb.ephemerals, "ephemeral")
+	env.quiesce(t)
+	env.api.AssertNotCalled(t, "SendEphemeralPost", mock.Anything, mock.Anything)
 	entries, _ := env.p.history.Recent(10)
 	if len(entries) != 1 || entries[0].Status != delivery.StatusDelivered || entries[0].StatusCode != 200 || entries[0].Urgency != "critical" || entries[0].Attempts != 1 {
 		t.Fatalf("history %+v", entries)
@@ -136,9 +149,14 @@ func TestNoFeedbackWhenDisabledBySettings(t *testing.T) {
 	pt, env := standInAndEnv(t, func(s *settings) { s.ReactionEmoji, s.ReplyInThread = "", false })
 	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage"))
 	pt.wait(t)
-	time.Sleep(50 * time.Millisecond)
-	nothingOn(t, env.fb.reactions, "reaction")
-	nothingOn(t, env.fb.posts, "reply")
+	var entries []delivery.Entry
+	eventually(t, "delivery in the history", func() bool { entries, _ = env.p.history.Recent(10); return len(entries) > 0 })
+	env.quiesce(t) // feedback follows the history entry on the same worker: it is over now
+	if len(entries) != 1 || entries[0].Status != delivery.StatusDelivered {
+		t.Fatalf("history %+v", entries)
+	}
+	env.api.AssertNotCalled(t, "AddReaction", mock.Anything)
+	env.api.AssertNotCalled(t, "CreatePost", mock.Anything)
 }
 
 func TestTokenMismatchTellsThePosterAndIsNotRetried(t *testing.T) {
@@ -150,11 +168,11 @@ func TestTokenMismatchTellsThePosterAndIsNotRetried(t *testing.T) {
 		t.Fatalf("ephemeral %q", eph.Message)
 	}
 	env.api.AssertCalled(t, "SendEphemeralPost", aliceID, eph)
-	time.Sleep(100 * time.Millisecond)
+	env.quiesce(t)
 	if pt.count() != 1 {
 		t.Fatalf("403 retried: %d requests", pt.count())
 	}
-	nothingOn(t, env.fb.reactions, "reaction")
+	env.api.AssertNotCalled(t, "AddReaction", mock.Anything)
 	entries, _ := env.p.history.Recent(10)
 	if len(entries) != 1 || entries[0].Status != delivery.StatusFailed || entries[0].StatusCode != 403 || !strings.Contains(entries[0].Meaning, "token") {
 		t.Fatalf("history %+v", entries)
@@ -170,8 +188,7 @@ func TestOneAlertPerThread(t *testing.T) {
 	reply := userPost(publicID, "still an outage, sev-1 now")
 	reply.RootId = root.Id
 	env.p.MessageHasBeenPosted(nil, reply)
-	time.Sleep(80 * time.Millisecond)
-	if pt.count() != 1 {
+	if raw, _ := env.kv.Get(delivery.JobKey(reply.Id)); raw != nil || pt.count() != 1 { // suppressed in the hook: never queued
 		t.Fatalf("a reply in a thread that already paged paged again (%d requests)", pt.count())
 	}
 	entries, _ := env.p.history.Recent(10)
@@ -180,9 +197,12 @@ func TestOneAlertPerThread(t *testing.T) {
 	}
 	// The same post seen twice (hook run twice) is not a second alert, nor suppressed.
 	env.p.MessageHasBeenPosted(nil, root)
-	time.Sleep(50 * time.Millisecond)
+	env.quiesce(t)
 	if pt.count() != 1 {
 		t.Fatal("a repeated hook paged twice")
+	}
+	if entries, _ := env.p.history.Recent(10); len(entries) != 2 {
+		t.Fatalf("the repeated hook was recorded: %+v", entries)
 	}
 	// With the rule off, the reply pages.
 	pt2 := newFakePagerTree(t)
@@ -198,10 +218,10 @@ func TestOneAlertPerThread(t *testing.T) {
 func TestChannelCooldown(t *testing.T) {
 	pt, env := standInAndEnv(t, func(s *settings) { s.ChannelCooldownSeconds = flexInt{n: 60, set: true} })
 	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage one"))
-	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage two"))
-	pt.wait(t)
-	time.Sleep(80 * time.Millisecond)
-	if pt.count() != 1 {
+	second := userPost(publicID, "outage two")
+	env.p.MessageHasBeenPosted(nil, second)
+	receive(t, env.fb.reactions, "reaction") // the first is delivered and recorded
+	if raw, _ := env.kv.Get(delivery.JobKey(second.Id)); raw != nil || pt.count() != 1 {
 		t.Fatalf("cooldown let %d alerts through", pt.count())
 	}
 	entries, _ := env.p.history.Recent(10)
@@ -227,7 +247,7 @@ func TestRestartWithPendingAlertDeliversOnce(t *testing.T) {
 	pt.setStatus(0)
 	second := newEnv(t, baseSettings(pt.srv.URL), kv)
 	receive(t, second.fb.reactions, "reaction after restart")
-	time.Sleep(80 * time.Millisecond)
+	second.quiesce(t)
 	if pt.count() != 2 {
 		t.Fatalf("want the failed attempt before the restart and one delivery after it, got %d requests", pt.count())
 	}
@@ -247,8 +267,14 @@ func TestTwoNodesSamePost(t *testing.T) {
 	go func() { a.p.MessageHasBeenPosted(nil, post); close(done) }()
 	b.p.MessageHasBeenPosted(nil, post)
 	<-done
-	pt.wait(t)
-	time.Sleep(100 * time.Millisecond)
+	select { // delivered and recorded by one of them
+	case <-a.fb.reactions:
+	case <-b.fb.reactions:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no reaction within 10 s")
+	}
+	a.quiesce(t)
+	b.quiesce(t)
 	if pt.count() != 1 {
 		t.Fatalf("one post on two nodes paged %d times", pt.count())
 	}
@@ -297,6 +323,14 @@ func TestKVOutageTellsThePoster(t *testing.T) {
 	if !strings.Contains(eph.Message, "**not** paged") || !strings.Contains(eph.Message, "could not store it for delivery") {
 		t.Fatalf("ephemeral %q", eph.Message)
 	}
+}
+
+// testChannels are the world's channels, for the pure post-filter table.
+var testChannels = map[string]*model.Channel{
+	publicID:  {Id: publicID, Type: model.ChannelTypeOpen},
+	privateID: {Id: privateID, Type: model.ChannelTypePrivate},
+	dmID:      {Id: dmID, Type: model.ChannelTypeDirect},
+	gmID:      {Id: gmID, Type: model.ChannelTypeGroup},
 }
 
 type errTest string

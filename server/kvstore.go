@@ -3,37 +3,41 @@ package main
 import (
 	"time"
 
-	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/plugin"
+	"github.com/mattermost/mattermost/server/public/pluginapi"
 )
 
-// pluginKV adapts the plugin KV store (shared by every node of a cluster) to delivery.KV.
+// pluginKV adapts the plugin KV store (shared by every node of a cluster), through pluginapi's
+// KV service, to delivery.KV.
 type pluginKV struct {
-	api plugin.API
+	kv *pluginapi.KVService
+}
+
+func newPluginKV(api plugin.API) pluginKV {
+	return pluginKV{kv: &pluginapi.NewClient(api, nil).KV}
 }
 
 func (k pluginKV) Get(key string) ([]byte, error) {
-	v, appErr := k.api.KVGet(key)
-	if appErr != nil {
-		return nil, appErr
+	var v []byte
+	if err := k.kv.Get(key, &v); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
 
+// CompareAndSet: pluginapi's Set with SetAtomic(nil) creates only; a nil value deletes.
 func (k pluginKV) CompareAndSet(key string, old, value []byte, ttl time.Duration) (bool, error) {
-	ok, appErr := k.api.KVSetWithOptions(key, value, model.PluginKVSetOptions{
-		Atomic: true, OldValue: old, ExpireInSeconds: int64(ttl / time.Second),
-	})
-	if appErr != nil {
-		return false, appErr
-	}
-	return ok, nil
+	return k.kv.Set(key, value, pluginapi.SetAtomic(old), pluginapi.SetExpiry(ttl))
 }
 
+func (k pluginKV) Update(key string, fn func(old []byte) ([]byte, error)) error {
+	return k.kv.SetAtomicWithRetries(key, func(old []byte) (any, error) {
+		return fn(old)
+	})
+}
+
+// ListKeys lists unfiltered pages: pluginapi's WithPrefix filters each page, so a short page
+// would no longer mean the last one; delivery filters by prefix itself.
 func (k pluginKV) ListKeys(page, perPage int) ([]string, error) {
-	keys, appErr := k.api.KVList(page, perPage)
-	if appErr != nil {
-		return nil, appErr
-	}
-	return keys, nil
+	return k.kv.ListKeys(page, perPage)
 }

@@ -1,6 +1,20 @@
 package main
 
-// pluginID matches plugin.json (a test checks it). version is set at build time from plugin.json.
-const pluginID = "pagertree"
+import (
+	"encoding/json"
 
-var version = "dev"
+	"github.com/mattermost/mattermost/server/public/model"
+
+	root "github.com/pagertree/mattermost-plugin-pagertree"
+)
+
+// manifest is plugin.json, embedded at build time: the plugin's id, version and setting defaults.
+var manifest = mustParseManifest(root.PluginJSON)
+
+func mustParseManifest(raw []byte) *model.Manifest {
+	var m model.Manifest
+	if err := json.Unmarshal(raw, &m); err != nil || m.SettingsSchema == nil {
+		panic("plugin.json embedded in the server is not a valid manifest") // caught by every test run
+	}
+	return &m
+}

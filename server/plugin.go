@@ -43,7 +43,7 @@ func (p *Plugin) clock() time.Time {
 	return time.Now()
 }
 
-func (p *Plugin) userAgent() string { return "mattermost-plugin-pagertree/" + version }
+func (p *Plugin) userAgent() string { return "mattermost-plugin-pagertree/" + manifest.Version }
 
 // OnConfigurationChange parses, validates and swaps the configuration. An invalid one pauses
 // forwarding (it is still stored so status can say why) and is logged once.
@@ -81,7 +81,7 @@ func (p *Plugin) OnActivate() error {
 	if p.newKV != nil {
 		p.kv = p.newKV()
 	} else {
-		p.kv = pluginKV{api: p.API}
+		p.kv = newPluginKV(p.API)
 	}
 	botID, err := p.ensureBot()
 	if err != nil {

@@ -29,14 +29,24 @@ type settings struct {
 	ReplyInThread          bool    `json:"ReplyInThread"`
 }
 
-// defaultSettings mirrors the defaults in plugin.json, for callers (the API's preview and
-// test) that send only some fields.
+// defaultSettings are the defaults in plugin.json's settings_schema, for callers (the API's
+// preview and test) that send only some fields.
 func defaultSettings() settings {
-	return settings{
-		Enabled: true, Format: "mattermost", TriggerWords: "outage, sev-1, #page", MatchMode: "whole_word",
-		DefaultUrgency: "pagertree_default", IgnoreCodeAndQuotes: true, OneAlertPerThread: true,
-		RetryWindowMinutes: flexInt{n: 60, set: true}, ReactionEmoji: "rotating_light", ReplyInThread: true,
+	defaults := map[string]any{}
+	for _, f := range manifest.SettingsSchema.Settings {
+		if f.Default != nil {
+			defaults[f.Key] = f.Default
+		}
 	}
+	var s settings
+	raw, err := json.Marshal(defaults)
+	if err == nil {
+		err = json.Unmarshal(raw, &s)
+	}
+	if err != nil {
+		panic("plugin.json has a setting default of the wrong type: " + err.Error()) // caught by every test run
+	}
+	return s
 }
 
 // flexInt accepts a JSON number or a string of digits: the System Console has stored number

@@ -39,7 +39,8 @@ type Entry struct {
 func EntryFor(a paging.Alert, status string, now time.Time) Entry {
 	return Entry{
 		Time: now, AlertID: a.ID, PostID: a.PostID, ChannelID: a.ChannelID, ChannelName: a.ChannelName,
-		TeamName: a.TeamName, UserName: a.UserName, Trigger: a.Trigger, Urgency: a.Urgency, Status: status, Test: a.Test,
+		TeamName: a.TeamName, UserName: a.UserName, Trigger: a.Trigger, Urgency: a.Urgency, Status: status,
+		Test: a.Origin == paging.OriginTest,
 	}
 }
 
@@ -67,7 +68,7 @@ func NewHistory(kv KV, size int) *History {
 func (h *History) Add(e Entry) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return updateBytes(h.kv, historyKey, 0, func(old []byte) ([]byte, error) {
+	return h.kv.Update(historyKey, func(old []byte) ([]byte, error) {
 		var list []Entry
 		if len(old) > 0 {
 			if err := json.Unmarshal(old, &list); err != nil {

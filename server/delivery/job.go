@@ -36,6 +36,13 @@ type Job struct {
 func decodeJob(raw []byte) (Job, error) {
 	var j Job
 	err := json.Unmarshal(raw, &j)
+	if err == nil && j.Alert.Origin == "" {
+		// Queued by a version without origins: /pagertree alert was told by its trigger then.
+		j.Alert.Origin = paging.OriginPost
+		if j.Alert.Trigger == "/pagertree" {
+			j.Alert.Origin = paging.OriginCommand
+		}
+	}
 	return j, err
 }
 

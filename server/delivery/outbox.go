@@ -1,11 +1,9 @@
 package delivery
 
 import (
-	"container/heap"
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -129,6 +127,7 @@ func (o *Outbox) Enqueue(a paging.Alert) error {
 	job := Job{Alert: a, State: statePending, Queued: now, NextAttempt: now}
 	ok, err := o.kv.CompareAndSet(key, nil, job.encode(), 0)
 	if err != nil {
+		o.release(a) // not queued: the next message in the thread or channel may page
 		return fmt.Errorf("could not record the alert in the outbox: %w", err)
 	}
 	if !ok {
@@ -143,162 +142,6 @@ func (o *Outbox) Pending() (int, error) {
 	n := 0
 	err := o.eachJob(func(string, Job) { n++ })
 	return n, err
-}
-
-// plan schedules key at due unless this node already plans it.
-func (o *Outbox) plan(key string, due time.Time) {
-	o.mu.Lock()
-	if o.planned[key] {
-		o.mu.Unlock()
-		return
-	}
-	o.planned[key] = true
-	heap.Push(&o.queue, item{key: key, due: due})
-	o.mu.Unlock()
-	select {
-	case o.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (o *Outbox) unplan(key string) {
-	o.mu.Lock()
-	delete(o.planned, key)
-	o.mu.Unlock()
-}
-
-func (o *Outbox) runScheduler() {
-	defer o.wg.Done()
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	for {
-		o.mu.Lock()
-		wait := time.Hour
-		var due string
-		if o.queue.Len() > 0 {
-			if wait = o.queue[0].due.Sub(o.opt.Now()); wait <= 0 {
-				due = heap.Pop(&o.queue).(item).key
-			}
-		}
-		o.mu.Unlock()
-		if due != "" {
-			select {
-			case o.ready <- due:
-			case <-o.ctx.Done():
-				return
-			}
-			continue
-		}
-		timer.Reset(wait)
-		select {
-		case <-timer.C:
-		case <-o.wake:
-			if !timer.Stop() {
-				select {
-				case <-timer.C:
-				default:
-				}
-			}
-		case <-o.ctx.Done():
-			return
-		}
-	}
-}
-
-func (o *Outbox) runSweeper() {
-	defer o.wg.Done()
-	ticker := time.NewTicker(o.opt.SweepEvery)
-	defer ticker.Stop()
-	for {
-		o.sweep()
-		select {
-		case <-ticker.C:
-		case <-o.ctx.Done():
-			return
-		}
-	}
-}
-
-// sweep plans every pending job nobody is sending: after a restart, or when the node that
-// took an alert died (its lease expires).
-func (o *Outbox) sweep() {
-	now := o.opt.Now()
-	err := o.eachJob(func(key string, j Job) {
-		due := j.NextAttempt
-		if j.LeaseOwner != "" && j.LeaseUntil.After(due) {
-			due = j.LeaseUntil
-		}
-		if due.Before(now) {
-			due = now
-		}
-		o.plan(key, due)
-	})
-	if err != nil && o.ctx.Err() == nil {
-		o.opt.OnError("could not scan the outbox for pending alerts", err, "")
-	}
-}
-
-// eachJob calls fn for every pending job in the KV store. It also forgets finished keys
-// that have expired from the store, so the memory of finished jobs stays bounded.
-func (o *Outbox) eachJob(fn func(key string, j Job)) error {
-	const perPage = 1000
-	listed := map[string]bool{}
-	for page := 0; ; page++ {
-		keys, err := o.kv.ListKeys(page, perPage)
-		if err != nil {
-			return err
-		}
-		for _, key := range keys {
-			if !strings.HasPrefix(key, jobPrefix) {
-				continue
-			}
-			listed[key] = true
-			if o.isDone(key) {
-				continue
-			}
-			raw, err := o.kv.Get(key)
-			if err != nil {
-				return err
-			}
-			if raw == nil {
-				continue
-			}
-			j, err := decodeJob(raw)
-			if err != nil {
-				o.opt.OnError("an outbox entry could not be read and is skipped", err, key)
-				o.markDone(key)
-				continue
-			}
-			if j.State == stateDone {
-				o.markDone(key)
-				continue
-			}
-			fn(key, j)
-		}
-		if len(keys) < perPage {
-			break
-		}
-	}
-	o.mu.Lock()
-	for key := range o.doneSeen {
-		if !listed[key] {
-			delete(o.doneSeen, key)
-		}
-	}
-	o.mu.Unlock()
-	return nil
-}
-
-func (o *Outbox) isDone(key string) bool {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.doneSeen[key]
-}
-
-func (o *Outbox) markDone(key string) {
-	o.mu.Lock()
-	o.doneSeen[key] = true
-	o.mu.Unlock()
 }
 
 func (o *Outbox) runWorker() {
@@ -344,9 +187,9 @@ func (o *Outbox) attempt(key string) (time.Time, bool) {
 	leased := job
 	leased.LeaseOwner, leased.LeaseUntil = o.opt.NodeID, now.Add(o.opt.Lease)
 	leasedRaw := leased.encode()
-	if ok, err := o.kv.CompareAndSet(key, raw, leasedRaw, 0); err != nil || !ok {
-		if err != nil {
-			o.opt.OnError("could not take an outbox entry; will try again", err, key)
+	if ok, casErr := o.kv.CompareAndSet(key, raw, leasedRaw, 0); casErr != nil || !ok {
+		if casErr != nil {
+			o.opt.OnError("could not take an outbox entry; will try again", casErr, key)
 		}
 		return now.Add(o.opt.Backoff(1)), true // someone changed it: look again soon
 	}
@@ -355,8 +198,8 @@ func (o *Outbox) attempt(key string) (time.Time, bool) {
 	if o.ctx.Err() != nil && outcome.Class != paging.Delivered {
 		// Stopping: hand the job back untouched for the next start or another node.
 		job.LeaseOwner, job.LeaseUntil = "", time.Time{}
-		if _, err := o.kv.CompareAndSet(key, leasedRaw, job.encode(), 0); err != nil {
-			o.opt.OnError("could not release an outbox entry while stopping; another node takes it when its lease expires", err, key)
+		if _, casErr := o.kv.CompareAndSet(key, leasedRaw, job.encode(), 0); casErr != nil {
+			o.opt.OnError("could not release an outbox entry while stopping; another node takes it when its lease expires", casErr, key)
 		}
 		return time.Time{}, false
 	}
@@ -365,7 +208,7 @@ func (o *Outbox) attempt(key string) (time.Time, bool) {
 	job.Last = &outcome
 	job.LeaseOwner, job.LeaseUntil = "", time.Time{}
 	now = o.opt.Now()
-	final := outcome.Class != paging.Transient
+	final := !outcome.Class.WillRetry()
 	var next time.Time
 	if !final {
 		wait := o.opt.Backoff(job.Attempts)
@@ -394,23 +237,12 @@ func (o *Outbox) attempt(key string) (time.Time, bool) {
 	}
 	if final {
 		o.markDone(key)
+		if outcome.Class != paging.Delivered {
+			o.release(job.Alert) // not delivered: the next message in the thread or channel may page
+		}
 		o.opt.OnFinal(job, outcome)
 		return time.Time{}, false
 	}
 	o.opt.OnRetry(job, outcome)
 	return next, true
 }
-
-// item and schedule make a min-heap of due times.
-type item struct {
-	key string
-	due time.Time
-}
-
-type schedule []item
-
-func (s schedule) Len() int           { return len(s) }
-func (s schedule) Less(i, j int) bool { return s[i].due.Before(s[j].due) }
-func (s schedule) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
-func (s *schedule) Push(x any)        { *s = append(*s, x.(item)) }
-func (s *schedule) Pop() any          { old := *s; it := old[len(old)-1]; *s = old[:len(old)-1]; return it }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -110,12 +111,42 @@ func (h *harness) final(t *testing.T) result {
 	return result{}
 }
 
+// stopped stops the outbox (waiting for its goroutines) and checks it finished nothing more.
+func (h *harness) stopped(t *testing.T) {
+	t.Helper()
+	if err := h.box.Stop(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-h.finals:
+		t.Fatalf("unexpected second final outcome: %+v", r)
+	default:
+	}
+}
+
+// noMoreFinals waits a little for an outcome that must not come (a live lease is respected
+// for its length, so there is no event to wait for).
 func (h *harness) noMoreFinals(t *testing.T) {
 	t.Helper()
 	select {
 	case r := <-h.finals:
 		t.Fatalf("unexpected second final outcome: %+v", r)
 	case <-time.After(150 * time.Millisecond):
+	}
+}
+
+// eventually polls cond until it holds, failing the test after 10 s.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("no %s within 10 s", what)
+		}
 	}
 }
 
@@ -133,7 +164,7 @@ func TestRetriesTransientThenDelivers(t *testing.T) {
 	if r.outcome.Class != paging.Delivered || r.job.Attempts != 4 || pt.ok.Load() != 1 || h.retries.Load() != 3 {
 		t.Fatalf("outcome %+v after %d attempts, %d delivered, %d retries", r.outcome, r.job.Attempts, pt.ok.Load(), h.retries.Load())
 	}
-	h.noMoreFinals(t)
+	h.stopped(t)
 }
 
 func TestHonoursRetryAfter(t *testing.T) {
@@ -155,13 +186,20 @@ func TestHonoursRetryAfter(t *testing.T) {
 
 func TestPermanentFailureIsNotRetried(t *testing.T) {
 	pt := newStandIn(t, 403)
-	h := start(t, deliverytest.New(), pt.srv.URL, fastOptions("a"))
+	kv := deliverytest.New()
+	h := start(t, kv, pt.srv.URL, fastOptions("a"))
 	_ = h.box.Enqueue(alert("a1"))
 	r := h.final(t)
 	if r.outcome.Class != paging.Permanent || r.outcome.StatusCode != 403 || r.job.Attempts != 1 {
 		t.Fatalf("outcome %+v attempts %d", r.outcome, r.job.Attempts)
 	}
-	time.Sleep(100 * time.Millisecond)
+	// Final means done in the store: no worker or sweep on any node sends it again.
+	if raw, _ := kv.Get(delivery.JobKey("a1")); !strings.Contains(string(raw), `"state":"done"`) || h.retries.Load() != 0 {
+		t.Fatalf("after a 403 the job is %s (%d retries)", raw, h.retries.Load())
+	}
+	if err := h.box.Stop(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
 	if pt.count() != 1 {
 		t.Fatalf("403 was retried: %d requests", pt.count())
 	}
@@ -195,16 +233,11 @@ func listenAgain(t *testing.T, addr string, h http.Handler) {
 	t.Helper()
 	var ln net.Listener
 	var err error
-	for i := 0; i < 50; i++ {
-		if ln, err = net.Listen("tcp", addr); err == nil {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatalf("could not listen again on %s: %v", addr, err)
-	}
-	srv := &http.Server{Handler: h}
+	eventually(t, "listening again on "+addr, func() bool {
+		ln, err = net.Listen("tcp", addr)
+		return err == nil
+	})
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 }
@@ -218,9 +251,7 @@ func TestDeliversWhenPagerTreeComesBack(t *testing.T) {
 	opt.Backoff = delivery.Backoff(10*time.Millisecond, 40*time.Millisecond)
 	h := start(t, deliverytest.New(), url, opt)
 	_ = h.box.Enqueue(alert("a1"))
-	for h.retries.Load() < 4 {
-		time.Sleep(5 * time.Millisecond)
-	}
+	eventually(t, "4 retries", func() bool { return h.retries.Load() >= 4 })
 	var got atomic.Int32
 	listenAgain(t, addr, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { got.Add(1) }))
 	r := h.final(t)
@@ -234,9 +265,7 @@ func TestRestartMidOutageDeliversOnce(t *testing.T) {
 	pt := newStandIn(t, 503, 503, 503, 503, 503, 503)
 	first := start(t, kv, pt.srv.URL, fastOptions("first"))
 	_ = first.box.Enqueue(alert("a1"))
-	for first.retries.Load() < 2 {
-		time.Sleep(2 * time.Millisecond)
-	}
+	eventually(t, "2 retries", func() bool { return first.retries.Load() >= 2 })
 	if err := first.box.Stop(5 * time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -248,8 +277,8 @@ func TestRestartMidOutageDeliversOnce(t *testing.T) {
 	if r.outcome.Class != paging.Delivered || pt.ok.Load() != 1 {
 		t.Fatalf("outcome %+v, %d delivered", r.outcome, pt.ok.Load())
 	}
-	second.noMoreFinals(t)
-	first.noMoreFinals(t)
+	second.stopped(t)
+	first.stopped(t)
 }
 
 func TestTwoNodesSamePostDeliverOnce(t *testing.T) {
@@ -281,7 +310,11 @@ func TestTwoNodesSamePostDeliverOnce(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("not delivered")
 	}
-	time.Sleep(150 * time.Millisecond) // several sweeps on both nodes
+	for _, h := range []*harness{a, b} { // after Stop no node sends anything
+		if err := h.box.Stop(5 * time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if pt.count() != 1 {
 		t.Fatalf("PagerTree got %d requests for one post", pt.count())
 	}
@@ -332,9 +365,7 @@ func TestStopIsQuickAndKeepsTheAlert(t *testing.T) {
 	box := delivery.New(kv, client.Send, opt)
 	box.Start()
 	_ = box.Enqueue(alert("a1"))
-	for pt.count() == 0 {
-		time.Sleep(2 * time.Millisecond)
-	}
+	eventually(t, "a request in flight", func() bool { return pt.count() > 0 })
 	began := time.Now()
 	if err := box.Stop(3 * time.Second); err != nil {
 		t.Fatal(err)

@@ -16,10 +16,10 @@ func Backoff(base, maxWait time.Duration) func(attempt int) time.Duration {
 		if d > maxWait {
 			d = maxWait
 		}
-		jitter := time.Duration(rand.Int64N(int64(d)/5+1)) * 2
+		jitter := time.Duration(rand.Int64N(int64(d)/5+1)) * 2 //nolint:gosec // jitter needs no secrecy
 		return d - d/5 + jitter
 	}
 }
 
-// DefaultBackoff: about 2 s, 4 s, 8 s, … up to 5 minutes between attempts.
+// DefaultBackoff waits about 2 s, 4 s, 8 s, … up to 5 minutes between attempts.
 var DefaultBackoff = Backoff(2*time.Second, 5*time.Minute)

@@ -58,18 +58,6 @@ func New(endpoint, token string, format paging.Format, timeout time.Duration, us
 // CloseIdle releases the idle connections of a client that a new configuration replaced.
 func (c *Client) CloseIdle() { c.http.CloseIdleConnections() }
 
-// Format returns the integration format this client speaks.
-func (c *Client) Format() paging.Format { return c.format }
-
-// Host returns the endpoint's host (safe to show: no path, no token).
-func (c *Client) Host() string {
-	u, err := url.Parse(c.endpoint)
-	if err != nil {
-		return ""
-	}
-	return u.Host
-}
-
 // Body builds the request body for a, in this client's format.
 func (c *Client) Body(a paging.Alert) ([]byte, error) {
 	if c.format == paging.FormatWebhook {
@@ -101,7 +89,7 @@ func (c *Client) Send(ctx context.Context, a paging.Alert) paging.Outcome {
 	if err != nil {
 		return paging.ClassifyError(redact(err))
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	// Drain a little so the connection can be reused; PagerTree's body is empty.
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	return paging.ClassifyStatus(resp.StatusCode, resp.Header.Get("Retry-After"), c.now())

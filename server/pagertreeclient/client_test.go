@@ -80,8 +80,9 @@ func TestTimeoutAndRefusedAreTransientWithoutTheURL(t *testing.T) {
 	}
 }
 
-func TestHost(t *testing.T) {
-	if h := New("https://api.pagertree.com/integration/int_1", "", paging.FormatMattermost, 0, "").Host(); h != "api.pagertree.com" {
-		t.Fatal(h)
+func TestInvalidEndpointIsPermanent(t *testing.T) {
+	o := New("http://[::1/int_secret_id", "", paging.FormatMattermost, time.Second, "").Send(context.Background(), alert())
+	if o.Class != paging.Permanent || o.Class.WillRetry() || !strings.Contains(o.Meaning, "not valid") {
+		t.Fatalf("%+v", o)
 	}
 }

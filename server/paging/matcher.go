@@ -11,12 +11,12 @@ import (
 type MatchMode string
 
 const (
-	// MatchWholeWord: case-insensitive, anywhere, on word boundaries (the default).
+	// MatchWholeWord matches case-insensitively, anywhere, on word boundaries (the default).
 	MatchWholeWord MatchMode = "whole_word"
-	// MatchFirstWordIs: the first whitespace-separated word equals a trigger, case-sensitively,
+	// MatchFirstWordIs matches when the first whitespace-separated word equals a trigger, case-sensitively,
 	// exactly as Mattermost's built-in outgoing webhook does.
 	MatchFirstWordIs MatchMode = "first_word_is"
-	// MatchFirstWordStartsWith: the first word starts with a trigger, case-sensitively.
+	// MatchFirstWordStartsWith matches when the first word starts with a trigger, case-sensitively.
 	MatchFirstWordStartsWith MatchMode = "first_word_starts_with"
 )
 

@@ -48,7 +48,26 @@ type Alert struct {
 	UrgencySource      UrgencySource `json:"urgency_source"`
 	FileIDs            []string      `json:"file_ids,omitempty"`
 	Permalink          string        `json:"permalink,omitempty"`
-	Test               bool          `json:"test,omitempty"`
+	Origin             Origin        `json:"origin"`
+}
+
+// Origin says what made an alert.
+type Origin string
+
+// The origins of alerts.
+const (
+	OriginPost    Origin = "post"    // a trigger word in a post (the post hook)
+	OriginCommand Origin = "command" // /pagertree alert: PostID is the bot's announcement
+	OriginTest    Origin = "test"    // a test alert: no post, no channel, nobody to tell
+)
+
+// ThreadRoot is the thread that replies about the alert belong in, "" for the channel itself:
+// a post's thread (the post when it is a root), or the thread /pagertree alert ran in.
+func (a Alert) ThreadRoot() string {
+	if a.RootID != "" || a.Origin != OriginPost {
+		return a.RootID
+	}
+	return a.PostID
 }
 
 // MattermostPayload is the body of Mattermost's own outgoing webhook, field for field.

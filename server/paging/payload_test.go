@@ -24,11 +24,11 @@ func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
 	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
+		if err := os.WriteFile(path, got, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	want, err := os.ReadFile(path)
+	want, err := os.ReadFile(path) //nolint:gosec // a golden file under testdata
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,6 +126,24 @@ func TestTitle(t *testing.T) {
 		}
 		if n := len([]rune(got)); n > TitleMaxRunes {
 			t.Errorf("Title(%q) has %d runes", in, n)
+		}
+	}
+}
+
+func TestThreadRoot(t *testing.T) {
+	cases := []struct {
+		alert Alert
+		want  string
+	}{
+		{Alert{PostID: "p", Origin: OriginPost}, "p"},                 // a root post starts its thread
+		{Alert{PostID: "p", RootID: "r", Origin: OriginPost}, "r"},    // a reply belongs in its thread
+		{Alert{PostID: "a", Origin: OriginCommand}, ""},               // /pagertree alert in the channel
+		{Alert{PostID: "a", RootID: "r", Origin: OriginCommand}, "r"}, // /pagertree alert in a thread
+		{Alert{PostID: "t", Origin: OriginTest}, ""},
+	}
+	for _, c := range cases {
+		if got := c.alert.ThreadRoot(); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.alert, got, c.want)
 		}
 	}
 }

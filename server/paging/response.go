@@ -13,11 +13,15 @@ import (
 // Class sorts PagerTree's answers by what to do next.
 type Class string
 
+// The classes of outcomes.
 const (
 	Delivered Class = "delivered" // 2xx
 	Transient Class = "transient" // 408, 429, 5xx, network: retry with backoff
 	Permanent Class = "permanent" // other 4xx and anything else: retrying will not help
 )
+
+// WillRetry reports whether an outcome of this class is sent again (until the retry window ends).
+func (c Class) WillRetry() bool { return c == Transient }
 
 // Outcome is one attempt's result.
 type Outcome struct {
@@ -42,11 +46,11 @@ func Meaning(code int) string {
 	case code == http.StatusPaymentRequired:
 		return "PagerTree refused the alert because of an account or plan problem: check billing in PagerTree"
 	case code == http.StatusTooManyRequests:
-		return "PagerTree is rate limiting this integration: will retry"
+		return "PagerTree is rate limiting this integration"
 	case code == http.StatusRequestTimeout:
-		return "PagerTree timed out reading the request: will retry"
+		return "PagerTree timed out reading the request"
 	case code >= 500:
-		return "PagerTree had a server error: will retry"
+		return "PagerTree had a server error"
 	case code >= 300 && code < 400:
 		return "the endpoint URL redirects elsewhere: use the final https URL from PagerTree"
 	case code == http.StatusBadRequest || code == http.StatusUnprocessableEntity:
@@ -96,13 +100,13 @@ func ClassifyError(err error) Outcome {
 	var dnsErr *net.DNSError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()):
-		o.Meaning = "PagerTree did not answer in time: will retry"
+		o.Meaning = "PagerTree did not answer in time"
 	case errors.As(err, &dnsErr):
-		o.Meaning = "the endpoint's host name could not be resolved: check the endpoint URL and the server's DNS; will retry"
+		o.Meaning = "the endpoint's host name could not be resolved: check the endpoint URL and the server's DNS"
 	case errors.As(err, &opErr) && opErr.Op == "dial":
-		o.Meaning = "could not connect to PagerTree: will retry"
+		o.Meaning = "could not connect to PagerTree"
 	default:
-		o.Meaning = "the request to PagerTree failed: will retry"
+		o.Meaning = "the request to PagerTree failed"
 	}
 	return o
 }

@@ -59,3 +59,22 @@ func TestClassifyError(t *testing.T) {
 		}
 	}
 }
+
+// Whether an outcome is retried is its class, never words in its meaning.
+func TestRetryIsTheClassNotTheMeaning(t *testing.T) {
+	now := time.Now()
+	for code := 100; code < 600; code++ {
+		o := ClassifyStatus(code, "", now)
+		if strings.Contains(o.Meaning, "will retry") || o.Class.WillRetry() != (o.Class == Transient) {
+			t.Errorf("%d: %+v", code, o)
+		}
+	}
+	for _, err := range []error{context.DeadlineExceeded, &net.DNSError{Err: "no such host"}, &net.OpError{Op: "dial", Err: errors.New("refused")}, errors.New("eof")} {
+		if o := ClassifyError(err); !o.Class.WillRetry() || strings.Contains(o.Meaning, "retry") {
+			t.Errorf("%v: %+v", err, o)
+		}
+	}
+	if Delivered.WillRetry() || Permanent.WillRetry() {
+		t.Error("only transient outcomes are retried")
+	}
+}

@@ -9,6 +9,7 @@ import (
 // Urgency is PagerTree's urgency; UrgencyDefault ("") lets the PagerTree integration decide.
 type Urgency string
 
+// The urgencies; UrgencyDefault lets PagerTree decide.
 const (
 	UrgencyDefault  Urgency = ""
 	UrgencyLow      Urgency = "low"
@@ -55,6 +56,7 @@ func ParseUrgency(s string) (Urgency, error) {
 // UrgencySource says where the urgency of an alert came from.
 type UrgencySource string
 
+// The sources of an urgency.
 const (
 	SourceExplicit UrgencySource = "explicit" // urgency:<level> or urgency=<level>
 	SourceWord     UrgencySource = "word"     // a level word in the message

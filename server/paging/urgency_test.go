@@ -54,7 +54,8 @@ func TestParseAliasesErrors(t *testing.T) {
 }
 
 func TestParseUrgency(t *testing.T) {
-	for in, want := range map[string]Urgency{"": UrgencyDefault, "pagertree_default": UrgencyDefault, "HIGH": UrgencyHigh, " low ": UrgencyLow} {
+	for in, want := range map[string]Urgency{ //nolint:gocritic // " low " tests trimming
+		"": UrgencyDefault, "pagertree_default": UrgencyDefault, "HIGH": UrgencyHigh, " low ": UrgencyLow} {
 		if got, err := ParseUrgency(in); err != nil || got != want {
 			t.Errorf("ParseUrgency(%q) = %q, %v", in, got, err)
 		}

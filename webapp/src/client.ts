@@ -2,8 +2,9 @@
 import type {AxiosError} from 'axios';
 import axios from 'axios';
 
-import {PLUGIN_ID} from './manifest';
 import type {Delivery, PreviewResult, ResendResult, TestResult} from './types';
+
+import manifest from '../../plugin.json';
 
 declare global {
     interface Window {
@@ -18,7 +19,7 @@ export function siteURL(): string {
 }
 
 function apiURL(path: string): string {
-    return `${siteURL()}/plugins/${PLUGIN_ID}/api/v1/${path}`;
+    return `${siteURL()}/plugins/${manifest.id}/api/v1/${path}`;
 }
 
 // csrfToken reads Mattermost's CSRF cookie; the server wants it back in a header.

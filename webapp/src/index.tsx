@@ -9,9 +9,10 @@ import Token from './components/token';
 import TriggerWords from './components/trigger_words';
 import TryMessage from './components/try_message';
 import UrgencyAliases from './components/urgency_aliases';
-import {PLUGIN_ID} from './manifest';
 import {injectStyles} from './styles';
 import type {CustomSettingProps} from './types';
+
+import manifest from '../../plugin.json';
 
 // The part of the host's plugin registry this plugin uses.
 export type Registry = {
@@ -45,4 +46,4 @@ declare global {
     }
 }
 
-window.registerPlugin(PLUGIN_ID, new Plugin());
+window.registerPlugin(manifest.id, new Plugin());

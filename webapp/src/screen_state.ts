@@ -1,6 +1,8 @@
 // The System Console renders each custom setting on its own, and saved config is all it
 // shares. The test button and the preview need the values on screen before Save, so each
 // custom setting publishes its current value here.
+import manifest from '../../plugin.json';
+
 type Listener = () => void;
 
 const values = new Map<string, unknown>();
@@ -24,30 +26,19 @@ export function publish(id: string, value: unknown): void {
     listeners.forEach((l) => l());
 }
 
-// The plugin's plain (non-custom) settings. The System Console renders them itself: a select or
-// input with the id "PluginSettings.Plugins.pagertree.<key>", or for a bool two radio buttons
-// named with that id and valued "true" and "false".
-const PLAIN_SETTINGS: Record<string, 'text' | 'number' | 'bool'> = {
-    enabled: 'bool',
-    format: 'text',
-    matchmode: 'text',
-    defaulturgency: 'text',
-    watchprivatechannels: 'bool',
-    forwardbotposts: 'bool',
-    ignorecodeandquotes: 'bool',
-    onealertperthread: 'bool',
-    channelcooldownseconds: 'number',
-    retrywindowminutes: 'number',
-    reactionemoji: 'text',
-    replyinthread: 'bool',
-};
+// The plugin's plain (non-custom) settings, from plugin.json. The System Console renders them
+// itself: a select or input with the id "PluginSettings.Plugins.<id>.<key>", or for a bool two
+// radio buttons named with that id and valued "true" and "false".
+const PLAIN_SETTINGS: Array<[string, 'text' | 'number' | 'bool']> = manifest.settings_schema.settings.
+    filter((s) => s.type !== 'custom').
+    map((s) => [s.key.toLowerCase(), s.type === 'bool' || s.type === 'number' ? s.type : 'text']);
 
 // plainSettingsOnScreen reads what the admin has set, unsaved, in the console's own inputs.
 // Where an input is not found the server uses the saved value, so this is best effort.
 export function plainSettingsOnScreen(doc: Document = document): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [key, kind] of Object.entries(PLAIN_SETTINGS)) {
-        const id = `PluginSettings.Plugins.pagertree.${key}`;
+    for (const [key, kind] of PLAIN_SETTINGS) {
+        const id = `PluginSettings.Plugins.${manifest.id}.${key}`;
         if (kind === 'bool') {
             const checked = doc.querySelector<HTMLInputElement>(`input[type="radio"][name="${id}"]:checked`);
             if (checked) {

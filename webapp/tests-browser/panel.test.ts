@@ -122,6 +122,15 @@ describe.each(['18', '19'])('React %s host', (react) => {
         expect(await verdict.innerText()).toContain('the channel is private');
         await box.fill('all quiet');
         await verdict.getByText('no trigger word in the message').waitFor();
+
+        // The verdicts are the server's (canned): what the panel asked is checked here.
+        const asked = standIn.requests.filter((r) => r.url.endsWith('/api/v1/preview')).map((r) => r.body);
+        expect(asked[asked.length - 1]).toMatchObject({
+            message: 'all quiet',
+            channel_type: 'P',
+            from_bot: false,
+            settings: expect.objectContaining({triggerwords: 'outage, sev-1, db down, p1'}),
+        });
     });
 
     test('channel allow-list and recent deliveries', async () => {

@@ -1,6 +1,6 @@
 // A stand-in for the plugin's HTTP API and the few Mattermost REST routes the panel calls.
 // It records every request so tests can check what the panel sent. Its answers follow the
-// real API's shapes; the rules themselves are tested against the real server in Go.
+// real API's shapes; previews are the real server's answers, canned.
 import fs from 'fs';
 import http from 'http';
 import type {AddressInfo} from 'net';
@@ -13,34 +13,18 @@ export type Recorded = {method: string; url: string; body: Record<string, unknow
 
 type Settings = Record<string, string>;
 
-function preview(settings: Settings, message: string, channelType: string) {
-    const triggers = (settings.triggerwords || 'outage').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
-    const lower = message.toLowerCase();
-    const matches: Array<{trigger: string; start: number; end: number}> = [];
-    for (const t of triggers) {
-        const i = lower.indexOf(t);
-        if (i >= 0) {
-            const start = Buffer.byteLength(message.slice(0, i), 'utf8');
-            matches.push({trigger: t, start, end: start + Buffer.byteLength(message.slice(i, i + t.length), 'utf8')});
-        }
+// The preview's answers are canned: canned_previews.json holds requests with the real server's
+// answers (a Go test, TestBrowserStandInPreviewsAreTheServers, keeps them true), so the rules
+// live in the server only. A preview nobody canned is an error the test sees.
+type Canned = {request: {message: string; channel_type: string}; response: unknown};
+const CANNED: Canned[] = JSON.parse(fs.readFileSync(path.join(__dirname, 'canned_previews.json'), 'utf8'));
+
+function preview(message: string, channelType: string): [number, unknown] {
+    const hit = CANNED.find((c) => c.request.message === message && c.request.channel_type === channelType);
+    if (!hit) {
+        return [500, {error: `No canned preview for ${JSON.stringify({message, channel_type: channelType})}: add one to canned_previews.json.`}];
     }
-    matches.sort((a, b) => a.start - b.start);
-    const level = ['critical', 'high', 'medium', 'low'].find((l) => new RegExp(`\\b${l}\\b`).test(lower));
-    let reason = '';
-    if (!matches.length) {
-        reason = 'no trigger word in the message';
-    } else if (channelType === 'P') {
-        reason = 'the channel is private and "Watch private channels" is off';
-    }
-    return {
-        would_page: !reason,
-        reason: reason || undefined,
-        matches,
-        trigger: matches[0]?.trigger,
-        urgency: level ? {urgency: level, source: 'word', word: level} : {urgency: '', source: 'default'},
-        pagertree_text: matches.length ? message : undefined,
-        pagertree_reads: level,
-    };
+    return [200, hit.response];
 }
 
 export type StandIn = {url: string; requests: Recorded[]; seed: (entries: unknown[]) => void; close: () => Promise<void>};
@@ -93,7 +77,7 @@ export async function startStandIn(root: string, react: string): Promise<StandIn
                 return;
             }
             case 'POST /plugins/pagertree/api/v1/preview':
-                json(200, preview(settings, body?.message || '', body?.channel_type || 'O'));
+                json(...preview(body?.message || '', body?.channel_type || 'O'));
                 return;
             case 'GET /plugins/pagertree/api/v1/deliveries':
                 json(200, {entries: deliveries});

@@ -119,3 +119,25 @@ func (m *MemKV) Keys() []string {
 	keys, _ := m.ListKeys(0, 1<<30)
 	return keys
 }
+
+// Update follows pluginapi's SetAtomicWithRetries: read, apply fn, compare-and-set, retry on conflict.
+func (m *MemKV) Update(key string, fn func(old []byte) ([]byte, error)) error {
+	for range 20 {
+		old, err := m.Get(key)
+		if err != nil {
+			return err
+		}
+		next, err := fn(old)
+		if err != nil {
+			return err
+		}
+		ok, err := m.CompareAndSet(key, old, next, 0)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+	}
+	return errors.New("too many concurrent updates of " + key)
+}

@@ -3,16 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
-
-// triggerCommand is the trigger reported for alerts sent with /pagertree alert.
-const triggerCommand = "/" + commandTrigger
 
 // send is the outbox's Sender: it uses the configuration live at send time, so fixing the
 // endpoint or token while an alert is being retried takes effect on the next attempt.
@@ -23,7 +19,7 @@ func (p *Plugin) send(ctx context.Context, a paging.Alert) paging.Outcome {
 		if cfg != nil && cfg.Problem != "" {
 			reason = cfg.Problem
 		}
-		return paging.Outcome{Class: paging.Transient, Meaning: "forwarding is paused (" + reason + "): will retry"}
+		return paging.Outcome{Class: paging.Transient, Meaning: "forwarding is paused (" + reason + ")"}
 	}
 	return cfg.Client.Send(ctx, a)
 }
@@ -50,7 +46,7 @@ func (p *Plugin) onFinal(j delivery.Job, o paging.Outcome) {
 	if o.Class != paging.Delivered {
 		status = delivery.StatusFailed
 		if j.GaveUp {
-			meaning = fmt.Sprintf("gave up after %d attempts over the retry window: %s", j.Attempts, withoutRetryNote(o.Meaning))
+			meaning = fmt.Sprintf("gave up after %d attempts over the retry window: %s", j.Attempts, o.Meaning)
 		}
 	}
 	e := delivery.EntryFor(a, status, p.clock())
@@ -65,16 +61,7 @@ func (p *Plugin) onFinal(j delivery.Job, o paging.Outcome) {
 	}
 	p.API.LogError("PagerTree: alert NOT delivered", "post_id", a.PostID, "status", o.StatusCode, "meaning", meaning,
 		"error", o.Error, "attempts", j.Attempts)
-	p.releaseClaims(a)
-	p.notifyFailure(a, meaning)
-}
-
-// withoutRetryNote drops the "will retry" ending of a transient meaning once retries are over.
-func withoutRetryNote(meaning string) string {
-	for _, suffix := range []string{": will retry", "; will retry"} {
-		meaning = strings.TrimSuffix(meaning, suffix)
-	}
-	return meaning
+	p.notifyFailure(a, meaning) // the outbox has released its flood-control claims
 }
 
 // confirm puts the reaction on the post and, by setting, a short reply in its thread.
@@ -88,13 +75,9 @@ func (p *Plugin) confirm(a paging.Alert) {
 			p.API.LogWarn("PagerTree: could not add the reaction", "post_id", a.PostID, "emoji", cfg.ReactionEmoji, "error", appErr.Error())
 		}
 	}
-	if cfg.ReplyInThread && a.Trigger != triggerCommand {
-		root := a.RootID
-		if root == "" {
-			root = a.PostID
-		}
+	if cfg.ReplyInThread && a.Origin == paging.OriginPost { // a command's announcement already says it
 		reply := &model.Post{
-			UserId: p.botID, ChannelId: a.ChannelID, RootId: root,
+			UserId: p.botID, ChannelId: a.ChannelID, RootId: a.ThreadRoot(),
 			Message: fmt.Sprintf("Paged PagerTree — urgency: %s (trigger: %s)", a.Urgency, a.Trigger),
 		}
 		if _, appErr := p.API.CreatePost(reply); appErr != nil {
@@ -105,14 +88,10 @@ func (p *Plugin) confirm(a paging.Alert) {
 
 // notifyFailure tells the poster, privately, that PagerTree was not paged and why.
 func (p *Plugin) notifyFailure(a paging.Alert, why string) {
-	if a.UserID == "" || a.ChannelID == "" || a.Test {
+	if a.UserID == "" || a.ChannelID == "" || a.Origin == paging.OriginTest {
 		return
-	}
-	root := a.RootID
-	if root == "" && a.Trigger != triggerCommand {
-		root = a.PostID
 	}
 	msg := fmt.Sprintf(":warning: PagerTree was **not** paged for your message (trigger: %s): %s. "+
 		"The failure is in the plugin's delivery history; a System Admin can see it with `/pagertree history`.", a.Trigger, why)
-	p.API.SendEphemeralPost(a.UserID, &model.Post{UserId: p.botID, ChannelId: a.ChannelID, RootId: root, Message: msg})
+	p.API.SendEphemeralPost(a.UserID, &model.Post{UserId: p.botID, ChannelId: a.ChannelID, RootId: a.ThreadRoot(), Message: msg})
 }

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"strings"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+)
+
+// newAlert is the one builder of what PagerTree is told: post is the post the alert links to
+// (the trigger post, or the bot's announcement of /pagertree alert); team may be nil.
+func (p *Plugin) newAlert(origin paging.Origin, post *model.Post, ch *model.Channel, user *model.User, team *model.Team,
+	message, trigger string, urg paging.UrgencyResult) paging.Alert {
+	a := paging.Alert{
+		ID: post.Id, PostID: post.Id, RootID: post.RootId, ChannelID: ch.Id, ChannelName: ch.Name,
+		ChannelDisplayName: ch.DisplayName, UserID: user.Id, UserName: user.Username, CreateAt: post.CreateAt,
+		Message: message, Trigger: trigger, Urgency: urg.Urgency, UrgencySource: urg.Source,
+		FileIDs: post.FileIds, Origin: origin,
+	}
+	if team != nil {
+		a.TeamID, a.TeamName = team.Id, team.Name
+	}
+	a.Permalink = p.permalink(a.TeamName, post.Id)
+	return a
+}
+
+// testAlert is the clearly marked alert sent by the test subcommand and the settings panel.
+func testAlert(userName string, now time.Time) paging.Alert {
+	id := model.NewId()
+	return paging.Alert{
+		ID: id, PostID: id, ChannelID: "test", ChannelName: "pagertree-plugin-test", TeamName: "test",
+		UserName: userName, CreateAt: now.UnixMilli(), Trigger: "test", Urgency: paging.UrgencyLow, Origin: paging.OriginTest,
+		UrgencySource: paging.SourceCommand,
+		Message:       "Test alert from the Mattermost PagerTree plugin. This is only a test: it is safe to acknowledge and resolve.",
+	}
+}
+
+func (p *Plugin) permalink(teamName, postID string) string {
+	cfg := p.API.GetConfig()
+	if cfg == nil || cfg.ServiceSettings.SiteURL == nil || *cfg.ServiceSettings.SiteURL == "" || postID == "" {
+		return ""
+	}
+	base := strings.TrimRight(*cfg.ServiceSettings.SiteURL, "/")
+	if teamName == "" {
+		return base + "/_redirect/pl/" + postID
+	}
+	return base + "/" + teamName + "/pl/" + postID
+}

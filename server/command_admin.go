@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+)
+
+// sendTest sends a test alert right away (not through the outbox) and records it in the history.
+func (p *Plugin) sendTest(ctx context.Context, cfg *runtimeConfig, userName string) paging.Outcome {
+	a := testAlert(userName, p.clock())
+	o := cfg.Client.Send(ctx, a) // sent once: never retried, whatever the class
+	status := delivery.StatusDelivered
+	if o.Class != paging.Delivered {
+		status = delivery.StatusFailed
+	}
+	e := delivery.EntryFor(a, status, p.clock())
+	e.Format, e.Attempts, e.StatusCode, e.Meaning, e.Error = cfg.Format, 1, o.StatusCode, o.Meaning, o.Error
+	if p.history != nil {
+		if err := p.history.Add(e); err != nil {
+			p.API.LogWarn("PagerTree: could not record the test in the history", "error", err.Error())
+		}
+	}
+	return o
+}
+
+// describeOutcome is PagerTree's answer in one line for a person.
+func describeOutcome(o paging.Outcome) string {
+	if o.StatusCode == 0 {
+		return fmt.Sprintf("No answer from PagerTree: %s (%s).", o.Meaning, o.Error)
+	}
+	icon := ":white_check_mark:"
+	if o.Class != paging.Delivered {
+		icon = ":x:"
+	}
+	return fmt.Sprintf("%s PagerTree answered **%d**: %s.", icon, o.StatusCode, o.Meaning)
+}
+
+func (p *Plugin) commandTest(args *model.CommandArgs) string {
+	cfg := p.config.Load()
+	if cfg == nil || cfg.Client == nil {
+		return "Cannot send a test alert: the settings need fixing first — " + cfg.state() + "."
+	}
+	name := "admin"
+	if u, appErr := p.API.GetUser(args.UserId); appErr == nil {
+		name = u.Username
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	o := p.sendTest(ctx, cfg, name)
+	return fmt.Sprintf("Sent a low-urgency test alert to %s (%s format).\n%s", cfg.EndpointHost, formatNames[cfg.Format], describeOutcome(o))
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func (p *Plugin) commandStatus() string {
+	cfg := p.config.Load()
+	rows := [][]string{{"Forwarding", cfg.state()}}
+	row := func(k, v string) { rows = append(rows, []string{k, v}) }
+	if cfg != nil {
+		row("Endpoint host", orDash(cfg.EndpointHost))
+		row("Token", map[bool]string{true: "set", false: "not set"}[cfg.TokenSet])
+		row("Format", formatNames[cfg.Format])
+		if cfg.Rules != nil {
+			row("Match mode", matchModeNames[cfg.Rules.Matcher.Mode()])
+			row("Trigger words", strconv.Itoa(len(cfg.Rules.Matcher.Triggers())))
+			row("Default urgency", cfg.Rules.Urgency.Default().String())
+			row("Ignore code and quotes", onOff(cfg.Rules.IgnoreCode))
+		}
+		row("Private channels", onOff(cfg.WatchPrivate))
+		row("Bot posts", onOff(cfg.ForwardBots))
+		row("One alert per thread", onOff(cfg.OnePerThread))
+		cooldown := "off"
+		if cfg.Cooldown > 0 {
+			cooldown = cfg.Cooldown.String()
+		}
+		row("Channel cooldown", cooldown)
+		row("Retry window", cfg.RetryWindow.String())
+		if cfg.AllowList != nil {
+			row("Channel allow-list", strconv.Itoa(len(cfg.AllowList))+" channels")
+		}
+	}
+	if p.outbox != nil {
+		if n, err := p.outbox.Pending(); err == nil {
+			row("Queue", strconv.Itoa(n)+" waiting")
+		} else {
+			row("Queue", "unknown ("+err.Error()+")")
+		}
+	}
+	if p.history != nil {
+		row("Last success", p.lastOf(delivery.StatusDelivered))
+		row("Last failure", p.lastOf(delivery.StatusFailed))
+	}
+	return "#### PagerTree plugin status\n" + markdownTable([]string{"", ""}, rows)
+}
+
+var formatNames = map[paging.Format]string{
+	paging.FormatMattermost: "Mattermost (Outgoing Webhook)",
+	paging.FormatWebhook:    "Webhook",
+}
+
+var matchModeNames = map[paging.MatchMode]string{
+	paging.MatchWholeWord:           "whole word anywhere",
+	paging.MatchFirstWordIs:         "first word is",
+	paging.MatchFirstWordStartsWith: "first word starts with",
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func (p *Plugin) lastOf(status string) string {
+	e, ok, err := p.history.Last(status)
+	switch {
+	case err != nil:
+		return "unknown (" + err.Error() + ")"
+	case !ok:
+		return "none yet"
+	}
+	s := e.Time.UTC().Format("2006-01-02 15:04:05 UTC") + " · ~" + e.ChannelName + " · " + e.Meaning
+	if e.StatusCode != 0 {
+		s += " (" + strconv.Itoa(e.StatusCode) + ")"
+	}
+	return s
+}
+
+func (p *Plugin) commandHistory(rest string) string {
+	n := 10
+	if rest != "" {
+		v, err := strconv.Atoi(strings.Fields(rest)[0])
+		if err != nil || v < 1 {
+			return fmt.Sprintf("`%s` is not a number of deliveries. Usage: `/pagertree history [n]` with n from 1 to 50.", strings.Fields(rest)[0])
+		}
+		n = min(v, 50)
+	}
+	entries, err := p.history.Recent(n)
+	if err != nil {
+		return "The delivery history could not be read: " + err.Error()
+	}
+	if len(entries) == 0 {
+		return "No deliveries yet. Post a message with a trigger word, or run `/pagertree test`."
+	}
+	rows := make([][]string, 0, len(entries))
+	for _, e := range entries {
+		code := "—"
+		if e.StatusCode != 0 {
+			code = strconv.Itoa(e.StatusCode)
+		}
+		status := e.Status
+		if e.Test {
+			status += " (test)"
+		}
+		meaning := e.Meaning
+		if e.Error != "" {
+			meaning += " — " + e.Error
+		}
+		rows = append(rows, []string{e.Time.UTC().Format("01-02 15:04:05"), "~" + e.ChannelName, "@" + e.UserName, e.Trigger,
+			e.Urgency.String(), status, strconv.Itoa(e.Attempts), code, meaning})
+	}
+	return fmt.Sprintf("#### Last %d deliveries (newest first)\n", len(entries)) + markdownTable(
+		[]string{"Time (UTC)", "Channel", "Poster", "Trigger", "Urgency", "Result", "Attempts", "Code", "Meaning"}, rows)
+}
+
+// markdownTable renders a table; cells may hold any text (pipes and line breaks are escaped).
+func markdownTable(header []string, rows [][]string) string {
+	var b strings.Builder
+	line := func(cells []string) {
+		for _, c := range cells {
+			b.WriteString("| " + cell(c) + " ")
+		}
+		b.WriteString("|\n")
+	}
+	line(header)
+	b.WriteString(strings.Repeat("|---", len(header)) + "|\n")
+	for _, r := range rows {
+		line(r)
+	}
+	return b.String()
+}
+
+func cell(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+)
+
+// alertUsage ends every usage error of /pagertree alert.
+const alertUsage = "Usage: `/pagertree alert [low|medium|high|critical] <message>`, for example `/pagertree alert high checkout is failing`."
+
+// commandAlert pages now, from any channel: the bot announces it and the announcement is the
+// post PagerTree links to.
+func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.CommandResponse {
+	cfg := p.config.Load()
+	if !cfg.forwarding() || p.outbox == nil {
+		return ephemeral("PagerTree was not paged: forwarding is " + cfg.state() + ". Ask a System Admin to check the plugin settings.")
+	}
+	if rest == "" {
+		return ephemeral("Say what is happening. " + alertUsage)
+	}
+	message := rest
+	var urg paging.UrgencyResult
+	first := strings.ToLower(strings.Fields(rest)[0])
+	if u, err := paging.ParseUrgency(first); err == nil && u != paging.UrgencyDefault {
+		message = restAfter(rest, 1)
+		if message == "" {
+			return ephemeral("Say what is happening after the urgency. " + alertUsage)
+		}
+		urg = paging.UrgencyResult{Urgency: u, Source: paging.SourceCommand, Word: first}
+	} else if near := nearestLevel(first); near != "" {
+		return ephemeral(fmt.Sprintf("`%s` is not an urgency: did you mean `%s`? Urgencies are low, medium, high and critical. %s",
+			first, near, alertUsage))
+	} else {
+		urg = cfg.Rules.UrgencyOf(message)
+	}
+
+	user, appErr := p.API.GetUser(args.UserId)
+	if appErr != nil {
+		return ephemeral("PagerTree was not paged: your user could not be read (" + appErr.Message + ").")
+	}
+	ch, appErr := p.API.GetChannel(args.ChannelId)
+	if appErr != nil {
+		return ephemeral("PagerTree was not paged: this channel could not be read (" + appErr.Message + ").")
+	}
+	announce := &model.Post{
+		UserId: p.botID, ChannelId: args.ChannelId, RootId: args.RootId,
+		Message: fmt.Sprintf("@%s paged PagerTree — urgency: %s\n%s", user.Username, urg.Urgency, quote(message)),
+	}
+	posted, appErr := p.API.CreatePost(announce)
+	if appErr != nil {
+		return ephemeral("PagerTree was not paged: the announcement could not be posted in this channel (" + appErr.Message + ").")
+	}
+	var team *model.Team // a direct message has none: the team the command ran in
+	for _, id := range []string{ch.TeamId, args.TeamId} {
+		if id != "" {
+			team, _ = p.API.GetTeam(id) // optional: the alert goes without a team name
+			break
+		}
+	}
+	a := p.newAlert(paging.OriginCommand, posted, ch, user, team, message, "/"+commandTrigger, urg)
+	p.enqueue(a)
+	return &model.CommandResponse{}
+}
+
+func quote(s string) string {
+	return "> " + strings.ReplaceAll(s, "\n", "\n> ")
+}

@@ -1,0 +1,71 @@
+package delivery
+
+import (
+	"errors"
+	"time"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+)
+
+// Flood control keys. Their value is the id of the alert that took the claim, so the same
+// post seen twice (hook run twice) is recognised and not counted as a second alert.
+func threadKey(rootID string) string      { return "thread_" + rootID }
+func cooldownKey(channelID string) string { return "cooldown_" + channelID }
+
+// threadClaimTTL bounds how long "this thread already paged" is remembered.
+const threadClaimTTL = 30 * 24 * time.Hour
+
+// FloodRule is the flood control in force: "one alert per thread" and a channel cooldown (0: off).
+type FloodRule struct {
+	OnePerThread bool
+	Cooldown     time.Duration
+}
+
+// Claim applies the flood rule to an alert from a post before it is queued. It returns why the
+// alert is suppressed, or "". A KV error lets the alert through (paging twice is better than
+// not paging) and is returned for the log.
+func (o *Outbox) Claim(a paging.Alert, rule FloodRule) (string, error) {
+	var errs []error
+	if rule.OnePerThread {
+		ok, err := o.claim(threadKey(a.ThreadRoot()), a.ID, threadClaimTTL)
+		errs = append(errs, err)
+		if !ok {
+			return "this thread already paged PagerTree (one alert per thread)", errors.Join(errs...)
+		}
+	}
+	if rule.Cooldown > 0 {
+		ok, err := o.claim(cooldownKey(a.ChannelID), a.ID, rule.Cooldown)
+		errs = append(errs, err)
+		if !ok {
+			return "the channel cooldown of " + rule.Cooldown.String() + " is running", errors.Join(errs...)
+		}
+	}
+	return "", errors.Join(errs...)
+}
+
+// claim takes key for id; true if taken now or already by the same id, or if the store failed.
+func (o *Outbox) claim(key, id string, ttl time.Duration) (bool, error) {
+	ok, err := o.kv.CompareAndSet(key, nil, []byte(id), ttl)
+	if err != nil {
+		return true, err
+	}
+	if ok {
+		return true, nil
+	}
+	cur, err := o.kv.Get(key)
+	if err != nil {
+		return true, err
+	}
+	return string(cur) == id, nil
+}
+
+// release lets the next message in the thread or channel page when an alert from a post was
+// not delivered. Only the alert's own claims are removed.
+func (o *Outbox) release(a paging.Alert) {
+	if a.Origin != paging.OriginPost {
+		return // commands and tests take no claims
+	}
+	for _, key := range []string{threadKey(a.ThreadRoot()), cooldownKey(a.ChannelID)} {
+		_, _ = o.kv.CompareAndSet(key, []byte(a.ID), nil, 0)
+	}
+}

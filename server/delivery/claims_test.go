@@ -1,0 +1,85 @@
+package delivery_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+)
+
+func postAlert(id, root, channel string) paging.Alert {
+	return paging.Alert{ID: id, PostID: id, RootID: root, ChannelID: channel, Origin: paging.OriginPost}
+}
+
+func TestFloodControlClaims(t *testing.T) {
+	thread := delivery.FloodRule{OnePerThread: true}
+	cooldown := delivery.FloodRule{Cooldown: time.Minute}
+	steps := []struct {
+		name  string
+		alert paging.Alert
+		rule  delivery.FloodRule
+		says  string // "" = not suppressed
+	}{
+		{"a root post pages", postAlert("p1", "", "c1"), thread, ""},
+		{"the same post again (hook twice) is not suppressed", postAlert("p1", "", "c1"), thread, ""},
+		{"a reply in its thread is suppressed", postAlert("p2", "p1", "c1"), thread, "one alert per thread"},
+		{"another thread pages", postAlert("p3", "", "c1"), thread, ""},
+		{"with the rule off the reply pages", postAlert("p4", "p1", "c1"), delivery.FloodRule{}, ""},
+		{"the first post in a cooling channel pages", postAlert("p5", "", "c2"), cooldown, ""},
+		{"the next one waits for the cooldown", postAlert("p6", "", "c2"), cooldown, "cooldown of 1m0s"},
+		{"another channel is not cooling", postAlert("p7", "", "c3"), cooldown, ""},
+	}
+	box := delivery.New(deliverytest.New(), nil, delivery.Options{NodeID: "a"})
+	for _, s := range steps {
+		reason, err := box.Claim(s.alert, s.rule)
+		if err != nil || (s.says == "") != (reason == "") || !strings.Contains(reason, s.says) {
+			t.Errorf("%s: %q, %v", s.name, reason, err)
+		}
+	}
+}
+
+func TestClaimsAreReleasedWhenAnAlertIsNotDelivered(t *testing.T) {
+	pt := newStandIn(t, 403)
+	kv := deliverytest.New()
+	h := start(t, kv, pt.srv.URL, fastOptions("a"))
+	rule := delivery.FloodRule{OnePerThread: true, Cooldown: time.Minute}
+	first := postAlert("p1", "", "c1")
+	if reason, err := h.box.Claim(first, rule); reason != "" || err != nil {
+		t.Fatal(reason, err)
+	}
+	if reason, _ := h.box.Claim(postAlert("p2", "p1", "c1"), rule); reason == "" {
+		t.Fatal("the thread should be claimed while p1 is on its way")
+	}
+	_ = h.box.Enqueue(first)
+	if r := h.final(t); r.outcome.Class != paging.Permanent {
+		t.Fatalf("%+v", r.outcome)
+	}
+	if reason, err := h.box.Claim(postAlert("p2", "p1", "c1"), rule); reason != "" || err != nil {
+		t.Fatalf("after a failed delivery the thread and channel may page again: %q %v", reason, err)
+	}
+}
+
+func TestClaimsLetAlertsThroughWhenTheStoreFails(t *testing.T) {
+	kv := deliverytest.New()
+	box := delivery.New(kv, nil, delivery.Options{NodeID: "a"})
+	kv.SetFailure(errors.New("database is down"))
+	reason, err := box.Claim(postAlert("p1", "", "c1"), delivery.FloodRule{OnePerThread: true, Cooldown: time.Minute})
+	if reason != "" || err == nil {
+		t.Fatalf("paging twice is better than not paging: %q %v", reason, err)
+	}
+}
+
+// A job queued before alerts had an origin is read with the right one.
+func TestJobsQueuedBeforeOriginsGetOne(t *testing.T) {
+	kv := deliverytest.New()
+	kv.Set(delivery.JobKey("old"), []byte(`{"alert":{"id":"old","post_id":"old","trigger":"/pagertree","channel_id":"c"},"state":"pending"}`))
+	pt := newStandIn(t)
+	h := start(t, kv, pt.srv.URL, fastOptions("a"))
+	if r := h.final(t); r.job.Alert.Origin != paging.OriginCommand || r.outcome.Class != paging.Delivered {
+		t.Fatalf("%+v %+v", r.job.Alert, r.outcome)
+	}
+}

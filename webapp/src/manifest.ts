@@ -1,2 +1,0 @@
-// The plugin id, as in plugin.json.
-export const PLUGIN_ID = 'pagertree';
