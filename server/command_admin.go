@@ -165,6 +165,12 @@ func (p *Plugin) commandHistory(rest string) string {
 		if e.Test {
 			status += " (test)"
 		}
+		if e.Resent != nil {
+			status += fmt.Sprintf(" (resend %d)", e.Resent.Number)
+		}
+		if e.Status == delivery.StatusFailed && !e.Test {
+			status += " · `" + e.AlertID + "`" // the id for /pagertree resend
+		}
 		meaning := e.Meaning
 		if e.Error != "" {
 			meaning += " — " + e.Error

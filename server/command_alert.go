@@ -62,6 +62,7 @@ func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.Comma
 		}
 	}
 	a := p.newAlert(paging.OriginCommand, posted, ch, user, team, message, "/"+commandTrigger, urg)
+	p.metrics.Matched(string(a.Origin))
 	p.enqueue(a)
 	return &model.CommandResponse{}
 }

@@ -46,11 +46,13 @@ func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model
 		return
 	}
 	alert := p.newAlert(paging.OriginPost, post, ch, user, team, post.Message, ev.Trigger, ev.Urgency)
+	p.metrics.Matched(string(alert.Origin))
 	reason, err := p.outbox.Claim(alert, delivery.FloodRule{OnePerThread: cfg.OnePerThread, Cooldown: cfg.Cooldown})
 	if err != nil {
 		p.API.LogWarn("PagerTree: flood control is unavailable for this alert", "post_id", post.Id, "error", err.Error())
 	}
 	if reason != "" {
+		p.metrics.Suppressed(suppressedLabel(reason))
 		e := delivery.EntryFor(alert, delivery.StatusSuppressed, p.clock())
 		e.Meaning = reason
 		e.Format = cfg.Format
@@ -64,7 +66,11 @@ func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model
 
 // enqueue hands an alert to the outbox; when it cannot be stored the poster is told.
 func (p *Plugin) enqueue(alert paging.Alert) {
-	if err := p.outbox.Enqueue(alert); err != nil {
+	err := p.outbox.Enqueue(alert)
+	if err == nil {
+		p.metrics.Queued(string(alert.Origin))
+	}
+	if err != nil {
 		if errors.Is(err, delivery.ErrDuplicate) {
 			return // the hook ran twice, or on two nodes: the first one owns it
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/plugin"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/metrics"
 )
 
 // Plugin is the thin wiring between Mattermost and the paging, delivery and client packages.
@@ -26,6 +27,7 @@ type Plugin struct {
 	history *delivery.History
 	router  *mux.Router
 	nodeID  string
+	metrics *metrics.Metrics
 
 	// Test seams: nil means the real thing.
 	newKV       func() delivery.KV
@@ -111,6 +113,7 @@ func (p *Plugin) OnActivate() error {
 		p.outboxTuner(&opts)
 	}
 	p.outbox = delivery.New(p.kv, p.send, opts)
+	p.metrics = newMetrics(p.outbox, p.clock)
 	p.router = p.newRouter()
 	p.outbox.Start()
 	return nil

@@ -31,7 +31,8 @@ type QueueFunc func() (Queue, error)
 
 const queueCacheFor = 5 * time.Second
 
-// Metrics holds the plugin's collectors.
+// Metrics holds the plugin's collectors. The counting methods do nothing on a nil *Metrics
+// (before activation), so callers need no checks.
 type Metrics struct {
 	reg *prometheus.Registry
 	now func() time.Time
@@ -138,19 +139,38 @@ func (m *Metrics) Handler() http.Handler {
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
 // Matched counts a message that matched a trigger, before flood control.
-func (m *Metrics) Matched(origin string) { m.matched.WithLabelValues(origin).Inc() }
+func (m *Metrics) Matched(origin string) {
+	if m != nil {
+		m.matched.WithLabelValues(origin).Inc()
+	}
+}
 
 // Queued counts an alert recorded in the outbox.
-func (m *Metrics) Queued(origin string) { m.queued.WithLabelValues(origin).Inc() }
+func (m *Metrics) Queued(origin string) {
+	if m != nil {
+		m.queued.WithLabelValues(origin).Inc()
+	}
+}
 
 // Suppressed counts a matched message that did not page, by reason.
-func (m *Metrics) Suppressed(reason string) { m.suppressed.WithLabelValues(reason).Inc() }
+func (m *Metrics) Suppressed(reason string) {
+	if m != nil {
+		m.suppressed.WithLabelValues(reason).Inc()
+	}
+}
 
 // EventReceived counts an event from PagerTree (the two-way loop), by kind.
-func (m *Metrics) EventReceived(kind string) { m.events.WithLabelValues(kind).Inc() }
+func (m *Metrics) EventReceived(kind string) {
+	if m != nil {
+		m.events.WithLabelValues(kind).Inc()
+	}
+}
 
 // Retry counts an attempt that failed for a passing reason and will be retried.
 func (m *Metrics) Retry(o paging.Outcome) {
+	if m == nil {
+		return
+	}
 	m.attempt(o)
 	m.retries.Inc()
 }
@@ -158,6 +178,9 @@ func (m *Metrics) Retry(o paging.Outcome) {
 // Final counts an alert's last attempt and its end: delivered (with the time since it was
 // posted) or failed for good (with the reason).
 func (m *Metrics) Final(a paging.Alert, origin string, o paging.Outcome, gaveUp bool) {
+	if m == nil {
+		return
+	}
 	m.attempt(o)
 	if o.Class == paging.Delivered {
 		m.delivered.WithLabelValues(origin).Inc()

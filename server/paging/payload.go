@@ -49,6 +49,7 @@ type Alert struct {
 	FileIDs            []string      `json:"file_ids,omitempty"`
 	Permalink          string        `json:"permalink,omitempty"`
 	Origin             Origin        `json:"origin"`
+	Resent             *Resent       `json:"resent,omitempty"` // set when a System Admin sent it again
 }
 
 // Origin says what made an alert.
