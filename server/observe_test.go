@@ -81,6 +81,7 @@ func TestGenerateSupportDataOfAConfiguredPlugin(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, files, 1)
 	out := string(files[0].Body)
+	t.Logf("%s:\n%s", files[0].Filename, out) // what an admin would find in the packet (go test -v)
 	assert.Equal(t, "pagertree/diagnostics.json", files[0].Filename)
 	for _, secret := range []string{token, "int_Qm7secretpath", "integration/", "payments db", "checkout broken", "alice"} {
 		assert.NotContains(t, out, secret)
