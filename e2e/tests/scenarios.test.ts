@@ -476,7 +476,8 @@ describe('nothing lost to a configuration mistake, and what operators see', () =
         const text = await res.text();
         fs.writeFileSync(path.join(process.env.E2E_RUN || '.', 'metrics.txt'), text); // kept for a look after the run
         const value = (line: string) => Number((text.split('\n').find((l) => l.startsWith(line + ' ')) || ' NaN').split(' ').pop());
-        expect(value('mattermost_plugin_pagertree_alerts_delivered_total{origin="post"}')).toBeGreaterThan(20);
+        // Counters start at zero when the plugin starts (it was disabled and enabled above).
+        expect(value('mattermost_plugin_pagertree_alerts_delivered_total{origin="post"}')).toBeGreaterThan(3);
         expect(value('mattermost_plugin_pagertree_alerts_failed_total{reason="token_rejected"}')).toBeGreaterThanOrEqual(1);
         expect(value('mattermost_plugin_pagertree_delivery_retries_total')).toBeGreaterThan(0);
         expect(value('mattermost_plugin_pagertree_alerts_queued_total{origin="resend"}')).toBe(1);
