@@ -474,8 +474,9 @@ describe('nothing lost to a configuration mistake, and what operators see', () =
         const res = await fetch(`${metricsURL}/plugins/pagertree/metrics`);
         expect(res.status).toBe(200);
         const text = await res.text();
-        fs.writeFileSync(path.join(process.env.E2E_RUN || '.', 'metrics.txt'), text); // kept for a look after the run
+        fs.writeFileSync(`${process.env.E2E_RUN || path.join(__dirname, '../.run')}-metrics.txt`, text); // kept after the run
         const value = (line: string) => Number((text.split('\n').find((l) => l.startsWith(line + ' ')) || ' NaN').split(' ').pop());
+
         // Counters start at zero when the plugin starts (it was disabled and enabled above).
         expect(value('mattermost_plugin_pagertree_alerts_delivered_total{origin="post"}')).toBeGreaterThan(3);
         expect(value('mattermost_plugin_pagertree_alerts_failed_total{reason="token_rejected"}')).toBeGreaterThanOrEqual(1);
