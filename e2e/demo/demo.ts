@@ -101,13 +101,22 @@ async function main(): Promise<void> {
     step(6, '/pagertree history (as admin, in ~ops):');
     console.log(indent(await command(w.admin, w, w.ops.id, '/pagertree history 5')));
 
+    // The server comes from Go modules, which do not hold Mattermost's web app: no browser UI,
+    // so the way in is the REST API, with tokens made here.
+    const tokens = {
+        admin: (await w.admin.createUserAccessToken(w.adminUser.id, 'make demo')).token,
+        alice: (await w.admin.createUserAccessToken(w.aliceUser.id, 'make demo')).token,
+    };
+    const api = `${MM_URL}/api/v4`;
     console.log(`\n${bold('The demo is still running — try it yourself:')}`);
     console.log(indent([
-        `Mattermost:        ${MM_URL}/acme/channels/ops`,
-        `Log in as:         admin / ${PASSWORD}   (System Admin)   or   alice / ${PASSWORD}`,
-        `Plugin settings:   ${MM_URL}/admin_console/plugins/plugin_pagertree`,
-        `PagerTree stand-in: ${standIn} — what it received: ${path.relative(process.cwd(), logFile)}`,
-        'Stop everything:   make demo-stop',
+        `Mattermost API:     ${api}   (no browser UI: the server is built from Go modules, which do not hold the web app)`,
+        `Users:              admin / ${PASSWORD} (System Admin), alice / ${PASSWORD}; tokens: admin ${tokens.admin}, alice ${tokens.alice}`,
+        `Post as alice:      curl -s -H 'Authorization: Bearer ${tokens.alice}' -d '{"channel_id":"${w.ops.id}","message":"sev-1 checkout is down"}' ${api}/posts`,
+        `/pagertree history: curl -s -H 'Authorization: Bearer ${tokens.admin}' -d '{"channel_id":"${w.ops.id}","command":"/pagertree history"}' ${api}/commands/execute`,
+        `What PagerTree got: tail -f ${path.relative(process.cwd(), logFile)}   (stand-in at ${standIn})`,
+        `Plugin metrics:     curl -s ${process.env.MM_METRICS_URL || ''}/plugins/pagertree/metrics`,
+        'Stop everything:    make demo-stop',
     ].join('\n')));
 }
 
