@@ -48,11 +48,13 @@ test: test-go test-fuzz test-webapp test-browser
 test-go: go-mod
 	$(GO) test $(GO_TEST_FLAGS) ./server/...
 
-# Each fuzz target runs briefly; `make test-fuzz FUZZTIME=5m` for a longer run.
+# Each fuzz target (package:Target) runs briefly; `make test-fuzz FUZZTIME=5m` for a longer run.
+FUZZ_TARGETS := paging:FuzzMatcher paging:FuzzUrgency paging:FuzzMask pagertreeclient:FuzzDecodeREST
 test-fuzz: go-mod
-	@for t in FuzzMatcher FuzzUrgency FuzzMask; do \
-		echo "fuzz $$t for $(FUZZTIME)"; \
-		$(GO) test ./server/paging -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
+	@for pt in $(FUZZ_TARGETS); do \
+		pkg=$${pt%%:*}; t=$${pt##*:}; \
+		echo "fuzz $$pkg $$t for $(FUZZTIME)"; \
+		$(GO) test ./server/$$pkg -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
 
 test-webapp: npm-install

@@ -27,6 +27,7 @@ func (p *Plugin) newRouter() *mux.Router {
 	api.HandleFunc("/preview", only(http.MethodPost, p.handlePreview))
 	api.HandleFunc("/deliveries", only(http.MethodGet, p.handleDeliveries))
 	api.HandleFunc("/resend", only(http.MethodPost, p.handleResend))
+	api.HandleFunc("/apikey/check", only(http.MethodPost, p.handleCheckAPIKey))
 	notFound := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "There is no such PagerTree plugin API route.")
 	})

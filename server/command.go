@@ -15,6 +15,7 @@ const commandTrigger = "pagertree"
 const helpText = "#### /pagertree — page the on-call team in PagerTree\n" +
 	"| Command | Who | What it does |\n|---|---|---|\n" +
 	"| `/pagertree alert [low\\|medium\\|high\\|critical] <message>` | everyone | Pages PagerTree now, from any channel, thread or direct message. Without an urgency it is read from the message like a post (`urgency:high`, level words, aliases). |\n" +
+	"| `/pagertree oncall [team]` | everyone | Shows who is on call now in each PagerTree team (or the team named), with @mentions where PagerTree's e-mail matches a Mattermost user. Needs a PagerTree API key in the plugin settings. |\n" +
 	"| `/pagertree test` | System Admins | Sends a clearly marked low-urgency test alert and shows PagerTree's answer. |\n" +
 	"| `/pagertree status` | System Admins | Shows whether forwarding is on, the settings in use, the queue and the last success and failure. |\n" +
 	"| `/pagertree history [n]` | System Admins | Shows the last n deliveries (default 10, at most 50). |\n" +
@@ -31,6 +32,8 @@ func commandDefinition() *model.Command {
 	}
 	alert.AddStaticListArgument("Urgency (optional; otherwise read from the message)", false, items)
 	alert.AddTextArgument("What is happening", "<message>", "")
+	oncall := model.NewAutocompleteData("oncall", "[team]", "Show who is on call now in PagerTree")
+	oncall.AddTextArgument("PagerTree team name (optional; otherwise every team)", "[team]", "")
 	test := model.NewAutocompleteData("test", "", "Send a test alert to PagerTree and show its answer (System Admins)")
 	status := model.NewAutocompleteData("status", "", "Show the plugin's state, queue and last deliveries (System Admins)")
 	history := model.NewAutocompleteData("history", "[n]", "Show the last n deliveries, default 10 (System Admins)")
@@ -41,7 +44,7 @@ func commandDefinition() *model.Command {
 		admin.RoleID = model.SystemAdminRoleId
 	}
 	help := model.NewAutocompleteData("help", "", "Show how to use /pagertree")
-	for _, sub := range []*model.AutocompleteData{alert, test, status, history, resend, help} {
+	for _, sub := range []*model.AutocompleteData{alert, oncall, test, status, history, resend, help} {
 		root.AddCommand(sub)
 	}
 	return &model.Command{
@@ -49,7 +52,7 @@ func commandDefinition() *model.Command {
 		DisplayName:      "PagerTree",
 		Description:      "Page the on-call team in PagerTree",
 		AutoComplete:     true,
-		AutoCompleteDesc: "Available commands: alert, test, status, history, resend, help",
+		AutoCompleteDesc: "Available commands: alert, oncall, test, status, history, resend, help",
 		AutoCompleteHint: "[command]",
 		AutocompleteData: root,
 	}
@@ -71,6 +74,8 @@ func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*mo
 		return ephemeral(helpText), nil
 	case "alert":
 		return p.commandAlert(args, rest), nil
+	case "oncall":
+		return ephemeral(p.commandOncall(args, rest)), nil
 	case "test", "status", "history", "resend":
 		if !p.API.HasPermissionTo(args.UserId, model.PermissionManageSystem) {
 			return ephemeral(fmt.Sprintf("Only System Admins can use `/pagertree %s`. Anyone can use `/pagertree alert <message>`.", sub)), nil
@@ -87,7 +92,7 @@ func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*mo
 		}
 	}
 	msg := fmt.Sprintf("`%s` is not a /pagertree command.", sub)
-	if near := nearest(sub, []string{"alert", "test", "status", "history", "resend", "help"}, 2); near != "" {
+	if near := nearest(sub, []string{"alert", "oncall", "test", "status", "history", "resend", "help"}, 2); near != "" {
 		msg += fmt.Sprintf(" Did you mean `/pagertree %s`?", near)
 	}
 	return ephemeral(msg + "\n\n" + helpText), nil

@@ -91,6 +91,7 @@ func (p *Plugin) commandStatus() string {
 		if cfg.AllowList != nil {
 			row("Channel allow-list", strconv.Itoa(len(cfg.AllowList))+" channels")
 		}
+		row("PagerTree API", apiStatus(cfg.REST))
 	}
 	if p.outbox != nil {
 		if n, err := p.outbox.Pending(); err == nil {

@@ -32,7 +32,7 @@ func TestCommandAutocompleteTree(t *testing.T) {
 	for _, sub := range cmd.AutocompleteData.SubCommands {
 		roles[sub.Trigger] = sub.RoleID
 	}
-	want := map[string]string{"alert": model.SystemUserRoleId, "help": model.SystemUserRoleId,
+	want := map[string]string{"alert": model.SystemUserRoleId, "help": model.SystemUserRoleId, "oncall": model.SystemUserRoleId,
 		"test": model.SystemAdminRoleId, "status": model.SystemAdminRoleId, "history": model.SystemAdminRoleId}
 	for k, v := range want {
 		if roles[k] != v {

@@ -35,6 +35,9 @@ type runtimeConfig struct {
 
 	EndpointHost string
 	TokenSet     bool
+
+	// The REST API (who is on call, acting on alerts) stands apart from forwarding.
+	REST apiConfig
 }
 
 // forwarding reports whether posts are being forwarded.
@@ -61,6 +64,7 @@ func buildConfig(s settings, userAgent string) *runtimeConfig {
 	c := &runtimeConfig{
 		Enabled: s.Enabled, WatchPrivate: s.WatchPrivateChannels, ForwardBots: s.ForwardBotPosts,
 		OnePerThread: s.OneAlertPerThread, ReplyInThread: s.ReplyInThread, TokenSet: strings.TrimSpace(s.Token) != "",
+		REST: buildAPIConfig(s, userAgent),
 	}
 	problems := []string{}
 	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }

@@ -36,6 +36,8 @@ type Plugin struct {
 
 	problemMu   sync.Mutex
 	lastProblem string
+
+	oncall oncallCache // recent /pagertree oncall answers
 }
 
 func (p *Plugin) clock() time.Time {
@@ -55,8 +57,14 @@ func (p *Plugin) OnConfigurationChange() error {
 		return fmt.Errorf("could not read the PagerTree plugin settings: %w", err)
 	}
 	cfg := buildConfig(s, p.userAgent())
-	if old := p.config.Swap(cfg); old != nil && old.Client != nil {
-		old.Client.CloseIdle() // requests in flight on it finish normally
+	if old := p.config.Swap(cfg); old != nil {
+		// Requests in flight on the old clients finish normally.
+		if old.Client != nil {
+			old.Client.CloseIdle()
+		}
+		if old.REST.API != nil {
+			old.REST.API.CloseIdle()
+		}
 	}
 
 	p.problemMu.Lock()

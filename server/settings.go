@@ -27,6 +27,8 @@ type settings struct {
 	RetryWindowMinutes     flexInt `json:"RetryWindowMinutes"`
 	ReactionEmoji          string  `json:"ReactionEmoji"`
 	ReplyInThread          bool    `json:"ReplyInThread"`
+	APIKey                 string  `json:"APIKey"`
+	APIBaseURL             string  `json:"APIBaseURL"`
 }
 
 // defaultSettings are the defaults in plugin.json's settings_schema, for callers (the API's

@@ -51,7 +51,8 @@ func TestSupportDataHasNoSecret(t *testing.T) {
 		text     = "the db is down in eu-west"
 	)
 	schema := manifest.SettingsSchema.Settings // plugin.json: every secret it declares is covered
-	raw := map[string]any{"enabled": true, "endpointurl": endpoint, "token": token, "triggerwords": "outage", "format": "mattermost"}
+	const apiKey = "ptk-secret-api-key-77"
+	raw := map[string]any{"enabled": true, "endpointurl": endpoint, "token": token, "triggerwords": "outage", "format": "mattermost", "apikey": apiKey}
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	var entries []delivery.Entry
 	for i := 0; i < 25; i++ {
@@ -68,7 +69,7 @@ func TestSupportDataHasNoSecret(t *testing.T) {
 	out := string(f.Body)
 
 	assert.Equal(t, supportFile, f.Filename)
-	for _, secret := range []string{token, path, "integration/", text, "alice"} {
+	for _, secret := range []string{token, apiKey, path, "integration/", text, "alice"} {
 		assert.NotContains(t, out, secret)
 	}
 	assert.Len(t, d.LastOutcomes, supportOutcomes)

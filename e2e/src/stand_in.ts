@@ -1,8 +1,11 @@
 // A local stand-in for PagerTree's two integrations (DESIGN §4), plus a path for Mattermost's
 // built-in outgoing webhook. It enforces the token rule (wrong token → 403, no alert), records
 // every request with headers and body, answers an empty 200 otherwise, and can be told to fail.
+// Its REST API v4 (for acting on alerts and on-call) lives in stand_in_rest.ts.
 import http from 'http';
 import type {AddressInfo, Socket} from 'net';
+
+import {PagerTreeRestStandIn} from './stand_in_rest';
 
 export type Recorded = {
     path: string;
@@ -23,6 +26,7 @@ export const PATHS = {mattermost: '/integration/int_mattermost', webhook: '/inte
 
 export class PagerTreeStandIn {
     readonly requests: Recorded[] = [];
+    readonly rest = new PagerTreeRestStandIn(); // the REST API v4 under /api/v4/ (stand_in_rest.ts)
     token: string;
     private rules: Rule[] = [];
     private server: http.Server | null = null;
@@ -116,6 +120,12 @@ export class PagerTreeStandIn {
                 if (rule.retryAfter !== undefined) {
                     res.setHeader('Retry-After', String(rule.retryAfter));
                 }
+            } else if (PagerTreeRestStandIn.handles(path)) {
+                const answer = this.rest.answer(req.method || 'GET', req.url || '/', req.headers, body);
+                rec.status = answer.status;
+                res.writeHead(answer.status, {'Content-Type': 'application/json'});
+                res.end(JSON.stringify(answer.body));
+                return;
             } else if (path === PATHS.mattermost && this.token && body.token !== this.token) {
                 status = 403;
             } else if (path === PATHS.webhook && this.token && req.headers['pagertree-token'] !== this.token) {
@@ -124,6 +134,9 @@ export class PagerTreeStandIn {
                 status = 404;
             }
             rec.status = status;
+            if (status === 200 && (path === PATHS.mattermost || path === PATHS.webhook)) {
+                this.rest.recordIntegration(path === PATHS.mattermost ? 'mattermost' : 'webhook', body);
+            }
             res.writeHead(status);
             res.end();
             this.onRecord?.(rec);

@@ -59,6 +59,8 @@ beforeAll(async () => {
         RetryWindowMinutes: 60,
         ReactionEmoji: 'rotating_light',
         ReplyInThread: true,
+        APIKey: '',
+        APIBaseURL: pt.url,
     };
     await setPluginSettings(w, base);
     await installPlugin(w, BUNDLE);
@@ -484,5 +486,87 @@ describe('nothing lost to a configuration mistake, and what operators see', () =
         expect(value('mattermost_plugin_pagertree_alerts_queued_total{origin="resend"}')).toBe(1);
         expect(value('mattermost_plugin_pagertree_queue_depth')).toBe(0);
         expect(text).toContain('mattermost_plugin_pagertree_post_to_pagertree_seconds_bucket');
+    });
+});
+
+describe('PagerTree REST API: who is on call and the API key', () => {
+    const API_KEY = 'e2e-api-key';
+    const SAVED = '********************************'; // how the System Console sends back a saved secret
+    const api = (path: string, token: string, body: unknown) => fetch(`${MM_URL}/plugins/pagertree/api/v1/${path}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: {'Content-Type': 'application/json', Authorization: `Bearer ${token}`},
+    });
+
+    beforeAll(() => {
+        pt.rest.apiKey = API_KEY;
+        pt.rest.teams = [
+            {id: 'T1', name: 'Devops', oncall: [{layer: 1, account_user_ids: ['U1']}, {layer: 2, account_user_ids: ['U2']}]},
+            {id: 'T2', name: 'Databases', oncall: []},
+        ];
+        pt.rest.users = [
+            {id: 'U1', name: 'Alice Liddell', emails: ['alice@example.com']},
+            {id: 'U2', name: 'Grace Hopper', emails: ['grace@pagertree.example']},
+        ];
+    });
+
+    test('/pagertree oncall without an API key says so and calls nothing', async () => {
+        const before = pt.rest.calls.length;
+        const text = await command(w.alice, w, w.ops.id, '/pagertree oncall');
+        expect(text).toMatch(/no PagerTree API key is set/);
+        expect(text).toMatch(/Ask a System Admin/);
+        expect(await command(w.admin, w, w.ops.id, '/pagertree oncall')).toMatch(/Check API key/);
+        expect(pt.rest.calls.length).toBe(before);
+    });
+
+    test('/pagertree oncall shows who is on call per team, with an @mention where the e-mail matches', async () => {
+        await setPluginSettings(w, {...base, APIKey: API_KEY});
+        const before = pt.rest.calls.length;
+        const text = await command(w.alice, w, w.ops.id, '/pagertree oncall');
+        expect(text).toContain('**Devops**: layer 1: @alice (Alice Liddell) · layer 2: Grace Hopper');
+        expect(text).toContain('**Databases**: nobody is on call right now');
+        const calls = pt.rest.calls.slice(before);
+        expect(calls.map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual([
+            'GET /api/v4/teams 200',
+            'GET /api/v4/teams/T1/current_oncall 200',
+            'GET /api/v4/account_users/U1 200',
+            'GET /api/v4/account_users/U2 200',
+            'GET /api/v4/teams/T2/current_oncall 200',
+        ]);
+        expect(new Set(calls.map((c) => c.auth))).toEqual(new Set([`Bearer ${API_KEY}`]));
+
+        const one = await command(w.bob, w, w.ops.id, '/pagertree oncall data');
+        expect(one).toContain('**Databases**');
+        expect(one).not.toContain('Devops');
+        expect(await command(w.bob, w, w.ops.id, '/pagertree oncall frontend')).toMatch(/No PagerTree team matches `frontend`. Teams: Devops, Databases/);
+    });
+
+    test('/pagertree oncall with a key PagerTree rejects (401) says so', async () => {
+        await setPluginSettings(w, {...base, APIKey: 'revoked-key'});
+        const text = await command(w.alice, w, w.ops.id, '/pagertree oncall');
+        expect(text).toMatch(/PagerTree rejected the API key/);
+        expect(text).not.toContain('revoked-key');
+        expect(pt.rest.calls[pt.rest.calls.length - 1]).toMatchObject({path: '/api/v4/teams', status: 401});
+    });
+
+    test('Check API key: the saved key works, a typed wrong one gets 401, the saved key never goes to another URL', async () => {
+        await setPluginSettings(w, {...base, APIKey: API_KEY});
+        const token = w.admin.getToken();
+        const ok = await api('apikey/check', token, {settings: {apikey: SAVED, apibaseurl: pt.url}});
+        expect(ok.status).toBe(200);
+        expect(await ok.json()).toMatchObject({ok: true, teams: 2, message: 'PagerTree accepted the API key: it sees 2 teams (Devops, Databases).'});
+
+        const wrong = await (await api('apikey/check', token, {settings: {apikey: 'typed-wrong', apibaseurl: pt.url}})).json();
+        expect(wrong).toMatchObject({ok: false, kind: 'bad_key', status: 401});
+        expect(wrong.message).toMatch(/PagerTree rejected the API key/);
+
+        const before = pt.requests.length;
+        const elsewhere = await api('apikey/check', token, {settings: {apikey: SAVED, apibaseurl: 'http://127.0.0.1:9'}});
+        expect(elsewhere.status).toBe(422);
+        expect((await elsewhere.json()).error).toMatch(/only sent to the saved PagerTree API URL/);
+        expect(pt.requests.length).toBe(before);
+
+        const user = await api('apikey/check', w.alice.getToken(), {settings: {}});
+        expect(user.status).toBe(403);
     });
 });

@@ -1,4 +1,5 @@
-// Package pagertreeclient is the one HTTP client that talks to a PagerTree integration endpoint.
+// Package pagertreeclient is PagerTree's HTTP contract in one place: the integration endpoint
+// client (sending alerts, and acknowledge/resolve for the Webhook format) and the REST API v4 client.
 package pagertreeclient
 
 import (
@@ -6,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -27,26 +27,10 @@ type Client struct {
 	now       func() time.Time
 }
 
-// New builds a client with its own transport and timeouts. Redirects are not followed:
-// PagerTree does not redirect its integration URLs, and a redirected POST would lose its body.
+// New builds a client with its own transport and timeouts (see newHTTPClient).
 func New(endpoint, token string, format paging.Format, timeout time.Duration, userAgent string) *Client {
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	transport := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		TLSHandshakeTimeout:   5 * time.Second,
-		ResponseHeaderTimeout: timeout,
-		IdleConnTimeout:       90 * time.Second,
-		MaxIdleConnsPerHost:   4,
-	}
 	return &Client{
-		http: &http.Client{
-			Timeout:       timeout,
-			Transport:     transport,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
+		http:      newHTTPClient(timeout),
 		endpoint:  endpoint,
 		token:     token,
 		format:    format,

@@ -2,7 +2,7 @@
 import type {AxiosError} from 'axios';
 import axios from 'axios';
 
-import type {Delivery, PreviewResult, ResendResult, TestResult} from './types';
+import type {APIKeyCheck, Delivery, PreviewResult, ResendResult, TestResult} from './types';
 
 import manifest from '../../plugin.json';
 
@@ -88,6 +88,22 @@ export async function recentDeliveries(n = 20): Promise<Delivery[]> {
 export async function resendAlert(alertId: string): Promise<ResendResult> {
     try {
         return (await http.post<ResendResult>(apiURL('resend'), {alert_id: alertId})).data;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}
+
+// checkAPIKey asks PagerTree's REST API, through the plugin, whether the on-screen key works.
+// Only the API key and API URL are sent; a saved key is used by the server only for the saved URL.
+export async function checkAPIKey(settings: ScreenSettings): Promise<APIKeyCheck> {
+    const pick: ScreenSettings = {};
+    for (const key of ['apikey', 'apibaseurl']) {
+        if (key in settings) {
+            pick[key] = settings[key];
+        }
+    }
+    try {
+        return (await http.post<APIKeyCheck>(apiURL('apikey/check'), {settings: pick})).data;
     } catch (err) {
         throw toApiError(err);
     }

@@ -2,6 +2,7 @@
 import type React from 'react';
 
 import ChannelAllowList from './components/channel_allow_list';
+import CheckAPIKey from './components/check_api_key';
 import EndpointURL from './components/endpoint_url';
 import RecentDeliveries from './components/recent_deliveries';
 import SendTestAlert from './components/send_test_alert';
@@ -29,6 +30,8 @@ export const CUSTOM_SETTINGS: Record<string, React.ComponentType<CustomSettingPr
     SendTestAlert,
     TryMessage,
     RecentDeliveries,
+    APIKey: Token, // the same password field: a saved key comes back as a placeholder
+    CheckAPIKey,
 };
 
 export class Plugin {

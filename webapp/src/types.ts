@@ -64,3 +64,12 @@ export type ResendResult = {
     queued: boolean;
     message: string;
 };
+
+export type APIKeyCheck = {
+    ok: boolean;
+    kind?: 'bad_key' | 'forbidden' | 'not_found' | 'not_allowed' | 'rate_limited' | 'transient' | 'rejected' | 'bad_answer';
+    status?: number;
+    message: string;
+    host: string;
+    teams: number;
+};

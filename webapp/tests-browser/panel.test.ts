@@ -108,6 +108,24 @@ describe.each(['18', '19'])('React %s host', (react) => {
         await page.screenshot({path: path.join(SHOTS, `react${react}-test-alert-403.png`), fullPage: true});
     });
 
+    test('Check API key sends the key and the API URL on screen, and shows the answer', async () => {
+        await page.locator('[id="PluginSettings.Plugins.pagertree.apikey"]').fill('ptk_good');
+        await page.getByRole('button', {name: 'Check API key'}).click();
+        const result = page.getByTestId('api-key-result');
+        await result.getByText('PagerTree accepted the API key').waitFor();
+        expect(await result.innerText()).toContain('it sees 2 teams (Devops, Databases). (api.pagertree.com)');
+        await page.locator('[id="PluginSettings.Plugins.pagertree.apibaseurl"]').fill('https://pt.example.com');
+        await page.locator('[id="PluginSettings.Plugins.pagertree.apikey"]').fill('ptk_revoked');
+        await page.getByRole('button', {name: 'Check API key'}).click();
+        await result.getByText(/PagerTree rejected the API key/).waitFor();
+        const sent = standIn.requests.filter((r) => r.url.endsWith('/api/v1/apikey/check')).map((r) => r.body);
+        expect(sent).toEqual([
+            {settings: {apikey: 'ptk_good', apibaseurl: 'https://api.pagertree.com'}},
+            {settings: {apikey: 'ptk_revoked', apibaseurl: 'https://pt.example.com'}},
+        ]);
+        await page.screenshot({path: path.join(SHOTS, `react${react}-check-api-key.png`), fullPage: true});
+    });
+
     test('try a message: live verdict with highlighted triggers', async () => {
         const box = page.locator('[id="PluginSettings.Plugins.pagertree.trymessage"]');
         await box.fill('🔥 checkout: Outage in EU, high error rate');

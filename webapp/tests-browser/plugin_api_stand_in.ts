@@ -79,6 +79,14 @@ export async function startStandIn(root: string, react: string): Promise<StandIn
             case 'POST /plugins/pagertree/api/v1/preview':
                 json(...preview(body?.message || '', body?.channel_type || 'O'));
                 return;
+            case 'POST /plugins/pagertree/api/v1/apikey/check':
+                // Canned: the saved-key rule and PagerTree's answer are the server's (api_apikey_test.go).
+                if (settings.apikey === 'ptk_good') {
+                    json(200, {ok: true, message: 'PagerTree accepted the API key: it sees 2 teams (Devops, Databases).', host: 'api.pagertree.com', teams: 2});
+                } else {
+                    json(200, {ok: false, kind: 'bad_key', status: 401, message: 'PagerTree rejected the API key: it is wrong, revoked or belongs to a removed user.', host: 'api.pagertree.com', teams: 0});
+                }
+                return;
             case 'GET /plugins/pagertree/api/v1/deliveries':
                 json(200, {entries: deliveries});
                 return;

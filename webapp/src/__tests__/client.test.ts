@@ -11,7 +11,7 @@ jest.mock('axios', () => ({
     }),
 }));
 
-import {ApiError, csrfToken, previewMessage, recentDeliveries, sendTestAlert, siteURL} from '../client';
+import {ApiError, checkAPIKey, csrfToken, previewMessage, recentDeliveries, sendTestAlert, siteURL} from '../client';
 
 describe('client', () => {
     beforeEach(() => jest.clearAllMocks());
@@ -46,5 +46,13 @@ describe('client', () => {
         await expect(previewMessage({settings: {}, message: 'x'})).rejects.toThrow('The plugin answered HTTP 502.');
         mockGet.mockRejectedValue({message: 'Network Error'});
         await expect(recentDeliveries()).rejects.toThrow('Could not reach the Mattermost server: Network Error');
+    });
+
+    test('checks the API key with only the key and API URL from the screen', async () => {
+        mockPost.mockResolvedValue({data: {ok: true, message: 'accepted', host: 'h', teams: 1}});
+        expect(await checkAPIKey({apikey: 'k', apibaseurl: 'https://api.pagertree.com', token: 'integration token', triggerwords: 'x'})).toEqual({ok: true, message: 'accepted', host: 'h', teams: 1});
+        expect(mockPost).toHaveBeenCalledWith('http://localhost/plugins/pagertree/api/v1/apikey/check', {settings: {apikey: 'k', apibaseurl: 'https://api.pagertree.com'}});
+        mockPost.mockRejectedValue({response: {status: 422, data: {error: 'No PagerTree API key is set.'}}});
+        await expect(checkAPIKey({})).rejects.toEqual(new ApiError('No PagerTree API key is set.', 422));
     });
 });

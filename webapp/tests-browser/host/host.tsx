@@ -56,6 +56,8 @@ const LABELS: Record<string, string> = {
     TryMessage: 'Try a message:',
     ChannelAllowList: 'Only these channels:',
     RecentDeliveries: 'Recent deliveries:',
+    APIKey: 'PagerTree API key:',
+    CheckAPIKey: 'Check API key:',
 };
 
 function Console({saved}: {saved: Record<string, unknown>}) {

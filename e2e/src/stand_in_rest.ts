@@ -1,0 +1,229 @@
+// The stand-in's PagerTree REST API v4 (DESIGN §10 "Acting on an alert"): Bearer API key
+// (wrong or missing → 401), alerts found by thirdparty id, acknowledge / resolve with PagerTree's
+// state rules (422 when the state does not allow it), comments, teams, current on-call and
+// account users. Its alerts are the ones the stand-in's integrations accepted, from both
+// formats (thirdparty id: the Webhook format's Id, or channel_id.timestamp for the Mattermost
+// format); the Webhook integration's acknowledge / resolve act on them too.
+import {randomBytes} from 'crypto';
+import type http from 'http';
+
+export const API_PREFIX = '/api/v4/';
+
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved' | 'dropped' | 'suppressed';
+
+export type StandInAlert = {
+    id: string;
+    prefix_id: string;
+    tiny_id: number;
+    status: AlertStatus;
+    title: string;
+    urgency: string;
+    thirdparty_id: string;
+    source: 'mattermost' | 'webhook';
+    created_at: string;
+    acknowledged_at: string | null;
+    resolved_at: string | null;
+    comments: Array<{id: string; body: string; by: string}>;
+};
+
+export type StandInTeam = {id: string; name: string; oncall: Array<{layer: number; account_user_ids: string[]}>};
+export type StandInUser = {id: string; name: string; emails: string[]};
+
+// How the change came: through the REST API (by the key's user) or the Webhook integration.
+export type AlertChange = {alert: StandInAlert; from: AlertStatus | null; to: AlertStatus; via: 'integration' | 'api'};
+
+export type RestAnswer = {status: number; body: unknown};
+
+const KEY_OWNER = 'stand-in API key user';
+
+function ulid(): string {
+    return Date.now().toString(36).toUpperCase().padStart(10, '0') + randomBytes(8).toString('hex').toUpperCase();
+}
+
+function errors(status: number, ...messages: string[]): RestAnswer {
+    return {status, body: {errors: messages.map((message) => ({message})), code: status}};
+}
+
+function str(v: unknown): string {
+    return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
+}
+
+export class PagerTreeRestStandIn {
+    apiKey = '';
+    teams: StandInTeam[] = [];
+    users: StandInUser[] = [];
+    readonly alerts: StandInAlert[] = [];
+
+    // Every REST call, in order, for assertions: "POST /api/v4/alerts/…/acknowledge".
+    readonly calls: Array<{method: string; path: string; status: number; auth: string}> = [];
+    private listeners: Array<(c: AlertChange) => void> = [];
+    private tiny = 0;
+
+    // onChange is called after every state change (create, acknowledge, resolve), e.g. to send
+    // PagerTree's outgoing-webhook events back to the plugin.
+    onChange(l: (c: AlertChange) => void): void {
+        this.listeners.push(l);
+    }
+
+    byThirdpartyId(id: string): StandInAlert[] {
+        return this.alerts.filter((a) => a.thirdparty_id === id);
+    }
+
+    // recordIntegration is called for every request an integration accepted (answered 200).
+    recordIntegration(format: 'mattermost' | 'webhook', body: Record<string, unknown>): void {
+        if (format === 'mattermost') {
+            this.create('mattermost', `${str(body.channel_id)}.${str(body.timestamp)}`, str(body.text), '');
+            return;
+        }
+        const id = str(body.Id ?? body.id);
+        const event = str(body.event_type).toLowerCase().trim();
+        const newest = this.byThirdpartyId(id).filter((a) => a.source === 'webhook').pop();
+        if (event === 'create') {
+            // PagerTree aggregates a repeated Id while its alert is not resolved.
+            if (!newest || newest.status === 'resolved') {
+                this.create('webhook', id, str(body.Title ?? body.title), str(body.Urgency ?? body.urgency));
+            }
+        } else if ((event === 'acknowledge' || event === 'resolve') && newest) {
+            this.transition(newest, event === 'acknowledge' ? 'acknowledged' : 'resolved', 'integration');
+        }
+    }
+
+    private create(source: StandInAlert['source'], thirdpartyId: string, title: string, urgency: string): void {
+        this.tiny++;
+        const a: StandInAlert = {
+            id: ulid(),
+            prefix_id: `alt_${randomBytes(6).toString('hex')}`,
+            tiny_id: this.tiny,
+            status: 'open',
+            title,
+            urgency: urgency || 'medium',
+            thirdparty_id: thirdpartyId,
+            source,
+            created_at: new Date().toISOString(),
+            acknowledged_at: null,
+            resolved_at: null,
+            comments: [],
+        };
+        this.alerts.push(a);
+        this.listeners.forEach((l) => l({alert: a, from: null, to: 'open', via: 'integration'}));
+    }
+
+    // transition applies PagerTree's documented rules; false when the state does not allow it.
+    private transition(a: StandInAlert, to: 'acknowledged' | 'resolved', via: AlertChange['via']): boolean {
+        const allowed: Record<string, AlertStatus[]> = {
+            acknowledged: ['open', 'dropped', 'suppressed'],
+            resolved: ['open', 'dropped', 'acknowledged'],
+        };
+        if (!allowed[to].includes(a.status)) {
+            return false;
+        }
+        const from = a.status;
+        a.status = to;
+        const now = new Date().toISOString();
+        if (to === 'acknowledged') {
+            a.acknowledged_at = a.acknowledged_at || now;
+        } else {
+            a.resolved_at = now;
+        }
+        this.listeners.forEach((l) => l({alert: a, from, to, via}));
+        return true;
+    }
+
+    static handles(path: string): boolean {
+        return path.startsWith(API_PREFIX);
+    }
+
+    answer(method: string, url: string, headers: http.IncomingHttpHeaders, body: Record<string, unknown>): RestAnswer {
+        const u = new URL(url, 'http://stand-in');
+        const auth = str(headers.authorization);
+        const res = this.route(method, u, auth, body);
+        this.calls.push({method, path: u.pathname, status: res.status, auth});
+        return res;
+    }
+
+    private route(method: string, u: URL, auth: string, body: Record<string, unknown>): RestAnswer {
+        if (!this.apiKey || auth !== `Bearer ${this.apiKey}`) {
+            return errors(401, 'Unauthorized');
+        }
+        const parts = u.pathname.slice(API_PREFIX.length).split('/').map(decodeURIComponent);
+        const [resource, id, sub] = parts;
+        if (resource === 'alerts' && method === 'GET' && parts.length === 1) {
+            return this.listAlerts(u.searchParams);
+        }
+        if (resource === 'alerts' && id) {
+            const a = this.alerts.find((x) => x.id === id || x.prefix_id === id);
+            if (!a) {
+                return errors(404, 'Record not found');
+            }
+            if (method === 'GET' && !sub) {
+                return {status: 200, body: this.alertJSON(a)};
+            }
+            if (method === 'POST' && (sub === 'acknowledge' || sub === 'resolve')) {
+                const to = sub === 'acknowledge' ? 'acknowledged' : 'resolved';
+                if (!this.transition(a, to, 'api')) {
+                    return errors(422, `Alert cannot be ${to} from the ${a.status} state`);
+                }
+                return {status: 200, body: this.alertJSON(a)};
+            }
+            if (method === 'POST' && sub === 'comments') {
+                const text = str(body.body);
+                if (!text) {
+                    return errors(422, "body can't be blank");
+                }
+                const c = {id: ulid(), body: text, by: KEY_OWNER};
+                a.comments.push(c);
+                return {status: 201, body: {id: c.id, body: c.body, commentable_type: 'Alert', commentable_id: a.id}};
+            }
+        }
+        if (resource === 'teams' && method === 'GET' && !id) {
+            const data = this.teams.map((t, i) => ({id: t.id, name: t.name, tiny_id: i + 1}));
+            return {status: 200, body: {data, has_more: false, total_count: data.length}};
+        }
+        if (resource === 'teams' && method === 'GET' && sub === 'current_oncall') {
+            const t = this.teams.find((x) => x.id === id);
+            if (!t) {
+                return errors(404, 'Record not found');
+            }
+            const start = new Date(Date.now() - 3600e3).toISOString();
+            const end = new Date(Date.now() + 3600e3).toISOString();
+            return {
+                status: 200,
+                body: t.oncall.map((l) => ({
+                    layer: l.layer,
+                    start_time: start,
+                    end_time: end,
+                    attendees: l.account_user_ids.map((a) => ({attendee_id: a, attendee_type: 'AccountUser'})),
+                })),
+            };
+        }
+        if (resource === 'account_users' && method === 'GET' && id && !sub) {
+            const usr = this.users.find((x) => x.id === id);
+            if (!usr) {
+                return errors(404, 'Record not found');
+            }
+            return {
+                status: 200,
+                body: {id: usr.id, user: {name: usr.name, emails: usr.emails.map((email, i) => ({email, primary: i === 0}))}},
+            };
+        }
+        return errors(404, 'Not found');
+    }
+
+    private listAlerts(q: URLSearchParams): RestAnswer {
+        let list = [...this.alerts];
+        const tp = q.get('thirdparty_id');
+        if (tp !== null) {
+            list = list.filter((a) => a.thirdparty_id === tp);
+        }
+        if (q.get('direction') === 'desc') {
+            list.reverse();
+        }
+        const limit = Math.min(Math.max(Number(q.get('limit') || 10), 1), 100);
+        const data = list.slice(0, limit).map((a) => this.alertJSON(a));
+        return {status: 200, body: {data, has_more: list.length > limit, total_count: list.length}};
+    }
+
+    private alertJSON(a: StandInAlert): Record<string, unknown> {
+        return Object.fromEntries(Object.entries(a).filter(([k]) => k !== 'comments' && k !== 'source'));
+    }
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/stretchr/testify/mock"
+)
+
+func oncallEnv(t *testing.T, key string) (*fakeREST, *testEnv) {
+	rest := newFakeREST(t)
+	_, env := standInAndEnv(t, func(s *settings) { s.APIKey, s.APIBaseURL = key, rest.srv.URL })
+	env.api.On("GetUserByEmail", "alice@example.com").Return(&model.User{Id: aliceID, Username: "alice"}, nil).Maybe()
+	env.api.On("GetUserByEmail", mock.Anything).Return(nil, model.NewAppError("GetUserByEmail", "not found", nil, "", http.StatusNotFound)).Maybe()
+	return rest, env
+}
+
+func TestCommandOncall(t *testing.T) {
+	rest, env := oncallEnv(t, savedKey)
+	out := run(t, env, aliceID, "/pagertree oncall")
+	for _, want := range []string{"On call now in PagerTree", "**Devops**: layer 1: @alice (Alice A) · layer 2: Bob \\*Builder\\* @\u200bchannel", "**Databases**: nobody is on call right now"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("%q\nwant %q", out, want)
+		}
+	}
+	_, auths := rest.requests()
+	for _, a := range auths {
+		if a != "Bearer "+savedKey {
+			t.Fatalf("auth %q", a)
+		}
+	}
+
+	out = run(t, env, aliceID, "/pagertree oncall data")
+	if !strings.Contains(out, "Databases") || strings.Contains(out, "Devops") {
+		t.Fatal(out)
+	}
+	out = run(t, env, aliceID, "/pagertree oncall DEVOPS")
+	if !strings.Contains(out, "Devops") || strings.Contains(out, "Databases") {
+		t.Fatal(out)
+	}
+	out = run(t, env, aliceID, "/pagertree oncall frontend")
+	if !strings.Contains(out, "No PagerTree team matches `frontend`") || !strings.Contains(out, "Devops, Databases") {
+		t.Fatal(out)
+	}
+}
+
+func TestCommandOncallWithoutOrWithABadKey(t *testing.T) {
+	rest, env := oncallEnv(t, "")
+	if out := run(t, env, aliceID, "/pagertree oncall"); !strings.Contains(out, "no PagerTree API key is set") || !strings.Contains(out, "Ask a System Admin") {
+		t.Fatal(out)
+	}
+	if out := run(t, env, adminID, "/pagertree oncall"); !strings.Contains(out, "Check API key") {
+		t.Fatal(out)
+	}
+	if paths, _ := rest.requests(); len(paths) != 0 {
+		t.Fatalf("no key, no request: %v", paths)
+	}
+
+	rest, env = oncallEnv(t, "wrong-key")
+	out := run(t, env, aliceID, "/pagertree oncall")
+	if !strings.Contains(out, "PagerTree rejected the API key") || !strings.Contains(out, "Ask a System Admin") || strings.Contains(out, "wrong-key") {
+		t.Fatal(out)
+	}
+	if rest.saw("/api/v4/teams/") {
+		t.Fatal("a rejected key stops at the first call")
+	}
+}
+
+func TestCommandOncallTeamFailureIsPerTeam(t *testing.T) {
+	rest, env := oncallEnv(t, savedKey)
+	rest.mu.Lock()
+	delete(rest.bodies, "/api/v4/teams/T2/current_oncall")
+	rest.mu.Unlock()
+	out := run(t, env, aliceID, "/pagertree oncall")
+	if !strings.Contains(out, "@alice") || !strings.Contains(out, "**Databases**: could not be read. PagerTree could not find it") {
+		t.Fatal(out)
+	}
+}
+
+func TestMatchTeamsAndEscape(t *testing.T) {
+	if got := mdEscape("[x](http://e) `c` <b> #h |t| :smile:"); strings.ContainsAny(strings.NewReplacer(`\[`, "", `\]`, "", `\(`, "", `\)`, "", "\\`", "", `\<`, "", `\>`, "", `\#`, "", `\|`, "", `\:`, "").Replace(got), "[]()`<>#|") {
+		t.Fatal(got)
+	}
+}
+
+func TestCommandOncallReusesAnAnswerFor30Seconds(t *testing.T) {
+	rest, env := oncallEnv(t, savedKey)
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	env.p.oncall.mu.Lock()
+	env.p.oncall.now = func() time.Time { return now }
+	env.p.oncall.mu.Unlock()
+	first := run(t, env, aliceID, "/pagertree oncall")
+	paths, _ := rest.requests()
+	if again := run(t, env, aliceID, "/pagertree oncall"); again != first {
+		t.Fatal(again)
+	}
+	if p, _ := rest.requests(); len(p) != len(paths) {
+		t.Fatalf("asked PagerTree again within 30 s: %v", p[len(paths):])
+	}
+	now = now.Add(31 * time.Second)
+	run(t, env, aliceID, "/pagertree oncall")
+	if p, _ := rest.requests(); len(p) != 2*len(paths) {
+		t.Fatalf("%d requests, want %d", len(p), 2*len(paths))
+	}
+}

@@ -1,0 +1,182 @@
+package pagertreeclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+)
+
+// Acting on a delivered alert from Mattermost (DESIGN §10): through the REST API when an API
+// key is set, otherwise through the Webhook integration that created the alert, otherwise not
+// at all. This is the one place that decides which; callers (buttons, commands) only ask.
+
+// Route is how an action reaches PagerTree.
+type Route string
+
+// The routes, in the order Actor.Route prefers them.
+const (
+	RouteAPI     Route = "api"     // REST API v4 with the API key: find, act, comment
+	RouteWebhook Route = "webhook" // the Webhook integration: event_type + the same Id
+	RouteNone    Route = "none"    // cannot act from Mattermost
+)
+
+// Target is a delivered alert as the plugin remembers it.
+type Target struct {
+	ThirdpartyID string        // Webhook format: the Id sent; Mattermost format: channel_id.timestamp
+	Format       paging.Format // the format it was sent in
+	Endpoint     string        // the integration endpoint it was sent to ("" when unknown)
+	AlertID      string        // PagerTree's alert id, once an event has told it ("" when unknown)
+}
+
+// Actor holds the clients of one configuration; either may be nil.
+type Actor struct {
+	API         *API
+	Integration *Client
+}
+
+// Route says how an action on t would reach PagerTree and, for RouteNone, why not.
+func (a Actor) Route(t Target) (Route, string) {
+	switch {
+	case a.API != nil:
+		return RouteAPI, ""
+	case t.Format != paging.FormatWebhook:
+		return RouteNone, "it was sent to a Mattermost (Outgoing Webhook) integration, which cannot acknowledge or resolve alerts, and no PagerTree API key is set in the plugin settings"
+	case a.Integration == nil || !a.Integration.CanAct():
+		return RouteNone, "the plugin's PagerTree integration settings no longer point at a Webhook integration, and no PagerTree API key is set"
+	case t.Endpoint != "" && t.Endpoint != a.Integration.endpoint:
+		return RouteNone, "it was sent to a PagerTree integration the plugin no longer uses, and no PagerTree API key is set"
+	}
+	return RouteWebhook, ""
+}
+
+// Result is the outcome of one action, with a sentence for the person who asked.
+type Result struct {
+	Route Route
+	// Done: PagerTree took the action (RouteAPI: it answered so; RouteWebhook: it accepted the
+	// request, and its outgoing-webhook event will confirm).
+	Done       bool
+	Already    bool          // the alert was already in the wanted state: nothing was sent
+	Retryable  bool          // a transient failure: trying again later may work
+	RetryAfter time.Duration // PagerTree's Retry-After, if it sent one
+	AlertID    string        // PagerTree's alert id, when the REST API told it
+	TinyID     int64
+	Sentence   string
+	Kind       ErrorKind // for REST failures
+	// CommentError is set when the action worked but the "…from Mattermost by @user" comment failed.
+	CommentError error
+}
+
+// Do acknowledges or resolves t as the Mattermost user byUsername.
+func (a Actor) Do(ctx context.Context, t Target, action Action, byUsername string) Result {
+	route, why := a.Route(t)
+	res := Result{Route: route}
+	if !action.Valid() {
+		res.Sentence = fmt.Sprintf("%q is not something the plugin can do to an alert.", action)
+		return res
+	}
+	switch route {
+	case RouteNone:
+		res.Sentence = fmt.Sprintf("This alert cannot be %s from Mattermost: %s. Open it in PagerTree instead.", pastTense(action), why)
+		return res
+	case RouteWebhook:
+		o := a.Integration.Act(ctx, t.ThirdpartyID, action)
+		res.Retryable, res.RetryAfter = o.Class == paging.Transient, o.RetryAfter
+		if o.Class == paging.Delivered {
+			res.Done = true
+			res.Sentence = fmt.Sprintf("Asked PagerTree to %s the alert; the card updates when PagerTree confirms.", action)
+		} else {
+			res.Sentence = fmt.Sprintf("PagerTree did not take the request to %s the alert: %s.", action, o.Meaning)
+		}
+		return res
+	}
+	return a.doAPI(ctx, t, action, byUsername, res)
+}
+
+func (a Actor) doAPI(ctx context.Context, t Target, action Action, byUsername string, res Result) Result {
+	alertID := t.AlertID
+	var alert Alert
+	if alertID == "" {
+		found, err := a.API.FindAlert(ctx, t.ThirdpartyID)
+		if err != nil {
+			return apiFailure(res, err, action)
+		}
+		alert, alertID = found, found.ID
+		res.TinyID = found.TinyID
+		// Skip a request PagerTree would refuse (or that would change nothing).
+		switch {
+		case action == ActionAcknowledge && found.Status == "acknowledged", action == ActionResolve && found.Status == "resolved":
+			res.Done, res.Already, res.AlertID = true, true, alertID
+			res.Sentence = fmt.Sprintf("%s was already %s.", upperFirstASCII(alertLabel(found.TinyID)), pastTense(action))
+			return res
+		case action == ActionAcknowledge && found.Status == "resolved":
+			res.AlertID = alertID
+			res.Kind = KindNotAllowed
+			res.Sentence = fmt.Sprintf("%s is already resolved, so it cannot be acknowledged.", upperFirstASCII(alertLabel(found.TinyID)))
+			return res
+		}
+	}
+	res.AlertID = alertID
+	var err error
+	if action == ActionAcknowledge {
+		err = a.API.Acknowledge(ctx, alertID)
+	} else {
+		err = a.API.Resolve(ctx, alertID)
+	}
+	if err != nil {
+		return apiFailure(res, err, action)
+	}
+	res.Done = true
+	res.Sentence = fmt.Sprintf("%s %s.", upperFirstASCII(pastTense(action)), alertLabel(alert.TinyID))
+	if byUsername != "" {
+		comment := fmt.Sprintf("%s from Mattermost by @%s", upperFirstASCII(pastTense(action)), byUsername)
+		if cerr := a.API.Comment(ctx, alertID, comment); cerr != nil {
+			res.CommentError = cerr
+			res.Sentence += " (PagerTree's timeline could not be told who pressed it.)"
+		}
+	}
+	return res
+}
+
+func apiFailure(res Result, err error, action Action) Result {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		res.Sentence = fmt.Sprintf("The alert could not be %s: %s.", pastTense(action), err)
+		return res
+	}
+	res.Kind, res.Retryable, res.RetryAfter = ae.Kind, ae.Retryable(), ae.RetryAfter
+	if ae.Kind == KindNotFound && ae.Status == 200 {
+		res.Sentence = "PagerTree has no alert for this message yet (it may still be creating it); try again in a moment."
+		res.Retryable = true
+		return res
+	}
+	res.Sentence = fmt.Sprintf("The alert could not be %s. %s", pastTense(action), ae.Sentence())
+	return res
+}
+
+// alertLabel names the alert as PagerTree shows it ("PagerTree alert #42") when its number is known.
+func alertLabel(tiny int64) string {
+	if tiny <= 0 {
+		return "the PagerTree alert"
+	}
+	return fmt.Sprintf("PagerTree alert #%d", tiny)
+}
+
+func pastTense(a Action) string {
+	if a == ActionAcknowledge {
+		return "acknowledged"
+	}
+	if a == ActionResolve {
+		return "resolved"
+	}
+	return string(a)
+}
+
+func upperFirstASCII(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}

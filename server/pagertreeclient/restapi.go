@@ -1,0 +1,177 @@
+package pagertreeclient
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultAPIBaseURL is PagerTree's REST API host (the paths below start with /api/v4).
+const DefaultAPIBaseURL = "https://api.pagertree.com"
+
+// maxAPIResponseBytes bounds what is read of one answer: a page of 100 teams fits easily.
+const maxAPIResponseBytes = 1 << 20
+
+// API is the PagerTree REST API v4 client, authenticated by a user's API key (actions are
+// attributed to that user). Immutable; rebuilt on configuration change.
+type API struct {
+	http      *http.Client
+	base      string // scheme://host[/prefix], no trailing slash
+	key       string
+	userAgent string
+	now       func() time.Time
+}
+
+// NewAPI builds a REST API client. baseURL "" means DefaultAPIBaseURL.
+func NewAPI(baseURL, key string, timeout time.Duration, userAgent string) *API {
+	if baseURL == "" {
+		baseURL = DefaultAPIBaseURL
+	}
+	return &API{http: newHTTPClient(timeout), base: strings.TrimRight(baseURL, "/"), key: key, userAgent: userAgent, now: time.Now}
+}
+
+// CloseIdle releases the idle connections of a client that a new configuration replaced.
+func (a *API) CloseIdle() { a.http.CloseIdleConnections() }
+
+// FindAlert returns the newest alert with this thirdparty id (the Webhook format's Id, or
+// channel_id.timestamp for the Mattermost format). No such alert is a KindNotFound error.
+func (a *API) FindAlert(ctx context.Context, thirdpartyID string) (Alert, error) {
+	q := url.Values{"thirdparty_id": {thirdpartyID}, "limit": {"1"}, "sort": {"created_at"}, "direction": {"desc"}}
+	op := "find the alert"
+	body, err := a.do(ctx, http.MethodGet, "/api/v4/alerts?"+q.Encode(), nil, op)
+	if err != nil {
+		return Alert{}, err
+	}
+	alert, ok, derr := decodeAlertList(body)
+	switch {
+	case derr != nil:
+		return Alert{}, &APIError{Kind: KindBadAnswer, Op: op, Status: http.StatusOK, Err: derr}
+	case !ok:
+		return Alert{}, &APIError{Kind: KindNotFound, Op: op, Status: http.StatusOK, Messages: []string{"no alert has thirdparty id " + thirdpartyID}}
+	}
+	return alert, nil
+}
+
+// Acknowledge acknowledges an alert (PagerTree allows it when open, dropped or suppressed).
+func (a *API) Acknowledge(ctx context.Context, alertID string) error {
+	_, err := a.do(ctx, http.MethodPost, "/api/v4/alerts/"+url.PathEscape(alertID)+"/acknowledge", nil, "acknowledge the alert")
+	return err
+}
+
+// Resolve resolves an alert (PagerTree allows it when open, dropped or acknowledged).
+func (a *API) Resolve(ctx context.Context, alertID string) error {
+	_, err := a.do(ctx, http.MethodPost, "/api/v4/alerts/"+url.PathEscape(alertID)+"/resolve", nil, "resolve the alert")
+	return err
+}
+
+// Comment adds a comment to an alert's timeline.
+func (a *API) Comment(ctx context.Context, alertID, text string) error {
+	b, err := json.Marshal(map[string]string{"body": text})
+	if err != nil {
+		return &APIError{Kind: KindRejected, Op: "comment on the alert", Err: err}
+	}
+	_, err = a.do(ctx, http.MethodPost, "/api/v4/alerts/"+url.PathEscape(alertID)+"/comments", b, "comment on the alert")
+	return err
+}
+
+// Teams lists the account's teams (first page of 100; more says whether there are more).
+func (a *API) Teams(ctx context.Context) (teams []Team, more bool, err error) {
+	op := "list the teams"
+	body, err := a.do(ctx, http.MethodGet, "/api/v4/teams?limit=100&sort=name&direction=asc", nil, op)
+	if err != nil {
+		return nil, false, err
+	}
+	teams, more, derr := decodeTeams(body)
+	if derr != nil {
+		return nil, false, &APIError{Kind: KindBadAnswer, Op: op, Status: http.StatusOK, Err: derr}
+	}
+	return teams, more, nil
+}
+
+// CurrentOncall returns who is on call now for a team, layer by layer.
+func (a *API) CurrentOncall(ctx context.Context, teamID string) ([]OncallLayer, error) {
+	op := "read who is on call"
+	body, err := a.do(ctx, http.MethodGet, "/api/v4/teams/"+url.PathEscape(teamID)+"/current_oncall", nil, op)
+	if err != nil {
+		return nil, err
+	}
+	layers, derr := decodeOncall(body)
+	if derr != nil {
+		return nil, &APIError{Kind: KindBadAnswer, Op: op, Status: http.StatusOK, Err: derr}
+	}
+	return layers, nil
+}
+
+// AccountUser reads a user's name and e-mails.
+func (a *API) AccountUser(ctx context.Context, id string) (AccountUser, error) {
+	op := "read the user"
+	body, err := a.do(ctx, http.MethodGet, "/api/v4/account_users/"+url.PathEscape(id), nil, op)
+	if err != nil {
+		return AccountUser{}, err
+	}
+	u, derr := decodeAccountUser(body)
+	if derr != nil {
+		return AccountUser{}, &APIError{Kind: KindBadAnswer, Op: op, Status: http.StatusOK, Err: derr}
+	}
+	return u, nil
+}
+
+// do sends one request and returns the 2xx body, or an *APIError. The key goes only in the
+// Authorization header of requests to this client's base URL; it never appears in an error.
+func (a *API) do(ctx context.Context, method, path string, body []byte, op string) ([]byte, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, a.base+path, rd)
+	if err != nil {
+		return nil, &APIError{Kind: KindRejected, Op: op, Err: errors.New("the API URL is not valid")}
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Authorization", "Bearer "+a.key)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if a.userAgent != "" {
+		req.Header.Set("User-Agent", a.userAgent)
+	}
+	resp, err := a.http.Do(req)
+	if err != nil {
+		return nil, &APIError{Kind: KindTransient, Op: op, Err: redact(err)}
+	}
+	defer func() { _ = resp.Body.Close() }()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAPIResponseBytes+1))
+	if err != nil {
+		return nil, &APIError{Kind: KindTransient, Op: op, Status: resp.StatusCode, Err: redact(err)}
+	}
+	if len(data) > maxAPIResponseBytes {
+		return nil, &APIError{Kind: KindBadAnswer, Op: op, Status: resp.StatusCode, Err: errors.New("the answer is larger than " + strconv.Itoa(maxAPIResponseBytes>>10) + " KB")}
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return data, nil
+	}
+	e := &APIError{Kind: kindOf(resp.StatusCode), Op: op, Status: resp.StatusCode, Messages: decodeErrorMessages(data)}
+	if e.Retryable() {
+		e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), a.now())
+	}
+	return nil, e
+}
+
+// parseRetryAfter reads seconds or an HTTP date, capped at an hour; 0 when absent.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	var d time.Duration
+	if s, err := strconv.Atoi(v); err == nil && s > 0 {
+		d = time.Duration(min(s, 3600)) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		d = t.Sub(now)
+	}
+	return min(d, time.Hour)
+}
