@@ -51,7 +51,7 @@ func TestSupportDataHasNoSecret(t *testing.T) {
 		text     = "the db is down in eu-west"
 	)
 	schema := manifest.SettingsSchema.Settings // plugin.json: every secret it declares is covered
-	const apiKey = "ptk-secret-api-key-77"
+	const apiKey = "ptk-secret-api-key-77"     //nolint:gosec // a made-up key the output must not contain
 	raw := map[string]any{"enabled": true, "endpointurl": endpoint, "token": token, "triggerwords": "outage", "format": "mattermost", "apikey": apiKey}
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	var entries []delivery.Entry
