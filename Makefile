@@ -48,8 +48,8 @@ test: test-go test-fuzz test-webapp test-browser
 test-go: go-mod
 	$(GO) test $(GO_TEST_FLAGS) ./server/...
 
-# Each fuzz target (package:Target) runs briefly; `make test-fuzz FUZZTIME=5m` for a longer run.
-FUZZ_TARGETS := paging:FuzzMatcher paging:FuzzUrgency paging:FuzzMask pagertreeclient:FuzzDecodeREST
+# Each fuzz target (package under server/:Target; . is server itself) runs briefly; `make test-fuzz FUZZTIME=5m` for a longer run.
+FUZZ_TARGETS := paging:FuzzMatcher paging:FuzzUrgency paging:FuzzMask pagertreeclient:FuzzDecodeREST .:FuzzScreenRequest
 test-fuzz: go-mod
 	@for pt in $(FUZZ_TARGETS); do \
 		pkg=$${pt%%:*}; t=$${pt##*:}; \

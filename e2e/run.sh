@@ -74,7 +74,6 @@ export MM_SERVICESETTINGS_ENABLEOUTGOINGWEBHOOKS=true
 export MM_SERVICESETTINGS_ENABLEINCOMINGWEBHOOKS=true
 export MM_SERVICESETTINGS_ENABLEBOTACCOUNTCREATION=true
 export MM_SERVICESETTINGS_ENABLEUSERACCESSTOKENS=true
-export MM_SERVICESETTINGS_ALLOWEDUNTRUSTEDINTERNALCONNECTIONS="127.0.0.1 localhost"
 export MM_SERVICESETTINGS_ENABLESECURITYFIXALERT=false
 export MM_SERVICESETTINGS_ENABLEONBOARDINGFLOW=false
 export MM_SERVICESETTINGS_ENABLEPOSTSEARCH=true
@@ -145,6 +144,14 @@ start_phase() {
   done
   ping_url "http://127.0.0.1:$port" || { echo "e2e: the server did not become healthy within 2 minutes"; exit 1; }
   echo "e2e: server healthy after $(( $(date +%s) - started )) s"
+  # Settings the scenarios change through the config API are set once here, through local mode,
+  # not pinned by environment variables. The stand-in listens on 127.0.0.1.
+  node -e "
+    const req = require('http').request({socketPath: process.argv[1], method: 'PUT', path: '/api/v4/config/patch', headers: {'Content-Type': 'application/json'}},
+      (res) => process.exit(res.statusCode === 200 ? 0 : 1));
+    req.on('error', () => process.exit(1));
+    req.end(JSON.stringify({ServiceSettings: {AllowedUntrustedInternalConnections: '127.0.0.1 localhost'}}));
+  " "$run/mattermost-a.sock" || { echo "e2e: could not set the server's settings through local mode"; exit 1; }
   export MM_URL="http://127.0.0.1:$port" MM_METRICS_URL="http://127.0.0.1:$metrics_port" MM_SERVER_PID="$server_pid"
   export MM_SERVER_LOG="$run/logs-a/mattermost.log" MM_SERVER_VERSION="$version"
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/plugin"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
@@ -86,54 +88,49 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
 
-// decodeBody reads a JSON body into v, answering 413 or 400 with a sentence on failure.
+// decodeBody reads the request body (bounded by requireSystemAdmin) into v strictly (one JSON
+// object, nothing after it), answering 413 or 400 with a sentence on failure.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			writeError(w, http.StatusRequestEntityTooLarge, "The request is larger than "+strconv.Itoa(maxBodyBytes>>10)+" KB; shorten the message.")
 			return false
 		}
-		writeError(w, http.StatusBadRequest, "The request body is not valid JSON of the expected shape.")
+		writeError(w, http.StatusBadRequest, "The request body could not be read.")
+		return false
+	}
+	if err := decodeStrict(body, v); err != nil {
+		writeRequestError(w, err)
 		return false
 	}
 	return true
 }
 
-// screenRequest carries the settings as they are on screen, before Save.
-type screenRequest struct {
-	Settings    json.RawMessage `json:"settings"`
-	Message     string          `json:"message"`
-	ChannelType string          `json:"channel_type"` // O (default), P, D, G
-	ChannelID   string          `json:"channel_id"`   // optional: checked against the allow-list
-	FromBot     bool            `json:"from_bot"`
+// writeRequestError answers 400 with the sentence and, when it concerns one setting, its key.
+func writeRequestError(w http.ResponseWriter, err error) {
+	var re *requestError
+	if errors.As(err, &re) && re.field != "" {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": re.msg, "field": re.field})
+		return
+	}
+	writeError(w, http.StatusBadRequest, err.Error())
 }
 
-// configFromScreen overlays the on-screen settings on the saved ones. The System Console shows
-// a saved secret as a placeholder: then the saved token is used.
-func (p *Plugin) configFromScreen(raw json.RawMessage) (*runtimeConfig, error) {
-	s := defaultSettings()
-	if err := p.API.LoadPluginConfiguration(&s); err != nil {
+// configFromScreen builds the configuration the on-screen settings would give, over the saved
+// ones; sendsToken says whether PagerTree will be contacted (see screenSettings).
+func (p *Plugin) configFromScreen(screen map[string]any, sendsToken bool) (*runtimeConfig, error) {
+	var saved map[string]any
+	if err := p.API.LoadPluginConfiguration(&saved); err != nil {
 		return nil, err
 	}
-	saved := s.Token
-	if len(raw) > 0 && string(raw) != "null" {
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, errors.New("the settings in the request could not be read: " + plainJSONError(err))
-		}
+	merged, err := screenSettings(saved, screen, sendsToken)
+	if err != nil {
+		return nil, err
 	}
-	if s.Token == model.FakeSetting {
-		s.Token = saved
-	}
-	return buildConfig(s, p.userAgent()), nil
-}
-
-func plainJSONError(err error) string {
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		return "the field " + typeErr.Field + " has the wrong type"
-	}
-	return "it is not valid JSON"
+	cfg := configFromRaw(merged, p.userAgent(), pagertreeclient.NewGuard(allowedInternal(p.API.GetConfig())))
+	return cfg, nil
 }
 
 type testResponse struct {
@@ -150,11 +147,12 @@ func (p *Plugin) handleTest(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	cfg, err := p.configFromScreen(req.Settings)
+	cfg, err := p.configFromScreen(req.Settings, true)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+		writeRequestError(w, err)
 		return
 	}
+	defer cfg.closeIdle()
 	if cfg.Client == nil {
 		writeError(w, http.StatusUnprocessableEntity, "Fix the settings first: "+cfg.Problem+".")
 		return
@@ -188,9 +186,9 @@ func (p *Plugin) handlePreview(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	cfg, err := p.configFromScreen(req.Settings)
+	cfg, err := p.configFromScreen(req.Settings, false)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+		writeRequestError(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, preview(cfg, p.botID, req))

@@ -36,12 +36,13 @@ func (p *Plugin) handleCheckAPIKey(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	var saved settings
-	if err := p.API.LoadPluginConfiguration(&saved); err != nil {
+	var raw map[string]any
+	if err := p.API.LoadPluginConfiguration(&raw); err != nil {
 		writeError(w, http.StatusInternalServerError, "The saved plugin settings could not be read.")
 		return
 	}
-	api, host, err := apiForCheck(saved, req, p.userAgent())
+	saved, _ := decodeSettings(raw, defaultSettings())
+	api, host, err := apiForCheck(saved, req, p.userAgent(), pagertreeclient.NewGuard(allowedInternal(p.API.GetConfig())))
 	if err != nil {
 		writeError(w, http.StatusUnprocessableEntity, upperFirst(err.Error())+".")
 		return
@@ -65,13 +66,13 @@ func (p *Plugin) handleCheckAPIKey(w http.ResponseWriter, r *http.Request) {
 // apiForCheck builds a client from the on-screen settings; its errors are sentences (lower-case,
 // no full stop, as Go errors are). A saved key (the console shows it as
 // a placeholder) is only ever sent to the saved API URL: a changed URL needs the key typed again.
-func apiForCheck(saved settings, req checkAPIKeyRequest, userAgent string) (*pagertreeclient.API, string, error) {
-	savedBase, _, savedErr := normalizeAPIBaseURL(saved.APIBaseURL)
+func apiForCheck(saved settings, req checkAPIKeyRequest, userAgent string, guard *pagertreeclient.Guard) (*pagertreeclient.API, string, error) {
+	savedBase, _, savedErr := normalizeAPIBaseURL(saved.APIBaseURL, guard)
 	baseRaw := saved.APIBaseURL
 	if req.Settings.APIBaseURL != nil {
 		baseRaw = *req.Settings.APIBaseURL
 	}
-	base, host, err := normalizeAPIBaseURL(baseRaw)
+	base, host, err := normalizeAPIBaseURL(baseRaw, guard)
 	if err != nil {
 		return nil, "", err
 	}
@@ -88,7 +89,7 @@ func apiForCheck(saved settings, req checkAPIKeyRequest, userAgent string) (*pag
 	if key == "" {
 		return nil, "", errors.New("no PagerTree API key is set: paste a PagerTree user API key (PagerTree: User Settings > API keys) first")
 	}
-	return pagertreeclient.NewAPI(base, key, pagertreeclient.DefaultTimeout, userAgent), host, nil
+	return pagertreeclient.NewAPI(base, key, pagertreeclient.DefaultTimeout, userAgent, guard), host, nil
 }
 
 // describeTeams confirms a working key in one sentence, naming a few teams it can see.

@@ -40,8 +40,12 @@ func TestAPIAccessAndBadInput(t *testing.T) {
 		{"non-admin", "POST", "/api/v1/test", aliceID, `{}`, 403, "System Admins"},
 		{"non-admin history", "GET", "/api/v1/deliveries", aliceID, ``, 403, "System Admins"},
 		{"bad JSON", "POST", "/api/v1/preview", adminID, `{"message":`, 400, "not valid JSON"},
-		{"wrong type", "POST", "/api/v1/preview", adminID, `{"message": 5}`, 400, "not valid JSON"},
-		{"wrong settings type", "POST", "/api/v1/preview", adminID, `{"settings": {"TriggerWords": 7}}`, 400, "wrong type"},
+		{"wrong type", "POST", "/api/v1/preview", adminID, `{"message": 5}`, 400, "The field message has the wrong type: it must be text, not number."},
+		{"settings not an object", "POST", "/api/v1/preview", adminID, `{"settings": 7}`, 400, "The field settings has the wrong type"},
+		{"not an object", "POST", "/api/v1/preview", adminID, `[1]`, 400, "must be a JSON object"},
+		{"trailing garbage", "POST", "/api/v1/preview", adminID, `{"message":"outage"} {"message":"x"}`, 400, "something after the JSON object"},
+		{"trailing junk", "POST", "/api/v1/test", adminID, `{}xyz`, 400, "something after the JSON object"},
+		{"wrong settings type", "POST", "/api/v1/test", adminID, `{"settings": {"TriggerWords": 7}}`, 422, "the setting \"Trigger words\" (TriggerWords) must be text, not the number 7"},
 		{"too large", "POST", "/api/v1/preview", adminID, `{"message":"` + strings.Repeat("x", 70<<10) + `"}`, 413, "larger than"},
 		{"bad n", "GET", "/api/v1/deliveries?n=-2", adminID, ``, 400, "whole number"},
 		{"unknown route", "GET", "/api/v1/nope", adminID, ``, 404, "no such"},
@@ -134,7 +138,7 @@ func TestAPITestUsesOnScreenValuesAndTheSavedSecret(t *testing.T) {
 	if !strings.Contains(pt.bodies[2], `"event_type":"create"`) {
 		t.Fatalf("webhook format body %s", pt.bodies[2])
 	}
-	w := call(env, "POST", "/api/v1/test", adminID, `{"settings":{"EndpointURL":"http://example.com/x"}}`)
+	w := call(env, "POST", "/api/v1/test", adminID, `{"settings":{"EndpointURL":"http://example.com/x","Token":""}}`)
 	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(errorOf(t, w), "https") {
 		t.Fatalf("%d %s", w.Code, w.Body.String())
 	}
@@ -148,5 +152,64 @@ func TestAPITestUsesOnScreenValuesAndTheSavedSecret(t *testing.T) {
 	}
 	if strings.Contains(w.Body.String(), token) {
 		t.Fatal("the token reached the history API")
+	}
+}
+
+// Issue 10, point 1: the saved token goes only to the saved endpoint.
+func TestAPITestSendsTheSavedTokenOnlyToTheSavedEndpoint(t *testing.T) {
+	pt, env := standInAndEnv(t, nil)
+	foreign := newFakePagerTree(t) // another host: an attacker's capture server
+	for _, body := range []string{
+		`{"settings":{"EndpointURL":"` + foreign.srv.URL + `/x","Token":"` + model.FakeSetting + `"}}`,
+		`{"settings":{"EndpointURL":"` + foreign.srv.URL + `/x"}}`,                                                // no Token key
+		`{"settings":{"endpointurl":"` + pt.srv.URL + `/other-integration","token":"` + model.FakeSetting + `"}}`, // same host, other path
+		`{"settings":{"EndpointURL":"` + strings.Replace(pt.srv.URL, "http:", "https:", 1) + `"}}`,                // other scheme
+		`{"settings":{"EndpointURL":"` + pt.srv.URL + `?x=1"}}`,                                                   // other query
+	} {
+		w := call(env, "POST", "/api/v1/test", adminID, body)
+		var res map[string]string
+		_ = json.Unmarshal(w.Body.Bytes(), &res)
+		if w.Code != http.StatusBadRequest || res["error"] != "Enter the token again: the saved token is only sent to the saved endpoint." || res["field"] != "Token" {
+			t.Fatalf("%s: %d %s", body, w.Code, w.Body.String())
+		}
+	}
+	if foreign.count() != 0 || pt.count() != 0 {
+		t.Fatalf("requests reached a host: foreign %d, saved %d", foreign.count(), pt.count())
+	}
+	// The saved endpoint (host case and surrounding spaces aside) still gets the saved token.
+	same := pt.srv.URL
+	w := call(env, "POST", "/api/v1/test", adminID, `{"settings":{"EndpointURL":" `+strings.ToUpper(same[:4])+same[4:]+` ","Token":"`+model.FakeSetting+`"}}`)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"status_code":200`) {
+		t.Fatalf("%d %s", w.Code, w.Body.String())
+	}
+	// A token typed on screen may go anywhere the admin points it.
+	w = call(env, "POST", "/api/v1/test", adminID, `{"settings":{"EndpointURL":"`+foreign.srv.URL+`/x","Token":"typed"}}`)
+	if w.Code != 200 || foreign.count() != 1 || !strings.Contains(foreign.bodies[0], `"token":"typed"`) || strings.Contains(foreign.bodies[0], token) {
+		t.Fatalf("%d %s; foreign got %v", w.Code, w.Body.String(), foreign.bodies)
+	}
+	// The preview never contacts PagerTree: it may use the saved token with any endpoint.
+	w = call(env, "POST", "/api/v1/preview", adminID, `{"settings":{"EndpointURL":"https://elsewhere.example/x"},"message":"outage"}`)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"would_page":true`) {
+		t.Fatalf("%d %s", w.Code, w.Body.String())
+	}
+}
+
+func TestSameEndpoint(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		same bool
+	}{
+		{"https://api.pagertree.com/integration/int_1", "HTTPS://API.PagerTree.com/integration/int_1", true},
+		{"https://api.pagertree.com/integration/int_1", "https://api.pagertree.com/integration/INT_1", false},
+		{"https://api.pagertree.com/integration/int_1", "https://api.pagertree.com:8443/integration/int_1", false},
+		{"https://api.pagertree.com/integration/int_1", "http://api.pagertree.com/integration/int_1", false},
+		{"https://api.pagertree.com/integration/int_1", "https://evil.example/integration/int_1", false},
+		{"https://api.pagertree.com/integration/int_1", "https://api.pagertree.com/integration/int_1?a=1", false},
+		{"https://api.pagertree.com/x", "https://u:p@api.pagertree.com/x", false},
+		{"", "", false},
+	} {
+		if got := sameEndpoint(c.a, c.b); got != c.same {
+			t.Errorf("sameEndpoint(%q, %q) = %v", c.a, c.b, got)
+		}
 	}
 }

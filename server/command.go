@@ -12,7 +12,7 @@ import (
 
 const commandTrigger = "pagertree"
 
-const helpText = "#### /pagertree — page the on-call team in PagerTree\n" +
+const helpTable = "#### /pagertree — page the on-call team in PagerTree\n" +
 	"| Command | Who | What it does |\n|---|---|---|\n" +
 	"| `/pagertree alert [low\\|medium\\|high\\|critical] <message>` | everyone | Pages PagerTree now, from any channel, thread or direct message. Without an urgency it is read from the message like a post (`urgency:high`, level words, aliases). |\n" +
 	"| `/pagertree oncall [team]` | everyone | Shows who is on call now in each PagerTree team (or the team named), with @mentions where PagerTree's e-mail matches a Mattermost user. Needs a PagerTree API key in the plugin settings. |\n" +
@@ -22,6 +22,11 @@ const helpText = "#### /pagertree — page the on-call team in PagerTree\n" +
 	"| `/pagertree resend <alert id>` · `/pagertree resend failed [since 1h]` | System Admins | Sends alerts that failed for good (wrong token, endpoint, disabled integration, gave up) again, once the settings are fixed (default: failed in the last 24h). |\n" +
 	"| `/pagertree help` | everyone | Shows this help. |\n\n" +
 	"Examples: `/pagertree alert critical checkout is down for all users` · `/pagertree alert db replica lag urgency:high` · `/pagertree history 20`"
+
+// helpText is the help with the limit in force.
+func (p *Plugin) helpText() string {
+	return helpTable + "\n\n" + limitHelp(p.config.Load())
+}
 
 func commandDefinition() *model.Command {
 	root := model.NewAutocompleteData(commandTrigger, "[command]", "Page the on-call team in PagerTree")
@@ -62,7 +67,7 @@ func commandDefinition() *model.Command {
 func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*model.CommandResponse, *model.AppError) {
 	fields := strings.Fields(args.Command)
 	if len(fields) == 0 || fields[0] != "/"+commandTrigger {
-		return ephemeral("Unknown command. " + helpText), nil
+		return ephemeral("Unknown command. " + p.helpText()), nil
 	}
 	sub := ""
 	if len(fields) > 1 {
@@ -71,7 +76,7 @@ func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*mo
 	rest := restAfter(args.Command, 2)
 	switch sub {
 	case "", "help":
-		return ephemeral(helpText), nil
+		return ephemeral(p.helpText()), nil
 	case "alert":
 		return p.commandAlert(args, rest), nil
 	case "oncall":
@@ -95,7 +100,7 @@ func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*mo
 	if near := nearest(sub, []string{"alert", "oncall", "test", "status", "history", "resend", "help"}, 2); near != "" {
 		msg += fmt.Sprintf(" Did you mean `/pagertree %s`?", near)
 	}
-	return ephemeral(msg + "\n\n" + helpText), nil
+	return ephemeral(msg + "\n\n" + p.helpText()), nil
 }
 
 func ephemeral(text string) *model.CommandResponse {

@@ -87,7 +87,16 @@ func (p *Plugin) commandStatus() string {
 			cooldown = cfg.Cooldown.String()
 		}
 		row("Channel cooldown", cooldown)
-		row("Retry window", cfg.RetryWindow.String())
+		if cfg.RetryWindow > 0 {
+			row("Retry window", cfg.RetryWindow.String())
+		} else {
+			row("Retry window", "not valid: 1 to 1440 minutes")
+		}
+		alertLimit := "off"
+		if cfg.AlertLimit > 0 {
+			alertLimit = plural(cfg.AlertLimit, "page") + " per user per " + minutes(delivery.AlertLimitWindow) + " (System Admins not limited)"
+		}
+		row("/pagertree alert limit", alertLimit)
 		if cfg.AllowList != nil {
 			row("Channel allow-list", strconv.Itoa(len(cfg.AllowList))+" channels")
 		}

@@ -17,7 +17,7 @@ const alertUsage = "Usage: `/pagertree alert [low|medium|high|critical] <message
 func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.CommandResponse {
 	cfg := p.config.Load()
 	if !cfg.forwarding() || p.outbox == nil {
-		return ephemeral("PagerTree was not paged: forwarding is " + cfg.state() + ". Ask a System Admin to check the plugin settings.")
+		return ephemeral(p.pausedAnswer(cfg, args.UserId))
 	}
 	if rest == "" {
 		return ephemeral("Say what is happening. " + alertUsage)
@@ -50,8 +50,16 @@ func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.Comma
 		UserId: p.botID, ChannelId: args.ChannelId, RootId: args.RootId,
 		Message: fmt.Sprintf("@%s paged PagerTree — urgency: %s\n%s", user.Username, urg.Urgency, quote(message)),
 	}
+	if refusal := tooLongAnswer(announce.Message, message); refusal != "" {
+		return ephemeral(refusal)
+	}
+	slot, refusal := p.takeAlertSlot(cfg, user.Id)
+	if refusal != "" {
+		return ephemeral(refusal)
+	}
 	posted, appErr := p.API.CreatePost(announce)
 	if appErr != nil {
+		p.releaseAlertSlot(user.Id, slot)
 		return ephemeral("PagerTree was not paged: the announcement could not be posted in this channel (" + appErr.Message + ").")
 	}
 	var team *model.Team // a direct message has none: the team the command ran in
@@ -63,7 +71,14 @@ func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.Comma
 	}
 	a := p.newAlert(paging.OriginCommand, posted, ch, user, team, message, "/"+commandTrigger, urg)
 	p.metrics.Matched(string(a.Origin))
-	p.enqueue(a)
+	if err := p.enqueue(a); err != nil {
+		// The channel must not keep "paged PagerTree" for a page that never left.
+		p.releaseAlertSlot(user.Id, slot)
+		posted.Message = fmt.Sprintf("@%s tried to page PagerTree, but the plugin could not store the alert: PagerTree was **not** paged.\n%s", user.Username, quote(message))
+		if _, appErr := p.API.UpdatePost(posted); appErr != nil {
+			p.API.LogWarn("PagerTree: could not correct the announcement of an alert that was not queued", "post_id", posted.Id, "error", appErr.Error())
+		}
+	}
 	return &model.CommandResponse{}
 }
 

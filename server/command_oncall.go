@@ -35,14 +35,15 @@ func (p *Plugin) commandOncall(args *model.CommandArgs, rest string) string {
 	}
 	api := cfg.REST.API
 	want := strings.TrimSpace(rest)
-	if text, ok := p.oncall.get(api, want); ok {
-		return text
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	teams, more, err := api.Teams(ctx)
-	if err != nil {
-		return oncallFailure(err, isAdmin)
+	teams, more, ok := p.oncall.teams(api)
+	if !ok {
+		var err error
+		if teams, more, err = api.Teams(ctx); err != nil {
+			return oncallFailure(err, isAdmin)
+		}
+		p.oncall.putTeams(api, teams, more)
 	}
 	if len(teams) == 0 {
 		return "PagerTree shows no teams to the plugin's API key, so there is nobody on call to show."
@@ -60,12 +61,15 @@ func (p *Plugin) commandOncall(args *model.CommandArgs, rest string) string {
 	}
 	var b strings.Builder
 	b.WriteString("#### On call now in PagerTree\n")
-	complete := true
 	users := map[string]string{} // account user id → how to show them
 	for i, t := range shown {
 		if i == oncallMaxTeams {
 			fmt.Fprintf(&b, "\n…and %d more teams. Name one: %s\n", len(shown)-oncallMaxTeams, oncallUsage)
 			break
+		}
+		if line, ok := p.oncall.line(api, t.ID); ok {
+			b.WriteString(line)
+			continue
 		}
 		layers, err := api.CurrentOncall(ctx, t.ID)
 		if err != nil {
@@ -74,28 +78,31 @@ func (p *Plugin) commandOncall(args *model.CommandArgs, rest string) string {
 				return oncallFailure(err, isAdmin)
 			}
 			fmt.Fprintf(&b, "- **%s**: could not be read. %s\n", mdEscape(t.Name), sentenceOf(err))
-			complete = false
 			continue
 		}
-		fmt.Fprintf(&b, "- **%s**: %s\n", mdEscape(t.Name), p.describeLayers(ctx, api, layers, users))
-	}
-	if complete {
-		p.oncall.put(api, want, b.String())
+		line := fmt.Sprintf("- **%s**: %s\n", mdEscape(t.Name), p.describeLayers(ctx, api, layers, users))
+		p.oncall.putLine(api, t.ID, line)
+		b.WriteString(line)
 	}
 	return b.String()
 }
 
-// oncallTTL is how long an answer is reused: who is on call changes rarely, and every user may
-// run the command, so PagerTree's rate limit (shared with acting on alerts) is spared.
+// oncallTTL is how long what PagerTree said is reused: who is on call changes rarely, and every
+// user may run the command, so PagerTree's rate limit (shared with acting on alerts) is spared.
+// The team list and each team's line are kept, not answers to a question, so asking with
+// different words costs PagerTree nothing more.
 const oncallTTL = 30 * time.Second
 
-// oncallCache keeps recent complete answers per API client (a new configuration starts afresh)
-// and question.
+// oncallCache keeps the team list and each team's on-call line per API client (a new
+// configuration starts afresh).
 type oncallCache struct {
-	mu      sync.Mutex
-	api     *pagertreeclient.API
-	answers map[string]oncallAnswer
-	now     func() time.Time // test seam; nil: time.Now
+	mu        sync.Mutex
+	api       *pagertreeclient.API
+	teamList  []pagertreeclient.Team
+	teamsMore bool
+	teamsAt   time.Time
+	lines     map[string]oncallAnswer // by team id
+	now       func() time.Time        // test seam; nil: time.Now
 }
 
 type oncallAnswer struct {
@@ -110,25 +117,50 @@ func (c *oncallCache) clock() time.Time {
 	return time.Now()
 }
 
-func (c *oncallCache) get(api *pagertreeclient.API, q string) (string, bool) {
+// fresh reports whether something stored at `at` may be reused now; the caller holds mu.
+func (c *oncallCache) fresh(api *pagertreeclient.API, at time.Time) bool {
+	now := c.clock()
+	return c.api == api && !at.IsZero() && now.Sub(at) <= oncallTTL && !now.Before(at)
+}
+
+// forAPI starts afresh when the configuration (and so the client) changed; the caller holds mu.
+func (c *oncallCache) forAPI(api *pagertreeclient.API) {
+	if c.api != api || len(c.lines) > 1000 {
+		c.api, c.teamList, c.teamsAt, c.lines = api, nil, time.Time{}, map[string]oncallAnswer{}
+	}
+}
+
+func (c *oncallCache) teams(api *pagertreeclient.API) ([]pagertreeclient.Team, bool, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := c.clock()
-	a, ok := c.answers[strings.ToLower(q)]
-	if !ok || c.api != api || now.Sub(a.at) > oncallTTL || now.Before(a.at) {
+	if !c.fresh(api, c.teamsAt) {
+		return nil, false, false
+	}
+	return c.teamList, c.teamsMore, true
+}
+
+func (c *oncallCache) putTeams(api *pagertreeclient.API, teams []pagertreeclient.Team, more bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.forAPI(api)
+	c.teamList, c.teamsMore, c.teamsAt = teams, more, c.clock()
+}
+
+func (c *oncallCache) line(api *pagertreeclient.API, teamID string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a, ok := c.lines[teamID]
+	if !ok || !c.fresh(api, a.at) {
 		return "", false
 	}
 	return a.text, true
 }
 
-func (c *oncallCache) put(api *pagertreeclient.API, q, text string) {
+func (c *oncallCache) putLine(api *pagertreeclient.API, teamID, text string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := c.clock()
-	if c.api != api || len(c.answers) > 100 {
-		c.api, c.answers = api, map[string]oncallAnswer{}
-	}
-	c.answers[strings.ToLower(q)] = oncallAnswer{text: text, at: now}
+	c.forAPI(api)
+	c.lines[teamID] = oncallAnswer{text: text, at: c.clock()}
 }
 
 // describeLayers renders "layer 1: @alice · layer 2: Bob Jones" (layers without anyone skipped).

@@ -105,4 +105,12 @@ func TestCommandOncallReusesAnAnswerFor30Seconds(t *testing.T) {
 	if p, _ := rest.requests(); len(p) != 2*len(paths) {
 		t.Fatalf("%d requests, want %d", len(p), 2*len(paths))
 	}
+	// Asking about one team in other words reuses what PagerTree said about it.
+	before, _ := rest.requests()
+	for _, q := range []string{"/pagertree oncall dev", "/pagertree oncall DEV", "/pagertree oncall data"} {
+		run(t, env, aliceID, q)
+	}
+	if p, _ := rest.requests(); len(p) != len(before) {
+		t.Fatalf("asked PagerTree again for teams it had just answered about: %v", p[len(before):])
+	}
 }

@@ -126,11 +126,118 @@ func TestCommandAlertWorksInDirectMessagesAndFailsClearly(t *testing.T) {
 	}
 }
 
+// Issue 10, point 5: a non-admin never sees any part of the endpoint; an admin sees the problem.
 func TestCommandAlertWhilePaused(t *testing.T) {
-	s := baseSettings("")
-	env := newEnv(t, s, nil)
-	if got := run(t, env, aliceID, "/pagertree alert high x"); !strings.Contains(got, "not paged") || !strings.Contains(got, "endpoint URL") {
+	for _, endpoint := range []string{"", "htps//api.pagertree.com/integration/int_secret", "api.pagertree.com/integration/int_secret"} {
+		env := newEnv(t, baseSettings(endpoint), nil)
+		got := run(t, env, aliceID, "/pagertree alert high x")
+		if got != "PagerTree was not paged: forwarding is paused until a System Admin fixes the plugin settings. Ask a System Admin to check the PagerTree plugin." {
+			t.Fatalf("%q: %s", endpoint, got)
+		}
+		admin := run(t, env, adminID, "/pagertree alert high x")
+		if !strings.Contains(admin, "not paged") || !strings.Contains(admin, "endpoint URL") || strings.Contains(admin, "int_secret") {
+			t.Fatalf("%q: admin sees %s", endpoint, admin)
+		}
+	}
+	s := baseSettings("https://api.pagertree.com/integration/int_1")
+	s.Enabled = false
+	if got := run(t, newEnv(t, s, nil), aliceID, "/pagertree alert high x"); !strings.Contains(got, "turned off in the plugin settings") {
 		t.Fatal(got)
+	}
+}
+
+// Issue 10, point 2: three pages per user per 10 minutes; the fourth gets the limit answer.
+func TestCommandAlertPerUserLimit(t *testing.T) {
+	pt, env := standInAndEnv(t, nil)
+	for i := 0; i < 3; i++ {
+		if got := run(t, env, aliceID, "/pagertree alert critical db on fire"); got != "" {
+			t.Fatalf("page %d refused: %s", i+1, got)
+		}
+		receive(t, env.fb.posts, "announcement")
+	}
+	got := run(t, env, aliceID, "/pagertree alert critical db on fire")
+	want := "PagerTree was not paged: you have paged 3 times in the last 10 minutes; the limit is 3 per user per 10 minutes. You can page again in 10 minutes."
+	if !strings.HasPrefix(got, want) || !strings.Contains(got, "ask a System Admin") {
+		t.Fatalf("limit answer: %s", got)
+	}
+	if len(env.fb.posts) != 0 { // the refusal is synchronous: nothing was posted before it
+		t.Fatal("announcement of a refused page")
+	}
+	// System Admins are not limited.
+	for i := 0; i < 4; i++ {
+		if got := run(t, env, adminID, "/pagertree alert high admin page"); got != "" {
+			t.Fatalf("admin page %d refused: %s", i+1, got)
+		}
+		receive(t, env.fb.posts, "announcement")
+	}
+	for i := 0; i < 7; i++ {
+		pt.wait(t)
+	}
+	if pt.count() != 7 {
+		t.Fatalf("PagerTree got %d pages, want 7", pt.count())
+	}
+	// Help says so.
+	if help := run(t, env, aliceID, "/pagertree help"); !strings.Contains(help, "Each user may page 3 times per 10 minutes with `/pagertree alert` (System Admins are not limited)") ||
+		!strings.Contains(help, "cooldown") {
+		t.Fatal(help)
+	}
+}
+
+// When the alert cannot be stored, the announcement is corrected: the channel must not read
+// "paged PagerTree" for a page that never left.
+func TestCommandAlertThatCannotBeQueuedCorrectsTheAnnouncement(t *testing.T) {
+	_, env := standInAndEnv(t, nil)
+	corrected := make(chan *model.Post, 1)
+	env.api.On("UpdatePost", mock.Anything).Run(func(a mock.Arguments) { corrected <- a.Get(0).(*model.Post) }).
+		Return(func(p *model.Post) *model.Post { return p }, nil).Once()
+	env.kv.SetFailure(errTest("the database is unavailable"))
+	if got := run(t, env, aliceID, "/pagertree alert critical db on fire"); got != "" {
+		t.Fatalf("answer %q", got)
+	}
+	announce := receive(t, env.fb.posts, "announcement")
+	fixed := receive(t, corrected, "corrected announcement")
+	if fixed.Id == "" || !strings.Contains(fixed.Message, "PagerTree was **not** paged") || strings.Contains(fixed.Message, "@alice paged") {
+		t.Fatalf("announcement %q corrected to %q", announce.Message, fixed.Message)
+	}
+	if eph := receive(t, env.fb.ephemerals, "ephemeral"); !strings.Contains(eph.Message, "could not store it for delivery") {
+		t.Fatalf("ephemeral %q", eph.Message)
+	}
+	env.api.AssertExpectations(t)
+}
+
+func TestCommandAlertLimitOff(t *testing.T) {
+	_, env := standInAndEnv(t, func(s *settings) { s.AlertCommandLimit = flexInt{n: 0, set: true} })
+	for i := 0; i < 5; i++ {
+		if got := run(t, env, aliceID, "/pagertree alert x"); got != "" {
+			t.Fatalf("limit 0 is no limit: %s", got)
+		}
+		receive(t, env.fb.posts, "announcement")
+	}
+	if help := run(t, env, aliceID, "/pagertree help"); !strings.Contains(help, "no per-user limit") {
+		t.Fatal(help)
+	}
+}
+
+// Issue 10, point 5: longer than a post can hold: refused, nothing paged or posted.
+func TestCommandAlertLongerThanAPost(t *testing.T) {
+	pt, env := standInAndEnv(t, nil)
+	long := strings.Repeat("é", model.PostMessageMaxRunesV2)
+	got := run(t, env, aliceID, "/pagertree alert high "+long)
+	if !strings.HasPrefix(got, "PagerTree was not paged: the alert is 16383 characters and Mattermost posts hold at most 16383") {
+		t.Fatal(got[:200])
+	}
+	if len(env.fb.posts) != 0 { // the refusal is synchronous: nothing was posted before it
+		t.Fatal("announcement")
+	}
+	if pt.count() != 0 {
+		t.Fatal("paged")
+	}
+	// The refused page did not count against the limit.
+	for i := 0; i < 3; i++ {
+		if got := run(t, env, aliceID, "/pagertree alert high short enough"); got != "" {
+			t.Fatal(got)
+		}
+		receive(t, env.fb.posts, "announcement")
 	}
 }
 
@@ -166,7 +273,7 @@ func TestCommandStatusAndHistory(t *testing.T) {
 	env.p.MessageHasBeenPosted(nil, userPost(publicID, "outage | pipes"))
 	receive(t, env.fb.reactions, "reaction")
 	status := run(t, env, adminID, "/pagertree status")
-	for _, want := range []string{"| Forwarding | on |", "| Endpoint host | 127.0.0.1:", "| Token | set |", "| Format | Mattermost (Outgoing Webhook) |", "| Match mode | whole word anywhere |", "| Retry window | 1h0m0s |", "| Channel cooldown | off |",
+	for _, want := range []string{"| Forwarding | on |", "| Endpoint host | 127.0.0.1:", "| Token | set |", "| Format | Mattermost (Outgoing Webhook) |", "| Match mode | whole word anywhere |", "| Retry window | 1h0m0s |", "| /pagertree alert limit | 3 pages per user per 10 minutes (System Admins not limited) |", "| Channel cooldown | off |",
 		"| Trigger words | 3 |", "| Private channels | off |", "| Queue | 0 waiting |", "| Last success | 20", "| Last failure | none yet |"} {
 		if !strings.Contains(status, want) {
 			t.Errorf("status lacks %q:\n%s", want, status)
@@ -189,5 +296,15 @@ func TestNearestLevel(t *testing.T) {
 		if got := nearestLevel(word); got != want {
 			t.Errorf("nearestLevel(%q) = %q, want %q", word, got, want)
 		}
+	}
+}
+
+// Issue 10, point 5: an overflowing retry window shows the allowed range, not a giant duration.
+func TestCommandStatusRetryWindowOverflow(t *testing.T) {
+	_, env := standInAndEnv(t, func(s *settings) { s.RetryWindowMinutes = flexInt{n: 1000000000, set: true} })
+	got := run(t, env, adminID, "/pagertree status")
+	if !strings.Contains(got, "| Retry window | not valid: 1 to 1440 minutes |") || strings.Contains(got, "h56m") ||
+		!strings.Contains(got, "the retry window must be between 1 and 1440 minutes, not 1000000000") {
+		t.Fatal(got)
 	}
 }

@@ -19,23 +19,25 @@ type apiConfig struct {
 }
 
 // buildAPIConfig validates the API key and base URL settings.
-func buildAPIConfig(s settings, userAgent string) apiConfig {
+func buildAPIConfig(s settings, userAgent string, guard *pagertreeclient.Guard) apiConfig {
 	c := apiConfig{KeySet: strings.TrimSpace(s.APIKey) != ""}
-	base, host, err := normalizeAPIBaseURL(s.APIBaseURL)
+	base, host, err := normalizeAPIBaseURL(s.APIBaseURL, guard)
 	if err != nil {
 		c.Problem = err.Error()
 		return c
 	}
 	c.BaseURL, c.Host = base, host
 	if c.KeySet {
-		c.API = pagertreeclient.NewAPI(base, strings.TrimSpace(s.APIKey), pagertreeclient.DefaultTimeout, userAgent)
+		c.API = pagertreeclient.NewAPI(base, strings.TrimSpace(s.APIKey), pagertreeclient.DefaultTimeout, userAgent, guard)
 	}
 	return c
 }
 
 // normalizeAPIBaseURL wants an absolute https URL without credentials, query or fragment
-// ("" means PagerTree's); plain http only for a test server on this machine.
-func normalizeAPIBaseURL(raw string) (base, host string, err error) {
+// ("" means PagerTree's). Mattermost's rule for internal addresses applies as for the endpoint:
+// plain http only for a host listed in AllowedUntrustedInternalConnections, an internal IP
+// literal only when allowed there.
+func normalizeAPIBaseURL(raw string, guard *pagertreeclient.Guard) (base, host string, err error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		raw = pagertreeclient.DefaultAPIBaseURL
@@ -47,8 +49,11 @@ func normalizeAPIBaseURL(raw string) (base, host string, err error) {
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return "", "", fmt.Errorf("the PagerTree API URL must not contain a user name, password, query or fragment")
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return "", "", fmt.Errorf("the PagerTree API URL must use https (plain http is only allowed for a test server on this machine)")
+	if u.Scheme == "http" && !guard.HostListed(u.Hostname()) {
+		return "", "", fmt.Errorf("the PagerTree API URL must use https (plain http is only allowed for a host listed in %s)", pagertreeclient.AllowSettingName)
+	}
+	if err := guard.CheckLiteral(u.Hostname()); err != nil {
+		return "", "", err
 	}
 	u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), u.Host, nil

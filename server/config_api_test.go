@@ -15,12 +15,14 @@ func TestNormalizeAPIBaseURL(t *testing.T) {
 		{"https://pt.example.com/prefix/", "https://pt.example.com/prefix", ""},
 		{"http://127.0.0.1:8080", "http://127.0.0.1:8080", ""},
 		{"http://api.pagertree.com", "", "must use https"},
+		{"http://localhost:8080", "", "plain http is only allowed for a host listed in"}, // issue 10: listed hosts only
+		{"https://169.254.169.254/", "", "AllowedUntrustedInternalConnections"},
 		{"api.pagertree.com", "", "not an absolute"},
 		{"https://u:p@api.pagertree.com", "", "user name"},
 		{"https://api.pagertree.com/?x=1", "", "query"},
 	}
 	for _, c := range cases {
-		base, _, err := normalizeAPIBaseURL(c.in)
+		base, _, err := normalizeAPIBaseURL(c.in, testGuard)
 		if c.problem == "" && (err != nil || base != c.base) {
 			t.Errorf("%q: %q %v", c.in, base, err)
 		}
@@ -32,12 +34,12 @@ func TestNormalizeAPIBaseURL(t *testing.T) {
 
 func TestAPISettingsNeverPauseForwarding(t *testing.T) {
 	s := baseSettings("https://api.pagertree.com/integration/int_abc")
-	cfg := buildConfig(s, "ua")
+	cfg := buildConfig(s, "ua", testGuard)
 	if cfg.REST.API != nil || cfg.REST.KeySet || !strings.Contains(cfg.REST.apiUnavailable(), "no PagerTree API key") || !cfg.forwarding() {
 		t.Fatalf("no key: %+v", cfg.REST)
 	}
 	s.APIKey, s.APIBaseURL = savedKey, "http://pagertree.example"
-	cfg = buildConfig(s, "ua")
+	cfg = buildConfig(s, "ua", testGuard)
 	if cfg.REST.API != nil || !strings.Contains(cfg.REST.apiUnavailable(), "must use https") || !cfg.forwarding() {
 		t.Fatalf("bad URL: %+v, forwarding %v", cfg.REST, cfg.forwarding())
 	}
@@ -45,7 +47,7 @@ func TestAPISettingsNeverPauseForwarding(t *testing.T) {
 		t.Fatal("the key leaked")
 	}
 	s.APIBaseURL = ""
-	cfg = buildConfig(s, "ua")
+	cfg = buildConfig(s, "ua", testGuard)
 	if cfg.REST.API == nil || cfg.REST.Host != "api.pagertree.com" || apiStatus(cfg.REST) != "API key set · api.pagertree.com" {
 		t.Fatalf("%+v", cfg.REST)
 	}
@@ -55,15 +57,15 @@ func TestActorFollowsTheConfiguration(t *testing.T) {
 	s := baseSettings("https://api.pagertree.com/integration/int_abc")
 	s.Format = "webhook"
 	target := pagertreeclient.Target{ThirdpartyID: "p1", Format: paging.FormatWebhook}
-	if r, _ := buildConfig(s, "ua").actor().Route(target); r != pagertreeclient.RouteWebhook {
+	if r, _ := buildConfig(s, "ua", testGuard).actor().Route(target); r != pagertreeclient.RouteWebhook {
 		t.Fatal(r)
 	}
 	s.APIKey = savedKey
-	if r, _ := buildConfig(s, "ua").actor().Route(target); r != pagertreeclient.RouteAPI {
+	if r, _ := buildConfig(s, "ua", testGuard).actor().Route(target); r != pagertreeclient.RouteAPI {
 		t.Fatal(r)
 	}
 	s.APIKey, s.Format = "", "mattermost"
-	if r, why := buildConfig(s, "ua").actor().Route(target); r != pagertreeclient.RouteNone || !strings.Contains(why, "no PagerTree API key") {
+	if r, why := buildConfig(s, "ua", testGuard).actor().Route(target); r != pagertreeclient.RouteNone || !strings.Contains(why, "no PagerTree API key") {
 		t.Fatal(r, why)
 	}
 	var nilCfg *runtimeConfig

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -20,6 +20,10 @@ type runtimeConfig struct {
 	Enabled bool
 	// Problem, when set, pauses forwarding and says in one sentence what an admin must fix.
 	Problem string
+	// problems are Problem's parts, for the save-time check.
+	problems []string
+	// noEndpoint: one of the problems is errNoEndpoint.
+	noEndpoint bool
 
 	Rules         *paging.Rules
 	Client        *pagertreeclient.Client
@@ -29,6 +33,7 @@ type runtimeConfig struct {
 	AllowList     map[string]bool // nil: every channel
 	OnePerThread  bool
 	Cooldown      time.Duration
+	AlertLimit    int // /pagertree alert pages per user per delivery.AlertLimitWindow; 0: no limit
 	RetryWindow   time.Duration
 	ReactionEmoji string
 	ReplyInThread bool
@@ -59,19 +64,21 @@ func (c *runtimeConfig) state() string {
 var emojiNameRE = regexp.MustCompile(`^[a-z0-9_+\-]{1,64}$`)
 
 // buildConfig validates raw settings. It never fails: an invalid configuration comes back
-// with Problem set (forwarding paused) and everything that could be parsed.
-func buildConfig(s settings, userAgent string) *runtimeConfig {
+// with Problem set (forwarding paused) and everything that could be parsed. guard is
+// Mattermost's rule for internal addresses (ServiceSettings.AllowedUntrustedInternalConnections).
+func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *runtimeConfig {
 	c := &runtimeConfig{
 		Enabled: s.Enabled, WatchPrivate: s.WatchPrivateChannels, ForwardBots: s.ForwardBotPosts,
 		OnePerThread: s.OneAlertPerThread, ReplyInThread: s.ReplyInThread, TokenSet: strings.TrimSpace(s.Token) != "",
-		REST: buildAPIConfig(s, userAgent),
+		REST: buildAPIConfig(s, userAgent, guard),
 	}
 	problems := []string{}
 	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 
 	endpoint := strings.TrimSpace(s.EndpointURL)
-	if host, err := validateEndpoint(endpoint); err != nil {
+	if host, err := validateEndpoint(endpoint, guard); err != nil {
 		fail("%s", err)
+		c.noEndpoint = errors.Is(err, errNoEndpoint)
 	} else {
 		c.EndpointHost = host
 	}
@@ -124,16 +131,28 @@ func buildConfig(s settings, userAgent string) *runtimeConfig {
 		fail("%s", err)
 	case cooldown < 0 || cooldown > 86400:
 		fail("the channel cooldown must be between 0 (off) and 86400 seconds, not %d", cooldown)
+	default:
+		c.Cooldown = time.Duration(cooldown) * time.Second
 	}
-	c.Cooldown = time.Duration(cooldown) * time.Second
+	limit, err := s.AlertCommandLimit.value("the /pagertree alert limit", defaultAlertLimit)
+	switch {
+	case err != nil:
+		fail("%s", err)
+	case limit < 0 || limit > 100:
+		fail("the /pagertree alert limit must be between 0 (no limit) and 100 per user per 10 minutes, not %d", limit)
+	default:
+		c.AlertLimit = limit
+	}
+	// Durations are only computed from values in range: 1000000000 minutes would overflow.
 	window, err := s.RetryWindowMinutes.value("the retry window", 60)
 	switch {
 	case err != nil:
 		fail("%s", err)
 	case window < 1 || window > 1440:
 		fail("the retry window must be between 1 and 1440 minutes, not %d", window)
+	default:
+		c.RetryWindow = time.Duration(window) * time.Minute
 	}
-	c.RetryWindow = time.Duration(window) * time.Minute
 	emoji := strings.Trim(strings.TrimSpace(s.ReactionEmoji), ":")
 	if emoji != "" && !emojiNameRE.MatchString(emoji) {
 		fail("the reaction emoji %q is not an emoji name such as rotating_light (leave it empty for no reaction)", s.ReactionEmoji)
@@ -142,16 +161,26 @@ func buildConfig(s settings, userAgent string) *runtimeConfig {
 
 	if len(problems) > 0 {
 		c.Problem = strings.Join(problems, "; ")
+		c.problems = problems
 		return c
 	}
-	c.Client = pagertreeclient.New(endpoint, strings.TrimSpace(s.Token), format, pagertreeclient.DefaultTimeout, userAgent)
+	c.Client = pagertreeclient.New(endpoint, strings.TrimSpace(s.Token), format, pagertreeclient.DefaultTimeout, userAgent, guard)
 	return c
 }
 
-// validateEndpoint wants an absolute https URL; http only for loopback (local stand-ins).
-func validateEndpoint(endpoint string) (string, error) {
+// defaultAlertLimit matches plugin.json: three pages per user per 10 minutes.
+const defaultAlertLimit = 3
+
+// errNoEndpoint is the one problem an admin may save while forwarding is disabled.
+var errNoEndpoint = errors.New("no PagerTree endpoint URL is set: paste the Endpoint URL of your PagerTree integration")
+
+// validateEndpoint wants an absolute https URL. Plain http is only for a host listed in
+// Mattermost's AllowedUntrustedInternalConnections (a stand-in on a trusted network): on any
+// other host it would send the token in clear. An IP literal must pass the guard now; names
+// are checked on the address dialled.
+func validateEndpoint(endpoint string, guard *pagertreeclient.Guard) (string, error) {
 	if endpoint == "" {
-		return "", fmt.Errorf("no PagerTree endpoint URL is set: paste the Endpoint URL of your PagerTree integration")
+		return "", errNoEndpoint
 	}
 	u, err := url.Parse(endpoint)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
@@ -160,29 +189,52 @@ func validateEndpoint(endpoint string) (string, error) {
 	if u.User != nil {
 		return "", fmt.Errorf("the endpoint URL must not contain a user name or password")
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return "", fmt.Errorf("the endpoint URL must use https (plain http is only allowed for a test server on this machine)")
+	if u.Scheme == "http" && !guard.HostListed(u.Hostname()) {
+		return "", fmt.Errorf("the endpoint URL must use https (plain http is only allowed for a host listed in %s)", pagertreeclient.AllowSettingName)
+	}
+	if err := guard.CheckLiteral(u.Hostname()); err != nil {
+		return "", err
 	}
 	return u.Host, nil
 }
 
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
+// redactURL keeps a URL recognisable in messages without its path (which holds the
+// integration id), query or credentials: scheme and host only. Text that is not a URL with a
+// host keeps what looks like its scheme and host, never what follows the first slash.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil && u.Host != "" {
+		if u.Scheme == "" {
+			return u.Host + "/…"
+		}
+		return u.Scheme + "://" + u.Host + "/…"
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	prefix, host := "", s
+	if i := strings.Index(host, "://"); i >= 0 {
+		prefix, host = host[:i+3], host[i+3:]
+	}
+	cut := false
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host, cut = host[:i], true
+	}
+	if i := strings.LastIndex(host, "@"); i >= 0 {
+		host = host[i+1:]
+	}
+	if r := []rune(host); len(r) > 40 {
+		host, cut = string(r[:40]), true
+	}
+	if cut {
+		return prefix + host + "/…"
+	}
+	return prefix + host
 }
 
-// redactURL keeps a URL recognisable in messages without its path (which holds the
-// integration id) or query.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		if len(s) > 24 {
-			return s[:24] + "…"
-		}
-		return s
+// closeIdle closes the idle connections of the configuration's clients, once it is replaced or,
+// for one built from on-screen settings, once its request is answered.
+func (c *runtimeConfig) closeIdle() {
+	if c.Client != nil {
+		c.Client.CloseIdle()
 	}
-	return u.Scheme + "://" + u.Host + "/…"
+	if c.REST.API != nil {
+		c.REST.API.CloseIdle()
+	}
 }

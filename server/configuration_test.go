@@ -41,7 +41,7 @@ func TestBuildConfig(t *testing.T) {
 			if c.tweak != nil {
 				c.tweak(&s)
 			}
-			cfg := buildConfig(s, "ua")
+			cfg := buildConfig(s, "ua", testGuard)
 			if c.problem == "" {
 				if cfg.Problem != "" || cfg.Client == nil || !cfg.forwarding() {
 					t.Fatalf("want valid, got problem %q", cfg.Problem)
@@ -63,7 +63,7 @@ func TestBuildConfigValues(t *testing.T) {
 	s.ReactionEmoji = ":fire:"
 	s.ChannelCooldownSeconds = flexInt{n: 30, set: true}
 	s.ChannelAllowList = publicID + "\n" + privateID
-	cfg := buildConfig(s, "ua")
+	cfg := buildConfig(s, "ua", testGuard)
 	if cfg.ReactionEmoji != "fire" || cfg.Cooldown != 30*time.Second || len(cfg.AllowList) != 2 || cfg.EndpointHost != "api.pagertree.com" || !cfg.TokenSet || cfg.RetryWindow != time.Hour {
 		t.Fatalf("%+v", cfg)
 	}
@@ -71,7 +71,7 @@ func TestBuildConfigValues(t *testing.T) {
 		t.Fatal(cfg.state())
 	}
 	s.Enabled = false
-	if st := buildConfig(s, "ua").state(); !strings.HasPrefix(st, "off") {
+	if st := buildConfig(s, "ua", testGuard).state(); !strings.HasPrefix(st, "off") {
 		t.Fatal(st)
 	}
 }

@@ -19,7 +19,9 @@ func (p *Plugin) send(ctx context.Context, a paging.Alert) paging.Outcome {
 		if cfg != nil && cfg.Problem != "" {
 			reason = cfg.Problem
 		}
-		return paging.Outcome{Class: paging.Transient, Meaning: "forwarding is paused (" + reason + ")"}
+		// The meaning may reach the poster; the problem (which can name the endpoint) stays in
+		// Error, which only admins, the history and the log see.
+		return paging.Outcome{Class: paging.Transient, Meaning: "forwarding is paused until a System Admin fixes the plugin settings", Error: reason}
 	}
 	return cfg.Client.Send(ctx, a)
 }

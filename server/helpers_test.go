@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
 
 const (
@@ -125,15 +127,15 @@ func newEnv(t *testing.T, s settings, kv *deliverytest.MemKV, forbidden ...strin
 	}
 	api := &plugintest.API{}
 	allowLogs(api)
-	api.On("LoadPluginConfiguration", mock.AnythingOfType("*main.settings")).Run(func(args mock.Arguments) {
-		*args.Get(0).(*settings) = s
+	api.On("LoadPluginConfiguration", mock.AnythingOfType("*map[string]interface {}")).Run(func(args mock.Arguments) {
+		*args.Get(0).(*map[string]any) = storedSettings(s)
 	}).Return(nil)
 	api.On("EnsureBotUser", mock.MatchedBy(func(b *model.Bot) bool { return b.Username == "pagertree" })).Return(botID, nil)
 	api.On("GetBundlePath").Return("..", nil)
 	api.On("SetProfileImage", botID, mock.Anything).Return(nil)
 	api.On("RegisterCommand", mock.MatchedBy(func(c *model.Command) bool { return c.Trigger == "pagertree" })).Return(nil)
 	siteURL := "https://chat.example.com"
-	api.On("GetConfig").Return(&model.Config{ServiceSettings: model.ServiceSettings{SiteURL: &siteURL}}).Maybe()
+	api.On("GetConfig").Return(serverConfig(siteURL, testAllowed)).Maybe()
 	api.On("HasPermissionTo", adminID, model.PermissionManageSystem).Return(true).Maybe()
 	api.On("HasPermissionTo", mock.Anything, model.PermissionManageSystem).Return(false).Maybe()
 
@@ -156,6 +158,32 @@ func newEnv(t *testing.T, s settings, kv *deliverytest.MemKV, forbidden ...strin
 	}
 	t.Cleanup(func() { _ = p.OnDeactivate() })
 	return env
+}
+
+// storedSettings is s as Mattermost keeps and hands it to the plugin: a map with lower-cased
+// keys and JSON types.
+func storedSettings(s settings) map[string]any {
+	b, _ := json.Marshal(s) //nolint:gosec // test settings, stored as the server stores them
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	out := map[string]any{}
+	for k, v := range m {
+		out[strings.ToLower(k)] = v
+	}
+	return out
+}
+
+// testAllowed is ServiceSettings.AllowedUntrustedInternalConnections in tests: the httptest
+// stand-ins listen on 127.0.0.1, as the e2e harness's stand-in does.
+const testAllowed = "127.0.0.1"
+
+var testGuard = pagertreeclient.NewGuard(testAllowed)
+
+func serverConfig(siteURL, allowed string) *model.Config {
+	return &model.Config{
+		ServiceSettings: model.ServiceSettings{SiteURL: &siteURL, AllowedUntrustedInternalConnections: &allowed},
+		PluginSettings:  model.PluginSettings{Plugins: map[string]map[string]any{}},
+	}
 }
 
 // standInAndEnv starts a PagerTree stand-in and a plugin pointed at it, with tweak applied

@@ -61,20 +61,20 @@ func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model
 		}
 		return
 	}
-	p.enqueue(alert)
+	_ = p.enqueue(alert) // the poster has been told
 }
 
-// enqueue hands an alert to the outbox; when it cannot be stored the poster is told.
-func (p *Plugin) enqueue(alert paging.Alert) {
+// enqueue hands an alert to the outbox; when it cannot be stored the poster is told, and the
+// error is returned so a caller that announced the page can take the announcement back.
+func (p *Plugin) enqueue(alert paging.Alert) error {
 	err := p.outbox.Enqueue(alert)
 	if err == nil {
 		p.metrics.Queued(string(alert.Origin))
 	}
-	if err != nil {
-		if errors.Is(err, delivery.ErrDuplicate) {
-			return // the hook ran twice, or on two nodes: the first one owns it
-		}
-		p.API.LogError("PagerTree: the alert could not be queued and was not sent", "post_id", alert.PostID, "error", err.Error())
-		p.notifyFailure(alert, "the plugin could not store it for delivery ("+err.Error()+")")
+	if err == nil || errors.Is(err, delivery.ErrDuplicate) {
+		return nil // a duplicate: the hook ran twice, or on two nodes, and the first one owns it
 	}
+	p.API.LogError("PagerTree: the alert could not be queued and was not sent", "post_id", alert.PostID, "error", err.Error())
+	p.notifyFailure(alert, "the plugin could not store it for delivery ("+err.Error()+")")
+	return err
 }

@@ -17,7 +17,7 @@ func BenchmarkHook(b *testing.B) {
 	s := baseSettings("https://api.pagertree.com/integration/int_abc")
 	s.TriggerWords = "outage, sev-1, sev1, db down, #page_noc, p1, incident, down"
 	p := &Plugin{}
-	p.config.Store(buildConfig(s, "bench"))
+	p.config.Store(buildConfig(s, "bench", testGuard))
 	p.outbox = nilOutbox()
 	posts := map[string]*model.Post{
 		"plain":   {Id: "a", UserId: aliceID, ChannelId: publicID, Message: "Morning all, deploying the checkout service in 10 minutes, shout if you see anything odd."},
@@ -48,7 +48,7 @@ func BenchmarkHook(b *testing.B) {
 
 // BenchmarkEvaluateMatch measures the rules on a post that pages (trigger + urgency parse).
 func BenchmarkEvaluateMatch(b *testing.B) {
-	cfg := buildConfig(baseSettings("https://api.pagertree.com/integration/int_abc"), "bench")
+	cfg := buildConfig(baseSettings("https://api.pagertree.com/integration/int_abc"), "bench", testGuard)
 	msg := "Checkout is failing for EU customers, looks like a sev-1 outage, urgency:high"
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {

@@ -61,7 +61,7 @@ func TestPostFilters(t *testing.T) {
 			if c.tweak != nil {
 				c.tweak(&s)
 			}
-			cfg := buildConfig(s, "ua")
+			cfg := buildConfig(s, "ua", testGuard)
 			reason := cfg.skipReason(c.post, botID, nil, nil)
 			if reason == "" {
 				ev := cfg.Rules.Evaluate(c.post.Message)

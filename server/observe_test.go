@@ -112,7 +112,7 @@ func TestResendAfterFixingAWrongToken(t *testing.T) {
 	assert.Contains(t, res.Text, "Only System Admins")
 
 	fixed := baseSettings(pt.srv.URL)
-	env.p.config.Store(buildConfig(fixed, env.p.userAgent())) // the admin saved the right token
+	env.p.config.Store(buildConfig(fixed, env.p.userAgent(), testGuard)) // the admin saved the right token
 
 	body, _ := json.Marshal(resendRequest{AlertID: post.Id})
 	rec := httptest.NewRecorder()

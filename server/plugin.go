@@ -12,6 +12,7 @@ import (
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/metrics"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
 
 // Plugin is the thin wiring between Mattermost and the paging, delivery and client packages.
@@ -25,6 +26,7 @@ type Plugin struct {
 	kv      delivery.KV
 	outbox  *delivery.Outbox
 	history *delivery.History
+	limiter *delivery.Limiter
 	router  *mux.Router
 	nodeID  string
 	metrics *metrics.Metrics
@@ -52,19 +54,17 @@ func (p *Plugin) userAgent() string { return "mattermost-plugin-pagertree/" + ma
 // OnConfigurationChange parses, validates and swaps the configuration. An invalid one pauses
 // forwarding (it is still stored so status can say why) and is logged once.
 func (p *Plugin) OnConfigurationChange() error {
-	var s settings
-	if err := p.API.LoadPluginConfiguration(&s); err != nil {
+	// Read as a map and decode strictly: a plain Unmarshal into the struct would silently
+	// zero a wrongly typed value (enabled: "yes" would turn forwarding off).
+	var raw map[string]any
+	if err := p.API.LoadPluginConfiguration(&raw); err != nil {
 		return fmt.Errorf("could not read the PagerTree plugin settings: %w", err)
 	}
-	cfg := buildConfig(s, p.userAgent())
+	// Called on every server config change too, so the guard follows
+	// AllowedUntrustedInternalConnections.
+	cfg := configFromRaw(raw, p.userAgent(), pagertreeclient.NewGuard(allowedInternal(p.API.GetConfig())))
 	if old := p.config.Swap(cfg); old != nil {
-		// Requests in flight on the old clients finish normally.
-		if old.Client != nil {
-			old.Client.CloseIdle()
-		}
-		if old.REST.API != nil {
-			old.REST.API.CloseIdle()
-		}
+		old.closeIdle() // requests in flight on the old clients finish normally
 	}
 
 	p.problemMu.Lock()
@@ -102,6 +102,7 @@ func (p *Plugin) OnActivate() error {
 		return fmt.Errorf("could not register the /%s command: %w", commandTrigger, err)
 	}
 	p.history = delivery.NewHistory(p.kv, delivery.DefaultHistorySize)
+	p.limiter = delivery.NewLimiter(p.kv, delivery.AlertLimitWindow)
 	opts := delivery.Options{
 		NodeID: p.nodeID,
 		Now:    p.clock,

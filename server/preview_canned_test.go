@@ -27,14 +27,15 @@ func TestBrowserStandInPreviewsAreTheServers(t *testing.T) {
 	}
 	for _, c := range canned {
 		var req screenRequest
-		if err := json.Unmarshal(c.Request, &req); err != nil {
+		if err := decodeStrict(c.Request, &req); err != nil {
 			t.Fatal(err)
 		}
-		s := baseSettings("https://api.pagertree.com/integration/int_abc")
-		if err := json.Unmarshal(req.Settings, &s); err != nil {
+		saved := storedSettings(baseSettings("https://api.pagertree.com/integration/int_abc"))
+		merged, err := screenSettings(saved, req.Settings, false)
+		if err != nil {
 			t.Fatal(err)
 		}
-		out, _ := json.Marshal(preview(buildConfig(s, "ua"), botID, req))
+		out, _ := json.Marshal(preview(configFromRaw(merged, "ua", testGuard), botID, req))
 		var got map[string]any
 		_ = json.Unmarshal(out, &got)
 		if !reflect.DeepEqual(got, c.Response) {

@@ -24,6 +24,7 @@ type settings struct {
 	ChannelAllowList       string  `json:"ChannelAllowList"`
 	OneAlertPerThread      bool    `json:"OneAlertPerThread"`
 	ChannelCooldownSeconds flexInt `json:"ChannelCooldownSeconds"`
+	AlertCommandLimit      flexInt `json:"AlertCommandLimit"`
 	RetryWindowMinutes     flexInt `json:"RetryWindowMinutes"`
 	ReactionEmoji          string  `json:"ReactionEmoji"`
 	ReplyInThread          bool    `json:"ReplyInThread"`

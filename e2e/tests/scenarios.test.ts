@@ -489,6 +489,149 @@ describe('nothing lost to a configuration mistake, and what operators see', () =
     });
 });
 
+// Issue 10: the saved token goes only where it was saved for, no paging floods, no internal
+// endpoints, bad settings refused at save time.
+describe('hardening', () => {
+    const MASK = '********************************';
+    const api = (path: string, body: unknown) => fetch(`${MM_URL}/plugins/pagertree/api/v1/${path}`, {
+        method: 'POST',
+        headers: {'Content-Type': 'application/json', Authorization: `Bearer ${w.admin.getToken()}`},
+        body: JSON.stringify(body),
+    });
+
+    // putConfig sends the whole config with the plugin's settings changed, as the console does.
+    const putConfig = async (change: (c: Record<string, any>) => void) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+        const cfg = await w.admin.getConfig() as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+        change(cfg);
+        const res = await fetch(`${MM_URL}/api/v4/config`, {
+            method: 'PUT',
+            headers: {'Content-Type': 'application/json', Authorization: `Bearer ${w.admin.getToken()}`, 'X-Requested-With': 'XMLHttpRequest'},
+            body: JSON.stringify(cfg),
+        });
+        return {status: res.status, body: await res.json()};
+    };
+    const storedPluginSettings = async () => ((await w.admin.getConfig()).PluginSettings.Plugins as Record<string, Record<string, unknown>>).pagertree;
+
+    test('the saved token is never sent to another endpoint: the test answers 400 and the other host gets nothing', async () => {
+        const foreign = new PagerTreeStandIn('attacker');
+        await foreign.start();
+        try {
+            for (const settings of [
+                {EndpointURL: `${foreign.url}/capture`, Token: MASK},
+                {EndpointURL: `${foreign.url}/capture`}, // no Token key at all
+                {EndpointURL: `${pt.url}/integration/int_other`, Token: MASK}, // same host, other integration
+            ]) {
+                const res = await api('test', {settings});
+                expect(res.status).toBe(400);
+                expect(await res.json()).toEqual({error: 'Enter the token again: the saved token is only sent to the saved endpoint.', field: 'Token'});
+            }
+            await sleep(500);
+            expect(foreign.requests).toEqual([]);
+            expect(pt.requests.filter((r) => r.path === '/integration/int_other')).toEqual([]);
+
+            // Typed on screen, the token goes where the admin points it; the saved one never does.
+            const typed = await (await api('test', {settings: {EndpointURL: foreign.url + PATHS.mattermost, Token: 'typed-on-screen'}})).json();
+            expect(typed).toMatchObject({status_code: 403});
+            expect(foreign.requests.map((r) => r.body.token)).toEqual(['typed-on-screen']);
+            expect(JSON.stringify(foreign.requests)).not.toContain(TOKEN);
+        } finally {
+            await foreign.stop();
+        }
+    });
+
+    test('/pagertree alert: a per-user limit, atomic under a parallel flood; System Admins are not limited', async () => {
+        await setPluginSettings(w, {...base, AlertCommandLimit: 3});
+        const refs = Array.from({length: 10}, () => ref());
+        const answers = await Promise.all(refs.map((r) => command(w.bob, w, w.ops.id, `/pagertree alert critical flood ${r}`)));
+        const sent = answers.filter((a) => a === '');
+        const refused = answers.filter((a) => a !== '');
+        expect(sent).toHaveLength(3);
+        expect(refused).toHaveLength(7);
+        for (const a of refused) {
+            expect(a).toMatch(/^PagerTree was not paged: you have paged 3 times in the last 10 minutes; the limit is 3 per user per 10 minutes\. You can page again in (9|10) minutes\. If this cannot wait, ask a System Admin/);
+        }
+        await sleep(2000);
+        expect(refs.filter((r) => pt.matching(r, PATHS.mattermost).length > 0)).toHaveLength(3);
+
+        const adminRef = ref();
+        expect(await command(w.admin, w, w.ops.id, `/pagertree alert high admin page ${adminRef}`)).toBe('');
+        await paged(adminRef);
+        const help = await command(w.bob, w, w.ops.id, '/pagertree help');
+        expect(help).toContain('Each user may page 3 times per 10 minutes with `/pagertree alert` (System Admins are not limited)');
+        expect(help).toContain('apply to trigger words only');
+    });
+
+    test('internal endpoints: 169.254.169.254 is refused when saved and when tested', async () => {
+        const saved = await putConfig((c) => {
+            c.PluginSettings.Plugins.pagertree.endpointurl = 'https://169.254.169.254/latest/meta-data';
+        });
+        expect(saved.status).toBe(400);
+        expect(saved.body.message).toBe('The PagerTree settings were not saved: the endpoint\'s address 169.254.169.254 is internal (loopback, private, link-local or otherwise not public), ' +
+            'and Mattermost only lets integrations reach such a host when it is listed in "Allow untrusted internal connections to" (ServiceSettings.AllowedUntrustedInternalConnections, System Console > Environment > Developer).');
+        expect((await storedPluginSettings()).endpointurl).toBe(pt.url + PATHS.mattermost);
+
+        const tested = await api('test', {settings: {EndpointURL: 'https://169.254.169.254/', Token: 'typed'}});
+        expect(tested.status).toBe(422);
+        expect((await tested.json()).error).toMatch(/^Fix the settings first: the endpoint's address 169\.254\.169\.254 is internal .*AllowedUntrustedInternalConnections/);
+    });
+
+    test('a loopback endpoint works only while listed in AllowedUntrustedInternalConnections', async () => {
+        const setAllowed = async (value: string) => {
+            const res = await putConfig((c) => {
+                c.ServiceSettings.AllowedUntrustedInternalConnections = value;
+            });
+            expect(res.status).toBe(200);
+            await sleep(400);
+        };
+        try {
+            await setAllowed('');
+            const status = await command(w.admin, w, w.ops.id, '/pagertree status');
+            expect(status).toMatch(/\| Forwarding \| paused: the endpoint URL must use https \(plain http is only allowed for a host listed in "Allow untrusted internal connections to"/);
+            const r = ref();
+            await post(w.alice, w.ops.id, `outage while unlisted ${r}`);
+            const typed = await api('test', {settings: {Token: 'typed'}});
+            expect(typed.status).toBe(422);
+            expect(await command(w.alice, w, w.ops.id, `/pagertree alert high x ${r}`)).toBe(
+                'PagerTree was not paged: forwarding is paused until a System Admin fixes the plugin settings. Ask a System Admin to check the PagerTree plugin.');
+            await sleep(1000);
+            expect(pt.matching(r, PATHS.mattermost)).toEqual([]);
+        } finally {
+            await setAllowed('127.0.0.1 localhost');
+        }
+        const back = ref();
+        await post(w.alice, w.ops.id, `outage once listed again ${back}`);
+        await paged(back);
+    });
+
+    test('wrongly typed settings are refused by PUT /api/v4/config with the sentence, and nothing is stored', async () => {
+        const yes = await putConfig((c) => {
+            c.PluginSettings.Plugins.pagertree.enabled = 'yes';
+        });
+        expect(yes.status).toBe(400);
+        expect(yes.body.message).toBe('The PagerTree settings were not saved: the setting "Enable forwarding" (Enabled) must be true or false, not "yes".');
+        const words = await putConfig((c) => {
+            c.PluginSettings.Plugins.pagertree.triggerwords = 123;
+        });
+        expect(words.status).toBe(400);
+        expect(words.body.message).toBe('The PagerTree settings were not saved: the setting "Trigger words" (TriggerWords) must be text, not the number 123.');
+        const retry = await putConfig((c) => {
+            c.PluginSettings.Plugins.pagertree.retrywindowminutes = 1000000000;
+        });
+        expect(retry.body.message).toBe('The PagerTree settings were not saved: the retry window must be between 1 and 1440 minutes, not 1000000000.');
+        const stored = await storedPluginSettings();
+        expect([stored.enabled, stored.triggerwords, stored.retrywindowminutes]).toEqual([true, base.TriggerWords, 60]);
+
+        // The console sends the saved token back masked: saving other changes is fine.
+        const ok = await putConfig((c) => {
+            c.PluginSettings.Plugins.pagertree.defaulturgency = 'high';
+        });
+        expect(ok.status).toBe(200);
+        const r = ref();
+        await post(w.alice, w.ops.id, `outage still forwarded ${r}`);
+        expect((await paged(r)).body.token).toBe(TOKEN);
+    });
+});
+
 describe('PagerTree REST API: who is on call and the API key', () => {
     const API_KEY = 'e2e-api-key';
     const SAVED = '********************************'; // how the System Console sends back a saved secret

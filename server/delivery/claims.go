@@ -37,6 +37,11 @@ func (o *Outbox) Claim(a paging.Alert, rule FloodRule) (string, error) {
 		ok, err := o.claim(cooldownKey(a.ChannelID), a.ID, rule.Cooldown)
 		errs = append(errs, err)
 		if !ok {
+			if rule.OnePerThread {
+				// This alert does not page, so its thread has not paged: a reply after the
+				// cooldown must still be able to.
+				_, _ = o.kv.CompareAndSet(threadKey(a.ThreadRoot()), []byte(a.ID), nil, 0)
+			}
 			return "the channel cooldown of " + rule.Cooldown.String() + " is running", errors.Join(errs...)
 		}
 	}

@@ -42,6 +42,22 @@ func TestFloodControlClaims(t *testing.T) {
 	}
 }
 
+// A post suppressed by the cooldown did not page, so its thread may page once the cooldown ends.
+func TestCooldownDoesNotLeaveAThreadClaimed(t *testing.T) {
+	both := delivery.FloodRule{OnePerThread: true, Cooldown: time.Minute}
+	box := delivery.New(deliverytest.New(), nil, delivery.Options{NodeID: "a"})
+	if reason, err := box.Claim(postAlert("p1", "", "c1"), both); reason != "" || err != nil {
+		t.Fatal(reason, err)
+	}
+	if reason, _ := box.Claim(postAlert("p2", "", "c1"), both); !strings.Contains(reason, "cooldown") {
+		t.Fatalf("p2 should wait for the cooldown, got %q", reason)
+	}
+	// The cooldown has ended (the rule in force has none left): a reply in p2's thread pages.
+	if reason, err := box.Claim(postAlert("p3", "p2", "c1"), delivery.FloodRule{OnePerThread: true}); reason != "" || err != nil {
+		t.Fatalf("p2's thread never paged, so a reply may: %q %v", reason, err)
+	}
+}
+
 func TestClaimsAreReleasedWhenAnAlertIsNotDelivered(t *testing.T) {
 	pt := newStandIn(t, 403)
 	kv := deliverytest.New()

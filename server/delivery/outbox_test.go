@@ -90,7 +90,7 @@ func fastOptions(node string) delivery.Options {
 
 func start(t *testing.T, kv delivery.KV, endpoint string, opt delivery.Options) *harness {
 	t.Helper()
-	client := pagertreeclient.New(endpoint, "tok", paging.FormatMattermost, 300*time.Millisecond, "test")
+	client := pagertreeclient.New(endpoint, "tok", paging.FormatMattermost, 300*time.Millisecond, "test", nil)
 	h := &harness{finals: make(chan result, 16)}
 	opt.OnFinal = func(j delivery.Job, o paging.Outcome) { h.finals <- result{j, o} }
 	opt.OnRetry = func(delivery.Job, paging.Outcome) { h.retries.Add(1) }
@@ -361,7 +361,7 @@ func TestStopIsQuickAndKeepsTheAlert(t *testing.T) {
 	kv := deliverytest.New()
 	pt := newStandIn(t, 0, 0, 0)
 	opt := fastOptions("a")
-	client := pagertreeclient.New(pt.srv.URL, "", paging.FormatMattermost, 10*time.Second, "test")
+	client := pagertreeclient.New(pt.srv.URL, "", paging.FormatMattermost, 10*time.Second, "test", nil)
 	box := delivery.New(kv, client.Send, opt)
 	box.Start()
 	_ = box.Enqueue(alert("a1"))

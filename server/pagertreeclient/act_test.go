@@ -60,7 +60,7 @@ func TestActorRoutesAndResults(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			rest, api := newFakeAPI(t, c.api)
 			integ, _ := newFakeAPI(t, map[string]fakeAnswer{"POST /int": {c.intStatus, ``, nil}})
-			a := Actor{Integration: New(integ.srvURL+"/int", "tok", c.intFormat, time.Second, "")}
+			a := Actor{Integration: New(integ.srvURL+"/int", "tok", c.intFormat, time.Second, "", nil)}
 			if c.api != nil {
 				a.API = api
 			}

@@ -27,10 +27,11 @@ type Client struct {
 	now       func() time.Time
 }
 
-// New builds a client with its own transport and timeouts (see newHTTPClient).
-func New(endpoint, token string, format paging.Format, timeout time.Duration, userAgent string) *Client {
+// New builds a client with its own transport and timeouts (see newHTTPClient). guard decides
+// which addresses may be dialled (nil: any, for tests only).
+func New(endpoint, token string, format paging.Format, timeout time.Duration, userAgent string, guard *Guard) *Client {
 	return &Client{
-		http:      newHTTPClient(timeout),
+		http:      newHTTPClient(timeout, guard),
 		endpoint:  endpoint,
 		token:     token,
 		format:    format,
@@ -71,12 +72,23 @@ func (c *Client) Send(ctx context.Context, a paging.Alert) paging.Outcome {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return paging.ClassifyError(redact(err))
+		return outcomeOfError(err)
 	}
 	defer func() { _ = resp.Body.Close() }()
 	// Drain a little so the connection can be reused; PagerTree's body is empty.
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	return paging.ClassifyStatus(resp.StatusCode, resp.Header.Get("Retry-After"), c.now())
+}
+
+// outcomeOfError classifies a request to the integration endpoint that got no HTTP answer.
+func outcomeOfError(err error) paging.Outcome {
+	if f, ok := IsForbidden(err); ok {
+		// Retrying will not help until an admin lists the host or changes the endpoint.
+		// The meaning may reach the poster: it names the setting, not the address.
+		return paging.Outcome{Class: paging.Permanent, Error: f.Error(),
+			Meaning: "the endpoint's host is an internal address, which Mattermost only lets integrations reach when it is listed in " + AllowSettingName}
+	}
+	return paging.ClassifyError(redact(err))
 }
 
 // redact drops the URL from a *url.Error: the endpoint URL is itself a credential of sorts

@@ -59,7 +59,7 @@ func (c *Client) Act(ctx context.Context, thirdpartyID string, action Action) pa
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return paging.ClassifyError(redact(err))
+		return outcomeOfError(err)
 	}
 	defer func() { _ = resp.Body.Close() }()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))

@@ -27,7 +27,7 @@ func TestSendHeadersAndBodies(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	o := New(srv.URL+"/int", "tok", paging.FormatMattermost, time.Second, "ua/1").Send(context.Background(), alert())
+	o := New(srv.URL+"/int", "tok", paging.FormatMattermost, time.Second, "ua/1", nil).Send(context.Background(), alert())
 	if o.Class != paging.Delivered || o.StatusCode != 200 {
 		t.Fatalf("%+v", o)
 	}
@@ -38,11 +38,11 @@ func TestSendHeadersAndBodies(t *testing.T) {
 		t.Fatal("the Mattermost format carries the token in the body only")
 	}
 
-	New(srv.URL, "tok", paging.FormatWebhook, time.Second, "ua/1").Send(context.Background(), alert())
+	New(srv.URL, "tok", paging.FormatWebhook, time.Second, "ua/1", nil).Send(context.Background(), alert())
 	if got.Header.Get("pagertree-token") != "tok" || body["token"] != nil || body["Id"] != "post1" {
 		t.Fatalf("webhook format: header %q body %v", got.Header.Get("pagertree-token"), body)
 	}
-	New(srv.URL, "", paging.FormatWebhook, time.Second, "").Send(context.Background(), alert())
+	New(srv.URL, "", paging.FormatWebhook, time.Second, "", nil).Send(context.Background(), alert())
 	if _, ok := got.Header["Pagertree-Token"]; ok {
 		t.Fatal("no token: no header")
 	}
@@ -55,7 +55,7 @@ func TestRedirectsAreNotFollowed(t *testing.T) {
 		http.Redirect(w, r, "/elsewhere", http.StatusFound)
 	}))
 	defer srv.Close()
-	o := New(srv.URL, "", paging.FormatMattermost, time.Second, "").Send(context.Background(), alert())
+	o := New(srv.URL, "", paging.FormatMattermost, time.Second, "", nil).Send(context.Background(), alert())
 	if o.Class != paging.Permanent || o.StatusCode != 302 || hits != 1 {
 		t.Fatalf("%+v after %d hits", o, hits)
 	}
@@ -66,7 +66,7 @@ func TestTimeoutAndRefusedAreTransientWithoutTheURL(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-block }))
 	defer srv.Close()
 	defer close(block)
-	o := New(srv.URL+"/int_secret_id", "", paging.FormatMattermost, 100*time.Millisecond, "").Send(context.Background(), alert())
+	o := New(srv.URL+"/int_secret_id", "", paging.FormatMattermost, 100*time.Millisecond, "", nil).Send(context.Background(), alert())
 	if o.Class != paging.Transient || !strings.Contains(o.Meaning, "in time") || strings.Contains(o.Error, "int_secret_id") {
 		t.Fatalf("%+v", o)
 	}
@@ -74,14 +74,14 @@ func TestTimeoutAndRefusedAreTransientWithoutTheURL(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	_ = ln.Close()
-	o = New("http://"+addr+"/int_secret_id", "", paging.FormatMattermost, time.Second, "").Send(context.Background(), alert())
+	o = New("http://"+addr+"/int_secret_id", "", paging.FormatMattermost, time.Second, "", nil).Send(context.Background(), alert())
 	if o.Class != paging.Transient || !strings.Contains(o.Meaning, "connect") || strings.Contains(o.Error, "int_secret_id") {
 		t.Fatalf("%+v", o)
 	}
 }
 
 func TestInvalidEndpointIsPermanent(t *testing.T) {
-	o := New("http://[::1/int_secret_id", "", paging.FormatMattermost, time.Second, "").Send(context.Background(), alert())
+	o := New("http://[::1/int_secret_id", "", paging.FormatMattermost, time.Second, "", nil).Send(context.Background(), alert())
 	if o.Class != paging.Permanent || o.Class.WillRetry() || !strings.Contains(o.Meaning, "not valid") {
 		t.Fatalf("%+v", o)
 	}

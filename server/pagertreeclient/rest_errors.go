@@ -25,6 +25,7 @@ const (
 	KindTransient   ErrorKind = "transient"    // 408, 5xx, timeouts, connection errors
 	KindRejected    ErrorKind = "rejected"     // any other answer retrying will not fix
 	KindBadAnswer   ErrorKind = "bad_answer"   // 2xx whose body is not what the API documents
+	KindInternal    ErrorKind = "internal"     // the API URL is an internal address Mattermost does not allow
 )
 
 // APIError is a failed REST API call. Error() is for logs; Sentence() is for a person.
@@ -84,6 +85,8 @@ func (e *APIError) Sentence() string {
 		return "PagerTree could not be reached (" + e.networkReason() + "); try again in a moment."
 	case KindBadAnswer:
 		return "PagerTree answered in an unexpected shape, so the plugin cannot tell whether it worked; check in PagerTree."
+	case KindInternal:
+		return "The PagerTree API URL's host is an internal address, which Mattermost only lets integrations reach when it is listed in " + AllowSettingName + "."
 	}
 	return fmt.Sprintf("PagerTree refused to %s (HTTP %d)%s.", e.Op, e.Status, said)
 }

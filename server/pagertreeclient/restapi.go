@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
 // DefaultAPIBaseURL is PagerTree's REST API host (the paths below start with /api/v4).
@@ -30,11 +32,12 @@ type API struct {
 }
 
 // NewAPI builds a REST API client. baseURL "" means DefaultAPIBaseURL.
-func NewAPI(baseURL, key string, timeout time.Duration, userAgent string) *API {
+// guard applies Mattermost's rule for internal addresses (nil: any, for tests only).
+func NewAPI(baseURL, key string, timeout time.Duration, userAgent string, guard *Guard) *API {
 	if baseURL == "" {
 		baseURL = DefaultAPIBaseURL
 	}
-	return &API{http: newHTTPClient(timeout), base: strings.TrimRight(baseURL, "/"), key: key, userAgent: userAgent, now: time.Now}
+	return &API{http: newHTTPClient(timeout, guard), base: strings.TrimRight(baseURL, "/"), key: key, userAgent: userAgent, now: time.Now}
 }
 
 // CloseIdle releases the idle connections of a client that a new configuration replaced.
@@ -144,6 +147,9 @@ func (a *API) do(ctx context.Context, method, path string, body []byte, op strin
 	}
 	resp, err := a.http.Do(req)
 	if err != nil {
+		if _, ok := IsForbidden(err); ok { // retrying will not help until an admin lists the host
+			return nil, &APIError{Kind: KindInternal, Op: op, Err: redact(err)}
+		}
 		return nil, &APIError{Kind: KindTransient, Op: op, Err: redact(err)}
 	}
 	defer func() { _ = resp.Body.Close() }()
@@ -159,19 +165,7 @@ func (a *API) do(ctx context.Context, method, path string, body []byte, op strin
 	}
 	e := &APIError{Kind: kindOf(resp.StatusCode), Op: op, Status: resp.StatusCode, Messages: decodeErrorMessages(data)}
 	if e.Retryable() {
-		e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), a.now())
+		e.RetryAfter = paging.ParseRetryAfter(resp.Header.Get("Retry-After"), a.now())
 	}
 	return nil, e
-}
-
-// parseRetryAfter reads seconds or an HTTP date, capped at an hour; 0 when absent.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	var d time.Duration
-	if s, err := strconv.Atoi(v); err == nil && s > 0 {
-		d = time.Duration(min(s, 3600)) * time.Second
-	} else if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		d = t.Sub(now)
-	}
-	return min(d, time.Hour)
 }

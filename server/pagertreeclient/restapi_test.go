@@ -47,7 +47,7 @@ func newFakeAPI(t *testing.T, answers map[string]fakeAnswer) (*fakeAPI, *API) {
 	}))
 	t.Cleanup(srv.Close)
 	f.srvURL = srv.URL
-	return f, NewAPI(srv.URL+"/", "key_secret", time.Second, "ua/1")
+	return f, NewAPI(srv.URL+"/", "key_secret", time.Second, "ua/1", nil)
 }
 
 func TestAPIRequestsCarryTheKeyAndDocumentedShapes(t *testing.T) {
@@ -132,7 +132,7 @@ func TestAPINetworkFailuresAreTransient(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-block }))
 	defer srv.Close()
 	defer close(block)
-	err := NewAPI(srv.URL, "key_secret", 100*time.Millisecond, "").Acknowledge(context.Background(), "a1")
+	err := NewAPI(srv.URL, "key_secret", 100*time.Millisecond, "", nil).Acknowledge(context.Background(), "a1")
 	if !IsKind(err, KindTransient) || !strings.Contains(err.(*APIError).Sentence(), "no answer in time") {
 		t.Fatalf("%v / %s", err, err.(*APIError).Sentence())
 	}
@@ -140,7 +140,7 @@ func TestAPINetworkFailuresAreTransient(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	_ = ln.Close()
-	err = NewAPI("http://"+addr, "key_secret", time.Second, "").Resolve(context.Background(), "a1")
+	err = NewAPI("http://"+addr, "key_secret", time.Second, "", nil).Resolve(context.Background(), "a1")
 	if !IsKind(err, KindTransient) || !strings.Contains(err.(*APIError).Sentence(), "refused") || strings.Contains(err.Error(), "key_secret") {
 		t.Fatalf("%v", err)
 	}
@@ -154,7 +154,7 @@ func TestAPIRedirectIsNotFollowedWithTheKey(t *testing.T) {
 		http.Redirect(w, r, other.URL+"/steal", http.StatusFound)
 	}))
 	defer srv.Close()
-	_, _, err := NewAPI(srv.URL, "key_secret", time.Second, "").Teams(context.Background())
+	_, _, err := NewAPI(srv.URL, "key_secret", time.Second, "", nil).Teams(context.Background())
 	if !IsKind(err, KindRejected) || hits != 0 {
 		t.Fatalf("%v after %d hits elsewhere", err, hits)
 	}
@@ -165,7 +165,7 @@ func TestAPIResponseReadIsBounded(t *testing.T) {
 		_, _ = w.Write([]byte(`{"data":[` + strings.Repeat(`{"id":"t","name":"x"},`, 100000) + `{"id":"t"}]}`))
 	}))
 	defer srv.Close()
-	_, _, err := NewAPI(srv.URL, "k", time.Second, "").Teams(context.Background())
+	_, _, err := NewAPI(srv.URL, "k", time.Second, "", nil).Teams(context.Background())
 	if !IsKind(err, KindBadAnswer) || !strings.Contains(err.Error(), "larger than") {
 		t.Fatal(err)
 	}
@@ -235,14 +235,14 @@ func TestWebhookActBody(t *testing.T) {
 		_ = json.NewDecoder(r.Body).Decode(&body)
 	}))
 	defer srv.Close()
-	c := New(srv.URL+"/int", "tok", "webhook", time.Second, "ua/1")
+	c := New(srv.URL+"/int", "tok", "webhook", time.Second, "ua/1", nil)
 	for _, act := range []Action{ActionAcknowledge, ActionResolve} {
 		o := c.Act(context.Background(), "post1", act)
 		if o.Class != "delivered" || body["event_type"] != string(act) || body["Id"] != "post1" || len(body) != 2 || got.Header.Get("pagertree-token") != "tok" {
 			t.Fatalf("%s: %+v %v %v", act, o, body, got.Header)
 		}
 	}
-	if o := New(srv.URL, "", "mattermost", time.Second, "").Act(context.Background(), "p", ActionResolve); o.Class != "permanent" {
+	if o := New(srv.URL, "", "mattermost", time.Second, "", nil).Act(context.Background(), "p", ActionResolve); o.Class != "permanent" {
 		t.Fatalf("the Mattermost format cannot act: %+v", o)
 	}
 	if o := c.Act(context.Background(), "p", "reject"); o.Class != "permanent" {

@@ -74,7 +74,12 @@ func ClassifyStatus(code int, retryAfter string, now time.Time) Outcome {
 	return o
 }
 
-// ParseRetryAfter reads seconds or an HTTP date; 0 when absent or unreadable.
+// MaxRetryAfter caps what a Retry-After may ask for: a huge value must neither overflow nor
+// park an alert (or an action) for longer than anyone would wait.
+const MaxRetryAfter = time.Hour
+
+// ParseRetryAfter reads seconds or an HTTP date, capped at MaxRetryAfter; 0 when absent or
+// unreadable. The one reader of Retry-After for both PagerTree clients.
 func ParseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -84,10 +89,10 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 		if s < 0 {
 			return 0
 		}
-		return time.Duration(s) * time.Second
+		return time.Duration(min(s, int(MaxRetryAfter/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), MaxRetryAfter)
 	}
 	return 0
 }

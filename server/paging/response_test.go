@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -76,5 +77,17 @@ func TestRetryIsTheClassNotTheMeaning(t *testing.T) {
 	}
 	if Delivered.WillRetry() || Permanent.WillRetry() {
 		t.Error("only transient outcomes are retried")
+	}
+}
+
+func TestRetryAfterIsCapped(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	for v, want := range map[string]time.Duration{
+		"120": 2 * time.Minute, "3600": time.Hour, "86400": time.Hour, "99999999999999999": time.Hour,
+		now.Add(48 * time.Hour).Format(http.TimeFormat): time.Hour, "-5": 0, "soon": 0,
+	} {
+		if got := ParseRetryAfter(v, now); got != want {
+			t.Errorf("Retry-After %q: %v, want %v", v, got, want)
+		}
 	}
 }

@@ -38,20 +38,23 @@ http.interceptors.request.use((config) => {
     return config;
 });
 
-// ApiError carries the plugin's sentence for a person.
+// ApiError carries the plugin's sentence for a person, and the setting it concerns when the
+// plugin names one (for example "Token": enter the token again).
 export class ApiError extends Error {
     status: number;
-    constructor(message: string, status: number) {
+    field?: string;
+    constructor(message: string, status: number, field?: string) {
         super(message);
         this.status = status;
+        this.field = field;
     }
 }
 
 function toApiError(err: unknown): ApiError {
-    const ax = err as AxiosError<{error?: string}>;
+    const ax = err as AxiosError<{error?: string; field?: string}>;
     if (ax?.response) {
         const msg = ax.response.data?.error || `The plugin answered HTTP ${ax.response.status}.`;
-        return new ApiError(msg, ax.response.status);
+        return new ApiError(msg, ax.response.status, ax.response.data?.field);
     }
     return new ApiError('Could not reach the Mattermost server: ' + (ax?.message || String(err)), 0);
 }

@@ -72,8 +72,32 @@ export function subscribe(listener: Listener): () => void {
     };
 }
 
+// A setting the server asked for (an error that names a field): the setting shows the
+// sentence next to its input and takes the focus.
+export type FieldRequest = {key: string; message: string; seq: number};
+let fieldRequest: FieldRequest | null = null;
+const requestListeners = new Set<Listener>();
+
+export function requestField(id: string, message: string): void {
+    fieldRequest = {key: settingKey(id), message, seq: (fieldRequest?.seq || 0) + 1};
+    requestListeners.forEach((l) => l());
+}
+
+export function currentFieldRequest(): FieldRequest | null {
+    return fieldRequest;
+}
+
+export function subscribeFieldRequests(listener: Listener): () => void {
+    requestListeners.add(listener);
+    return () => {
+        requestListeners.delete(listener);
+    };
+}
+
 // resetScreenState is for tests.
 export function resetScreenState(): void {
     values.clear();
     listeners.clear();
+    fieldRequest = null;
+    requestListeners.clear();
 }

@@ -85,6 +85,14 @@ export function aliasError(row: AliasRow, rows: AliasRow[]): string {
     return '';
 }
 
+const ALLOW_SETTING = '"Allow untrusted internal connections to" (System Console > Environment > Developer)';
+
+// isInternalLiteral spots the common internal IP literals (loopback, private, link-local).
+function isInternalLiteral(host: string): boolean {
+    return host === 'localhost' || host.startsWith('[') ||
+        (/^(127\.|10\.|192\.168\.|169\.254\.|0\.|172\.(1[6-9]|2\d|3[01])\.)/).test(host);
+}
+
 // endpointCheck validates a PagerTree endpoint URL as the server will.
 export type EndpointCheck = {error: string; warning: string};
 
@@ -105,12 +113,14 @@ export function checkEndpoint(value: string): EndpointCheck {
     if (url.username || url.password) {
         return {error: 'The URL must not contain a user name or password.', warning: ''};
     }
-    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
-    if (url.protocol === 'http:' && !loopback) {
-        return {error: 'Use https: plain http is only allowed for a test server on this machine.', warning: ''};
-    }
+
+    // Whether a host is listed in AllowedUntrustedInternalConnections is the server's call
+    // (checked when you save or send a test); here only a hint.
     if (url.protocol === 'http:') {
-        return {error: '', warning: 'Plain http to this machine: fine for a local test server, never for PagerTree.'};
+        return {error: '', warning: `Plain http sends the token in clear: the server only allows it for a host listed in ${ALLOW_SETTING}. PagerTree itself needs https.`};
+    }
+    if (isInternalLiteral(url.hostname)) {
+        return {error: '', warning: `${url.hostname} is an internal address: the server only allows it when listed in ${ALLOW_SETTING}.`};
     }
     if (!(/(^|\.)pagertree\.com$/).test(url.hostname)) {
         return {error: '', warning: `${url.hostname} is not a PagerTree host. PagerTree endpoints look like https://api.pagertree.com/integration/int_…`};

@@ -42,6 +42,8 @@ describe('client', () => {
     test('turns answers into ApiError with the plugin\'s sentence', async () => {
         mockPost.mockRejectedValue({response: {status: 403, data: {error: 'Only System Admins can use the PagerTree plugin API.'}}});
         await expect(sendTestAlert({})).rejects.toEqual(new ApiError('Only System Admins can use the PagerTree plugin API.', 403));
+        mockPost.mockRejectedValue({response: {status: 400, data: {error: 'Enter the token again: the saved token is only sent to the saved endpoint.', field: 'Token'}}});
+        await expect(sendTestAlert({})).rejects.toMatchObject({status: 400, field: 'Token', message: 'Enter the token again: the saved token is only sent to the saved endpoint.'});
         mockPost.mockRejectedValue({response: {status: 502, data: '<html>'}});
         await expect(previewMessage({settings: {}, message: 'x'})).rejects.toThrow('The plugin answered HTTP 502.');
         mockGet.mockRejectedValue({message: 'Network Error'});

@@ -19,8 +19,8 @@ describe('EndpointURL', () => {
 
     test.each([
         ['not a url', 'alert', /not an absolute URL/],
-        ['http://pagertree.example.com/int', 'alert', /Use https/],
-        ['http://127.0.0.1:9999/int', 'status', /local test server/],
+        ['http://pagertree.example.com/int', 'status', /sends the token in clear/],
+        ['http://127.0.0.1:9999/int', 'status', /Allow untrusted internal connections/],
         ['https://hooks.example.com/int', 'status', /not a PagerTree host/],
     ])('validates %s as you type', (url, role, text) => {
         render(<EndpointURL {...consoleProps('EndpointURL', url)}/>);

@@ -7,6 +7,7 @@ import {consoleProps} from './helpers';
 import {ApiError} from '../client';
 import RecentDeliveries from '../components/recent_deliveries';
 import SendTestAlert from '../components/send_test_alert';
+import Token from '../components/token';
 import TryMessage from '../components/try_message';
 import {publish, resetScreenState} from '../screen_state';
 import type {PreviewResult} from '../types';
@@ -172,5 +173,27 @@ describe('RecentDeliveries', () => {
         mockDeliveries.mockRejectedValueOnce(new ApiError('The delivery history could not be read from the database.', 500));
         render(<RecentDeliveries {...consoleProps('RecentDeliveries', '')}/>);
         expect(await screen.findByText('The delivery history could not be read from the database.')).toBeInTheDocument();
+    });
+});
+
+describe('Send test alert with the saved token and another endpoint', () => {
+    test('the token field shows the server\'s sentence and takes the focus', async () => {
+        const sentence = 'Enter the token again: the saved token is only sent to the saved endpoint.';
+        mockSend.mockRejectedValue(new ApiError(sentence, 400, 'Token'));
+        const tokenProps = consoleProps('PluginSettings.Plugins.pagertree.token', '********************************');
+        render(
+            <>
+                <Token {...tokenProps}/>
+                <SendTestAlert {...consoleProps('SendTestAlert', '')}/>
+            </>,
+        );
+        await userEvent.click(screen.getByRole('button', {name: 'Send test alert'}));
+        expect(await screen.findByTestId('test-result')).toHaveTextContent(sentence);
+        const input = screen.getByDisplayValue('********************************');
+        expect(screen.getByRole('alert', {name: ''})).toHaveTextContent(sentence);
+        expect(input).toHaveFocus();
+        expect(input).toHaveAttribute('aria-invalid', 'true');
+        await userEvent.type(input, 'x');
+        expect(input).toHaveAttribute('aria-invalid', 'false');
     });
 });

@@ -32,9 +32,11 @@ describe('text helpers', () => {
         ['', '', /No endpoint yet/],
         ['api.pagertree.com/x', /not an absolute URL/, ''],
         ['ftp://api.pagertree.com/x', /https/, ''],
-        ['http://api.pagertree.com/x', /Use https/, ''],
+        ['http://api.pagertree.com/x', '', /sends the token in clear/],
         ['https://u:p@api.pagertree.com/x', /user name/, ''],
-        ['http://127.0.0.1:8065/x', '', /local test server/],
+        ['http://127.0.0.1:8065/x', '', /only allows it for a host listed in "Allow untrusted internal connections to"/],
+        ['http://pagertree.example.com/int', '', /sends the token in clear/],
+        ['https://169.254.169.254/latest', '', /169\.254\.169\.254 is an internal address/],
         ['https://example.com/hook', '', /not a PagerTree host/],
         ['https://api.pagertree.com/integration/int_123', '', ''],
     ])('checkEndpoint(%s)', (url, error, warning) => {

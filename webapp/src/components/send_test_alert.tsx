@@ -2,8 +2,8 @@ import React, {useState} from 'react';
 
 import SettingRow from './setting_row';
 
-import {sendTestAlert} from '../client';
-import {screenSettings} from '../screen_state';
+import {ApiError, sendTestAlert} from '../client';
+import {requestField, screenSettings} from '../screen_state';
 import type {CustomSettingProps, TestResult} from '../types';
 
 type State =
@@ -22,6 +22,9 @@ export default function SendTestAlert(props: CustomSettingProps) {
             setState({kind: 'answer', result: await sendTestAlert(screenSettings())});
         } catch (err) {
             setState({kind: 'error', message: (err as Error).message});
+            if (err instanceof ApiError && err.field) {
+                requestField(err.field, err.message); // e.g. the token field asks for the token again
+            }
         }
     };
     return (

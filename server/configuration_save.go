@@ -1,0 +1,96 @@
+package main
+
+import (
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
+)
+
+// allowedInternal is the server's ServiceSettings.AllowedUntrustedInternalConnections.
+func allowedInternal(cfg *model.Config) string {
+	if cfg == nil || cfg.ServiceSettings.AllowedUntrustedInternalConnections == nil {
+		return ""
+	}
+	return *cfg.ServiceSettings.AllowedUntrustedInternalConnections
+}
+
+// configFromRaw decodes settings as Mattermost stores them and validates them; wrongly typed
+// values are problems like any other (forwarding pauses, the save is refused).
+func configFromRaw(raw map[string]any, userAgent string, guard *pagertreeclient.Guard) *runtimeConfig {
+	s, typeProblems := decodeSettings(raw, defaultSettings())
+	c := buildConfig(s, userAgent, guard)
+	if len(typeProblems) > 0 {
+		c.problems = append(typeProblems, c.problems...)
+		c.Problem = strings.Join(c.problems, "; ")
+		c.Client = nil
+	}
+	return c
+}
+
+// ConfigurationWillBeSaved (Mattermost 8.0 and later) refuses an invalid PagerTree
+// configuration before it is stored, so the System Console and PUT /api/v4/config show the
+// same sentence that would otherwise pause forwarding. Older servers and config changed by
+// file or environment still get the runtime check (OnConfigurationChange pauses forwarding).
+func (p *Plugin) ConfigurationWillBeSaved(newCfg *model.Config) (*model.Config, error) {
+	if newCfg == nil {
+		return nil, nil
+	}
+	raw, ok := newCfg.PluginSettings.Plugins[manifest.Id]
+	if !ok {
+		return nil, nil
+	}
+	current := p.API.GetConfig()
+	if current != nil && samePluginSettings(current.PluginSettings.Plugins[manifest.Id], raw) {
+		// Someone saves other settings: a PagerTree problem that is already stored (and shown
+		// by status) must not block them.
+		return nil, nil
+	}
+	problems := saveProblems(raw, p.userAgent(), pagertreeclient.NewGuard(allowedInternal(newCfg)))
+	if len(problems) == 0 {
+		return nil, nil
+	}
+	msg := "The PagerTree settings were not saved: " + strings.Join(problems, "; ") + "."
+	return nil, &model.AppError{
+		Id: "plugin.pagertree.settings_invalid", Message: msg, Where: "PagerTree.ConfigurationWillBeSaved",
+		StatusCode: http.StatusBadRequest, SkipTranslation: true,
+	}
+}
+
+// saveProblems is why raw may not be saved. One exception to the runtime check: with
+// forwarding disabled an empty endpoint is fine (an admin may save before PagerTree is set up).
+func saveProblems(raw map[string]any, userAgent string, guard *pagertreeclient.Guard) []string {
+	c := configFromRaw(raw, userAgent, guard)
+	if c.Enabled || !c.noEndpoint {
+		return c.problems
+	}
+	var out []string
+	for _, pr := range c.problems {
+		if pr != errNoEndpoint.Error() {
+			out = append(out, pr)
+		}
+	}
+	return out
+}
+
+// samePluginSettings compares stored and about-to-be-saved settings; the console sends a saved
+// secret back as model.FakeSetting, which counts as unchanged.
+func samePluginSettings(stored, next map[string]any) bool {
+	if len(stored) != len(next) {
+		return false
+	}
+	for k, v := range next {
+		if v == model.FakeSetting {
+			if _, ok := stored[k]; ok {
+				continue
+			}
+		}
+		if !reflect.DeepEqual(stored[k], v) {
+			return false
+		}
+	}
+	return true
+}
