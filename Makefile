@@ -13,7 +13,7 @@ FUZZTIME ?= 10s
 GOLANGCI_LINT_VERSION := v2.15.0
 GOLANGCI_LINT := $(HOME)/.cache/pagertree-tools/golangci-lint-$(GOLANGCI_LINT_VERSION)/golangci-lint
 
-.PHONY: all dist server webapp bundle test test-go test-fuzz test-webapp test-browser chromium bench check-style e2e e2e-smoke demo demo-stop clean npm-install go-mod
+.PHONY: all dist server webapp bundle test test-go test-fuzz test-webapp test-browser chromium bench check-style e2e e2e-smoke bench-e2e demo demo-stop clean npm-install go-mod
 
 all: check-style test dist
 
@@ -49,7 +49,8 @@ test-go: go-mod
 	$(GO) test $(GO_TEST_FLAGS) ./server/...
 
 # Each fuzz target (package under server/:Target; . is server itself) runs briefly; `make test-fuzz FUZZTIME=5m` for a longer run.
-FUZZ_TARGETS := paging:FuzzMatcher paging:FuzzUrgency paging:FuzzMask pagertreeclient:FuzzDecodeREST .:FuzzScreenRequest
+FUZZ_TARGETS := paging:FuzzMatcher paging:FuzzUrgency paging:FuzzMask pagertreeclient:FuzzDecodeREST .:FuzzScreenRequest \
+	pagertreeclient:FuzzDecodeEvent
 test-fuzz: go-mod
 	@for pt in $(FUZZ_TARGETS); do \
 		pkg=$${pt%%:*}; t=$${pt##*:}; \
@@ -91,13 +92,18 @@ demo: dist
 demo-stop:
 	@./e2e/demo-stop.sh
 
+# The plugin side by side with the built-in outgoing webhook on the same real server (not part of
+# CI: for people and releases; about 4 minutes). Prints the figures and writes e2e/.run/bench.json.
+bench-e2e: dist
+	E2E_SUITE=bench BENCH_COMMIT=$$(git rev-parse --short HEAD 2>/dev/null) ./e2e/run.sh
+
 $(GOLANGCI_LINT):
 	GOBIN=$(dir $@) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
 
 # Go packages are named explicitly: ./... would walk into node_modules.
 check-style: go-mod npm-install $(GOLANGCI_LINT)
-	@out=$$(gofmt -l manifest.go server e2e/mmserver); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	$(GO) vet . ./server/...
+	@out=$$(gofmt -l manifest.go server e2e/mmserver e2e/bench); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet . ./server/... ./e2e/bench/...
 	$(GOLANGCI_LINT) run . ./server/...
 	$(NPM) run lint
 	$(NPM) run typecheck

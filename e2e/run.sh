@@ -68,6 +68,10 @@ fresh_db() {
 run="${E2E_RUN_DIR:-$here/.run}"
 dsn="postgres://pagertree_e2e:pagertree_e2e@127.0.0.1:5432/$db?sslmode=disable&connect_timeout=10"
 export MM_SQLSETTINGS_DRIVERNAME=postgres
+# One PostgreSQL (100 connections) serves every checkout's suite: a server may use 30 of them
+# (its default of 300 let a burst of posts take the connections other suites needed).
+export MM_SQLSETTINGS_MAXOPENCONNS=${PAGERTREE_E2E_MAX_CONNS:-30}
+export MM_SQLSETTINGS_MAXIDLECONNS=10
 export MM_SQLSETTINGS_DATASOURCE="$dsn"
 export MM_SERVICESETTINGS_ENABLELOCALMODE=true
 export MM_SERVICESETTINGS_ENABLEOUTGOINGWEBHOOKS=true
@@ -163,12 +167,13 @@ stop_node_a() {
 }
 
 trap cleanup EXIT INT TERM
-export PLUGIN_BUNDLE="$root/dist/$(node -p "require('$root/plugin.json').id")-$(node -p "require('$root/plugin.json').version").tar.gz"
+# PLUGIN_BUNDLE may name another build (e.g. an older version, to benchmark before and after).
+export PLUGIN_BUNDLE="${PLUGIN_BUNDLE:-$root/dist/$(node -p "require('$root/plugin.json').id")-$(node -p "require('$root/plugin.json').version").tar.gz}"
 cd "$root"
 
 start_phase
 if [ "${E2E_KEEP_SERVER:-}" = 1 ]; then
-  # For writing scenarios: keep the server up; run `npm test -w e2e` with the variables above.
+  # For writing scenarios: keep the server up; run `npm test -w e2e` (or `npm run bench -w e2e`) with the variables above.
   echo "MM_URL=$MM_URL MM_METRICS_URL=$MM_METRICS_URL PLUGIN_BUNDLE=$PLUGIN_BUNDLE MM_SERVER_LOG=$MM_SERVER_LOG"
   wait "$server_pid"
   exit 0
@@ -181,8 +186,14 @@ if [ "${E2E_DEMO:-}" = 1 ]; then
   exit 0
 fi
 
+# E2E_SUITE=bench runs the benchmark (make bench-e2e) instead of the scenarios, on the same server.
+if [ "${E2E_SUITE:-scenarios}" = bench ]; then
+  npm run bench -w e2e
+  exit 0
+fi
+
 case "${E2E_SCOPE:-full}" in
-  full) npm test -w e2e -- tests/scenarios.test.ts ;;
+  full) npm test -w e2e -- --testPathIgnorePatterns two_nodes ;; # every file but the two-node phase's
   smoke)
     # The smoke subset for the other server versions: install (every scenario's setup), a trigger
     # → alert, the reaction and reply, the slash commands, and retries.

@@ -38,11 +38,11 @@ func testAlert(userName string, now time.Time) paging.Alert {
 }
 
 func (p *Plugin) permalink(teamName, postID string) string {
-	cfg := p.API.GetConfig()
-	if cfg == nil || cfg.ServiceSettings.SiteURL == nil || *cfg.ServiceSettings.SiteURL == "" || postID == "" {
+	site := p.siteURL() // cached: read for every matched post
+	if site == "" || postID == "" {
 		return ""
 	}
-	base := strings.TrimRight(*cfg.ServiceSettings.SiteURL, "/")
+	base := strings.TrimRight(site, "/")
 	if teamName == "" {
 		return base + "/_redirect/pl/" + postID
 	}

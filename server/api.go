@@ -23,12 +23,16 @@ const maxBodyBytes = 64 << 10
 
 func (p *Plugin) newRouter() *mux.Router {
 	r := mux.NewRouter()
+	// PagerTree's events carry no Mattermost session: the receiver checks its own credentials.
+	r.HandleFunc(eventsPath, p.handleEvents)
 	api := r.PathPrefix("/api/v1").Subrouter()
 	api.Use(p.requireSystemAdmin)
 	api.HandleFunc("/test", only(http.MethodPost, p.handleTest))
 	api.HandleFunc("/preview", only(http.MethodPost, p.handlePreview))
 	api.HandleFunc("/deliveries", only(http.MethodGet, p.handleDeliveries))
 	api.HandleFunc("/resend", only(http.MethodPost, p.handleResend))
+	api.HandleFunc("/receiver", only(http.MethodGet, p.handleReceiver))
+	api.HandleFunc("/receiver/regenerate", only(http.MethodPost, p.handleRegenerate))
 	api.HandleFunc("/apikey/check", only(http.MethodPost, p.handleCheckAPIKey))
 	notFound := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "There is no such PagerTree plugin API route.")

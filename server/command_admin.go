@@ -113,6 +113,7 @@ func (p *Plugin) commandStatus() string {
 		row("Last success", p.lastOf(delivery.StatusDelivered))
 		row("Last failure", p.lastOf(delivery.StatusFailed))
 	}
+	p.receiverRows(row)
 	return "#### PagerTree plugin status\n" + markdownTable([]string{"", ""}, rows)
 }
 

@@ -37,6 +37,8 @@ type runtimeConfig struct {
 	RetryWindow   time.Duration
 	ReactionEmoji string
 	ReplyInThread bool
+	StatusReplies bool          // PagerTree's updates also post thread replies, not only the card
+	AlertLifetime time.Duration // how long a sent alert follows PagerTree's events
 
 	EndpointHost string
 	TokenSet     bool
@@ -60,6 +62,12 @@ func (c *runtimeConfig) state() string {
 	}
 	return "on"
 }
+
+// Values of the StatusUpdates setting.
+const (
+	statusCardAndReplies = "card_and_replies"
+	statusCardOnly       = "card_only"
+)
 
 var emojiNameRE = regexp.MustCompile(`^[a-z0-9_+\-]{1,64}$`)
 
@@ -158,6 +166,21 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 		fail("the reaction emoji %q is not an emoji name such as rotating_light (leave it empty for no reaction)", s.ReactionEmoji)
 	}
 	c.ReactionEmoji = emoji
+	switch strings.TrimSpace(s.StatusUpdates) {
+	case "", statusCardAndReplies:
+		c.StatusReplies = true
+	case statusCardOnly:
+	default:
+		fail("status updates must be %q or %q, not %q", statusCardAndReplies, statusCardOnly, s.StatusUpdates)
+	}
+	days, err := s.AlertLifetimeDays.value("the alert lifetime", 30)
+	switch {
+	case err != nil:
+		fail("%s", err)
+	case days < 1 || days > 365:
+		fail("alerts can be followed for 1 to 365 days, not %d", days)
+	}
+	c.AlertLifetime = time.Duration(days) * 24 * time.Hour
 
 	if len(problems) > 0 {
 		c.Problem = strings.Join(problems, "; ")

@@ -34,6 +34,10 @@ func TestBuildConfig(t *testing.T) {
 		{"retry window zero", func(s *settings) { s.RetryWindowMinutes = flexInt{n: 0, set: true} }, "retry window"},
 		{"bad emoji", func(s *settings) { s.ReactionEmoji = "rotating light!" }, "emoji"},
 		{"emoji with colons", func(s *settings) { s.ReactionEmoji = ":fire:" }, ""},
+		{"unknown status updates", func(s *settings) { s.StatusUpdates = "replies_only" }, "status updates"},
+		{"card only", func(s *settings) { s.StatusUpdates = "card_only" }, ""},
+		{"alert lifetime zero", func(s *settings) { s.AlertLifetimeDays = flexInt{n: 0, set: true} }, "alerts can be followed for 1 to 365 days"},
+		{"alert lifetime as text", func(s *settings) { s.AlertLifetimeDays = flexInt{bad: "a month"} }, "alert lifetime"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -69,6 +73,9 @@ func TestBuildConfigValues(t *testing.T) {
 	}
 	if !strings.HasPrefix(cfg.state(), "on") {
 		t.Fatal(cfg.state())
+	}
+	if !cfg.StatusReplies || cfg.AlertLifetime != 30*24*time.Hour {
+		t.Fatalf("status defaults: replies %v, lifetime %s", cfg.StatusReplies, cfg.AlertLifetime)
 	}
 	s.Enabled = false
 	if st := buildConfig(s, "ua", testGuard).state(); !strings.HasPrefix(st, "off") {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
@@ -23,6 +24,10 @@ func (p *Plugin) send(ctx context.Context, a paging.Alert) paging.Outcome {
 		// Error, which only admins, the history and the log see.
 		return paging.Outcome{Class: paging.Transient, Meaning: "forwarding is paused until a System Admin fixes the plugin settings", Error: reason}
 	}
+	// Remembered before the request: PagerTree's first event can beat its answer.
+	if err := p.alerts.Remember(a, cfg.Format, cfg.EndpointHost); err != nil {
+		p.API.LogWarn("PagerTree: "+err.Error(), "post_id", a.PostID)
+	}
 	return cfg.Client.Send(ctx, a)
 }
 
@@ -33,12 +38,24 @@ func (p *Plugin) currentFormat() paging.Format {
 	return ""
 }
 
-// onRetry logs a transient failure; the channel hears nothing while retrying.
+// onRetry notes a transient failure at debug level; the channel hears nothing while retrying,
+// and the log tells an outage once when it starts and once when it ends (onOutage).
 func (p *Plugin) onRetry(j delivery.Job, o paging.Outcome) {
-	p.API.LogWarn("PagerTree: delivery failed, will retry",
+	p.API.LogDebug("PagerTree: delivery failed, will retry",
 		"post_id", j.Alert.PostID, "attempt", j.Attempts, "status", o.StatusCode, "meaning", o.Meaning, "error", o.Error,
 		"next_attempt", j.NextAttempt.UTC().Format("15:04:05"))
 	p.metrics.Retry(o)
+}
+
+// onOutage logs the start and the end of a PagerTree endpoint failure, once each.
+func (p *Plugin) onOutage(o delivery.Outage) {
+	if !o.Ended {
+		p.API.LogWarn("PagerTree: the endpoint is failing; queued alerts wait and one probe at a time checks when it answers again",
+			"status", o.Last.StatusCode, "meaning", o.Last.Meaning, "error", o.Last.Error)
+		return
+	}
+	p.API.LogInfo("PagerTree: the endpoint answers again; the alerts that waited are being sent",
+		"outage", o.Duration.Round(time.Second).String(), "alerts_waited", o.Waited, "failed_probes", o.Probes, "status", o.Last.StatusCode)
 }
 
 // onFinal records the outcome in the history and tells the people concerned.
@@ -60,7 +77,11 @@ func (p *Plugin) onFinal(j delivery.Job, o paging.Outcome) {
 	}
 	if status == delivery.StatusDelivered {
 		p.API.LogInfo("PagerTree: alert delivered", "post_id", a.PostID, "status", o.StatusCode, "attempts", j.Attempts)
-		p.confirm(a)
+		if p.feedback != nil {
+			p.feedback.do(func() { p.confirm(a) })
+		} else {
+			p.confirm(a)
+		}
 		return
 	}
 	p.API.LogError("PagerTree: alert NOT delivered", "post_id", a.PostID, "status", o.StatusCode, "meaning", meaning,
@@ -81,6 +102,11 @@ func (p *Plugin) confirm(a paging.Alert) {
 	}
 	// A command's announcement already says it paged; a resend is told in the thread either way.
 	if cfg.ReplyInThread && (a.Origin == paging.OriginPost || a.Resent != nil) {
+		// The confirmation is the status card that PagerTree's events keep up to date; a resend
+		// also gets a reply of its own that says so.
+		if p.confirmCard(paging.ThirdPartyID(a, cfg.Format)) && a.Resent == nil {
+			return
+		}
 		root := a.ThreadRoot()
 		if root == "" {
 			root = a.PostID // the command's announcement

@@ -22,7 +22,7 @@ func (p *Plugin) MessageHasBeenPosted(_ *plugin.Context, post *model.Post) {
 	if !ev.Matched {
 		return
 	}
-	ch, appErr := p.API.GetChannel(post.ChannelId)
+	ch, appErr := p.channel(post.ChannelId)
 	if appErr != nil {
 		p.API.LogError("PagerTree: a trigger matched but the channel could not be read; the post was not forwarded",
 			"post_id", post.Id, "channel_id", post.ChannelId, "error", appErr.Error())
@@ -35,10 +35,10 @@ func (p *Plugin) MessageHasBeenPosted(_ *plugin.Context, post *model.Post) {
 }
 
 func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model.Channel, ev paging.Evaluation) {
-	user, appErr := p.API.GetUser(post.UserId)
+	user, appErr := p.user(post.UserId)
 	var team *model.Team
 	if appErr == nil && ch.TeamId != "" {
-		team, appErr = p.API.GetTeam(ch.TeamId)
+		team, appErr = p.team(ch.TeamId)
 	}
 	if appErr != nil {
 		p.API.LogError("PagerTree: a trigger matched but the post's details could not be read; the post was not forwarded",
@@ -47,32 +47,37 @@ func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model
 	}
 	alert := p.newAlert(paging.OriginPost, post, ch, user, team, post.Message, ev.Trigger, ev.Urgency)
 	p.metrics.Matched(string(alert.Origin))
-	reason, err := p.outbox.Claim(alert, delivery.FloodRule{OnePerThread: cfg.OnePerThread, Cooldown: cfg.Cooldown})
-	if err != nil {
-		p.API.LogWarn("PagerTree: flood control is unavailable for this alert", "post_id", post.Id, "error", err.Error())
+	reason, claimErr, err := p.outbox.ClaimAndEnqueue(alert, delivery.FloodRule{OnePerThread: cfg.OnePerThread, Cooldown: cfg.Cooldown})
+	if claimErr != nil {
+		p.API.LogWarn("PagerTree: flood control is unavailable for this alert", "post_id", post.Id, "error", claimErr.Error())
 	}
 	if reason != "" {
 		p.metrics.Suppressed(suppressedLabel(reason))
 		e := delivery.EntryFor(alert, delivery.StatusSuppressed, p.clock())
 		e.Meaning = reason
 		e.Format = cfg.Format
-		if err := p.history.Add(e); err != nil {
-			p.API.LogWarn("PagerTree: could not record a suppressed alert in the history", "post_id", post.Id, "error", err.Error())
+		if histErr := p.history.Add(e); histErr != nil {
+			p.API.LogWarn("PagerTree: could not record a suppressed alert in the history", "post_id", post.Id, "error", histErr.Error())
 		}
 		return
 	}
-	_ = p.enqueue(alert) // the poster has been told
+	_ = p.queueFailed(alert, err) // the poster has been told
 }
 
 // enqueue hands an alert to the outbox; when it cannot be stored the poster is told, and the
 // error is returned so a caller that announced the page can take the announcement back.
 func (p *Plugin) enqueue(alert paging.Alert) error {
-	err := p.outbox.Enqueue(alert)
+	return p.queueFailed(alert, p.outbox.Enqueue(alert))
+}
+
+// queueFailed tells the poster when an alert could not be stored for delivery, and returns
+// that error (nil for a duplicate: the hook ran twice, or on two nodes, and the first one owns it).
+func (p *Plugin) queueFailed(alert paging.Alert, err error) error {
 	if err == nil {
 		p.metrics.Queued(string(alert.Origin))
 	}
 	if err == nil || errors.Is(err, delivery.ErrDuplicate) {
-		return nil // a duplicate: the hook ran twice, or on two nodes, and the first one owns it
+		return nil
 	}
 	p.API.LogError("PagerTree: the alert could not be queued and was not sent", "post_id", alert.PostID, "error", err.Error())
 	p.notifyFailure(alert, "the plugin could not store it for delivery ("+err.Error()+")")

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/metrics"
 )
@@ -25,4 +26,12 @@ func suppressedLabel(reason string) string {
 		return "channel_cooldown"
 	}
 	return "other"
+}
+
+// eventLabel names an event from PagerTree for the events counter (its kinds are a closed set).
+func eventLabel(k alertstate.Kind) string {
+	if k == alertstate.KindUnknown {
+		return "unknown"
+	}
+	return string(k)
 }

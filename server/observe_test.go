@@ -126,9 +126,15 @@ func TestResendAfterFixingAWrongToken(t *testing.T) {
 	assert.Contains(t, got.Message, "queued again")
 
 	receive(t, env.fb.reactions, "reaction")
-	reply := receive(t, env.fb.posts, "reply")
-	assert.Equal(t, post.Id, reply.RootId)
-	assert.Contains(t, reply.Message, "after a System Admin resent the alert (resend 1)")
+	// The status card (the two-way loop's) and the resend's own reply, in the post's thread.
+	var resent *model.Post
+	for resent == nil {
+		if reply := receive(t, env.fb.posts, "reply"); strings.Contains(reply.Message, "resent") {
+			resent = reply
+		}
+	}
+	assert.Equal(t, post.Id, resent.RootId)
+	assert.Contains(t, resent.Message, "after a System Admin resent the alert (resend 1)")
 	entries, err := env.p.history.Recent(5)
 	require.NoError(t, err)
 	require.Equal(t, "delivered", entries[0].Status)

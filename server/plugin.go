@@ -26,6 +26,8 @@ type Plugin struct {
 	kv      delivery.KV
 	outbox  *delivery.Outbox
 	history *delivery.History
+	alerts  *delivery.Alerts // the alert <-> post map, fed by PagerTree's events
+	cards   *cardWorker      // draws status cards and posts replies after the receiver answered
 	limiter *delivery.Limiter
 	router  *mux.Router
 	nodeID  string
@@ -35,6 +37,9 @@ type Plugin struct {
 	newKV       func() delivery.KV
 	outboxTuner func(*delivery.Options)
 	now         func() time.Time
+
+	lookups  lookupCache    // channels, users, teams read for matched posts
+	feedback *feedbackQueue // reactions and replies of delivered alerts
 
 	problemMu   sync.Mutex
 	lastProblem string
@@ -102,6 +107,10 @@ func (p *Plugin) OnActivate() error {
 		return fmt.Errorf("could not register the /%s command: %w", commandTrigger, err)
 	}
 	p.history = delivery.NewHistory(p.kv, delivery.DefaultHistorySize)
+	p.alerts = delivery.NewAlerts(p.kv, p.alertLifetime, p.clock)
+	if _, err := delivery.EnsureCredentials(p.kv, p.clock()); err != nil {
+		p.API.LogError("PagerTree: the receiver's credentials could not be created; PagerTree's events will be refused", "error", err.Error())
+	}
 	p.limiter = delivery.NewLimiter(p.kv, delivery.AlertLimitWindow)
 	opts := delivery.Options{
 		NodeID: p.nodeID,
@@ -112,8 +121,15 @@ func (p *Plugin) OnActivate() error {
 			}
 			return time.Hour
 		},
-		OnFinal: p.onFinal,
-		OnRetry: p.onRetry,
+		Endpoint: func() string {
+			if c := p.config.Load(); c != nil {
+				return c.EndpointHost
+			}
+			return ""
+		},
+		OnFinal:  p.onFinal,
+		OnRetry:  p.onRetry,
+		OnOutage: p.onOutage,
 		OnError: func(msg string, err error, key string) {
 			p.API.LogError("PagerTree outbox: "+msg, "key", key, "error", err.Error())
 		},
@@ -124,8 +140,19 @@ func (p *Plugin) OnActivate() error {
 	p.outbox = delivery.New(p.kv, p.send, opts)
 	p.metrics = newMetrics(p.outbox, p.clock)
 	p.router = p.newRouter()
+	p.feedback = newFeedbackQueue()
+	p.cards = newCardWorker(p)
+	p.cards.start()
 	p.outbox.Start()
 	return nil
+}
+
+// alertLifetime is how long an alert's record follows PagerTree's events.
+func (p *Plugin) alertLifetime() time.Duration {
+	if c := p.config.Load(); c != nil && c.AlertLifetime > 0 {
+		return c.AlertLifetime
+	}
+	return delivery.DefaultAlertTTL
 }
 
 // OnDeactivate stops the workers within a few seconds. Queued alerts stay in the KV store
@@ -136,6 +163,14 @@ func (p *Plugin) OnDeactivate() error {
 	}
 	if err := p.outbox.Stop(5 * time.Second); err != nil {
 		p.API.LogWarn("PagerTree: " + err.Error())
+	}
+	if p.feedback != nil && !p.feedback.close(5*time.Second) {
+		p.API.LogWarn("PagerTree: the reactions and replies of delivered alerts did not finish within 5 s")
+	}
+	if p.cards != nil {
+		if err := p.cards.stop(5 * time.Second); err != nil {
+			p.API.LogWarn("PagerTree: " + err.Error())
+		}
 	}
 	return nil
 }

@@ -28,6 +28,8 @@ type settings struct {
 	RetryWindowMinutes     flexInt `json:"RetryWindowMinutes"`
 	ReactionEmoji          string  `json:"ReactionEmoji"`
 	ReplyInThread          bool    `json:"ReplyInThread"`
+	StatusUpdates          string  `json:"StatusUpdates"`
+	AlertLifetimeDays      flexInt `json:"AlertLifetimeDays"`
 	APIKey                 string  `json:"APIKey"`
 	APIBaseURL             string  `json:"APIBaseURL"`
 }

@@ -1,11 +1,14 @@
 // A local stand-in for PagerTree's two integrations (DESIGN §4), plus a path for Mattermost's
 // built-in outgoing webhook. It enforces the token rule (wrong token → 403, no alert), records
 // every request with headers and body, answers an empty 200 otherwise, and can be told to fail.
-// Its REST API v4 (for acting on alerts and on-call) lives in stand_in_rest.ts.
+// Its REST API v4 (for acting on alerts and on-call) lives in stand_in_rest.ts, which also holds
+// the alerts the integrations made; this file sends PagerTree's outgoing webhooks about them
+// (DESIGN §10) to the plugin's receiver.
 import http from 'http';
 import type {AddressInfo, Socket} from 'net';
 
 import {PagerTreeRestStandIn} from './stand_in_rest';
+import type {StandInAlert} from './stand_in_rest';
 
 export type Recorded = {
     path: string;
@@ -22,11 +25,24 @@ export type Failure =
 
 type Rule = Failure & {remaining?: number; until?: number; paths?: string[]};
 
+// A PagerTree user as linked data embeds it (d_user).
+export type PTUser = {id: string; name: string; email: string};
+
+export type Outgoing = {url: string; username: string; password: string; linkedData: boolean};
+
+export type EventBody = {type: string; data: Record<string, unknown>; [extra: string]: unknown};
+
+// What PagerTree's v3 alert object carries beyond the REST stand-in's alert (who, when).
+type V3Extra = {acknowledgedby?: string; resolvedby?: string; acknowledged?: number; resolved?: number; d_user?: PTUser;
+    handoffs?: Array<{to: string; from: string; time: number}>; updatedAt?: string;};
+
 export const PATHS = {mattermost: '/integration/int_mattermost', webhook: '/integration/int_webhook', builtin: '/builtin'};
 
 export class PagerTreeStandIn {
     readonly requests: Recorded[] = [];
     readonly rest = new PagerTreeRestStandIn(); // the REST API v4 under /api/v4/ (stand_in_rest.ts)
+    outgoing: Outgoing | null = null; // the "Outgoing Webhook" integration pointed at the plugin
+    private v3 = new Map<string, V3Extra>();
     token: string;
     private rules: Rule[] = [];
     private server: http.Server | null = null;
@@ -161,5 +177,106 @@ export class PagerTreeStandIn {
             }
             await new Promise((r) => setTimeout(r, 100));
         }
+    }
+
+    // alertFor finds the alert an integration made from the request containing text (or with
+    // that thirdparty id).
+    alertFor(text: string): StandInAlert {
+        const a = this.rest.alerts.find((x) => x.title.includes(text) || x.thirdparty_id === text);
+        if (!a) {
+            throw new Error(`stand-in: no alert made from a request containing ${JSON.stringify(text)}`);
+        }
+        return a;
+    }
+
+    // sendTo points the stand-in's "Outgoing Webhook" integration at the plugin's receiver.
+    sendTo(outgoing: Outgoing): void {
+        this.outgoing = outgoing;
+    }
+
+    // event builds the body PagerTree sends for an event about a, after changing a the way a
+    // person acting in PagerTree would. The body can be sent again (a repeat) or later (out of order).
+    event(a: StandInAlert, type: string, by?: PTUser, extra: Record<string, unknown> = {}): EventBody {
+        const now = Math.floor(Date.now() / 1000);
+        const x = this.v3.get(a.id) || {};
+        this.v3.set(a.id, x);
+        x.updatedAt = new Date().toISOString();
+        if (by) {
+            x.d_user = by;
+        }
+        switch (type) {
+        case 'alert.acknowledged':
+            a.status = 'acknowledged';
+            a.acknowledged_at = x.updatedAt;
+            x.acknowledged = now;
+            x.acknowledgedby = by?.id;
+            break;
+        case 'alert.resolved':
+            a.status = 'resolved';
+            a.resolved_at = x.updatedAt;
+            x.resolved = now;
+            x.resolvedby = by?.id;
+            break;
+        case 'alert.dropped':
+            a.status = 'dropped';
+            break;
+        case 'alert.handoff':
+            x.handoffs = [...(x.handoffs || []), {to: by?.id || '', from: x.acknowledgedby || '', time: now}];
+            break;
+        }
+
+        // PagerTree's v3 alert object (DESIGN §10): id alt_…, tinyId, thirdparty_id, …
+        const data: Record<string, unknown> = {
+            id: a.prefix_id,
+            tinyId: a.tiny_id,
+            thirdparty_id: a.thirdparty_id,
+            title: a.title,
+            description: a.title,
+            status: a.status,
+            urgency: a.urgency,
+            created: Math.floor(Date.parse(a.created_at) / 1000),
+            updatedAt: x.updatedAt,
+            acknowledged: x.acknowledged,
+            acknowledgedby: x.acknowledgedby,
+            resolved: x.resolved,
+            resolvedby: x.resolvedby,
+            handoffs: x.handoffs,
+            d_user_id: x.d_user?.id,
+        };
+        if (this.outgoing?.linkedData && x.d_user) {
+            data.d_user = x.d_user; // "send linked data", an option of the integration
+        }
+        return {type, data: JSON.parse(JSON.stringify(data)), ...extra};
+    }
+
+    // commentEvent builds a comment.created body: it names the alert only by its id.
+    commentEvent(a: StandInAlert, body: string, author: PTUser): EventBody {
+        return {
+            type: 'comment.created',
+            data: {
+                id: 'cmt_' + Math.random().toString(36).slice(2, 12),
+                commentable_type: 'Alert',
+                commentable_id: a.prefix_id,
+                body,
+                created_by_name: author.name,
+                account_user: {user: {name: author.name, email: author.email}},
+            },
+        };
+    }
+
+    // send posts an event body to the receiver like PagerTree: JSON, and basic auth as
+    // base64(user:pass) WITHOUT the "Basic " prefix. It returns the status, the answer and the time taken.
+    async send(body: EventBody | string, opts: {authorization?: string | null; contentType?: string} = {}): Promise<{status: number; text: string; ms: number}> {
+        if (!this.outgoing) {
+            throw new Error('stand-in: sendTo() the receiver first');
+        }
+        const headers: Record<string, string> = {'Content-Type': opts.contentType ?? 'application/json', 'User-Agent': 'PagerTree-Webhooks'};
+        const auth = opts.authorization === undefined ? Buffer.from(`${this.outgoing.username}:${this.outgoing.password}`).toString('base64') : opts.authorization;
+        if (auth !== null) {
+            headers.Authorization = auth;
+        }
+        const started = Date.now();
+        const res = await fetch(this.outgoing.url, {method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body)});
+        return {status: res.status, text: await res.text(), ms: Date.now() - started};
     }
 }

@@ -71,6 +71,40 @@ export async function createWorld(url: string): Promise<World> {
     return {url, admin, alice, bob, bot, adminUser, aliceUser, bobUser, botUserId: botRecord.user_id, team, town, ops, secret, dm};
 }
 
+// sharedWorld creates the world, or logs in to the one an earlier scenario file created on
+// the same server (each file runs its own beforeAll).
+export async function sharedWorld(url: string): Promise<World> {
+    const probe = client(url);
+    try {
+        await probe.login('admin', PASSWORD);
+    } catch {
+        return createWorld(url);
+    }
+    const admin = probe;
+    const login = async (username: string): Promise<[Client4, UserProfile]> => {
+        const c = client(url);
+        await c.login(username, PASSWORD);
+        return [c, await admin.getUserByUsername(username)];
+    };
+    const [alice, aliceUser] = await login('alice');
+    const [bob, bobUser] = await login('bob');
+    const adminUser = await admin.getMe();
+    const team = await admin.getTeamByName('acme');
+    const town = await admin.getChannelByName(team.id, 'town-square');
+    const ops = await admin.getChannelByName(team.id, 'ops');
+    const secret = await admin.getChannelByName(team.id, 'secret-ops');
+    const dm = await alice.createDirectChannel([aliceUser.id, bobUser.id]);
+    const botUser = await admin.getUserByUsername('monitor-bot');
+    const botToken = await admin.createUserAccessToken(botUser.id, 'e2e-2');
+    const bot = client(url, botToken.token);
+    return {url, admin, alice, bob, bot, adminUser, aliceUser, bobUser, botUserId: botUser.id, team, town, ops, secret, dm};
+}
+
+// pluginRunning tells whether the bundle is already installed and running.
+export async function pluginRunning(w: World): Promise<boolean> {
+    return (await w.admin.getPluginStatuses()).some((s) => s.plugin_id === 'pagertree' && s.state === 2);
+}
+
 export async function installPlugin(w: World, bundlePath: string): Promise<void> {
     const file = new File([fs.readFileSync(bundlePath)], 'pagertree.tar.gz', {type: 'application/gzip'});
     const manifest = await w.admin.uploadPlugin(file as never, true);

@@ -7,7 +7,7 @@ import type {Post} from '@mattermost/types/posts';
 
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
 import type {Recorded} from '../src/stand_in';
-import {command, createWorld, installPlugin, post, ref, setPluginSettings, sleep, waitUntil} from '../src/world';
+import {command, installPlugin, post, ref, setPluginSettings, sharedWorld, sleep, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
 
 const TOKEN = 'e2e-token';
@@ -40,7 +40,7 @@ beforeAll(async () => {
         throw new Error('run the suite with e2e/run.sh (make e2e): it starts Mattermost and sets MM_URL and PLUGIN_BUNDLE');
     }
     await pt.start();
-    w = await createWorld(MM_URL);
+    w = await sharedWorld(MM_URL);
     base = {
         Enabled: true,
         EndpointURL: pt.url + PATHS.mattermost,
@@ -456,9 +456,8 @@ describe('nothing lost to a configuration mistake, and what operators see', () =
         expect(first.status).toBe(200);
         expect(await first.json()).toMatchObject({alert_id: p.id, queued: true});
         await pt.waitFor(r, {status: 200, timeoutMs: 30000});
-        await waitUntil(async () => Object.values((await w.admin.getPostThread(p.id)).posts).some((x) => x.root_id === p.id), 'the bot reply');
-        const reply = Object.values((await w.admin.getPostThread(p.id)).posts).find((x) => x.root_id === p.id);
-        expect(reply?.message).toMatch(/^Paged PagerTree after a System Admin resent the alert \(resend 1\) — urgency: .* \(trigger: db down\)$/);
+        const resentReply = /^Paged PagerTree after a System Admin resent the alert \(resend 1\) — urgency: .* \(trigger: db down\)$/;
+        await waitUntil(async () => Object.values((await w.admin.getPostThread(p.id)).posts).some((x) => x.root_id === p.id && resentReply.test(x.message)), 'the resend\'s reply in the thread');
         const {entries} = await (await api('deliveries?n=5')).json();
         expect(entries[0]).toMatchObject({alert_id: p.id, status: 'delivered', resent: {number: 1, by: w.adminUser.id}});
 

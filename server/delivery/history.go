@@ -1,8 +1,12 @@
 package delivery
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
-	"sync"
+	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
@@ -45,72 +49,181 @@ func EntryFor(a paging.Alert, status string, now time.Time) Entry {
 	}
 }
 
-// DefaultHistorySize is how many entries are kept.
+// DefaultHistorySize is how many entries are shown at most.
 const DefaultHistorySize = 500
 
-const historyKey = "history"
+// DefaultHistoryTTL is how long an entry is kept (like a finished job's claim).
+const DefaultHistoryTTL = 7 * 24 * time.Hour
 
-// History is the bounded delivery history, stored in one KV value, newest last.
+// Keys: one key per entry, named by time so that names sort like times, written once with a
+// time to live: recording an outcome is one write of one small value whatever the history
+// holds, and concurrent deliveries (on any node) never write the same key. The newest entry
+// of each rare status (failed, suppressed) also goes to a small key, for status at a glance.
+const (
+	historyPrefix     = "hist_"
+	historyLastPrefix = "histlast_"
+	legacyHistoryKey  = "history" // one value of up to 500 entries, before per-entry keys
+)
+
+func historyEntryKey(e Entry) string {
+	var salt [4]byte
+	_, _ = rand.Read(salt[:])
+	return fmt.Sprintf("%s%019d_%s", historyPrefix, e.Time.UnixNano(), hex.EncodeToString(salt[:]))
+}
+
+// History is the delivery history, newest first when read.
 type History struct {
 	kv   KV
 	size int
-	mu   sync.Mutex // serialises this node's writers; other nodes are handled by compare-and-set
+	ttl  time.Duration
 }
 
-// NewHistory keeps the last size entries.
+// NewHistory shows the last size entries (DefaultHistorySize when size <= 0).
 func NewHistory(kv KV, size int) *History {
 	if size <= 0 {
 		size = DefaultHistorySize
 	}
-	return &History{kv: kv, size: size}
+	return &History{kv: kv, size: size, ttl: DefaultHistoryTTL}
 }
 
-// Add appends an entry, dropping the oldest beyond the bound.
+// Add records an entry: one write of its own key.
 func (h *History) Add(e Entry) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.kv.Update(historyKey, func(old []byte) ([]byte, error) {
-		var list []Entry
-		if len(old) > 0 {
-			if err := json.Unmarshal(old, &list); err != nil {
-				list = nil // a damaged history is replaced rather than blocking deliveries
-			}
+	raw, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	for attempt := 0; ; attempt++ {
+		ok, err := h.kv.CompareAndSet(historyEntryKey(e), nil, raw, h.ttl)
+		if err != nil {
+			return err
 		}
-		list = append(list, e)
-		if len(list) > h.size {
-			list = list[len(list)-h.size:]
+		if ok {
+			break
 		}
-		return json.Marshal(list)
+		if attempt == 3 {
+			return fmt.Errorf("could not find a free history key")
+		}
+	}
+	if e.Status == StatusDelivered {
+		return nil
+	}
+	return updateBytes(h.kv, historyLastPrefix+e.Status, h.ttl, func(old []byte) ([]byte, error) {
+		var cur Entry
+		if len(old) > 0 && json.Unmarshal(old, &cur) == nil && cur.Time.After(e.Time) {
+			return old, nil
+		}
+		return raw, nil
 	})
 }
 
-// Recent returns up to n entries, newest first.
-func (h *History) Recent(n int) ([]Entry, error) {
-	raw, err := h.kv.Get(historyKey)
-	if err != nil || len(raw) == 0 {
-		return nil, err
+// entryKeys lists the entries' keys, newest first, at most h.size.
+func (h *History) entryKeys() ([]string, error) {
+	const perPage = 1000
+	var keys []string
+	for page := 0; ; page++ {
+		list, err := h.kv.ListKeys(page, perPage)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range list {
+			if strings.HasPrefix(k, historyPrefix) {
+				keys = append(keys, k)
+			}
+		}
+		if len(list) < perPage {
+			break
+		}
 	}
-	var list []Entry
-	if err := json.Unmarshal(raw, &list); err != nil {
+	sort.Sort(sort.Reverse(sort.StringSlice(keys)))
+	if len(keys) > h.size {
+		keys = keys[:h.size]
+	}
+	return keys, nil
+}
+
+// Recent returns up to n entries, newest first. Reading is for admins and may list the keys.
+func (h *History) Recent(n int) ([]Entry, error) {
+	n = min(n, h.size)
+	keys, err := h.entryKeys()
+	if err != nil {
 		return nil, err
 	}
 	out := make([]Entry, 0, n)
-	for i := len(list) - 1; i >= 0 && len(out) < n; i-- {
-		out = append(out, list[i])
+	for _, k := range keys {
+		if len(out) == n {
+			break
+		}
+		raw, err := h.kv.Get(k)
+		if err != nil {
+			return nil, err
+		}
+		var e Entry
+		if raw == nil || json.Unmarshal(raw, &e) != nil {
+			continue // expired meanwhile, or damaged: skipped rather than failing the page
+		}
+		out = append(out, e)
+	}
+	if len(out) < n {
+		legacy, err := h.legacy()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, legacy...)
+		if len(out) > n {
+			out = out[:n]
+		}
 	}
 	return out, nil
 }
 
+// legacy reads the single-value history an older version wrote, newest first.
+func (h *History) legacy() ([]Entry, error) {
+	raw, err := h.kv.Get(legacyHistoryKey)
+	if err != nil || len(raw) == 0 {
+		return nil, err
+	}
+	var list []Entry
+	if json.Unmarshal(raw, &list) != nil {
+		return nil, nil
+	}
+	for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
+		list[i], list[j] = list[j], list[i]
+	}
+	return list, nil
+}
+
 // Last returns the newest entry with the given status (zero Entry and false if none).
 func (h *History) Last(status string) (Entry, bool, error) {
-	list, err := h.Recent(h.size)
-	if err != nil {
-		return Entry{}, false, err
-	}
-	for _, e := range list {
-		if e.Status == status {
+	if status != StatusDelivered {
+		raw, err := h.kv.Get(historyLastPrefix + status)
+		if err != nil {
+			return Entry{}, false, err
+		}
+		var e Entry
+		if raw != nil && json.Unmarshal(raw, &e) == nil {
 			return e, true, nil
 		}
 	}
-	return Entry{}, false, nil
+	// Delivered is the common status: the newest entries hold it; read one at a time.
+	keys, err := h.entryKeys()
+	if err != nil {
+		return Entry{}, false, err
+	}
+	for _, k := range keys {
+		raw, getErr := h.kv.Get(k)
+		if getErr != nil {
+			return Entry{}, false, getErr
+		}
+		var e Entry
+		if raw != nil && json.Unmarshal(raw, &e) == nil && e.Status == status {
+			return e, true, nil
+		}
+	}
+	legacy, err := h.legacy()
+	for _, e := range legacy {
+		if e.Status == status {
+			return e, true, err
+		}
+	}
+	return Entry{}, false, err
 }

@@ -5,6 +5,7 @@
 package delivery
 
 import (
+	"bytes"
 	"errors"
 	"time"
 )
@@ -24,3 +25,29 @@ type KV interface {
 
 // ErrDuplicate is returned by Enqueue when the alert was already taken (by this or another node).
 var ErrDuplicate = errors.New("alert already queued or delivered")
+
+// updateBytes is Update with a time to live for the stored value, and without a write when
+// fn changes nothing (the plugin KV store refuses to delete a key that does not exist).
+func updateBytes(kv KV, key string, ttl time.Duration, fn func(old []byte) ([]byte, error)) error {
+	for range 20 {
+		old, err := kv.Get(key)
+		if err != nil {
+			return err
+		}
+		next, err := fn(old)
+		if err != nil {
+			return err
+		}
+		if bytes.Equal(old, next) {
+			return nil
+		}
+		ok, err := kv.CompareAndSet(key, old, next, ttl)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+	}
+	return errors.New("too many concurrent updates of " + key)
+}

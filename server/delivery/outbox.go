@@ -15,32 +15,44 @@ type Sender func(ctx context.Context, a paging.Alert) paging.Outcome
 
 // Options tune the outbox; zero values take the defaults.
 type Options struct {
-	NodeID      string                          // unique per plugin instance: owns leases
-	Workers     int                             // concurrent sends (default 4)
-	Now         func() time.Time                // clock (default time.Now)
-	Backoff     func(attempt int) time.Duration // wait after failed attempt n (default DefaultBackoff)
-	RetryWindow func() time.Duration            // how long to keep retrying (default 1 hour)
-	Lease       time.Duration                   // how long a node owns a job it is sending (default 2 minutes)
-	SweepEvery  time.Duration                   // how often to look for jobs other nodes left (default 30 s)
-	DoneTTL     time.Duration                   // how long a finished job's claim is kept (default 7 days)
+	NodeID  string           // unique per plugin instance: owns leases
+	Workers int              // concurrent sends (default 16)
+	Now     func() time.Time // clock (default time.Now)
+	// Backoff is the wait after failed attempt n (default DefaultBackoff).
+	Backoff func(attempt int) time.Duration
+	// ProbeBackoff paces the probes while the endpoint is failing (default: Backoff capped at
+	// 2 s, so alerts go out within seconds of PagerTree answering again).
+	ProbeBackoff func(failures int) time.Duration
+	RetryWindow  func() time.Duration // how long to keep retrying (default 1 hour)
+	Lease        time.Duration        // how long a node owns a job it is sending (default 2 minutes)
+	SweepEvery   time.Duration        // how often to look for jobs other nodes left (default 30 s)
+	DoneTTL      time.Duration        // how long a finished job's claim is kept (default 7 days)
+	// Endpoint names where alerts go now: the endpoint's health is reset when it changes.
+	Endpoint func() string
 	// OnFinal is called once per alert, on the node that finished it: delivered, failed for
 	// good, or given up after the retry window.
 	OnFinal func(j Job, o paging.Outcome)
 	// OnRetry is called after each transient failure that will be retried.
 	OnRetry func(j Job, o paging.Outcome)
+	// OnOutage is called once when the endpoint starts failing and once when it answers again.
+	OnOutage func(Outage)
 	// OnError reports outbox trouble (KV errors) for the log.
 	OnError func(msg string, err error, key string)
 }
 
 func (o *Options) defaults() {
 	if o.Workers <= 0 {
-		o.Workers = 4
+		o.Workers = 16
 	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
 	if o.Backoff == nil {
 		o.Backoff = DefaultBackoff
+	}
+	if o.ProbeBackoff == nil {
+		backoff := o.Backoff
+		o.ProbeBackoff = func(n int) time.Duration { return min(backoff(n), 2*time.Second) }
 	}
 	if o.RetryWindow == nil {
 		o.RetryWindow = func() time.Duration { return time.Hour }
@@ -54,33 +66,51 @@ func (o *Options) defaults() {
 	if o.DoneTTL <= 0 {
 		o.DoneTTL = 7 * 24 * time.Hour
 	}
+	if o.Endpoint == nil {
+		o.Endpoint = func() string { return "" }
+	}
 	if o.OnFinal == nil {
 		o.OnFinal = func(Job, paging.Outcome) {}
 	}
 	if o.OnRetry == nil {
 		o.OnRetry = func(Job, paging.Outcome) {}
 	}
+	if o.OnOutage == nil {
+		o.OnOutage = func(Outage) {}
+	}
 	if o.OnError == nil {
 		o.OnError = func(string, error, string) {}
 	}
 }
 
+// work is a job for a worker. raw and job are set when this node already holds the job's
+// lease (it has just created it): the worker sends without reading the store again.
+type work struct {
+	key      string
+	raw      []byte
+	job      *Job
+	released bool // parked until the endpoint answered again: due now whatever the job says
+}
+
 // Outbox owns the scheduler, the sweeper and the workers; Stop ends them all.
 type Outbox struct {
-	kv   KV
-	send Sender
-	opt  Options
+	kv    KV
+	send  Sender
+	opt   Options
+	index *pendingIndex
+	gate  gate
 
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
-	ready  chan string   // keys due now, for the workers
 	wake   chan struct{} // the schedule changed
+	signal chan struct{} // work is ready
 
-	mu       sync.Mutex
-	queue    schedule        // keys this node will look at, by due time
-	planned  map[string]bool // keys in queue or in flight
-	doneSeen map[string]bool // keys known finished: the sweep skips reading them
+	mu      sync.Mutex
+	queue   schedule        // keys this node will look at later, by due time
+	ready   []work          // due now, for the workers
+	planned map[string]bool // keys queued, ready, in flight or parked
+	suspect map[string]bool // indexed keys without a job at the last sweep
 }
 
 // New makes an outbox; Start begins work.
@@ -88,15 +118,19 @@ func New(kv KV, send Sender, opt Options) *Outbox {
 	opt.defaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Outbox{
-		kv: kv, send: send, opt: opt, ctx: ctx, cancel: cancel,
-		ready: make(chan string), wake: make(chan struct{}, 1),
-		planned: map[string]bool{}, doneSeen: map[string]bool{},
+		kv: kv, send: send, opt: opt, index: newPendingIndex(kv), ctx: ctx, cancel: cancel,
+		wake: make(chan struct{}, 1), signal: make(chan struct{}, 1),
+		planned: map[string]bool{}, suspect: map[string]bool{}, gate: gate{parked: map[string]work{}},
 	}
 }
 
-// Start runs the scheduler, the sweeper (which first picks up what an earlier run or
-// another node left pending) and the workers.
+// Start indexes what an older version left pending (once per store), then runs the
+// scheduler, the sweeper (which first picks up what an earlier run or another node left
+// pending) and the workers.
 func (o *Outbox) Start() {
+	if err := o.buildIndex(); err != nil {
+		o.opt.OnError("could not index the alerts an older version left pending; will try again at the next start", err, "")
+	}
 	o.wg.Add(2 + o.opt.Workers)
 	go o.runScheduler()
 	go o.runSweeper()
@@ -105,144 +139,118 @@ func (o *Outbox) Start() {
 	}
 }
 
-// Stop ends every goroutine, waiting at most timeout. An alert being sent when Stop is
-// called stays pending in the KV store (its lease released) for the next start or another node.
+// Stop ends every goroutine, waiting at most timeout. An alert being sent or waiting for the
+// endpoint when Stop is called stays pending in the KV store (its lease released) for the
+// next start or another node.
 func (o *Outbox) Stop(timeout time.Duration) error {
 	o.cancel()
 	done := make(chan struct{})
 	go func() { o.wg.Wait(); close(done) }()
 	select {
 	case <-done:
-		return nil
 	case <-time.After(timeout):
 		return fmt.Errorf("outbox workers did not stop within %s", timeout)
 	}
+	o.releaseParked()
+	return nil
 }
 
-// Enqueue records the alert durably (the "exactly once" claim) and schedules it now.
-// ErrDuplicate means this alert id was already taken, here or on another node.
+// Enqueue records the alert durably (the "exactly once" claim), leased to this node in the
+// same write, and hands it to a worker at once. ErrDuplicate means this alert id was already
+// taken, here or on another node.
 func (o *Outbox) Enqueue(a paging.Alert) error {
-	now := o.opt.Now()
-	key := JobKey(a.ID)
-	job := Job{Alert: a, State: statePending, Queued: now, NextAttempt: now}
-	ok, err := o.kv.CompareAndSet(key, nil, job.encode(), 0)
+	w, err := o.create(a)
 	if err != nil {
-		o.release(a) // not queued: the next message in the thread or channel may page
-		return fmt.Errorf("could not record the alert in the outbox: %w", err)
+		if !errors.Is(err, ErrDuplicate) {
+			o.release(a) // not queued: the next message in the thread or channel may page
+		}
+		return err
+	}
+	o.handOut(w)
+	return nil
+}
+
+// ClaimAndEnqueue applies the flood rule (as Claim does) and queues the alert unless it is
+// suppressed. For a thread's first post under "one alert per thread" alone, the claim almost
+// always succeeds, so it is taken in parallel with the outbox write (one round trip to the
+// store before sending, not two); in the rare case it fails, the queued job is withdrawn
+// before anything is sent.
+func (o *Outbox) ClaimAndEnqueue(a paging.Alert, rule FloodRule) (reason string, claimErr, err error) {
+	if !rule.OnePerThread || rule.Cooldown > 0 || a.RootID != "" {
+		if reason, claimErr = o.Claim(a, rule); reason != "" {
+			return reason, claimErr, nil
+		}
+		return "", claimErr, o.Enqueue(a)
+	}
+	type claimed struct {
+		reason string
+		err    error
+	}
+	c := make(chan claimed, 1)
+	go func() { r, e := o.Claim(a, rule); c <- claimed{r, e} }()
+	w, err := o.create(a)
+	got := <-c
+	if got.reason != "" {
+		if err == nil {
+			o.withdraw(w)
+		}
+		return got.reason, got.err, nil
+	}
+	if err != nil {
+		if !errors.Is(err, ErrDuplicate) {
+			o.release(a) // after the claim is written, so that it is released too
+		}
+		return "", got.err, err
+	}
+	o.handOut(w)
+	return "", got.err, nil
+}
+
+// create writes the job, leased to this node, and indexes it, in parallel.
+func (o *Outbox) create(a paging.Alert) (work, error) { return o.createAt(JobKey(a.ID), a) }
+
+// createAt is create under a given key (a resend has a key of its own).
+func (o *Outbox) createAt(key string, a paging.Alert) (work, error) {
+	now := o.opt.Now()
+	job := Job{Alert: a, State: statePending, Queued: now, NextAttempt: now, LeaseOwner: o.opt.NodeID, LeaseUntil: now.Add(o.opt.Lease)}
+	raw := job.encode()
+	indexed := make(chan error, 1)
+	go func() { indexed <- o.index.add(key) }()
+	ok, err := o.kv.CompareAndSet(key, nil, raw, 0)
+	idxErr := <-indexed
+	if err != nil {
+		return work{}, fmt.Errorf("could not record the alert in the outbox: %w", err)
 	}
 	if !ok {
-		return ErrDuplicate
+		return work{}, ErrDuplicate
 	}
-	o.plan(key, now)
-	return nil
+	if idxErr != nil {
+		o.opt.OnError("could not index a queued alert; it is sent now, but if this node stops before that, only a restart of the plugin finds it", idxErr, key)
+	}
+	return work{key: key, raw: raw, job: &job}, nil
+}
+
+// handOut gives a job this node just created to the workers.
+func (o *Outbox) handOut(w work) {
+	o.mu.Lock()
+	o.planned[w.key] = true
+	o.mu.Unlock()
+	o.push(w)
+}
+
+// withdraw deletes a job that was created but must not be sent (its claim failed).
+func (o *Outbox) withdraw(w work) {
+	if _, err := o.kv.CompareAndSet(w.key, w.raw, nil, 0); err != nil {
+		o.opt.OnError("could not withdraw a suppressed alert from the outbox; it may be sent", err, w.key)
+		o.handOut(w)
+		return
+	}
+	o.forget(w.key)
 }
 
 // Pending counts alerts waiting to be delivered, on every node.
 func (o *Outbox) Pending() (int, error) {
 	n := 0
-	err := o.eachJob(func(string, Job) { n++ })
+	err := o.eachPending(func(string, Job) { n++ })
 	return n, err
-}
-
-func (o *Outbox) runWorker() {
-	defer o.wg.Done()
-	for {
-		select {
-		case key := <-o.ready:
-			// The key stays planned while in flight, so a sweep cannot start a second send.
-			next, again := o.attempt(key)
-			o.unplan(key)
-			if again {
-				o.plan(key, next)
-			}
-		case <-o.ctx.Done():
-			return
-		}
-	}
-}
-
-// attempt sends one job once, if it is due and nobody else holds it. It returns when to
-// look at the job again, if ever.
-func (o *Outbox) attempt(key string) (time.Time, bool) {
-	raw, err := o.kv.Get(key)
-	if err != nil {
-		o.opt.OnError("could not read an outbox entry; will try again", err, key)
-		return o.opt.Now().Add(o.opt.Backoff(1)), true
-	}
-	if raw == nil {
-		return time.Time{}, false
-	}
-	job, err := decodeJob(raw)
-	if err != nil || job.State == stateDone {
-		o.markDone(key)
-		return time.Time{}, false
-	}
-	now := o.opt.Now()
-	if job.LeaseOwner != "" && job.LeaseOwner != o.opt.NodeID && now.Before(job.LeaseUntil) {
-		return job.LeaseUntil, true // look again when that node's lease runs out
-	}
-	if now.Before(job.NextAttempt) {
-		return job.NextAttempt, true
-	}
-	leased := job
-	leased.LeaseOwner, leased.LeaseUntil = o.opt.NodeID, now.Add(o.opt.Lease)
-	leasedRaw := leased.encode()
-	if ok, casErr := o.kv.CompareAndSet(key, raw, leasedRaw, 0); casErr != nil || !ok {
-		if casErr != nil {
-			o.opt.OnError("could not take an outbox entry; will try again", casErr, key)
-		}
-		return now.Add(o.opt.Backoff(1)), true // someone changed it: look again soon
-	}
-
-	outcome := o.send(o.ctx, job.Alert)
-	if o.ctx.Err() != nil && outcome.Class != paging.Delivered {
-		// Stopping: hand the job back untouched for the next start or another node.
-		job.LeaseOwner, job.LeaseUntil = "", time.Time{}
-		if _, casErr := o.kv.CompareAndSet(key, leasedRaw, job.encode(), 0); casErr != nil {
-			o.opt.OnError("could not release an outbox entry while stopping; another node takes it when its lease expires", casErr, key)
-		}
-		return time.Time{}, false
-	}
-
-	job.Attempts++
-	job.Last = &outcome
-	job.LeaseOwner, job.LeaseUntil = "", time.Time{}
-	now = o.opt.Now()
-	final := !outcome.Class.WillRetry()
-	var next time.Time
-	if !final {
-		wait := o.opt.Backoff(job.Attempts)
-		if outcome.RetryAfter > wait {
-			wait = outcome.RetryAfter
-		}
-		next = now.Add(wait)
-		if window := o.opt.RetryWindow(); next.After(job.Queued.Add(window)) {
-			final, job.GaveUp = true, true
-		}
-	}
-	ttl := time.Duration(0)
-	if final {
-		job.State = stateDone
-		ttl = o.opt.DoneTTL
-	} else {
-		job.NextAttempt = next
-	}
-	ok, err := o.kv.CompareAndSet(key, leasedRaw, job.encode(), ttl)
-	if err != nil || !ok {
-		if err == nil {
-			err = errors.New("the entry changed while it was being sent (this node's lease had expired)")
-		}
-		o.opt.OnError("could not record the result of a delivery", err, key)
-		return next, !final
-	}
-	if final {
-		o.markDone(key)
-		if outcome.Class != paging.Delivered {
-			o.release(job.Alert) // not delivered: the next message in the thread or channel may page
-		}
-		o.opt.OnFinal(job, outcome)
-		return time.Time{}, false
-	}
-	o.opt.OnRetry(job, outcome)
-	return next, true
 }

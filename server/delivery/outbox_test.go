@@ -184,6 +184,20 @@ func TestHonoursRetryAfter(t *testing.T) {
 	}
 }
 
+// A Retry-After longer than what is left of the retry window does not end the retries at once:
+// the alert is tried again when the window closes.
+func TestLongRetryAfterDoesNotGiveUpEarly(t *testing.T) {
+	pt := newStandIn(t, 429, 200)
+	pt.headers[0] = http.Header{"Retry-After": {"1"}}
+	opt := fastOptions("a")
+	opt.RetryWindow = func() time.Duration { return 300 * time.Millisecond }
+	h := start(t, deliverytest.New(), pt.srv.URL, opt)
+	_ = h.box.Enqueue(alert("a1"))
+	if r := h.final(t); r.outcome.Class != paging.Delivered || r.job.Attempts != 2 {
+		t.Fatalf("outcome %+v after %d attempts", r.outcome, r.job.Attempts)
+	}
+}
+
 func TestPermanentFailureIsNotRetried(t *testing.T) {
 	pt := newStandIn(t, 403)
 	kv := deliverytest.New()

@@ -60,16 +60,11 @@ func (o *Outbox) Resend(alertID, by string) (a paging.Alert, resent bool, err er
 
 	a = job.Alert
 	a.Resent = &paging.Resent{Number: next, By: by}
-	now := o.opt.Now()
-	key := resendKey(alertID, next)
-	fresh := Job{Alert: a, State: statePending, Queued: now, NextAttempt: now}
-	if ok, err := o.kv.CompareAndSet(key, nil, fresh.encode(), 0); err != nil || !ok {
-		if err == nil {
-			err = errors.New("a resend with that number already exists")
-		}
+	w, err := o.createAt(resendKey(alertID, next), a)
+	if err != nil {
 		return paging.Alert{}, false, fmt.Errorf("could not queue the resend: %w", err)
 	}
-	o.plan(key, now)
+	o.handOut(w)
 	return a, true, nil
 }
 

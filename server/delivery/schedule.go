@@ -5,6 +5,44 @@ import (
 	"time"
 )
 
+// push makes work ready for the workers.
+func (o *Outbox) push(items ...work) {
+	o.mu.Lock()
+	o.ready = append(o.ready, items...)
+	o.mu.Unlock()
+	select {
+	case o.signal <- struct{}{}:
+	default:
+	}
+}
+
+// next waits for ready work; false when stopping.
+func (o *Outbox) next() (work, bool) {
+	for {
+		o.mu.Lock()
+		if len(o.ready) > 0 {
+			w := o.ready[0]
+			o.ready[0] = work{}
+			o.ready = o.ready[1:]
+			more := len(o.ready) > 0
+			o.mu.Unlock()
+			if more { // another worker may take the rest
+				select {
+				case o.signal <- struct{}{}:
+				default:
+				}
+			}
+			return w, true
+		}
+		o.mu.Unlock()
+		select {
+		case <-o.signal:
+		case <-o.ctx.Done():
+			return work{}, false
+		}
+	}
+}
+
 // plan schedules key at due unless this node already plans it.
 func (o *Outbox) plan(key string, due time.Time) {
 	o.mu.Lock()
@@ -13,6 +51,13 @@ func (o *Outbox) plan(key string, due time.Time) {
 		return
 	}
 	o.planned[key] = true
+	o.mu.Unlock()
+	o.reschedule(key, due)
+}
+
+// reschedule puts a key this node plans back in the schedule.
+func (o *Outbox) reschedule(key string, due time.Time) {
+	o.mu.Lock()
 	heap.Push(&o.queue, item{key: key, due: due})
 	o.mu.Unlock()
 	select {
@@ -34,20 +79,18 @@ func (o *Outbox) runScheduler() {
 	for {
 		o.mu.Lock()
 		wait := time.Hour
-		var due string
-		if o.queue.Len() > 0 {
-			if wait = o.queue[0].due.Sub(o.opt.Now()); wait <= 0 {
-				due = heap.Pop(&o.queue).(item).key
+		var due []work
+		now := o.opt.Now()
+		for o.queue.Len() > 0 {
+			if d := o.queue[0].due.Sub(now); d > 0 {
+				wait = d
+				break
 			}
+			due = append(due, work{key: heap.Pop(&o.queue).(item).key})
 		}
 		o.mu.Unlock()
-		if due != "" {
-			select {
-			case o.ready <- due:
-			case <-o.ctx.Done():
-				return
-			}
-			continue
+		if len(due) > 0 {
+			o.push(due...)
 		}
 		timer.Reset(wait)
 		select {

@@ -11,7 +11,7 @@ type QueueStats struct {
 // Stats reads the queue from the shared store (one scan of the outbox keys).
 func (o *Outbox) Stats() (QueueStats, error) {
 	var s QueueStats
-	err := o.eachJob(func(_ string, j Job) {
+	err := o.eachPending(func(_ string, j Job) {
 		s.Pending++
 		if s.OldestQueued.IsZero() || j.Queued.Before(s.OldestQueued) {
 			s.OldestQueued = j.Queued

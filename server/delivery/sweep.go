@@ -5,7 +5,6 @@ import (
 	"time"
 )
 
-// runSweeper looks for work left by an earlier run or another node, every SweepEvery.
 func (o *Outbox) runSweeper() {
 	defer o.wg.Done()
 	ticker := time.NewTicker(o.opt.SweepEvery)
@@ -21,10 +20,11 @@ func (o *Outbox) runSweeper() {
 }
 
 // sweep plans every pending job nobody is sending: after a restart, or when the node that
-// took an alert died (its lease expires).
+// took an alert died (its lease expires). It reads the pending index and the jobs in it that
+// this node does not already hold: O(pending alerts), whatever the store holds besides.
 func (o *Outbox) sweep() {
 	now := o.opt.Now()
-	err := o.eachJob(func(key string, j Job) {
+	err := o.eachPending(func(key string, j Job) {
 		due := j.NextAttempt
 		if j.LeaseOwner != "" && j.LeaseUntil.After(due) {
 			due = j.LeaseUntil
@@ -39,11 +39,78 @@ func (o *Outbox) sweep() {
 	}
 }
 
-// eachJob calls fn for every pending job in the KV store. It also forgets finished keys
-// that have expired from the store, so the memory of finished jobs stays bounded.
-func (o *Outbox) eachJob(fn func(key string, j Job)) error {
+// eachPending calls fn for every pending job in the index that this node does not hold
+// already, and drops from the index the jobs that are finished or gone.
+func (o *Outbox) eachPending(fn func(key string, j Job)) error {
+	keys, err := o.index.keys()
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, key := range keys {
+		seen[key] = true
+		o.mu.Lock()
+		mine := o.planned[key]
+		o.mu.Unlock()
+		if mine {
+			fn(key, Job{}) // counted; plan() ignores it
+			continue
+		}
+		raw, err := o.kv.Get(key)
+		if err != nil {
+			return err
+		}
+		if raw == nil {
+			// Gone (expired), or being created right now by Enqueue on another node, which
+			// indexes in parallel with the creation: drop it only when still absent next time.
+			o.mu.Lock()
+			drop := o.suspect[key]
+			o.suspect[key] = true
+			o.mu.Unlock()
+			if drop {
+				o.forget(key)
+			}
+			continue
+		}
+		j, err := decodeJob(raw)
+		if err != nil {
+			o.opt.OnError("an outbox entry could not be read and is skipped", err, key)
+			o.forget(key)
+			continue
+		}
+		if j.State == stateDone {
+			o.forget(key)
+			continue
+		}
+		fn(key, j)
+	}
+	o.mu.Lock()
+	for key := range o.suspect {
+		if !seen[key] {
+			delete(o.suspect, key)
+		}
+	}
+	o.mu.Unlock()
+	return nil
+}
+
+// forget drops key from the pending index.
+func (o *Outbox) forget(key string) {
+	o.mu.Lock()
+	delete(o.suspect, key)
+	o.mu.Unlock()
+	if err := o.index.remove(key); err != nil {
+		o.opt.OnError("could not update the pending index; the next sweep tries again", err, key)
+	}
+}
+
+// buildIndex indexes the pending jobs of a store written by a version without the index. It
+// lists the store once, ever: a marker key says it is done.
+func (o *Outbox) buildIndex() error {
+	if built, err := o.kv.Get(indexBuiltKey); err != nil || built != nil {
+		return err
+	}
 	const perPage = 1000
-	listed := map[string]bool{}
 	for page := 0; ; page++ {
 		keys, err := o.kv.ListKeys(page, perPage)
 		if err != nil {
@@ -53,51 +120,21 @@ func (o *Outbox) eachJob(fn func(key string, j Job)) error {
 			if !strings.HasPrefix(key, jobPrefix) {
 				continue
 			}
-			listed[key] = true
-			if o.isDone(key) {
-				continue
-			}
 			raw, err := o.kv.Get(key)
 			if err != nil {
 				return err
 			}
-			if raw == nil {
+			if j, err := decodeJob(raw); raw == nil || err != nil || j.State == stateDone {
 				continue
 			}
-			j, err := decodeJob(raw)
-			if err != nil {
-				o.opt.OnError("an outbox entry could not be read and is skipped", err, key)
-				o.markDone(key)
-				continue
+			if err := o.index.add(key); err != nil {
+				return err
 			}
-			if j.State == stateDone {
-				o.markDone(key)
-				continue
-			}
-			fn(key, j)
 		}
 		if len(keys) < perPage {
 			break
 		}
 	}
-	o.mu.Lock()
-	for key := range o.doneSeen {
-		if !listed[key] {
-			delete(o.doneSeen, key)
-		}
-	}
-	o.mu.Unlock()
-	return nil
-}
-
-func (o *Outbox) isDone(key string) bool {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.doneSeen[key]
-}
-
-func (o *Outbox) markDone(key string) {
-	o.mu.Lock()
-	o.doneSeen[key] = true
-	o.mu.Unlock()
+	_, err := o.kv.CompareAndSet(indexBuiltKey, nil, []byte("1"), 0)
+	return err
 }

@@ -2,7 +2,7 @@
 import type {AxiosError} from 'axios';
 import axios from 'axios';
 
-import type {APIKeyCheck, Delivery, PreviewResult, ResendResult, TestResult} from './types';
+import type {APIKeyCheck, Delivery, PreviewResult, ReceiverInfo, ResendResult, TestResult} from './types';
 
 import manifest from '../../plugin.json';
 
@@ -91,6 +91,24 @@ export async function recentDeliveries(n = 20): Promise<Delivery[]> {
 export async function resendAlert(alertId: string): Promise<ResendResult> {
     try {
         return (await http.post<ResendResult>(apiURL('resend'), {alert_id: alertId})).data;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}
+
+// receiverInfo reads the receiver's URL, credentials and last event (System Admins only).
+export async function receiverInfo(): Promise<ReceiverInfo> {
+    try {
+        return (await http.get<ReceiverInfo>(apiURL('receiver'))).data;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}
+
+// regenerateReceiverCredentials replaces the password PagerTree must send.
+export async function regenerateReceiverCredentials(): Promise<ReceiverInfo> {
+    try {
+        return (await http.post<ReceiverInfo>(apiURL('receiver/regenerate'), {})).data;
     } catch (err) {
         throw toApiError(err);
     }

@@ -4,6 +4,7 @@ import type React from 'react';
 import ChannelAllowList from './components/channel_allow_list';
 import CheckAPIKey from './components/check_api_key';
 import EndpointURL from './components/endpoint_url';
+import ReceiverSetup from './components/receiver_setup';
 import RecentDeliveries from './components/recent_deliveries';
 import SendTestAlert from './components/send_test_alert';
 import Token from './components/token';
@@ -30,6 +31,7 @@ export const CUSTOM_SETTINGS: Record<string, React.ComponentType<CustomSettingPr
     SendTestAlert,
     TryMessage,
     RecentDeliveries,
+    ReceiverSetup,
     APIKey: Token, // the same password field: a saved key comes back as a placeholder
     CheckAPIKey,
 };

@@ -20,6 +20,10 @@ const CSS = `
 .pagertree-preview-text mark { background: #ffe066; padding: 0 1px; }
 .pagertree-deliveries { margin-top: 8px; font-size: 12px; }
 .pagertree-status--failed td { color: var(--error-text, #d24b4e); }
+.pagertree-steps { padding-left: 18px; }
+.pagertree-steps li { margin-bottom: 6px; }
+.pagertree-copyable { display: flex; flex-wrap: wrap; align-items: center; gap: 4px; margin: 2px 0; }
+.pagertree-copyable code { word-break: break-all; }
 `;
 
 export function injectStyles(doc: Document = document): void {

@@ -65,6 +65,17 @@ export type ResendResult = {
     message: string;
 };
 
+// What PagerTree's Outgoing Webhook integration must be given, and whether it works.
+export type ReceiverInfo = {
+    url: string; // "" when the Site URL is not set
+    problem?: string;
+    username: string;
+    password: string;
+    created: string;
+    last_event?: {at: string; type: string; matched: boolean} | null;
+    events: string[]; // the event types to tick in PagerTree
+};
+
 export type APIKeyCheck = {
     ok: boolean;
     kind?: 'bad_key' | 'forbidden' | 'not_found' | 'not_allowed' | 'rate_limited' | 'transient' | 'rejected' | 'bad_answer';

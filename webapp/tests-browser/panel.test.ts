@@ -165,6 +165,20 @@ describe.each(['18', '19'])('React %s host', (react) => {
         await page.screenshot({path: path.join(SHOTS, `react${react}-panel.png`), fullPage: true});
     });
 
+    test('PagerTree → Mattermost: URL, credentials, regenerate, last event', async () => {
+        const section = page.getByTestId('receiver');
+        await section.waitFor();
+        expect(await section.getByLabel('Receiver URL', {exact: true}).innerText()).toBe('https://chat.example.com/plugins/pagertree/api/v1/pagertree/events');
+        expect(await section.getByLabel('Password', {exact: true}).innerText()).not.toContain('first-password');
+        await section.getByRole('button', {name: 'Show'}).click();
+        expect(await section.getByLabel('Password', {exact: true}).innerText()).toBe('first-password');
+        await section.getByRole('button', {name: 'Regenerate password'}).click();
+        await section.getByRole('button', {name: 'Regenerate now'}).click();
+        await section.getByLabel('Password', {exact: true}).getByText('second-password').waitFor();
+        expect(await page.getByTestId('last-event').innerText()).toMatch(/Last event received at .*\(alert\.acknowledged\)/);
+        await section.screenshot({path: path.join(SHOTS, `react${react}-receiver.png`)});
+    });
+
     // The README's picture: a working setup — the test alert accepted, a message that would page,
     // deliveries flowing. It is docs/settings-panel.png (copied by hand after looking at it).
     test('a working setup, for the README', async () => {

@@ -32,6 +32,14 @@ export type StandIn = {url: string; requests: Recorded[]; seed: (entries: unknow
 export async function startStandIn(root: string, react: string): Promise<StandIn> {
     const requests: Recorded[] = [];
     const deliveries: unknown[] = [];
+    const receiver = {
+        url: 'https://chat.example.com/plugins/pagertree/api/v1/pagertree/events',
+        username: 'pagertree',
+        password: 'first-password',
+        created: '2026-01-01T00:00:00Z',
+        last_event: {at: '2026-01-01T10:00:00Z', type: 'alert.acknowledged', matched: true},
+        events: ['alert.open', 'alert.acknowledged', 'alert.resolved'],
+    };
     const files: Record<string, [string, string]> = {
         '/': [path.join(root, 'tests-browser/host/index.html'), 'text/html'],
         '/host.js': [path.join(root, `test-results/host-react${react}.js`), 'text/javascript'],
@@ -78,6 +86,13 @@ export async function startStandIn(root: string, react: string): Promise<StandIn
             }
             case 'POST /plugins/pagertree/api/v1/preview':
                 json(...preview(body?.message || '', body?.channel_type || 'O'));
+                return;
+            case 'GET /plugins/pagertree/api/v1/receiver':
+                json(200, receiver);
+                return;
+            case 'POST /plugins/pagertree/api/v1/receiver/regenerate':
+                receiver.password = 'second-password';
+                json(200, receiver);
                 return;
             case 'POST /plugins/pagertree/api/v1/apikey/check':
                 // Canned: the saved-key rule and PagerTree's answer are the server's (api_apikey_test.go).

@@ -11,7 +11,7 @@ jest.mock('axios', () => ({
     }),
 }));
 
-import {ApiError, checkAPIKey, csrfToken, previewMessage, recentDeliveries, sendTestAlert, siteURL} from '../client';
+import {ApiError, checkAPIKey, csrfToken, previewMessage, receiverInfo, recentDeliveries, regenerateReceiverCredentials, sendTestAlert, siteURL} from '../client';
 
 describe('client', () => {
     beforeEach(() => jest.clearAllMocks());
@@ -26,6 +26,12 @@ describe('client', () => {
         mockGet.mockResolvedValue({data: {entries: [{alert_id: 'a'}]}});
         expect(await recentDeliveries(5)).toEqual([{alert_id: 'a'}]);
         expect(mockGet).toHaveBeenCalledWith('http://localhost/chat/plugins/pagertree/api/v1/deliveries', {params: {n: 5}});
+        mockGet.mockResolvedValue({data: {username: 'pagertree'}});
+        expect(await receiverInfo()).toEqual({username: 'pagertree'});
+        expect(mockGet).toHaveBeenLastCalledWith('http://localhost/chat/plugins/pagertree/api/v1/receiver');
+        mockPost.mockResolvedValue({data: {password: 'new'}});
+        expect(await regenerateReceiverCredentials()).toEqual({password: 'new'});
+        expect(mockPost).toHaveBeenLastCalledWith('http://localhost/chat/plugins/pagertree/api/v1/receiver/regenerate', {});
         window.basename = '';
         expect(siteURL()).toBe('http://localhost');
     });

@@ -1,0 +1,269 @@
+// The loop back (DESIGN §10): PagerTree's outgoing webhooks, sent by the stand-in like
+// PagerTree sends them, update the status card in the thread that paged, on the real server.
+import fs from 'fs';
+import path from 'path';
+
+import type {Post} from '@mattermost/types/posts';
+
+import {PagerTreeStandIn, PATHS} from '../src/stand_in';
+import type {EventBody, PTUser} from '../src/stand_in';
+import type {StandInAlert} from '../src/stand_in_rest';
+import {command, installPlugin, pluginRunning, post, ref, setPluginSettings, sharedWorld, sleep, waitUntil} from '../src/world';
+import type {PluginSettings, World} from '../src/world';
+
+const TOKEN = 'e2e-loop-token';
+const MM_URL = process.env.MM_URL || '';
+const BUNDLE = process.env.PLUGIN_BUNDLE || '';
+
+let w: World;
+let botId = '';
+const pt = new PagerTreeStandIn(TOKEN);
+let base: PluginSettings;
+let receiver: {url: string; username: string; password: string};
+
+// People in PagerTree: Ann's e-mail is alice's in Mattermost, Pat is nobody there.
+const ANN: PTUser = {id: 'usr_ann', name: 'Ann Alice', email: 'alice@example.com'};
+const PAT: PTUser = {id: 'usr_pat', name: 'Pat Tree', email: 'pat@elsewhere.example'};
+
+type Attachment = {color: string; title: string; title_link?: string; fields: Array<{title: string; value: string}>};
+
+function pluginApi(p: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(`${MM_URL}/plugins/pagertree/api/v1/${p}`, {
+        ...init,
+        headers: {'Content-Type': 'application/json', Authorization: `Bearer ${w.admin.getToken()}`},
+    });
+}
+
+async function threadPosts(rootId: string): Promise<Post[]> {
+    const thread = await w.admin.getPostThread(rootId);
+    return Object.values(thread.posts).filter((x) => x.root_id === rootId && x.user_id === botId).sort((a, b) => a.create_at - b.create_at);
+}
+
+function attachmentOf(p: Post | undefined): Attachment | undefined {
+    return (p?.props?.attachments as Attachment[] | undefined)?.[0];
+}
+
+async function card(rootId: string, check: (a: Attachment) => boolean = () => true, what = 'the card'): Promise<Attachment> {
+    let found: Attachment | undefined;
+    await waitUntil(async () => {
+        const cards = (await threadPosts(rootId)).filter((x) => attachmentOf(x));
+        if (cards.length > 1) {
+            throw new Error(`${cards.length} cards in one thread`);
+        }
+        found = attachmentOf(cards[0]);
+        return Boolean(found && check(found));
+    }, what);
+    return found as Attachment;
+}
+
+function fields(a: Attachment): Record<string, string> {
+    return Object.fromEntries(a.fields.map((f) => [f.title, f.value]));
+}
+
+async function replies(rootId: string): Promise<string[]> {
+    return (await threadPosts(rootId)).filter((x) => !attachmentOf(x)).map((x) => x.message);
+}
+
+const saved: Array<{state: string; attachment: Attachment}> = [];
+
+// send posts an event like PagerTree and checks the answer came within a second.
+async function send(body: EventBody | string, opts: Parameters<PagerTreeStandIn['send']>[1] = {}) {
+    const res = await pt.send(body, opts);
+    expect(res.ms).toBeLessThan(1000);
+    return res;
+}
+
+async function pageAndCard(text: string): Promise<{p: Post; alert: StandInAlert; r: string}> {
+    const r = ref();
+    const p = await post(w.alice, w.ops.id, `${text} ${r}`);
+    await pt.waitFor(r, {status: 200});
+    await card(p.id);
+    return {p, alert: pt.alertFor(r), r};
+}
+
+beforeAll(async () => {
+    if (!MM_URL || !BUNDLE) {
+        throw new Error('run the suite with e2e/run.sh (make e2e): it starts Mattermost and sets MM_URL and PLUGIN_BUNDLE');
+    }
+    await pt.start();
+    w = await sharedWorld(MM_URL);
+    base = {
+        Enabled: true,
+        EndpointURL: pt.url + PATHS.mattermost,
+        Token: TOKEN,
+        Format: 'mattermost',
+        TriggerWords: 'outage, sev-1',
+        MatchMode: 'whole_word',
+        DefaultUrgency: 'pagertree_default',
+        UrgencyAliases: 'sev-1=critical',
+        WatchPrivateChannels: false,
+        ForwardBotPosts: false,
+        IgnoreCodeAndQuotes: true,
+        ChannelAllowList: '',
+        OneAlertPerThread: true,
+        ChannelCooldownSeconds: 0,
+        RetryWindowMinutes: 60,
+        ReactionEmoji: 'rotating_light',
+        ReplyInThread: true,
+        StatusUpdates: 'card_and_replies',
+        AlertLifetimeDays: 30,
+    };
+    await setPluginSettings(w, base);
+    if (!(await pluginRunning(w))) {
+        await installPlugin(w, BUNDLE);
+    }
+    botId = (await w.admin.getUserByUsername('pagertree')).id;
+    const info = await (await pluginApi('receiver')).json();
+    expect(info.url).toBe(`${MM_URL}/plugins/pagertree/api/v1/pagertree/events`);
+    receiver = info;
+    pt.sendTo({url: info.url, username: info.username, password: info.password, linkedData: true});
+});
+
+beforeEach(async () => {
+    pt.clearFailures();
+    await setPluginSettings(w, base);
+});
+
+afterAll(async () => {
+    await pt.stop();
+    if (saved.length) {
+        const out = path.join(__dirname, '..', '.run', 'cards.json');
+        fs.mkdirSync(path.dirname(out), {recursive: true});
+        fs.writeFileSync(out, JSON.stringify(saved, null, 2));
+    }
+});
+
+describe('PagerTree → the thread that paged', () => {
+    test('trigger → card (open) → acknowledged → resolved, Mattermost format mapped by channel_id.timestamp', async () => {
+        const r = ref();
+        const p = await post(w.alice, w.ops.id, `outage in payments, urgency:high ${r}`);
+        await pt.waitFor(r, {status: 200});
+        const open = await card(p.id);
+        saved.push({state: 'sent', attachment: open});
+        expect(open).toMatchObject({color: '#D24B4E', title: 'PagerTree alert'});
+        expect(fields(open)).toEqual({Status: 'Open', Urgency: 'high', Trigger: 'outage'});
+        const alert = pt.alertFor(r);
+        expect(alert.thirdparty_id).toBe(`${w.ops.id}.${p.create_at}`);
+
+        expect((await send(pt.event(alert, 'alert.created'))).text).toContain('"applied"');
+        const numbered = await card(p.id, (a) => a.title === `PagerTree alert #${alert.tiny_id}`, 'the alert number');
+        saved.push({state: 'open', attachment: numbered});
+        expect(numbered.title_link).toBe(`https://app.pagertree.com/alerts/${alert.prefix_id}`);
+
+        await send(pt.event(alert, 'alert.acknowledged', ANN));
+        const acked = await card(p.id, (a) => a.color === '#FFBC1F', 'the amber card');
+        saved.push({state: 'acknowledged', attachment: acked});
+        expect(fields(acked)).toMatchObject({Status: 'Acknowledged', 'Acknowledged by': '@alice'});
+
+        await send(pt.event(alert, 'alert.resolved', PAT));
+        const resolved = await card(p.id, (a) => a.color === '#3DB887', 'the green card');
+        saved.push({state: 'resolved', attachment: resolved});
+        expect(fields(resolved)).toMatchObject({Status: 'Resolved', 'Acknowledged by': '@alice', 'Resolved by': 'Pat Tree'});
+        await waitUntil(async () => (await replies(p.id)).length === 2, 'two thread replies');
+        expect(await replies(p.id)).toEqual(['**Acknowledged** in PagerTree by @alice.', '**Resolved** in PagerTree by Pat Tree.']);
+    });
+
+    test('a repeated and an out-of-order event change nothing and post nothing twice', async () => {
+        const {p, alert} = await pageAndCard('outage in search');
+        const open = pt.event(alert, 'alert.open');
+        const ack = pt.event(alert, 'alert.acknowledged', PAT);
+        expect((await send(ack)).text).toContain('"applied"');
+        expect((await send(ack)).text).toContain('"unchanged"');
+        await send(pt.event(alert, 'alert.resolved', PAT));
+        await card(p.id, (a) => a.color === '#3DB887', 'the green card');
+        expect((await send(open)).text).toContain('"unchanged"'); // late: would move it backwards
+        expect((await send(ack)).text).toContain('"unchanged"');
+        await sleep(1500);
+        const c = await card(p.id);
+        expect(fields(c).Status).toBe('Resolved');
+        expect(await replies(p.id)).toEqual(['**Acknowledged** in PagerTree by Pat Tree.', '**Resolved** in PagerTree by Pat Tree.']);
+    });
+
+    test('a wrong or missing password gets 401 and changes nothing; the standard Basic form works too', async () => {
+        const {p, alert} = await pageAndCard('outage in login');
+        const before = await (await pluginApi('receiver')).json();
+        const ack = pt.event(alert, 'alert.acknowledged', PAT);
+        const wrong = await send(ack, {authorization: Buffer.from(`${receiver.username}:not-the-password`).toString('base64')});
+        expect(wrong.status).toBe(401);
+        expect((await send(ack, {authorization: null})).status).toBe(401);
+        await sleep(1000);
+        expect(fields(await card(p.id)).Status).toBe('Open');
+        expect(await replies(p.id)).toEqual([]);
+        expect((await (await pluginApi('receiver')).json()).last_event).toEqual(before.last_event);
+
+        const basic = await send(ack, {authorization: 'Basic ' + Buffer.from(`${receiver.username}:${receiver.password}`).toString('base64')});
+        expect(basic.status).toBe(200);
+        await card(p.id, (a) => fields(a).Status === 'Acknowledged', 'the acknowledged card');
+    });
+
+    test('a PagerTree comment becomes a reply', async () => {
+        const {p, alert} = await pageAndCard('outage in billing');
+        await send(pt.event(alert, 'alert.open'));
+        const comment = pt.commentEvent(alert, 'Rolling back the deploy.\n@all stay calm', {id: 'usr_dee', name: 'Dee Ops', email: 'dee@elsewhere.example'});
+        expect((await send(comment)).text).toContain('"applied"');
+        await send(comment);
+        await waitUntil(async () => (await replies(p.id)).length === 1, 'the comment reply');
+        await sleep(800);
+        expect(await replies(p.id)).toEqual(['Dee Ops commented in PagerTree:\n> Rolling back the deploy.\n> @\u200ball stay calm']);
+    });
+
+    test('events for alerts this plugin did not send, and unknown types, are accepted and ignored', async () => {
+        const stranger = {type: 'alert.acknowledged', data: {id: 'alt_stranger', tinyId: 999, thirdparty_id: 'from-another-tool', status: 'acknowledged'}};
+        const res = await send(stranger);
+        expect(res.status).toBe(200);
+        expect(res.text).toContain('"ignored"');
+        const unknown = await send({type: 'event_reminder.going_on_call', data: {id: 'evr_1'}});
+        expect(unknown.status).toBe(200);
+        expect(unknown.text).toContain('"ignored"');
+        const info = await (await pluginApi('receiver')).json();
+        expect(info.last_event).toMatchObject({type: 'event_reminder.going_on_call', matched: false});
+        expect((await send('type=alert.open', {contentType: 'application/x-www-form-urlencoded'})).status).toBe(415);
+        expect((await send('{"type":', {})).status).toBe(400);
+    });
+
+    test('Webhook format: the event maps by the Id we sent (the post id)', async () => {
+        await setPluginSettings(w, {...base, Format: 'webhook', EndpointURL: pt.url + PATHS.webhook});
+        const r = ref();
+        const p = await post(w.alice, w.ops.id, `sev-1 checkout is down ${r}`);
+        await pt.waitFor(r, {status: 200, path: PATHS.webhook});
+        const alert = pt.alertFor(p.id);
+        expect(alert.thirdparty_id).toBe(p.id);
+        await send(pt.event(alert, 'alert.acknowledged', ANN));
+        const c = await card(p.id, (a) => a.color === '#FFBC1F', 'the amber card');
+        expect(fields(c)).toMatchObject({Urgency: 'critical', Trigger: 'sev-1', 'Acknowledged by': '@alice'});
+    });
+
+    test('cards only: the card follows, no replies; dropped is grey', async () => {
+        await setPluginSettings(w, {...base, StatusUpdates: 'card_only'});
+        const {p, alert} = await pageAndCard('outage in mail');
+        await send(pt.event(alert, 'alert.timeout'));
+        await send(pt.event(alert, 'alert.dropped'));
+        const dropped = await card(p.id, (a) => a.color === '#8D93A5', 'the grey card');
+        saved.push({state: 'dropped', attachment: dropped});
+        expect(fields(dropped).Status).toBe('Dropped (nobody acknowledged)');
+        await sleep(800);
+        expect(await replies(p.id)).toEqual([]);
+    });
+
+    test('with "Reply in thread" off the card appears with the first PagerTree event; without linked data people are "someone"', async () => {
+        await setPluginSettings(w, {...base, ReplyInThread: false});
+        pt.sendTo({...(pt.outgoing as NonNullable<typeof pt.outgoing>), linkedData: false});
+        const r = ref();
+        const p = await post(w.alice, w.ops.id, `outage in search again ${r}`);
+        await pt.waitFor(r, {status: 200});
+        await sleep(1000);
+        expect(await threadPosts(p.id)).toEqual([]);
+        await send(pt.event(pt.alertFor(r), 'alert.acknowledged', PAT));
+        const c = await card(p.id, (a) => a.color === '#FFBC1F', 'the card');
+        pt.sendTo({...(pt.outgoing as NonNullable<typeof pt.outgoing>), linkedData: true});
+        expect(fields(c)['Acknowledged by']).toBe('someone in PagerTree');
+        expect(await replies(p.id)).toEqual(['**Acknowledged** in PagerTree by someone in PagerTree.']);
+    });
+
+    test('/pagertree status shows the receiver and the last event, never the password', async () => {
+        const status = await command(w.admin, w, w.ops.id, '/pagertree status');
+        expect(status).toContain(receiver.url);
+        expect(status).toMatch(/Last event from PagerTree \| .*\(/);
+        expect(status).not.toContain(receiver.password);
+    });
+});

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+)
+
+// receiverEvents are the event types to tick in PagerTree's Outgoing Webhook integration.
+var receiverEvents = func() []string {
+	out := []string{}
+	for _, k := range []alertstate.Kind{alertstate.KindOpen, alertstate.KindAcknowledged, alertstate.KindRejected,
+		alertstate.KindTimeout, alertstate.KindResolved, alertstate.KindDropped, alertstate.KindHandoff} {
+		out = append(out, string(k))
+	}
+	return out
+}()
+
+type receiverInfo struct {
+	URL       string              `json:"url"`
+	Problem   string              `json:"problem,omitempty"`
+	Username  string              `json:"username"`
+	Password  string              `json:"password"`
+	Created   time.Time           `json:"created"`
+	LastEvent *delivery.LastEvent `json:"last_event"`
+	Events    []string            `json:"events"`
+}
+
+// receiverURL is where PagerTree must post, from the Site URL ("" and why when it is unset).
+func (p *Plugin) receiverURL() (string, string) {
+	cfg := p.API.GetConfig()
+	site := ""
+	if cfg != nil && cfg.ServiceSettings.SiteURL != nil {
+		site = strings.TrimRight(*cfg.ServiceSettings.SiteURL, "/")
+	}
+	if site == "" {
+		return "", "Set the Site URL in System Console > Environment > Web Server: PagerTree needs the full address of this Mattermost."
+	}
+	return site + "/plugins/" + manifest.Id + eventsPath, ""
+}
+
+func (p *Plugin) receiverInfo(c delivery.Credentials) receiverInfo {
+	info := receiverInfo{Username: c.Username, Password: c.Password, Created: c.Created, Events: receiverEvents}
+	info.URL, info.Problem = p.receiverURL()
+	if e, ok, err := delivery.LoadLastEvent(p.kv); err == nil && ok {
+		info.LastEvent = &e
+	}
+	return info
+}
+
+func (p *Plugin) handleReceiver(w http.ResponseWriter, _ *http.Request) {
+	c, err := delivery.EnsureCredentials(p.kv, p.clock())
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "The receiver's credentials could not be read from the database.")
+		return
+	}
+	writeJSON(w, http.StatusOK, p.receiverInfo(c))
+}
+
+func (p *Plugin) handleRegenerate(w http.ResponseWriter, r *http.Request) {
+	c, err := delivery.RegenerateCredentials(p.kv, p.clock())
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "New credentials could not be stored; the old ones still work.")
+		return
+	}
+	p.API.LogInfo("PagerTree: the receiver's password was regenerated; PagerTree's integration must be updated",
+		"user_id", r.Header.Get("Mattermost-User-ID"))
+	writeJSON(w, http.StatusOK, p.receiverInfo(c))
+}
+
+// receiverRows adds the PagerTree → Mattermost part of /pagertree status: the same as the
+// settings panel shows, without the password.
+func (p *Plugin) receiverRows(row func(k, v string)) {
+	url, problem := p.receiverURL()
+	if url == "" {
+		url = problem
+	}
+	row("PagerTree → Mattermost URL", url)
+	if c, ok, err := delivery.LoadCredentials(p.kv); err == nil && ok {
+		row("Basic auth username", c.Username+" (password in System Console > Plugins > PagerTree)")
+	}
+	updates := "card and thread replies"
+	if cfg := p.config.Load(); cfg != nil && !cfg.StatusReplies {
+		updates = "card only"
+	}
+	row("Status updates", updates)
+	last := "none yet"
+	if e, ok, err := delivery.LoadLastEvent(p.kv); err != nil {
+		last = "unknown (" + err.Error() + ")"
+	} else if ok {
+		last = e.At.UTC().Format("2006-01-02 15:04:05 UTC") + " (" + e.Type + ")"
+		if !e.Matched {
+			last += ", not about an alert from this plugin"
+		}
+	}
+	row("Last event from PagerTree", last)
+}

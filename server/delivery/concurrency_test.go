@@ -1,0 +1,182 @@
+package delivery_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+)
+
+// counter is a PagerTree that counts sends per alert and can be failing.
+type counter struct {
+	mu      sync.Mutex
+	sends   map[string]int
+	ok      map[string]int
+	failing atomic.Bool
+	total   atomic.Int32
+}
+
+func newCounter() *counter { return &counter{sends: map[string]int{}, ok: map[string]int{}} }
+
+func (c *counter) send(_ context.Context, a paging.Alert) paging.Outcome {
+	c.total.Add(1)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sends[a.ID]++
+	if c.failing.Load() {
+		return paging.Outcome{Class: paging.Transient, StatusCode: 503, Meaning: "PagerTree is unavailable: will retry"}
+	}
+	c.ok[a.ID]++
+	return paging.Outcome{Class: paging.Delivered, StatusCode: 200}
+}
+
+func TestThousandAlertsOnTwoNodesAreEachSentOnce(t *testing.T) {
+	const n = 1000
+	kv := deliverytest.New()
+	pt := newCounter()
+	var finals sync.Map
+	var finalCount atomic.Int32
+	boxes := make([]*delivery.Outbox, 2)
+	for i := range boxes {
+		opt := fastOptions(fmt.Sprintf("node%d", i))
+		opt.OnFinal = func(j delivery.Job, _ paging.Outcome) {
+			if _, dup := finals.LoadOrStore(j.Alert.ID, true); dup {
+				t.Errorf("alert %s finished twice", j.Alert.ID)
+			}
+			finalCount.Add(1)
+		}
+		boxes[i] = delivery.New(kv, pt.send, opt)
+		boxes[i].Start()
+		defer func(b *delivery.Outbox) { _ = b.Stop(5 * time.Second) }(boxes[i])
+	}
+	// Every alert is enqueued on both nodes at once (the hook running on each): one wins.
+	var wg sync.WaitGroup
+	var won atomic.Int32
+	for i := 0; i < n; i++ {
+		for _, b := range boxes {
+			wg.Add(1)
+			go func(b *delivery.Outbox, id string) {
+				defer wg.Done()
+				err := b.Enqueue(alert(id))
+				switch {
+				case err == nil:
+					won.Add(1)
+				case !errors.Is(err, delivery.ErrDuplicate):
+					t.Error(err)
+				}
+			}(b, fmt.Sprintf("alert%04d", i))
+		}
+	}
+	wg.Wait()
+	if won.Load() != n {
+		t.Fatalf("%d enqueues won for %d alerts", won.Load(), n)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for finalCount.Load() < n && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // several sweeps on both nodes: nothing is sent again
+	pt.mu.Lock()
+	defer pt.mu.Unlock()
+	if len(pt.ok) != n || int(finalCount.Load()) != n {
+		t.Fatalf("%d of %d alerts delivered, %d finished", len(pt.ok), n, finalCount.Load())
+	}
+	for id, c := range pt.sends {
+		if c != 1 {
+			t.Fatalf("alert %s sent %d times", id, c)
+		}
+	}
+	if left, err := boxes[0].Pending(); err != nil || left != 0 {
+		t.Fatalf("Pending after all delivered = %d, %v", left, err)
+	}
+}
+
+func TestOutageProbesOnceThenSendsEverything(t *testing.T) {
+	const n = 50
+	pt := newCounter()
+	pt.failing.Store(true)
+	opt := fastOptions("a")
+	opt.Workers = 4
+	opt.ProbeBackoff = func(int) time.Duration { return 30 * time.Millisecond }
+	var outages []delivery.Outage
+	var mu sync.Mutex
+	finals := make(chan string, n)
+	opt.OnOutage = func(o delivery.Outage) { mu.Lock(); outages = append(outages, o); mu.Unlock() }
+	opt.OnFinal = func(j delivery.Job, _ paging.Outcome) { finals <- j.Alert.ID }
+	box := delivery.New(deliverytest.New(), pt.send, opt)
+	box.Start()
+	defer func() { _ = box.Stop(5 * time.Second) }()
+	for i := 0; i < n; i++ {
+		if err := box.Enqueue(alert(fmt.Sprintf("o%02d", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // about 10 probe periods
+	during := int(pt.total.Load())
+	if during > 4+15 { // the sends already in flight when the first failure came back, then probes
+		t.Fatalf("%d requests for %d alerts during the outage: each alert probed on its own", during, n)
+	}
+	pt.failing.Store(false)
+	recovered := time.Now()
+	for i := 0; i < n; i++ {
+		select {
+		case <-finals:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("only %d of %d delivered after recovery", i, n)
+		}
+	}
+	if took := time.Since(recovered); took > 2*time.Second {
+		t.Fatalf("draining took %s after recovery", took)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(outages) != 2 || outages[0].Ended || !outages[1].Ended || outages[1].Waited != n {
+		t.Fatalf("outage reports: %+v", outages)
+	}
+	pt.mu.Lock()
+	defer pt.mu.Unlock()
+	for id, c := range pt.ok {
+		if c != 1 {
+			t.Fatalf("alert %s delivered %d times", id, c)
+		}
+	}
+}
+
+func TestThreadRootSuppressedByAnEarlierReplyIsWithdrawn(t *testing.T) {
+	kv := deliverytest.New()
+	pt := newCounter()
+	box := delivery.New(kv, pt.send, fastOptions("a"))
+	box.Start()
+	defer func() { _ = box.Stop(5 * time.Second) }()
+	rule := delivery.FloodRule{OnePerThread: true}
+	post := func(id string) paging.Alert { a := alert(id); a.Origin = paging.OriginPost; return a }
+	reply := post("reply")
+	reply.RootID = "root" // the reply's hook ran before its root's
+	if reason, _, err := box.ClaimAndEnqueue(reply, rule); reason != "" || err != nil {
+		t.Fatalf("reply: %q, %v", reason, err)
+	}
+	reason, _, err := box.ClaimAndEnqueue(post("root"), rule)
+	if reason == "" || err != nil {
+		t.Fatalf("root: %q, %v", reason, err)
+	}
+	if raw, _ := kv.Get(delivery.JobKey("root")); raw != nil {
+		t.Fatalf("the suppressed root's job is still queued: %s", raw)
+	}
+	time.Sleep(100 * time.Millisecond)
+	pt.mu.Lock()
+	defer pt.mu.Unlock()
+	if pt.sends["root"] != 0 || pt.ok["reply"] != 1 {
+		t.Fatalf("sends %v", pt.sends)
+	}
+	// The hook running again for the root is suppressed again, not sent.
+	if reason, _, _ := box.ClaimAndEnqueue(post("root"), rule); reason == "" {
+		t.Fatal("a re-run of the root's hook was not suppressed")
+	}
+}

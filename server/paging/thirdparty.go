@@ -1,0 +1,13 @@
+package paging
+
+import "strconv"
+
+// ThirdPartyID is the id PagerTree gives the alert it makes from what we send, and sends back
+// in its outgoing-webhook events (DESIGN §10): with the Webhook format the Id we send (the
+// alert id, which is the post id); with the Mattermost format channel_id + "." + timestamp.
+func ThirdPartyID(a Alert, f Format) string {
+	if f == FormatWebhook {
+		return a.ID
+	}
+	return a.ChannelID + "." + strconv.FormatInt(a.CreateAt, 10)
+}

@@ -1,0 +1,84 @@
+import {render, screen, waitFor} from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import React from 'react';
+
+import {consoleProps} from './helpers';
+
+import {ApiError} from '../client';
+import ReceiverSetup from '../components/receiver_setup';
+import type {ReceiverInfo} from '../types';
+
+const mockInfo = jest.fn();
+const mockRegenerate = jest.fn();
+jest.mock('../client', () => ({
+    ...jest.requireActual('../client'),
+    receiverInfo: (...a: unknown[]) => mockInfo(...a),
+    regenerateReceiverCredentials: (...a: unknown[]) => mockRegenerate(...a),
+}));
+
+const info: ReceiverInfo = {
+    url: 'https://chat.example.com/plugins/pagertree/api/v1/pagertree/events',
+    username: 'pagertree',
+    password: 'pw-one',
+    created: '2026-01-01T00:00:00Z',
+    last_event: null,
+    events: ['alert.acknowledged', 'alert.resolved'],
+};
+
+const writeText = jest.fn();
+beforeEach(() => {
+    jest.clearAllMocks();
+    Object.assign(navigator, {clipboard: {writeText}});
+});
+
+describe('ReceiverSetup', () => {
+    test('shows the URL, the credentials with the password hidden, the steps and no event yet', async () => {
+        mockInfo.mockResolvedValue(info);
+        render(<ReceiverSetup {...consoleProps('ReceiverSetup', '')}/>);
+        expect(await screen.findByLabelText('Receiver URL')).toHaveTextContent(info.url);
+        expect(screen.getByLabelText('Username')).toHaveTextContent('pagertree');
+        expect(screen.getByLabelText('Password')).not.toHaveTextContent('pw-one');
+        await userEvent.click(screen.getByRole('button', {name: 'Show'}));
+        expect(screen.getByLabelText('Password')).toHaveTextContent('pw-one');
+        expect(screen.getByTestId('receiver')).toHaveTextContent('Outgoing Webhook');
+        expect(screen.getByTestId('receiver')).toHaveTextContent('alert.acknowledged, alert.resolved');
+        expect(screen.getByTestId('last-event')).toHaveTextContent('No event received from PagerTree yet.');
+    });
+
+    test('copy buttons put the exact value on the clipboard', async () => {
+        mockInfo.mockResolvedValue(info);
+        writeText.mockResolvedValue(undefined);
+        render(<ReceiverSetup {...consoleProps('ReceiverSetup', '')}/>);
+        await userEvent.click(await screen.findByRole('button', {name: 'Copy Password'}));
+        expect(writeText).toHaveBeenCalledWith('pw-one');
+        expect(await screen.findByRole('status')).toHaveTextContent('Copied');
+        await userEvent.click(screen.getByRole('button', {name: 'Copy Receiver URL'}));
+        expect(writeText).toHaveBeenLastCalledWith(info.url);
+    });
+
+    test('regenerate asks first, then shows the new password', async () => {
+        mockInfo.mockResolvedValue(info);
+        mockRegenerate.mockResolvedValue({...info, password: 'pw-two'});
+        render(<ReceiverSetup {...consoleProps('ReceiverSetup', '')}/>);
+        await userEvent.click(await screen.findByRole('button', {name: 'Regenerate password'}));
+        expect(mockRegenerate).not.toHaveBeenCalled();
+        expect(screen.getByTestId('receiver')).toHaveTextContent('PagerTree will be refused until you paste the new password');
+        await userEvent.click(screen.getByRole('button', {name: 'Regenerate now'}));
+        await userEvent.click(await screen.findByRole('button', {name: 'Show'}));
+        await waitFor(() => expect(screen.getByLabelText('Password')).toHaveTextContent('pw-two'));
+        expect(mockRegenerate).toHaveBeenCalledTimes(1);
+    });
+
+    test('shows the last event and a missing Site URL', async () => {
+        mockInfo.mockResolvedValue({...info, url: '', problem: 'Set the Site URL in System Console > Web Server.', last_event: {at: '2026-01-01T10:00:00Z', type: 'alert.resolved', matched: true}});
+        render(<ReceiverSetup {...consoleProps('ReceiverSetup', '')}/>);
+        expect(await screen.findByText('Set the Site URL in System Console > Web Server.')).toBeInTheDocument();
+        expect(screen.getByTestId('last-event')).toHaveTextContent(/Last event received at .* \(alert\.resolved\)\./);
+    });
+
+    test('shows the plugin\'s sentence when it cannot load', async () => {
+        mockInfo.mockRejectedValue(new ApiError('Only System Admins can use the PagerTree plugin API.', 403));
+        render(<ReceiverSetup {...consoleProps('ReceiverSetup', '')}/>);
+        expect(await screen.findByText('Only System Admins can use the PagerTree plugin API.')).toBeInTheDocument();
+    });
+});
