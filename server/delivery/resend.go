@@ -54,8 +54,8 @@ func (o *Outbox) Resend(alertID, by string) (a paging.Alert, resent bool, err er
 		return paging.Alert{}, false, fmt.Errorf("could not record the resend: %w", err)
 	}
 	if !ok {
-		_, latest, _, err := o.latestTry(alertID)
-		return latest.Alert, false, err // someone else resent it just now
+		_, latest, _, readErr := o.latestTry(alertID)
+		return latest.Alert, false, readErr // someone else resent it just now
 	}
 
 	a = job.Alert
