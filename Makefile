@@ -13,7 +13,7 @@ FUZZTIME ?= 10s
 GOLANGCI_LINT_VERSION := v2.15.0
 GOLANGCI_LINT := $(HOME)/.cache/pagertree-tools/golangci-lint-$(GOLANGCI_LINT_VERSION)/golangci-lint
 
-.PHONY: all dist server webapp bundle test test-go test-fuzz test-webapp test-browser chromium bench check-style e2e bench-e2e clean npm-install go-mod
+.PHONY: all dist server webapp bundle test test-go test-fuzz test-webapp test-browser chromium bench check-style e2e e2e-smoke bench-e2e demo demo-stop clean npm-install go-mod
 
 all: check-style test dist
 
@@ -73,8 +73,24 @@ bench: go-mod
 	$(GO) test ./server/... -run '^$$' -bench . -benchmem
 
 ## End-to-end: a real Mattermost server + PostgreSQL + the bundle + a PagerTree stand-in.
+# The full suite on the newest server in e2e/mmserver, then two nodes on one database.
 e2e: dist
-	./e2e/run.sh
+	E2E_TWO_NODES=1 ./e2e/run.sh
+
+# The smoke subset on another server version: `make e2e-smoke MM_SERVER=9.5` (a directory in e2e/mmserver).
+MM_SERVER ?= $(firstword $(shell ls e2e/mmserver | sort -V))
+e2e-smoke: dist
+	E2E_SCOPE=smoke ./e2e/run.sh $(MM_SERVER)
+
+## See it work: a local Mattermost with the bundle and a PagerTree stand-in, left running.
+demo: dist
+	@./e2e/demo-stop.sh >/dev/null
+	E2E_DEMO=1 E2E_RUN_DIR=$(CURDIR)/e2e/.run-demo PAGERTREE_E2E_DB=pagertree_demo \
+		E2E_PORT=$$(node -e "const s=require('net').createServer();s.once('error',()=>console.log(0));s.listen(8065,'127.0.0.1',()=>{s.close();console.log(8065)})" | sed 's/^0$$//') \
+		./e2e/run.sh
+
+demo-stop:
+	@./e2e/demo-stop.sh
 
 # The plugin side by side with the built-in outgoing webhook on the same real server (not part of
 # CI: for people and releases; about 4 minutes). Prints the figures and writes e2e/.run/bench.json.
@@ -93,4 +109,4 @@ check-style: go-mod npm-install $(GOLANGCI_LINT)
 	$(NPM) run typecheck
 
 clean:
-	rm -rf dist server/dist webapp/dist e2e/.run webapp/test-results
+	rm -rf dist server/dist webapp/dist e2e/.run e2e/.demo-js webapp/test-results

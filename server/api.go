@@ -32,6 +32,7 @@ func (p *Plugin) newRouter() *mux.Router {
 	api.HandleFunc("/test", only(http.MethodPost, p.handleTest))
 	api.HandleFunc("/preview", only(http.MethodPost, p.handlePreview))
 	api.HandleFunc("/deliveries", only(http.MethodGet, p.handleDeliveries))
+	api.HandleFunc("/resend", only(http.MethodPost, p.handleResend))
 	api.HandleFunc("/receiver", only(http.MethodGet, p.handleReceiver))
 	api.HandleFunc("/receiver/regenerate", only(http.MethodPost, p.handleRegenerate))
 	api.HandleFunc("/apikey/check", only(http.MethodPost, p.handleCheckAPIKey))

@@ -16,6 +16,9 @@ func (p *Plugin) ensureBot() (string, error) {
 		Username:    botUsername,
 		DisplayName: "PagerTree",
 		Description: "Pages the on-call team in PagerTree when a trigger word is posted.",
+		// Newer servers set the owner to the plugin id themselves; 7.x does not and refuses a
+		// bot without one ("Invalid creator id", found running the e2e suite on 7.4).
+		OwnerId: manifest.Id,
 	})
 	if err != nil {
 		return "", fmt.Errorf("could not create the pagertree bot account: %w", err)

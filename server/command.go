@@ -21,6 +21,7 @@ const helpTable = "#### /pagertree — page the on-call team in PagerTree\n" +
 	"| `/pagertree test` | System Admins | Sends a clearly marked low-urgency test alert and shows PagerTree's answer. |\n" +
 	"| `/pagertree status` | System Admins | Shows whether forwarding is on, the settings in use, the queue and the last success and failure. |\n" +
 	"| `/pagertree history [n]` | System Admins | Shows the last n deliveries (default 10, at most 50). |\n" +
+	"| `/pagertree resend <alert id>` · `/pagertree resend failed [since 1h]` | System Admins | Sends alerts that failed for good (wrong token, endpoint, disabled integration, gave up) again, once the settings are fixed (default: failed in the last 24h). |\n" +
 	"| `/pagertree help` | everyone | Shows this help. |\n\n" +
 	"\\* who may act is a plugin setting: anyone who can read the alert's channel (default), PagerTree team members, or System Admins.\n\n" +
 	"Examples: `/pagertree alert critical checkout is down for all users` · `/pagertree alert db replica lag urgency:high` · `/pagertree history 20`"
@@ -49,11 +50,13 @@ func commandDefinition() *model.Command {
 	status := model.NewAutocompleteData("status", "", "Show the plugin's state, queue and last deliveries (System Admins)")
 	history := model.NewAutocompleteData("history", "[n]", "Show the last n deliveries, default 10 (System Admins)")
 	history.AddTextArgument("How many (1-50)", "[n]", "^[0-9]*$")
-	for _, admin := range []*model.AutocompleteData{test, status, history} {
+	resend := model.NewAutocompleteData("resend", "<alert id> | failed [since 1h]", "Send failed alerts again after fixing the settings (System Admins)")
+	resend.AddTextArgument("An alert id from /pagertree history, or: failed [since <duration>]", "<alert id> | failed [since 1h]", "")
+	for _, admin := range []*model.AutocompleteData{test, status, history, resend} {
 		admin.RoleID = model.SystemAdminRoleId
 	}
 	help := model.NewAutocompleteData("help", "", "Show how to use /pagertree")
-	for _, sub := range []*model.AutocompleteData{alert, ack, resolve, oncall, test, status, history, help} {
+	for _, sub := range []*model.AutocompleteData{alert, ack, resolve, oncall, test, status, history, resend, help} {
 		root.AddCommand(sub)
 	}
 	return &model.Command{
@@ -61,7 +64,7 @@ func commandDefinition() *model.Command {
 		DisplayName:      "PagerTree",
 		Description:      "Page the on-call team in PagerTree",
 		AutoComplete:     true,
-		AutoCompleteDesc: "Available commands: alert, ack, resolve, oncall, test, status, history, help",
+		AutoCompleteDesc: "Available commands: alert, ack, resolve, oncall, test, status, history, resend, help",
 		AutoCompleteHint: "[command]",
 		AutocompleteData: root,
 	}
@@ -90,7 +93,7 @@ func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*mo
 			sub = "ack"
 		}
 		return ephemeral(p.commandAct(args, sub, rest)), nil
-	case "test", "status", "history":
+	case "test", "status", "history", "resend":
 		if !p.API.HasPermissionTo(args.UserId, model.PermissionManageSystem) {
 			return ephemeral(fmt.Sprintf("Only System Admins can use `/pagertree %s`. Anyone can use `/pagertree alert <message>`.", sub)), nil
 		}
@@ -99,12 +102,14 @@ func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*mo
 			return ephemeral(p.commandTest(args)), nil
 		case "status":
 			return ephemeral(p.commandStatus()), nil
+		case "resend":
+			return ephemeral(p.commandResend(args, rest)), nil
 		default:
 			return ephemeral(p.commandHistory(rest)), nil
 		}
 	}
 	msg := fmt.Sprintf("`%s` is not a /pagertree command.", sub)
-	if near := nearest(sub, []string{"alert", "ack", "resolve", "oncall", "test", "status", "history", "help"}, 2); near != "" {
+	if near := nearest(sub, []string{"alert", "ack", "resolve", "oncall", "test", "status", "history", "resend", "help"}, 2); near != "" {
 		msg += fmt.Sprintf(" Did you mean `/pagertree %s`?", near)
 	}
 	return ephemeral(msg + "\n\n" + p.helpText()), nil

@@ -176,9 +176,16 @@ func (p *Plugin) commandHistory(rest string) string {
 		if e.Test {
 			status += " (test)"
 		}
+		if e.Resent != nil {
+			status += fmt.Sprintf(" (resend %d)", e.Resent.Number)
+		}
+
 		meaning := e.Meaning
 		if e.Error != "" {
 			meaning += " — " + e.Error
+		}
+		if e.Status == delivery.StatusFailed && !e.Test {
+			meaning += " · resend: `/pagertree resend " + e.AlertID + "`"
 		}
 		rows = append(rows, []string{e.Time.UTC().Format("01-02 15:04:05"), "~" + e.ChannelName, "@" + e.UserName, e.Trigger,
 			e.Urgency.String(), status, strconv.Itoa(e.Attempts), code, meaning})

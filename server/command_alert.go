@@ -70,6 +70,7 @@ func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.Comma
 		}
 	}
 	a := p.newAlert(paging.OriginCommand, posted, ch, user, team, message, "/"+commandTrigger, urg)
+	p.metrics.Matched(string(a.Origin))
 	if err := p.enqueue(a); err != nil {
 		// The channel must not keep "paged PagerTree" for a page that never left.
 		p.releaseAlertSlot(user.Id, slot)

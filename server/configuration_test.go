@@ -149,8 +149,12 @@ func TestManifest(t *testing.T) {
 			t.Errorf("no executable for %s", p)
 		}
 	}
-	if ok, err := m.MeetMinServerVersion("7.1.0"); !ok || err != nil {
+	// The oldest server the end-to-end suite passes on (e2e/mmserver/7.4); 7.3 and older are refused.
+	if ok, err := m.MeetMinServerVersion("7.4.0"); !ok || err != nil {
 		t.Fatalf("min_server_version: %v %v", ok, err)
+	}
+	if ok, _ := m.MeetMinServerVersion("7.0.0"); ok {
+		t.Fatal("min_server_version lets Mattermost 7.0 load the plugin; it has no EnsureBotUser")
 	}
 	// Every setting key in plugin.json is read by the settings struct, and vice versa.
 	fields := map[string]bool{}

@@ -65,6 +65,7 @@ func (p *Plugin) onRetry(j delivery.Job, o paging.Outcome) {
 	p.API.LogDebug("PagerTree: delivery failed, will retry",
 		"post_id", j.Alert.PostID, "attempt", j.Attempts, "status", o.StatusCode, "meaning", o.Meaning, "error", o.Error,
 		"next_attempt", j.NextAttempt.UTC().Format("15:04:05"))
+	p.metrics.Retry(o)
 }
 
 // onOutage logs the start and the end of a PagerTree endpoint failure, once each.
@@ -89,6 +90,7 @@ func (p *Plugin) onFinal(j delivery.Job, o paging.Outcome) {
 			meaning = fmt.Sprintf("gave up after %d attempts over the retry window: %s", j.Attempts, o.Meaning)
 		}
 	}
+	p.metrics.Final(a, string(a.Origin), o, j.GaveUp)
 	e := delivery.EntryFor(a, status, p.clock())
 	e.Format, e.Attempts, e.StatusCode, e.Meaning, e.Error = p.currentFormat(), j.Attempts, o.StatusCode, meaning, o.Error
 	if err := p.history.Add(e); err != nil {
@@ -119,15 +121,23 @@ func (p *Plugin) confirm(a paging.Alert) {
 			p.API.LogWarn("PagerTree: could not add the reaction", "post_id", a.PostID, "emoji", cfg.ReactionEmoji, "error", appErr.Error())
 		}
 	}
-	if cfg.ReplyInThread && a.Origin == paging.OriginPost { // a command's announcement already says it
-		// The confirmation is the status card that PagerTree's events keep up to date.
-		if p.confirmCard(paging.ThirdPartyID(a, cfg.Format)) {
+	// A command's announcement already says it paged; a resend is told in the thread either way.
+	if cfg.ReplyInThread && (a.Origin == paging.OriginPost || a.Resent != nil) {
+		// The confirmation is the status card that PagerTree's events keep up to date; a resend
+		// also gets a reply of its own that says so.
+		if p.confirmCard(paging.ThirdPartyID(a, cfg.Format)) && a.Resent == nil {
 			return
 		}
-		reply := &model.Post{
-			UserId: p.botID, ChannelId: a.ChannelID, RootId: a.ThreadRoot(),
-			Message: fmt.Sprintf("Paged PagerTree — urgency: %s (trigger: %s)", a.Urgency, a.Trigger),
+		root := a.ThreadRoot()
+		if root == "" {
+			root = a.PostID // the command's announcement
 		}
+		msg := fmt.Sprintf("Paged PagerTree — urgency: %s (trigger: %s)", a.Urgency, a.Trigger)
+		if a.Resent != nil {
+			msg = fmt.Sprintf("Paged PagerTree after a System Admin resent the alert (resend %d) — urgency: %s (trigger: %s)",
+				a.Resent.Number, a.Urgency, a.Trigger)
+		}
+		reply := &model.Post{UserId: p.botID, ChannelId: a.ChannelID, RootId: root, Message: msg}
 		if _, appErr := p.API.CreatePost(reply); appErr != nil {
 			p.API.LogWarn("PagerTree: could not post the confirmation reply", "post_id", a.PostID, "error", appErr.Error())
 		}
@@ -140,6 +150,7 @@ func (p *Plugin) notifyFailure(a paging.Alert, why string) {
 		return
 	}
 	msg := fmt.Sprintf(":warning: PagerTree was **not** paged for your message (trigger: %s): %s. "+
-		"The failure is in the plugin's delivery history; a System Admin can see it with `/pagertree history`.", a.Trigger, why)
+		"It is kept in the plugin's delivery history: once the settings are fixed, a System Admin can resend it "+
+		"(`/pagertree resend %s`, or **Resend** in the plugin's Recent deliveries).", a.Trigger, why, a.ID)
 	p.API.SendEphemeralPost(a.UserID, &model.Post{UserId: p.botID, ChannelId: a.ChannelID, RootId: a.ThreadRoot(), Message: msg})
 }

@@ -46,11 +46,13 @@ func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model
 		return
 	}
 	alert := p.newAlert(paging.OriginPost, post, ch, user, team, post.Message, ev.Trigger, ev.Urgency)
+	p.metrics.Matched(string(alert.Origin))
 	reason, claimErr, err := p.outbox.ClaimAndEnqueue(alert, delivery.FloodRule{OnePerThread: cfg.OnePerThread, Cooldown: cfg.Cooldown})
 	if claimErr != nil {
 		p.API.LogWarn("PagerTree: flood control is unavailable for this alert", "post_id", post.Id, "error", claimErr.Error())
 	}
 	if reason != "" {
+		p.metrics.Suppressed(suppressedLabel(reason))
 		e := delivery.EntryFor(alert, delivery.StatusSuppressed, p.clock())
 		e.Meaning = reason
 		e.Format = cfg.Format
@@ -71,6 +73,9 @@ func (p *Plugin) enqueue(alert paging.Alert) error {
 // queueFailed tells the poster when an alert could not be stored for delivery, and returns
 // that error (nil for a duplicate: the hook ran twice, or on two nodes, and the first one owns it).
 func (p *Plugin) queueFailed(alert paging.Alert, err error) error {
+	if err == nil {
+		p.metrics.Queued(string(alert.Origin))
+	}
 	if err == nil || errors.Is(err, delivery.ErrDuplicate) {
 		return nil
 	}

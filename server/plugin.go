@@ -11,6 +11,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/plugin"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/metrics"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
 
@@ -30,6 +31,7 @@ type Plugin struct {
 	limiter *delivery.Limiter
 	router  *mux.Router
 	nodeID  string
+	metrics *metrics.Metrics
 
 	// Test seams: nil means the real thing.
 	newKV       func() delivery.KV
@@ -137,6 +139,7 @@ func (p *Plugin) OnActivate() error {
 		p.outboxTuner(&opts)
 	}
 	p.outbox = delivery.New(p.kv, p.send, opts)
+	p.metrics = newMetrics(p.outbox, p.clock)
 	p.router = p.newRouter()
 	p.feedback = newFeedbackQueue()
 	p.cards = newCardWorker(p)

@@ -75,6 +75,7 @@ func (p *Plugin) handleEvents(w http.ResponseWriter, r *http.Request) {
 	case applied.Matched:
 		result = "unchanged" // a repeat, or a late event that would move the alert backwards
 	}
+	p.metrics.EventReceived(eventLabel(ev.Kind))
 	writeJSON(w, http.StatusOK, map[string]string{"result": result})
 	if applied.Work {
 		p.cards.kick(applied.ThirdPartyID)

@@ -48,6 +48,7 @@ export class PagerTreeStandIn {
     private server: http.Server | null = null;
     private sockets = new Set<Socket>();
     port = 0;
+    onRecord?: (r: Recorded) => void; // called once per request, after it was answered
 
     // autoEvents: after acting on an alert (REST acknowledge/resolve, or the Webhook
     // integration's acknowledge/resolve) the stand-in sends the resulting outgoing-webhook event
@@ -176,6 +177,7 @@ export class PagerTreeStandIn {
             }
             res.writeHead(status);
             res.end();
+            this.onRecord?.(rec);
         });
     }
 

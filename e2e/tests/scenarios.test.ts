@@ -1,5 +1,8 @@
 // End-to-end scenarios: the real bundle in a real Mattermost server (started by ../run.sh),
 // real posts through the REST API, and what arrives at a local PagerTree stand-in.
+import fs from 'fs';
+import path from 'path';
+
 import type {Post} from '@mattermost/types/posts';
 
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
@@ -432,6 +435,56 @@ describe('side by side with the built-in outgoing webhook', () => {
         await sleep(2000);
         const builtin = pt.matching(r, PATHS.builtin);
         expect(builtin.map((x) => x.status)).toEqual([503]); // fired once, never again
+    });
+});
+
+describe('nothing lost to a configuration mistake, and what operators see', () => {
+    const api = (path: string, init: RequestInit = {}) => fetch(`${MM_URL}/plugins/pagertree/api/v1/${path}`, {
+        ...init,
+        headers: {Authorization: `Bearer ${w.admin.getToken()}`, 'X-Requested-With': 'XMLHttpRequest', 'Content-Type': 'application/json'},
+    });
+
+    test('a wrong token (403) is resent once the admin fixes it: delivered once, marked as resent', async () => {
+        await setPluginSettings(w, {...base, Token: 'wrong-token'});
+        const r = ref();
+        const p = await post(w.alice, w.ops.id, `db down in eu ${r}`);
+        await pt.waitFor(r, {status: 403});
+        await waitUntil(async () => (await (await api('deliveries?n=5')).json()).entries.some((e: {alert_id: string; status: string}) => e.alert_id === p.id && e.status === 'failed'), 'the failure in the history');
+
+        await setPluginSettings(w, base); // fixed
+        const first = await api('resend', {method: 'POST', body: JSON.stringify({alert_id: p.id})});
+        expect(first.status).toBe(200);
+        expect(await first.json()).toMatchObject({alert_id: p.id, queued: true});
+        await pt.waitFor(r, {status: 200, timeoutMs: 30000});
+        const resentReply = /^Paged PagerTree after a System Admin resent the alert \(resend 1\) — urgency: .* \(trigger: db down\)$/;
+        await waitUntil(async () => Object.values((await w.admin.getPostThread(p.id)).posts).some((x) => x.root_id === p.id && resentReply.test(x.message)), 'the resend\'s reply in the thread');
+        const {entries} = await (await api('deliveries?n=5')).json();
+        expect(entries[0]).toMatchObject({alert_id: p.id, status: 'delivered', resent: {number: 1, by: w.adminUser.id}});
+
+        const again = await api('resend', {method: 'POST', body: JSON.stringify({alert_id: p.id})});
+        expect(again.status).toBe(409);
+        expect((await again.json()).error).toMatch(/was delivered; there is nothing to resend/);
+        const history = await command(w.admin, w, w.ops.id, '/pagertree history 3');
+        expect(history).toContain('delivered (resend 1)');
+        await sleep(1000);
+        expect(pt.matching(r).map((x) => x.status)).toEqual([403, 200]);
+    });
+
+    test('the plugin\'s metrics are served on the metrics listener without a license', async () => {
+        const metricsURL = process.env.MM_METRICS_URL || '';
+        const res = await fetch(`${metricsURL}/plugins/pagertree/metrics`);
+        expect(res.status).toBe(200);
+        const text = await res.text();
+        fs.writeFileSync(`${process.env.E2E_RUN || path.join(__dirname, '../.run')}-metrics.txt`, text); // kept after the run
+        const value = (line: string) => Number((text.split('\n').find((l) => l.startsWith(line + ' ')) || ' NaN').split(' ').pop());
+
+        // Counters start at zero when the plugin starts (it was disabled and enabled above).
+        expect(value('mattermost_plugin_pagertree_alerts_delivered_total{origin="post"}')).toBeGreaterThan(3);
+        expect(value('mattermost_plugin_pagertree_alerts_failed_total{reason="token_rejected"}')).toBeGreaterThanOrEqual(1);
+        expect(value('mattermost_plugin_pagertree_delivery_retries_total')).toBeGreaterThan(0);
+        expect(value('mattermost_plugin_pagertree_alerts_queued_total{origin="resend"}')).toBe(1);
+        expect(value('mattermost_plugin_pagertree_queue_depth')).toBe(0);
+        expect(text).toContain('mattermost_plugin_pagertree_post_to_pagertree_seconds_bucket');
     });
 });
 

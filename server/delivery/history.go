@@ -37,6 +37,7 @@ type Entry struct {
 	Meaning     string         `json:"meaning,omitempty"`
 	Error       string         `json:"error,omitempty"`
 	Test        bool           `json:"test,omitempty"`
+	Resent      *paging.Resent `json:"resent,omitempty"` // this try is a resend
 }
 
 // EntryFor makes a history entry for an alert.
@@ -44,7 +45,7 @@ func EntryFor(a paging.Alert, status string, now time.Time) Entry {
 	return Entry{
 		Time: now, AlertID: a.ID, PostID: a.PostID, ChannelID: a.ChannelID, ChannelName: a.ChannelName,
 		TeamName: a.TeamName, UserName: a.UserName, Trigger: a.Trigger, Urgency: a.Urgency, Status: status,
-		Test: a.Origin == paging.OriginTest,
+		Test: a.Origin == paging.OriginTest, Resent: a.Resent,
 	}
 }
 

@@ -30,7 +30,8 @@ type Job struct {
 	LeaseOwner  string          `json:"lease_owner,omitempty"` // the node sending it now
 	LeaseUntil  time.Time       `json:"lease_until,omitempty"` // after this another node may take it
 	Last        *paging.Outcome `json:"last,omitempty"`
-	GaveUp      bool            `json:"gave_up,omitempty"` // retries ran past the retry window
+	GaveUp      bool            `json:"gave_up,omitempty"`   // retries ran past the retry window
+	ResentAs    string          `json:"resent_as,omitempty"` // the outbox key of this failed try's resend
 }
 
 func decodeJob(raw []byte) (Job, error) {

@@ -213,9 +213,11 @@ func (o *Outbox) ClaimAndEnqueue(a paging.Alert, rule FloodRule) (reason string,
 }
 
 // create writes the job, leased to this node, indexes it and prepares it, in parallel.
-func (o *Outbox) create(a paging.Alert) (work, error) {
+func (o *Outbox) create(a paging.Alert) (work, error) { return o.createAt(JobKey(a.ID), a) }
+
+// createAt is create under a given key (a resend has a key of its own).
+func (o *Outbox) createAt(key string, a paging.Alert) (work, error) {
 	now := o.opt.Now()
-	key := JobKey(a.ID)
 	job := Job{Alert: a, State: statePending, Queued: now, NextAttempt: now, LeaseOwner: o.opt.NodeID, LeaseUntil: now.Add(o.opt.Lease)}
 	raw := job.encode()
 	indexed, prepared := make(chan error, 1), make(chan struct{})

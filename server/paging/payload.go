@@ -49,6 +49,7 @@ type Alert struct {
 	FileIDs            []string      `json:"file_ids,omitempty"`
 	Permalink          string        `json:"permalink,omitempty"`
 	Origin             Origin        `json:"origin"`
+	Resent             *Resent       `json:"resent,omitempty"` // set when a System Admin sent it again
 	// MappedAs is the format whose thirdparty id the alert was recorded under for PagerTree's
 	// events when it was queued; a send in another format records it again.
 	MappedAs Format `json:"mapped_as,omitempty"`

@@ -2,7 +2,7 @@
 import type {AxiosError} from 'axios';
 import axios from 'axios';
 
-import type {APIKeyCheck, Delivery, PreviewResult, ReceiverInfo, TestResult} from './types';
+import type {APIKeyCheck, Delivery, PreviewResult, ReceiverInfo, ResendResult, TestResult} from './types';
 
 import manifest from '../../plugin.json';
 
@@ -82,6 +82,15 @@ export async function previewMessage(req: PreviewRequest, signal?: AbortSignal):
 export async function recentDeliveries(n = 20): Promise<Delivery[]> {
     try {
         return (await http.get<{entries: Delivery[]}>(apiURL('deliveries'), {params: {n}})).data.entries;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}
+
+// resendAlert queues a failed alert again with the saved settings (System Admins).
+export async function resendAlert(alertId: string): Promise<ResendResult> {
+    try {
+        return (await http.post<ResendResult>(apiURL('resend'), {alert_id: alertId})).data;
     } catch (err) {
         throw toApiError(err);
     }

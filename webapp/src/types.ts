@@ -55,6 +55,14 @@ export type Delivery = {
     meaning?: string;
     error?: string;
     test?: boolean;
+    resent?: {number: number; by: string}; // this row is the n-th resend of the alert
+};
+
+// ResendResult answers a resend: queued, or already resent by someone else just now.
+export type ResendResult = {
+    alert_id: string;
+    queued: boolean;
+    message: string;
 };
 
 // What PagerTree's Outgoing Webhook integration must be given, and whether it works.

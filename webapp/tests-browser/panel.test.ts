@@ -8,6 +8,7 @@ import {chromium} from 'playwright-core';
 import type {Browser, Page} from 'playwright-core';
 
 import {startStandIn} from './plugin_api_stand_in';
+import type {StandIn} from './plugin_api_stand_in';
 
 const ROOT = path.resolve(__dirname, '..');
 const SHOTS = path.join(ROOT, 'test-results/screenshots');
@@ -17,7 +18,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium'; // eslint-dis
 describe.each(['18', '19'])('React %s host', (react) => {
     let browser: Browser;
     let page: Page;
-    let standIn: Awaited<ReturnType<typeof startStandIn>>;
+    let standIn: StandIn;
     let pageErrors: string[] = [];
 
     beforeAll(async () => {
@@ -176,6 +177,31 @@ describe.each(['18', '19'])('React %s host', (react) => {
         await section.getByLabel('Password', {exact: true}).getByText('second-password').waitFor();
         expect(await page.getByTestId('last-event').innerText()).toMatch(/Last event received at .*\(alert\.acknowledged\)/);
         await section.screenshot({path: path.join(SHOTS, `react${react}-receiver.png`)});
+    });
+
+    // The README's picture: a working setup — the test alert accepted, a message that would page,
+    // deliveries flowing. It is docs/settings-panel.png (copied by hand after looking at it).
+    test('a working setup, for the README', async () => {
+        const at = (min: number) => new Date(Date.UTC(2026, 10, 27, 9, min)).toISOString();
+        standIn.seed([
+            {time: at(42), alert_id: 'p3', channel_name: 'incidents', user_name: 'bob', trigger: 'sev-1', urgency: 'critical', status: 'delivered', attempts: 2, status_code: 200, meaning: 'accepted by PagerTree'},
+            {time: at(17), alert_id: 'p2', channel_name: 'ops', user_name: 'alice', trigger: 'db down', urgency: 'high', status: 'delivered', attempts: 1, status_code: 200, meaning: 'accepted by PagerTree'},
+            {time: at(5), alert_id: 'p1', channel_name: 'ops', user_name: 'carol', trigger: 'outage', urgency: 'medium', status: 'suppressed', attempts: 0, meaning: 'the thread already paged PagerTree'},
+        ]);
+        await page.reload();
+        await page.evaluate(() => window.renderConsole({token: '********************************', endpointurl: 'https://api.pagertree.com/integration/int_Fq3x', triggerwords: 'outage, sev-1, db down', channelallowlist: ''}));
+        await page.getByTestId('pagertree-PluginSettings.Plugins.pagertree.recentdeliveries').waitFor();
+        await page.getByRole('button', {name: 'Send test alert'}).click();
+        await page.getByTestId('test-result').getByText('PagerTree answered 200').waitFor();
+        await page.locator('[id="PluginSettings.Plugins.pagertree.trymessage"]').fill('checkout is down for everyone in EU — db down, urgency:high');
+        const verdict = page.getByTestId('preview-result');
+        await verdict.getByText('Would page PagerTree').waitFor();
+        await page.getByRole('button', {name: 'Refresh'}).click();
+        const rows = page.getByTestId('deliveries').locator('tbody tr');
+        await rows.first().getByText('delivered (test)').waitFor();
+        expect(await rows.count()).toBe(4);
+        expect(await page.getByText('failed', {exact: false}).count()).toBe(0);
+        await page.screenshot({path: path.join(SHOTS, `react${react}-hero.png`), fullPage: true});
     });
 
     test('no errors in the page', () => {

@@ -27,7 +27,9 @@ function preview(message: string, channelType: string): [number, unknown] {
     return [200, hit.response];
 }
 
-export async function startStandIn(root: string, react: string): Promise<{url: string; requests: Recorded[]; close: () => Promise<void>}> {
+export type StandIn = {url: string; requests: Recorded[]; seed: (entries: unknown[]) => void; close: () => Promise<void>};
+
+export async function startStandIn(root: string, react: string): Promise<StandIn> {
     const requests: Recorded[] = [];
     const deliveries: unknown[] = [];
     const receiver = {
@@ -113,5 +115,10 @@ export async function startStandIn(root: string, react: string): Promise<{url: s
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const {port} = server.address() as AddressInfo;
-    return {url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(() => r()))};
+    return {
+        url: `http://127.0.0.1:${port}`,
+        requests,
+        seed: (entries) => deliveries.splice(0, deliveries.length, ...entries), // replaces the history, newest first
+        close: () => new Promise((r) => server.close(() => r())),
+    };
 }

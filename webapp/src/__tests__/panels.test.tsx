@@ -15,11 +15,13 @@ import type {PreviewResult} from '../types';
 const mockSend = jest.fn();
 const mockPreview = jest.fn();
 const mockDeliveries = jest.fn();
+const mockResend = jest.fn();
 jest.mock('../client', () => ({
     ...jest.requireActual('../client'),
     sendTestAlert: (...a: unknown[]) => mockSend(...a),
     previewMessage: (...a: unknown[]) => mockPreview(...a),
     recentDeliveries: (...a: unknown[]) => mockDeliveries(...a),
+    resendAlert: (...a: unknown[]) => mockResend(...a),
 }));
 
 beforeEach(() => {
@@ -131,6 +133,36 @@ describe('RecentDeliveries', () => {
         expect(rows[2]).toHaveTextContent('delivered · 200 · 3 attempts');
         await userEvent.click(screen.getByText('Refresh'));
         expect(mockDeliveries).toHaveBeenCalledTimes(2);
+    });
+
+    test('Resend on an alert\'s newest failed row queues it again and refreshes', async () => {
+        mockDeliveries.mockResolvedValue([
+            {time: '2026-11-27T12:05:00Z', alert_id: 'a', channel_name: 'ops', user_name: 'alice', trigger: 'outage', urgency: 'high', status: 'failed', attempts: 1, status_code: 403, meaning: 'PagerTree rejected the token', resent: {number: 1, by: 'u1'}},
+            {time: '2026-11-27T12:00:00Z', alert_id: 'a', channel_name: 'ops', user_name: 'alice', trigger: 'outage', urgency: 'high', status: 'failed', attempts: 1, status_code: 403, meaning: 'PagerTree rejected the token'},
+            {time: '2026-11-27T11:00:00Z', alert_id: 't', channel_name: '', user_name: 'admin', trigger: 'test', urgency: '', status: 'failed', attempts: 1, status_code: 403, test: true},
+            {time: '2026-11-27T10:00:00Z', alert_id: 'b', channel_name: 'ops', user_name: 'bob', trigger: 'sev-1', urgency: '', status: 'delivered', attempts: 1, status_code: 200},
+        ]);
+        mockResend.mockResolvedValue({alert_id: 'a', queued: true, message: 'Queued again for PagerTree with the saved settings.'});
+        render(<RecentDeliveries {...consoleProps('RecentDeliveries', '')}/>);
+        const rows = await screen.findAllByRole('row');
+        expect(rows[1]).toHaveTextContent('failed (resend 1)');
+        const buttons = screen.getAllByRole('button', {name: 'Resend'});
+        expect(buttons).toHaveLength(1); // not the older try, not the test alert, not a delivered one
+        expect(rows[1]).toContainElement(buttons[0]);
+        await userEvent.click(buttons[0]);
+        expect(mockResend).toHaveBeenCalledWith('a');
+        expect(await screen.findByText('Queued again for PagerTree with the saved settings.')).toBeInTheDocument();
+        await waitFor(() => expect(mockDeliveries).toHaveBeenCalledTimes(2));
+    });
+
+    test('a refused resend shows the server\'s sentence', async () => {
+        mockDeliveries.mockResolvedValue([
+            {time: '2026-11-27T12:00:00Z', alert_id: 'a', channel_name: 'ops', user_name: 'alice', trigger: 'outage', urgency: 'high', status: 'failed', attempts: 1, status_code: 404},
+        ]);
+        mockResend.mockRejectedValue(new ApiError('That alert was delivered; there is nothing to resend.', 409));
+        render(<RecentDeliveries {...consoleProps('RecentDeliveries', '')}/>);
+        await userEvent.click(await screen.findByRole('button', {name: 'Resend'}));
+        expect(await screen.findByText('That alert was delivered; there is nothing to resend.')).toBeInTheDocument();
     });
 
     test('empty and error states', async () => {

@@ -2,7 +2,7 @@ import React, {useCallback, useEffect, useState} from 'react';
 
 import SettingRow from './setting_row';
 
-import {recentDeliveries} from '../client';
+import {recentDeliveries, resendAlert} from '../client';
 import type {CustomSettingProps, Delivery} from '../types';
 
 // RecentDeliveries lists the last deliveries, so failures are visible without the server log.
@@ -26,6 +26,36 @@ export default function RecentDeliveries(props: CustomSettingProps) {
         load();
     }, [load]);
 
+    // Resend: a failed alert is queued again with the saved settings; the list then shows it.
+    const [resending, setResending] = useState('');
+    const [notice, setNotice] = useState('');
+    const resend = useCallback(async (alertId: string) => {
+        setResending(alertId);
+        let done = '';
+        let failed = '';
+        try {
+            done = (await resendAlert(alertId)).message;
+        } catch (err) {
+            failed = (err as Error).message;
+        }
+        await load(); // the list shows the resend (or why not) before the sentence appears
+        setResending('');
+        setNotice(done);
+        if (failed) {
+            setError(failed);
+        }
+    }, [load]);
+
+    // Only an alert's newest row can be resent (the list is newest first).
+    const newest = new Set<string>();
+    const isNewest = (e: Delivery) => {
+        if (newest.has(e.alert_id)) {
+            return false;
+        }
+        newest.add(e.alert_id);
+        return true;
+    };
+
     return (
         <SettingRow setting={props}>
             <button
@@ -37,6 +67,7 @@ export default function RecentDeliveries(props: CustomSettingProps) {
                 {loading ? 'Loading…' : 'Refresh'}
             </button>
             {error && <div className='alert alert-danger pagertree-result'>{error}</div>}
+            {notice && <div className='alert alert-success pagertree-result'>{notice}</div>}
             {entries && entries.length === 0 && <p className='help-text'>{'No deliveries yet.'}</p>}
             {entries && entries.length > 0 && (
                 <table
@@ -54,7 +85,7 @@ export default function RecentDeliveries(props: CustomSettingProps) {
                         </tr>
                     </thead>
                     <tbody>
-                        {entries.map((e) => (
+                        {entries.map((e) => ({e, canResend: isNewest(e) && e.status === 'failed' && !e.test})).map(({e, canResend}) => (
                             <tr
                                 key={e.alert_id + e.time}
                                 className={`pagertree-status--${e.status}`}
@@ -65,11 +96,21 @@ export default function RecentDeliveries(props: CustomSettingProps) {
                                 <td>{e.trigger}</td>
                                 <td>{e.urgency || 'default'}</td>
                                 <td>
-                                    <strong>{e.status}{e.test ? ' (test)' : ''}</strong>
+                                    <strong>{e.status}{e.test ? ' (test)' : ''}{e.resent ? ` (resend ${e.resent.number})` : ''}</strong>
                                     {e.status_code ? ` · ${e.status_code}` : ''}
                                     {e.attempts > 1 ? ` · ${e.attempts} attempts` : ''}
                                     {e.meaning ? ` · ${e.meaning}` : ''}
                                     {e.error ? ` (${e.error})` : ''}
+                                    {canResend && (
+                                        <button
+                                            type='button'
+                                            className='btn btn-sm btn-tertiary pagertree-resend'
+                                            onClick={() => resend(e.alert_id)}
+                                            disabled={resending !== ''}
+                                        >
+                                            {resending === e.alert_id ? 'Resending…' : 'Resend'}
+                                        </button>
+                                    )}
                                 </td>
                             </tr>
                         ))}
