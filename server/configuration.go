@@ -39,6 +39,8 @@ type runtimeConfig struct {
 	ReplyInThread bool
 	StatusReplies bool          // PagerTree's updates also post thread replies, not only the card
 	AlertLifetime time.Duration // how long a sent alert follows PagerTree's events
+	// ExternalChannel is where alerts that did not come from Mattermost are posted ("": not posted).
+	ExternalChannel string
 
 	EndpointHost string
 	TokenSet     bool
@@ -133,6 +135,13 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 				continue
 			}
 			c.AllowList[id] = true
+		}
+	}
+	if ch := strings.TrimSpace(s.ExternalAlertsChannel); ch != "" {
+		if model.IsValidId(ch) {
+			c.ExternalChannel = ch
+		} else {
+			fail("the channel for alerts that did not come from Mattermost is %q, which is not a channel id (26 letters and digits)", ch)
 		}
 	}
 	cooldown, err := s.ChannelCooldownSeconds.value("the channel cooldown", 0)

@@ -30,6 +30,7 @@ type settings struct {
 	ReplyInThread          bool    `json:"ReplyInThread"`
 	StatusUpdates          string  `json:"StatusUpdates"`
 	AlertLifetimeDays      flexInt `json:"AlertLifetimeDays"`
+	ExternalAlertsChannel  string  `json:"ExternalAlertsChannel"`
 	APIKey                 string  `json:"APIKey"`
 	APIBaseURL             string  `json:"APIBaseURL"`
 	WhoMayPress            string  `json:"WhoMayPress"`
