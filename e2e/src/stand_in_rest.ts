@@ -17,9 +17,10 @@ export type StandInAlert = {
     tiny_id: number;
     status: AlertStatus;
     title: string;
+    description?: string;
     urgency: string;
     thirdparty_id: string;
-    source: 'mattermost' | 'webhook';
+    source: 'mattermost' | 'webhook' | 'other'; // other: monitoring, e-mail… (not Mattermost)
     created_at: string;
     acknowledged_at: string | null;
     resolved_at: string | null;
@@ -86,6 +87,15 @@ export class PagerTreeRestStandIn {
         } else if ((event === 'acknowledge' || event === 'resolve') && newest) {
             this.transition(newest, event === 'acknowledge' ? 'acknowledged' : 'resolved', 'integration');
         }
+    }
+
+    // createElsewhere makes an alert as another integration would (monitoring, e-mail…), with
+    // its own thirdparty id; the caller sends its alert.created event.
+    createElsewhere(title: string, description: string, urgency = 'high'): StandInAlert {
+        this.create('other', `nagios-${randomBytes(4).toString('hex')}`, title, urgency);
+        const a = this.alerts[this.alerts.length - 1];
+        a.description = description;
+        return a;
     }
 
     private create(source: StandInAlert['source'], thirdpartyId: string, title: string, urgency: string): void {
