@@ -48,7 +48,8 @@ type runtimeConfig struct {
 	// The REST API (who is on call, acting on alerts) stands apart from forwarding.
 	REST apiConfig
 
-	WhoMayPress pressRule // who may acknowledge and resolve from Mattermost (press_rule.go)
+	WhoMayPress pressRule     // who may acknowledge and resolve from Mattermost (press_rule.go)
+	Updates     updatesConfig // pushed, polled or both (updates_mode.go)
 }
 
 // forwarding reports whether posts are being forwarded.
@@ -193,6 +194,9 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 	}
 	c.AlertLifetime = time.Duration(days) * 24 * time.Hour
 	if c.WhoMayPress, err = parsePressRule(s.WhoMayPress); err != nil {
+		fail("%s", err)
+	}
+	if c.Updates, err = parseUpdates(s); err != nil {
 		fail("%s", err)
 	}
 

@@ -23,7 +23,11 @@ func (p *Plugin) adoptExternal(ev alertstate.Event, cfg *runtimeConfig, replies 
 	if channelID == "" {
 		return delivery.Applied{}, nil
 	}
-	return p.alerts.Adopt(ev, channelID, replies)
+	applied, err := p.alerts.Adopt(ev, channelID, replies)
+	if err == nil && applied.Matched && cfg.polling() {
+		err = p.alerts.TrackOpen(applied.ThirdPartyID)
+	}
+	return applied, err
 }
 
 // externalChannelFor picks the channel: the event's mattermost_channel when it names a public

@@ -72,7 +72,9 @@ func TestMattermostChannelSetvalChoosesTheChannel(t *testing.T) {
 			e.api.On("GetChannelByNameForTeamName", "acme", "secret-ops", false).Return(&model.Channel{Id: privateID, Type: model.ChannelTypePrivate}, nil).Once()
 		}},
 		{"an id", privateID, privateID, nil},
-		{"a direct message is refused: the configured channel", dmID, publicID, func(e *testEnv) { e.api.On("LogWarn", mock.Anything, mock.Anything, mock.Anything, mock.Anything, mock.Anything).Maybe() }},
+		{"a direct message is refused: the configured channel", dmID, publicID, func(e *testEnv) {
+			e.api.On("LogWarn", mock.Anything, mock.Anything, mock.Anything, mock.Anything, mock.Anything).Maybe()
+		}},
 		{"unknown name: the configured channel", "nope", publicID, func(e *testEnv) {
 			e.api.On("GetChannelByName", teamID, "nope", false).Return(nil, model.NewAppError("GetChannelByName", "nf", nil, "", 404)).Once()
 			e.api.On("LogWarn", mock.Anything, mock.Anything, mock.Anything, mock.Anything, mock.Anything).Maybe()

@@ -34,6 +34,8 @@ type settings struct {
 	APIKey                 string  `json:"APIKey"`
 	APIBaseURL             string  `json:"APIBaseURL"`
 	WhoMayPress            string  `json:"WhoMayPress"`
+	UpdatesArrive          string  `json:"UpdatesArrive"`
+	PollSeconds            flexInt `json:"PollSeconds"`
 }
 
 // defaultSettings are the defaults in plugin.json's settings_schema, for callers (the API's
