@@ -31,7 +31,7 @@ export type StandInTeam = {id: string; name: string; oncall: Array<{layer: numbe
 export type StandInUser = {id: string; name: string; emails: string[]};
 
 // How the change came: through the REST API (by the key's user) or the Webhook integration.
-export type AlertChange = {alert: StandInAlert; from: AlertStatus | null; to: AlertStatus; via: 'integration' | 'api'};
+export type AlertChange = {alert: StandInAlert; from: AlertStatus | null; to: AlertStatus; via: 'integration' | 'api' | 'app'};
 
 export type RestAnswer = {status: number; body: unknown};
 
@@ -116,6 +116,12 @@ export class PagerTreeRestStandIn {
         };
         this.alerts.push(a);
         this.listeners.forEach((l) => l({alert: a, from: null, to: 'open', via: 'integration'}));
+    }
+
+    // actInApp is a person acknowledging or resolving in PagerTree's own app; false when the
+    // state does not allow it.
+    actInApp(a: StandInAlert, to: 'acknowledged' | 'resolved'): boolean {
+        return this.transition(a, to, 'app');
     }
 
     // transition applies PagerTree's documented rules; false when the state does not allow it.

@@ -9,7 +9,7 @@ import type {Post} from '@mattermost/types/posts';
 import type {UserProfile} from '@mattermost/types/users';
 
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
-import {client, installPlugin, PASSWORD, pluginRunning, post, ref, setPluginSettings, sharedWorld, sleep, waitUntil} from '../src/world';
+import {client, command, installPlugin, PASSWORD, pluginRunning, post, ref, setPluginSettings, sharedWorld, sleep, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
 
 const TOKEN = 'e2e-actions-token';
@@ -101,6 +101,8 @@ beforeAll(async () => {
         APIBaseURL: pt.url,
         WhoMayPress: 'channel_members',
         ExternalAlertsChannel: '',
+        UpdatesArrive: 'pushed',
+        PollSeconds: 30,
     };
     await setPluginSettings(w, base);
     if (!(await pluginRunning(w))) {
@@ -368,4 +370,43 @@ describe('PagerTree alerts that did not come from Mattermost', () => {
         const list = await w.admin.getPosts(w.ops.id, 0, 60);
         expect(Object.values(list.posts).filter((x) => x.props?.pagertree_alert === `pt.${a.prefix_id}`)).toHaveLength(0);
     });
+});
+
+// Behind a firewall (issue 12 point 5): PagerTree cannot reach the receiver; the plugin polls
+// PagerTree's REST API instead.
+describe('Updates polled from PagerTree', () => {
+    test('polled mode with the receiver unreachable: the card still follows acknowledge and resolve done in PagerTree', async () => {
+        pt.autoEvents = false; // the stand-in sends no event: as if PagerTree could not reach Mattermost
+        try {
+            await setPluginSettings(w, {...base, UpdatesArrive: 'polled', PollSeconds: 5});
+            const {card, r} = await pageAndCard(w.ops.id, 'outage behind the firewall');
+            const alert = pt.alertFor(r);
+            const sent = pt.autoSent.length;
+
+            expect(pt.rest.actInApp(alert, 'acknowledged')).toBe(true);
+            const acked = attachmentOf(await cardPost(card.root_id, (a) => fields(a).Status === 'Acknowledged', 'the card acknowledged by polling')) as Attachment;
+            saved.push({step: 'polled: after Acknowledge in PagerTree', attachment: acked});
+            expect(acked.color).toBe('#FFBC1F');
+            expect(acked.title).toBe(`PagerTree alert #${alert.tiny_id}`);
+
+            expect(pt.rest.actInApp(alert, 'resolved')).toBe(true);
+            const resolved = attachmentOf(await cardPost(card.root_id, (a) => fields(a).Status === 'Resolved', 'the card resolved by polling')) as Attachment;
+            saved.push({step: 'polled: after Resolve in PagerTree', attachment: resolved});
+            expect(buttons(resolved)).toEqual([]);
+            expect(pt.autoSent.length).toBe(sent); // nothing was pushed
+
+            const thread = await w.admin.getPostThread(card.root_id);
+            const replies = Object.values(thread.posts).map((x) => x.message);
+            expect(replies.filter((m) => m.startsWith('**Acknowledged**'))).toHaveLength(1);
+            expect(replies.filter((m) => m.startsWith('**Resolved**'))).toHaveLength(1);
+
+            const status = await command(w.admin, w, w.ops.id, '/pagertree status');
+            expect(status).toContain('polled from PagerTree\'s API every 5s');
+            expect(status).toMatch(/Last poll of PagerTree[^\n]*alerts checked/);
+            const lookups = pt.rest.calls.filter((c) => c.method === 'GET' && c.path.startsWith('/api/v4/alerts'));
+            expect(lookups.length).toBeGreaterThan(0);
+        } finally {
+            pt.autoEvents = true;
+        }
+    }, 60000);
 });
