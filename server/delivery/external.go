@@ -45,8 +45,8 @@ func (s *Alerts) Adopt(e alertstate.Event, channelID string, replies bool) (Appl
 		return Applied{}, fmt.Errorf("could not record the alert from PagerTree: %w", err)
 	}
 	// The pointer from PagerTree's id is what every later event of this alert is found by.
-	if _, err := s.kv.CompareAndSet(alertIDPrefix+e.AlertID, nil, []byte(tp), s.lifetime()); err != nil {
-		return Applied{}, err
+	if _, perr := s.kv.CompareAndSet(alertIDPrefix+e.AlertID, nil, []byte(tp), s.lifetime()); perr != nil {
+		return Applied{}, perr
 	}
 	out, err := s.Apply(e, replies)
 	if err != nil {
