@@ -208,19 +208,5 @@ func FailureReason(o paging.Outcome, gaveUp bool) string {
 	if gaveUp || o.Class == paging.Transient {
 		return "gave_up"
 	}
-	switch c := o.StatusCode; {
-	case c == http.StatusForbidden:
-		return "token_rejected"
-	case c == http.StatusNotFound:
-		return "no_integration"
-	case c == http.StatusMethodNotAllowed:
-		return "integration_disabled"
-	case c == http.StatusPaymentRequired:
-		return "payment_required"
-	case c == http.StatusBadRequest || c == http.StatusUnprocessableEntity:
-		return "bad_request"
-	case c >= 300 && c < 400:
-		return "redirect"
-	}
-	return "other_status"
+	return string(paging.AnswerOf(o.StatusCode))
 }

@@ -58,6 +58,12 @@ func (c *Client) Send(ctx context.Context, a paging.Alert) paging.Outcome {
 	if err != nil {
 		return paging.Outcome{Class: paging.Permanent, Meaning: "the alert could not be encoded", Error: err.Error()}
 	}
+	return c.post(ctx, body, c.format == paging.FormatWebhook)
+}
+
+// post sends one JSON body to the integration endpoint (the token in the pagertree-token header
+// when tokenHeader: the Webhook format) and classifies the answer.
+func (c *Client) post(ctx context.Context, body []byte, tokenHeader bool) paging.Outcome {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
 	if err != nil {
 		return paging.Outcome{Class: paging.Permanent, Meaning: "the endpoint URL is not valid", Error: err.Error()}
@@ -67,7 +73,7 @@ func (c *Client) Send(ctx context.Context, a paging.Alert) paging.Outcome {
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
 	}
-	if c.format == paging.FormatWebhook && c.token != "" {
+	if tokenHeader && c.token != "" {
 		req.Header.Set("pagertree-token", c.token)
 	}
 	resp, err := c.http.Do(req)

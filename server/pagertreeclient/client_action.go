@@ -1,13 +1,10 @@
 package pagertreeclient
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"io"
-	"net/http"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
@@ -47,25 +44,7 @@ func (c *Client) Act(ctx context.Context, thirdpartyID string, action Action) pa
 	if err != nil {
 		return paging.Outcome{Class: paging.Permanent, Meaning: "the action could not be encoded", Error: err.Error()}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
-	if err != nil {
-		return paging.Outcome{Class: paging.Permanent, Meaning: "the endpoint URL is not valid", Error: err.Error()}
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	if c.userAgent != "" {
-		req.Header.Set("User-Agent", c.userAgent)
-	}
-	if c.token != "" {
-		req.Header.Set("pagertree-token", c.token)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return outcomeOfError(err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	return paging.ClassifyStatus(resp.StatusCode, resp.Header.Get("Retry-After"), c.now())
+	return c.post(ctx, body, true)
 }
 
 // Fingerprint identifies an endpoint URL without keeping it (the path holds the integration

@@ -32,28 +32,74 @@ type Outcome struct {
 	RetryAfter time.Duration `json:"retry_after,omitempty"`
 }
 
-// Meaning says in plain words what PagerTree's status code means for an admin.
-func Meaning(code int) string {
+// Answer names what an HTTP status from the integration endpoint means (DESIGN §4.3): the one
+// reading of PagerTree's status codes, for the meaning shown to people and for metrics labels.
+type Answer string
+
+// The answers, by status code (see AnswerOf).
+const (
+	AnswerAccepted      Answer = "accepted"
+	AnswerTokenRejected Answer = "token_rejected"
+	AnswerNoIntegration Answer = "no_integration"
+	AnswerDisabled      Answer = "integration_disabled"
+	AnswerPlanProblem   Answer = "payment_required"
+	AnswerRateLimited   Answer = "rate_limited"
+	AnswerTimedOut      Answer = "request_timeout"
+	AnswerServerError   Answer = "server_error"
+	AnswerRedirect      Answer = "redirect"
+	AnswerBadRequest    Answer = "bad_request"
+	AnswerOtherStatus   Answer = "other_status"
+)
+
+// AnswerOf reads a status code.
+func AnswerOf(code int) Answer {
 	switch {
 	case code >= 200 && code < 300:
-		return "accepted by PagerTree"
+		return AnswerAccepted
 	case code == http.StatusForbidden:
-		return "PagerTree rejected the token: the token in the plugin settings does not match the one on the PagerTree integration"
+		return AnswerTokenRejected
 	case code == http.StatusNotFound:
-		return "PagerTree has no integration at this endpoint URL: copy the URL again from the integration's page in PagerTree"
+		return AnswerNoIntegration
 	case code == http.StatusMethodNotAllowed:
-		return "the PagerTree integration is disabled: enable it in PagerTree"
+		return AnswerDisabled
 	case code == http.StatusPaymentRequired:
-		return "PagerTree refused the alert because of an account or plan problem: check billing in PagerTree"
+		return AnswerPlanProblem
 	case code == http.StatusTooManyRequests:
-		return "PagerTree is rate limiting this integration"
+		return AnswerRateLimited
 	case code == http.StatusRequestTimeout:
-		return "PagerTree timed out reading the request"
+		return AnswerTimedOut
 	case code >= 500:
-		return "PagerTree had a server error"
+		return AnswerServerError
 	case code >= 300 && code < 400:
-		return "the endpoint URL redirects elsewhere: use the final https URL from PagerTree"
+		return AnswerRedirect
 	case code == http.StatusBadRequest || code == http.StatusUnprocessableEntity:
+		return AnswerBadRequest
+	}
+	return AnswerOtherStatus
+}
+
+// Meaning says in plain words what PagerTree's status code means for an admin.
+func Meaning(code int) string {
+	switch AnswerOf(code) {
+	case AnswerAccepted:
+		return "accepted by PagerTree"
+	case AnswerTokenRejected:
+		return "PagerTree rejected the token: the token in the plugin settings does not match the one on the PagerTree integration"
+	case AnswerNoIntegration:
+		return "PagerTree has no integration at this endpoint URL: copy the URL again from the integration's page in PagerTree"
+	case AnswerDisabled:
+		return "the PagerTree integration is disabled: enable it in PagerTree"
+	case AnswerPlanProblem:
+		return "PagerTree refused the alert because of an account or plan problem: check billing in PagerTree"
+	case AnswerRateLimited:
+		return "PagerTree is rate limiting this integration"
+	case AnswerTimedOut:
+		return "PagerTree timed out reading the request"
+	case AnswerServerError:
+		return "PagerTree had a server error"
+	case AnswerRedirect:
+		return "the endpoint URL redirects elsewhere: use the final https URL from PagerTree"
+	case AnswerBadRequest:
 		return "PagerTree could not read the alert: check that the integration format setting matches the integration type"
 	}
 	return "PagerTree answered HTTP " + strconv.Itoa(code) + ", which retrying will not fix"
