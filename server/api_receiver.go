@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -28,6 +29,8 @@ type receiverInfo struct {
 	LastEvent *delivery.LastEvent `json:"last_event"`
 	Events    []string            `json:"events"`
 	Actions   string              `json:"actions"` // the card's buttons, or why there are none (actions.go)
+	Updates   string              `json:"updates"` // how PagerTree's updates arrive (updates_mode.go)
+	LastPoll  *delivery.LastPoll  `json:"last_poll"`
 }
 
 // receiverURL is where PagerTree must post, from the Site URL ("" and why when it is unset).
@@ -47,8 +50,12 @@ func (p *Plugin) receiverInfo(c delivery.Credentials) receiverInfo {
 	info := receiverInfo{Username: c.Username, Password: c.Password, Created: c.Created, Events: receiverEvents}
 	info.URL, info.Problem = p.receiverURL()
 	info.Actions = actionsSummary(p.config.Load())
+	info.Updates = p.config.Load().updatesState()
 	if e, ok, err := delivery.LoadLastEvent(p.kv); err == nil && ok {
 		info.LastEvent = &e
+	}
+	if lp, ok, err := delivery.LoadLastPoll(p.kv); err == nil && ok {
+		info.LastPoll = &lp
 	}
 	return info
 }
@@ -100,4 +107,17 @@ func (p *Plugin) receiverRows(row func(k, v string)) {
 		}
 	}
 	row("Last event from PagerTree", last)
+	row("Updates arrive", p.config.Load().updatesState())
+	if lp, ok, err := delivery.LoadLastPoll(p.kv); err == nil && ok {
+		row("Last poll of PagerTree", lastPollText(lp))
+	}
+}
+
+// lastPollText says when the plugin last asked PagerTree and what it learned.
+func lastPollText(lp delivery.LastPoll) string {
+	s := fmt.Sprintf("%s: %d alerts checked, %d changed", lp.At.UTC().Format("2006-01-02 15:04:05 UTC"), lp.Checked, lp.Changed)
+	if lp.Problem != "" {
+		s += "; failed: " + lp.Problem
+	}
+	return s
 }

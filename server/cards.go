@@ -116,6 +116,15 @@ func (p *Plugin) applyAlert(tp string) {
 				_ = p.alerts.GiveBack(tp, nil, true)
 			}
 		}
+		if rec.RootID == "" && len(replies) > 0 { // an alert from another source: the card is the root
+			if cur, ok, err := p.alerts.Get(tp); err == nil && ok {
+				rec = cur
+			}
+			if rec.RootID == "" {
+				_ = p.alerts.GiveBack(tp, replies, false)
+				return
+			}
+		}
 		for i, r := range replies {
 			post := &model.Post{Id: "", UserId: p.botID, ChannelId: rec.ChannelID, RootId: rec.RootID, Message: r.Message}
 			if _, appErr := p.API.CreatePost(post); appErr != nil {
@@ -132,6 +141,12 @@ func (p *Plugin) applyAlert(tp string) {
 
 // cardMessage is the card post's text: what paged, readable in notifications and search.
 func cardMessage(rec delivery.AlertRecord) string {
+	if rec.External {
+		if rec.Summary == "" {
+			return "PagerTree alert"
+		}
+		return "PagerTree alert: " + alertstate.Neutralize(rec.Summary)
+	}
 	return fmt.Sprintf("Paged PagerTree — urgency: %s (trigger: %s)", rec.Urgency, rec.Trigger)
 }
 

@@ -39,6 +39,8 @@ type runtimeConfig struct {
 	ReplyInThread bool
 	StatusReplies bool          // PagerTree's updates also post thread replies, not only the card
 	AlertLifetime time.Duration // how long a sent alert follows PagerTree's events
+	// ExternalChannel is where alerts that did not come from Mattermost are posted ("": not posted).
+	ExternalChannel string
 
 	EndpointHost string
 	TokenSet     bool
@@ -46,7 +48,8 @@ type runtimeConfig struct {
 	// The REST API (who is on call, acting on alerts) stands apart from forwarding.
 	REST apiConfig
 
-	WhoMayPress pressRule // who may acknowledge and resolve from Mattermost (press_rule.go)
+	WhoMayPress pressRule     // who may acknowledge and resolve from Mattermost (press_rule.go)
+	Updates     updatesConfig // pushed, polled or both (updates_mode.go)
 }
 
 // forwarding reports whether posts are being forwarded.
@@ -135,6 +138,13 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 			c.AllowList[id] = true
 		}
 	}
+	if ch := strings.TrimSpace(s.ExternalAlertsChannel); ch != "" {
+		if model.IsValidId(ch) {
+			c.ExternalChannel = ch
+		} else {
+			fail("the channel for alerts that did not come from Mattermost is %q, which is not a channel id (26 letters and digits)", ch)
+		}
+	}
 	cooldown, err := s.ChannelCooldownSeconds.value("the channel cooldown", 0)
 	switch {
 	case err != nil:
@@ -184,6 +194,9 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 	}
 	c.AlertLifetime = time.Duration(days) * 24 * time.Hour
 	if c.WhoMayPress, err = parsePressRule(s.WhoMayPress); err != nil {
+		fail("%s", err)
+	}
+	if c.Updates, err = parseUpdates(s); err != nil {
 		fail("%s", err)
 	}
 

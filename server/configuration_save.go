@@ -50,6 +50,9 @@ func (p *Plugin) ConfigurationWillBeSaved(newCfg *model.Config) (*model.Config, 
 		return nil, nil
 	}
 	problems := saveProblems(raw, p.userAgent(), pagertreeclient.NewGuard(allowedInternal(newCfg)))
+	if pr := p.externalChannelProblem(raw); pr != "" {
+		problems = append(problems, pr)
+	}
 	if len(problems) == 0 {
 		return nil, nil
 	}
@@ -58,6 +61,28 @@ func (p *Plugin) ConfigurationWillBeSaved(newCfg *model.Config) (*model.Config, 
 		Id: "plugin.pagertree.settings_invalid", Message: msg, Where: "PagerTree.ConfigurationWillBeSaved",
 		StatusCode: http.StatusBadRequest, SkipTranslation: true,
 	}
+}
+
+// externalChannelProblem checks that the channel for alerts from other sources exists and
+// can hold the cards (not a direct message, not archived). A malformed id is saveProblems'.
+func (p *Plugin) externalChannelProblem(raw map[string]any) string {
+	s, _ := decodeSettings(raw, defaultSettings())
+	id := strings.TrimSpace(s.ExternalAlertsChannel)
+	if id == "" || !model.IsValidId(id) {
+		return ""
+	}
+	ch, appErr := p.API.GetChannel(id)
+	switch {
+	case appErr != nil && appErr.StatusCode == http.StatusNotFound:
+		return "the channel for alerts that did not come from Mattermost (" + id + ") does not exist"
+	case appErr != nil:
+		return "" // a passing database problem must not block saving; posting will say it
+	case ch.DeleteAt != 0:
+		return "the channel for alerts that did not come from Mattermost (~" + ch.Name + ") is archived"
+	case ch.Type != model.ChannelTypeOpen && ch.Type != model.ChannelTypePrivate:
+		return "the channel for alerts that did not come from Mattermost must be a public or private channel, not a direct or group message"
+	}
+	return ""
 }
 
 // saveProblems is why raw may not be saved. One exception to the runtime check: with

@@ -254,3 +254,40 @@ func TestGuardFollowsServerConfigChanges(t *testing.T) {
 	}
 	api.AssertExpectations(t)
 }
+
+func TestConfigurationWillBeSavedChecksTheExternalAlertsChannel(t *testing.T) {
+	valid := storedSettings(baseSettings("https://api.pagertree.com/integration/int_1"))
+	goneID, dmID := "gonegonegonegonegonegonego", "dmdmdmdmdmdmdmdmdmdmdmdmdm"
+	cases := []struct {
+		name, value string
+		channel     *model.Channel
+		appErr      *model.AppError
+		refused     string
+	}{
+		{"a public channel", publicID, &model.Channel{Id: publicID, Type: model.ChannelTypeOpen}, nil, ""},
+		{"not an id", "town-square", nil, nil, `is "town-square", which is not a channel id`},
+		{"missing", goneID, nil, model.NewAppError("GetChannel", "not_found", nil, "", http.StatusNotFound), "does not exist"},
+		{"archived", publicID, &model.Channel{Id: publicID, Name: "old", Type: model.ChannelTypeOpen, DeleteAt: 5}, nil, "(~old) is archived"},
+		{"direct message", dmID, &model.Channel{Id: dmID, Type: model.ChannelTypeDirect}, nil, "not a direct or group message"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, api := saveEnv(t, valid, "")
+			if c.channel != nil || c.appErr != nil {
+				api.On("GetChannel", c.value).Return(c.channel, c.appErr).Once()
+			}
+			next := storedSettings(baseSettings("https://api.pagertree.com/integration/int_1"))
+			next["externalalertschannel"] = c.value
+			_, err := p.ConfigurationWillBeSaved(newServerConfig(next, ""))
+			if c.refused == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.refused) {
+				t.Fatalf("got %v, want %q", err, c.refused)
+			}
+		})
+	}
+}

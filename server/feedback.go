@@ -50,6 +50,11 @@ func (p *Plugin) remember(a paging.Alert, f paging.Format, cfg *runtimeConfig) {
 	if err := p.alerts.RememberEndpoint(a, f, host, fp); err != nil {
 		p.API.LogWarn("PagerTree: "+err.Error(), "post_id", a.PostID)
 	}
+	if cfg.polling() && a.Origin != paging.OriginTest && a.PostID != "" && a.ChannelID != "" { // poller.go
+		if err := p.alerts.TrackOpen(paging.ThirdPartyID(a, f)); err != nil {
+			p.API.LogWarn("PagerTree: could not add the alert to the polled list: "+err.Error(), "post_id", a.PostID)
+		}
+	}
 }
 
 func (p *Plugin) currentFormat() paging.Format {

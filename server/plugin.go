@@ -28,6 +28,7 @@ type Plugin struct {
 	history *delivery.History
 	alerts  *delivery.Alerts // the alert <-> post map, fed by PagerTree's events
 	cards   *cardWorker      // draws status cards and posts replies after the receiver answered
+	poller  *poller          // asks PagerTree's API for the state of open alerts (poller.go)
 	limiter *delivery.Limiter
 	router  *mux.Router
 	nodeID  string
@@ -144,6 +145,8 @@ func (p *Plugin) OnActivate() error {
 	p.feedback = newFeedbackQueue()
 	p.cards = newCardWorker(p)
 	p.cards.start()
+	p.poller = newPoller(p)
+	p.poller.start()
 	p.outbox.Start()
 	return nil
 }
@@ -167,6 +170,11 @@ func (p *Plugin) OnDeactivate() error {
 	}
 	if p.feedback != nil && !p.feedback.close(5*time.Second) {
 		p.API.LogWarn("PagerTree: the reactions and replies of delivered alerts did not finish within 5 s")
+	}
+	if p.poller != nil {
+		if err := p.poller.stop(5 * time.Second); err != nil {
+			p.API.LogWarn("PagerTree: " + err.Error())
+		}
 	}
 	if p.cards != nil {
 		if err := p.cards.stop(5 * time.Second); err != nil {

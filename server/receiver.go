@@ -58,7 +58,11 @@ func (p *Plugin) handleEvents(w http.ResponseWriter, r *http.Request) {
 	var applied delivery.Applied
 	if ev.Kind != alertstate.KindUnknown {
 		p.mentionPeople(&ev)
-		if applied, err = p.alerts.Apply(ev, replies); err != nil {
+		applied, err = p.alerts.Apply(ev, replies)
+		if err == nil && !applied.Matched {
+			applied, err = p.adoptExternal(ev, cfg, replies) // external.go
+		}
+		if err != nil {
 			// Not recorded: PagerTree retries a non-2xx answer, so nothing is lost.
 			p.API.LogError("PagerTree: could not record an event", "type", ev.RawType, "error", err.Error())
 			writeError(w, http.StatusServiceUnavailable, "The event could not be recorded; PagerTree will retry.")

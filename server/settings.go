@@ -30,9 +30,12 @@ type settings struct {
 	ReplyInThread          bool    `json:"ReplyInThread"`
 	StatusUpdates          string  `json:"StatusUpdates"`
 	AlertLifetimeDays      flexInt `json:"AlertLifetimeDays"`
+	ExternalAlertsChannel  string  `json:"ExternalAlertsChannel"`
 	APIKey                 string  `json:"APIKey"`
 	APIBaseURL             string  `json:"APIBaseURL"`
 	WhoMayPress            string  `json:"WhoMayPress"`
+	UpdatesArrive          string  `json:"UpdatesArrive"`
+	PollSeconds            flexInt `json:"PollSeconds"`
 }
 
 // defaultSettings are the defaults in plugin.json's settings_schema, for callers (the API's

@@ -253,7 +253,7 @@ export class PagerTreeStandIn {
             tinyId: a.tiny_id,
             thirdparty_id: a.thirdparty_id,
             title: a.title,
-            description: a.title,
+            description: a.description ?? a.title,
             status: a.status,
             urgency: a.urgency,
             created: Math.floor(Date.parse(a.created_at) / 1000),

@@ -17,9 +17,10 @@ export type StandInAlert = {
     tiny_id: number;
     status: AlertStatus;
     title: string;
+    description?: string;
     urgency: string;
     thirdparty_id: string;
-    source: 'mattermost' | 'webhook';
+    source: 'mattermost' | 'webhook' | 'other'; // other: monitoring, e-mail… (not Mattermost)
     created_at: string;
     acknowledged_at: string | null;
     resolved_at: string | null;
@@ -30,7 +31,7 @@ export type StandInTeam = {id: string; name: string; oncall: Array<{layer: numbe
 export type StandInUser = {id: string; name: string; emails: string[]};
 
 // How the change came: through the REST API (by the key's user) or the Webhook integration.
-export type AlertChange = {alert: StandInAlert; from: AlertStatus | null; to: AlertStatus; via: 'integration' | 'api'};
+export type AlertChange = {alert: StandInAlert; from: AlertStatus | null; to: AlertStatus; via: 'integration' | 'api' | 'app'};
 
 export type RestAnswer = {status: number; body: unknown};
 
@@ -88,6 +89,15 @@ export class PagerTreeRestStandIn {
         }
     }
 
+    // createElsewhere makes an alert as another integration would (monitoring, e-mail…), with
+    // its own thirdparty id; the caller sends its alert.created event.
+    createElsewhere(title: string, description: string, urgency = 'high'): StandInAlert {
+        this.create('other', `nagios-${randomBytes(4).toString('hex')}`, title, urgency);
+        const a = this.alerts[this.alerts.length - 1];
+        a.description = description;
+        return a;
+    }
+
     private create(source: StandInAlert['source'], thirdpartyId: string, title: string, urgency: string): void {
         this.tiny++;
         const a: StandInAlert = {
@@ -106,6 +116,12 @@ export class PagerTreeRestStandIn {
         };
         this.alerts.push(a);
         this.listeners.forEach((l) => l({alert: a, from: null, to: 'open', via: 'integration'}));
+    }
+
+    // actInApp is a person acknowledging or resolving in PagerTree's own app; false when the
+    // state does not allow it.
+    actInApp(a: StandInAlert, to: 'acknowledged' | 'resolved'): boolean {
+        return this.transition(a, to, 'app');
     }
 
     // transition applies PagerTree's documented rules; false when the state does not allow it.

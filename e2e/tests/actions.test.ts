@@ -9,7 +9,7 @@ import type {Post} from '@mattermost/types/posts';
 import type {UserProfile} from '@mattermost/types/users';
 
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
-import {client, installPlugin, PASSWORD, pluginRunning, post, ref, setPluginSettings, sharedWorld, sleep, waitUntil} from '../src/world';
+import {client, command, installPlugin, PASSWORD, pluginRunning, post, ref, setPluginSettings, sharedWorld, sleep, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
 
 const TOKEN = 'e2e-actions-token';
@@ -100,6 +100,9 @@ beforeAll(async () => {
         APIKey: KEY,
         APIBaseURL: pt.url,
         WhoMayPress: 'channel_members',
+        ExternalAlertsChannel: '',
+        UpdatesArrive: 'pushed',
+        PollSeconds: 30,
     };
     await setPluginSettings(w, base);
     if (!(await pluginRunning(w))) {
@@ -289,4 +292,121 @@ describe('Acknowledge and Resolve from the card', () => {
         expect(res).toMatch(/Resolved (the )?PagerTree alert/);
         await cardPost(card.root_id, (a) => fields(a).Status === 'Resolved', 'the resolved card');
     });
+});
+
+// Alerts from other sources (issue 12 point 4): PagerTree alerts the plugin did not send get
+// the same card, as a new root post, in the configured channel or the one an outgoing rule's
+// setval mattermost_channel names; the buttons act on them by PagerTree's alert id.
+describe('PagerTree alerts that did not come from Mattermost', () => {
+    async function rootCard(channelId: string, alertId: string, check: (a: Attachment) => boolean = () => true, what = 'the card'): Promise<Post[]> {
+        let found: Post[] = [];
+        await waitUntil(async () => {
+            const list = await w.admin.getPosts(channelId, 0, 60);
+            found = Object.values(list.posts).filter((x) => x.user_id === botId && x.props?.pagertree_alert === `pt.${alertId}`);
+            return found.length > 0 && check(attachmentOf(found[0]) as Attachment);
+        }, what, 20000);
+        return found;
+    }
+
+    test('posted to the configured channel, once; Acknowledge and Resolve from the card; later events follow it', async () => {
+        await setPluginSettings(w, {...base, ExternalAlertsChannel: w.ops.id});
+        const a = pt.rest.createElsewhere(`Disk full on db1 ${ref()}`, '98% used on /var');
+        const created = pt.event(a, 'alert.created');
+        const first = await pt.send(created);
+        expect(first.status).toBe(200);
+        expect(JSON.parse(first.text).result).toBe('applied');
+        const again = await pt.send(created); // PagerTree retries; another node may get it too
+        expect(JSON.parse(again.text).result).toBe('unchanged');
+
+        const [card] = await rootCard(w.ops.id, a.prefix_id);
+        expect(card.root_id).toBe('');
+        expect(card.message).toBe(`PagerTree alert: ${a.title}`);
+        const before = attachmentOf(card) as Attachment & {text?: string};
+        saved.push({step: 'other source: before Acknowledge', attachment: before});
+        expect(before.title).toBe(`PagerTree alert #${a.tiny_id}`);
+        expect(before.text).toBe(`${a.title}\n98% used on /var`);
+        expect(fields(before).Status).toBe('Open');
+        expect(buttons(before)).toEqual(['acknowledge', 'resolve']);
+
+        await press(w.bob, card.id, 'acknowledge');
+        const acked = await rootCard(w.ops.id, a.prefix_id, (x) => fields(x).Status === 'Acknowledged', 'the acknowledged card');
+        expect(a.status).toBe('acknowledged');
+        expect(a.comments.map((c) => c.body)).toEqual(['Acknowledged from Mattermost by @bob']);
+        saved.push({step: 'other source: after PagerTree confirmed Acknowledge', attachment: attachmentOf(acked[0]) as Attachment});
+
+        // Resolved in PagerTree itself: the event (with the other source's thirdparty id) maps by alert id.
+        const resolved = await pt.send(pt.event(a, 'alert.resolved', pt.keyOwner));
+        expect(JSON.parse(resolved.text).result).toBe('applied');
+        const done = await rootCard(w.ops.id, a.prefix_id, (x) => fields(x).Status === 'Resolved', 'the resolved card');
+        expect(done).toHaveLength(1);
+        expect(buttons(attachmentOf(done[0]) as Attachment)).toEqual([]);
+        const thread = await w.admin.getPostThread(card.id);
+        const replies = Object.values(thread.posts).filter((x) => x.root_id === card.id).map((x) => x.message);
+        expect(replies.some((m) => m.startsWith('**Acknowledged**'))).toBe(true);
+        expect(replies.some((m) => m.startsWith('**Resolved**'))).toBe(true);
+    });
+
+    test('mattermost_channel (setval) picks the channel: team/name, a bare name in the configured channel\'s team; unknown falls back', async () => {
+        await setPluginSettings(w, {...base, ExternalAlertsChannel: w.ops.id});
+        const byTeam = pt.rest.createElsewhere(`CPU high ${ref()}`, 'rule: team/name');
+        expect((await pt.send(pt.event(byTeam, 'alert.created', undefined, {mattermost_channel: `${w.team.name}/${w.secret.name}`}))).status).toBe(200);
+        await rootCard(w.secret.id, byTeam.prefix_id);
+
+        const byName = pt.rest.createElsewhere(`Queue stuck ${ref()}`, 'rule: name');
+        await pt.send(pt.event(byName, 'alert.open', undefined, {mattermost_channel: 'town-square'}));
+        await rootCard(w.town.id, byName.prefix_id);
+
+        const unknown = pt.rest.createElsewhere(`Cert expiring ${ref()}`, 'rule: no such channel');
+        await pt.send(pt.event(unknown, 'alert.created', undefined, {mattermost_channel: 'no-such-channel'}));
+        await rootCard(w.ops.id, unknown.prefix_id);
+    });
+
+    test('no channel configured: such events stay ignored (2xx, nothing posted)', async () => {
+        const a = pt.rest.createElsewhere(`Ignored ${ref()}`, 'nobody asked for it');
+        const res = await pt.send(pt.event(a, 'alert.created'));
+        expect(res.status).toBe(200);
+        expect(JSON.parse(res.text).result).toBe('ignored');
+        await sleep(1500);
+        const list = await w.admin.getPosts(w.ops.id, 0, 60);
+        expect(Object.values(list.posts).filter((x) => x.props?.pagertree_alert === `pt.${a.prefix_id}`)).toHaveLength(0);
+    });
+});
+
+// Behind a firewall (issue 12 point 5): PagerTree cannot reach the receiver; the plugin polls
+// PagerTree's REST API instead.
+describe('Updates polled from PagerTree', () => {
+    test('polled mode with the receiver unreachable: the card still follows acknowledge and resolve done in PagerTree', async () => {
+        pt.autoEvents = false; // the stand-in sends no event: as if PagerTree could not reach Mattermost
+        try {
+            await setPluginSettings(w, {...base, UpdatesArrive: 'polled', PollSeconds: 5});
+            const {card, r} = await pageAndCard(w.ops.id, 'outage behind the firewall');
+            const alert = pt.alertFor(r);
+            const sent = pt.autoSent.length;
+
+            expect(pt.rest.actInApp(alert, 'acknowledged')).toBe(true);
+            const acked = attachmentOf(await cardPost(card.root_id, (a) => fields(a).Status === 'Acknowledged', 'the card acknowledged by polling')) as Attachment;
+            saved.push({step: 'polled: after Acknowledge in PagerTree', attachment: acked});
+            expect(acked.color).toBe('#FFBC1F');
+            expect(acked.title).toBe(`PagerTree alert #${alert.tiny_id}`);
+
+            expect(pt.rest.actInApp(alert, 'resolved')).toBe(true);
+            const resolved = attachmentOf(await cardPost(card.root_id, (a) => fields(a).Status === 'Resolved', 'the card resolved by polling')) as Attachment;
+            saved.push({step: 'polled: after Resolve in PagerTree', attachment: resolved});
+            expect(buttons(resolved)).toEqual([]);
+            expect(pt.autoSent.length).toBe(sent); // nothing was pushed
+
+            const thread = await w.admin.getPostThread(card.root_id);
+            const replies = Object.values(thread.posts).map((x) => x.message);
+            expect(replies.filter((m) => m.startsWith('**Acknowledged**'))).toHaveLength(1);
+            expect(replies.filter((m) => m.startsWith('**Resolved**'))).toHaveLength(1);
+
+            const status = await command(w.admin, w, w.ops.id, '/pagertree status');
+            expect(status).toContain('polled from PagerTree\'s API every 5s');
+            expect(status).toMatch(/Last poll of PagerTree[^\n]*alerts checked/);
+            const lookups = pt.rest.calls.filter((c) => c.method === 'GET' && c.path.startsWith('/api/v4/alerts'));
+            expect(lookups.length).toBeGreaterThan(0);
+        } finally {
+            pt.autoEvents = true;
+        }
+    }, 60000);
 });

@@ -38,6 +38,10 @@ type CardInput struct {
 	Status  Status
 	Urgency string // the urgency we sent ("" = PagerTree's default)
 	Trigger string
+	// Summary and Details are the alert's title and description, shown for alerts that did
+	// not come from Mattermost (ours have the trigger post right above the card).
+	Summary string
+	Details string
 	Buttons Buttons // where the buttons post (actions.go); zero: no buttons
 }
 
@@ -90,7 +94,12 @@ func Card(in CardInput) *model.SlackAttachment {
 		fields = append(fields, f)
 	}
 	in.Status = s
+	text := Neutralize(in.Summary)
+	if in.Details != "" {
+		text = strings.TrimSpace(text + "\n" + Neutralize(in.Details))
+	}
 	return &model.SlackAttachment{
+		Text:      text,
 		Actions:   buttons(in),
 		Fallback:  Title(s) + ": " + s.State.Label(),
 		Color:     s.State.Color(),

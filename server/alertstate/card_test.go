@@ -70,3 +70,13 @@ func TestCardAtEachState(t *testing.T) {
 		t.Fatalf("the cards changed; check and rerun with -update:\n%s", raw)
 	}
 }
+
+func TestCardShowsTheTitleAndDescriptionOfAnAlertFromElsewhere(t *testing.T) {
+	a := Card(CardInput{Status: Status{State: Open, TinyID: "7"}, Summary: "Disk full on @db1", Details: "98% used"})
+	if a.Text != "Disk full on @\u200bdb1\n98% used" || a.Title != "PagerTree alert #7" {
+		t.Fatalf("text %q title %q", a.Text, a.Title)
+	}
+	if b := Card(CardInput{Status: Status{State: Open}, Trigger: "down"}); b.Text != "" {
+		t.Fatalf("a card of ours has no text: %q", b.Text)
+	}
+}

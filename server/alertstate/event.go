@@ -75,12 +75,16 @@ type Event struct {
 	ThirdPartyID string
 	Status       string // PagerTree's own status field, informational
 	Title        string
+	Description  string // the alert's description (shown on cards of alerts from other sources)
 	Urgency      string
 	By           Person // who acknowledged / resolved / rejected / commented; handoff: to whom
 	From         Person // handoff: from whom
 	At           int64  // when it happened (PagerTree's seconds), 0 when unknown
 	CommentID    string
 	CommentBody  string
+	// Channel is the top-level "mattermost_channel" key an outgoing rule's setval added: where
+	// an alert from another source is posted (a channel id, name, or "team/channel").
+	Channel string
 	// Key identifies this event among repeats: the same delivery retried carries the same
 	// key. The decoder derives it from the event's data.
 	Key string

@@ -58,6 +58,9 @@ func (s *Alerts) SetCard(tp, postID string) (string, error) {
 			return false
 		}
 		r.CardPostID = postID
+		if r.RootID == "" { // an alert from another source: its card starts the thread
+			r.RootID, r.PostID = postID, postID
+		}
 		return true
 	})
 	return rec.CardPostID, err

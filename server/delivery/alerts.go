@@ -54,6 +54,11 @@ type AlertRecord struct {
 	LastEventAt  time.Time         `json:"last_event_at,omitempty"`
 	EndpointFP   string            `json:"endpoint_fp,omitempty"` // which endpoint it was sent to (a fingerprint, not the URL)
 	Outbound     *ActionJob        `json:"outbound,omitempty"`    // an action pressed in Mattermost still to reach PagerTree (actions.go)
+	// External: the alert did not come from Mattermost (external.go); its card is the root
+	// post, showing the alert's Summary (title) and Details (description).
+	External bool   `json:"external,omitempty"`
+	Summary  string `json:"summary,omitempty"`
+	Details  string `json:"details,omitempty"`
 }
 
 // HasWork reports whether the Mattermost side is behind the record.
@@ -61,7 +66,7 @@ func (r AlertRecord) HasWork() bool { return r.CardDirty || len(r.Pending) > 0 }
 
 // CardInput is what the card shows for this record.
 func (r AlertRecord) CardInput() alertstate.CardInput {
-	return alertstate.CardInput{Status: r.Status, Urgency: string(r.Urgency), Trigger: r.Trigger}
+	return alertstate.CardInput{Status: r.Status, Urgency: string(r.Urgency), Trigger: r.Trigger, Summary: r.Summary, Details: r.Details}
 }
 
 // Alerts stores the map. Every change goes through compare-and-set, so the same event

@@ -20,6 +20,10 @@ import (
 // ErrNotAnEvent means the body is not a PagerTree event at all (not a JSON object with a type).
 var ErrNotAnEvent = errors.New("the body is not a PagerTree event: a JSON object with \"type\" and \"data\" is expected")
 
+// ChannelKey is the top-level key an outgoing rule sets (setval) to choose the Mattermost
+// channel of an alert that did not come from Mattermost.
+const ChannelKey = "mattermost_channel"
+
 // maxFieldRunes bounds the text kept from one field (titles, names, comment bodies).
 const maxFieldRunes = 4000
 
@@ -34,6 +38,10 @@ func DecodeEvent(body []byte) (alertstate.Event, error) {
 		return alertstate.Event{}, ErrNotAnEvent
 	}
 	e := alertstate.Event{Kind: alertstate.ParseKind(typ), RawType: clip(typ, 64)}
+	// Outgoing rules' setval keys sit next to type and data (DESIGN §10).
+	if ch, ok := str(top[ChannelKey]); ok {
+		e.Channel = clip(strings.TrimSpace(ch), 200)
+	}
 	var data map[string]json.RawMessage
 	_ = json.Unmarshal(top["data"], &data) // a missing or odd data leaves the fields empty
 	sum := sha256.Sum256(append(append([]byte(typ), 0), bytes.TrimSpace(top["data"])...))
@@ -50,6 +58,7 @@ func DecodeEvent(body []byte) (alertstate.Event, error) {
 	e.ThirdPartyID = field(data, "thirdparty_id", "thirdpartyId", "thirdParty_id")
 	e.Status = field(data, "status")
 	e.Title = clip(field(data, "title"), maxFieldRunes)
+	e.Description = clip(field(data, "description"), maxFieldRunes)
 	e.Urgency = field(data, "urgency")
 	linked := person(data["d_user"]) // "send linked data": the alert's current user
 	if linked.ID == "" {

@@ -157,3 +157,25 @@ func FuzzDecodeEvent(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeKeepsTheChannelSetvalAndDescription(t *testing.T) {
+	cases := []struct {
+		name, body, channel, desc string
+	}{
+		{"setval name", `{"type":"alert.created","mattermost_channel":" ops-alerts ","data":{"id":"alt_1","description":"disk full"}}`, "ops-alerts", "disk full"},
+		{"team/channel", `{"type":"alert.open","mattermost_channel":"ops/noc","data":{"id":"alt_1"}}`, "ops/noc", ""},
+		{"not text", `{"type":"alert.created","mattermost_channel":42,"data":{"id":"alt_1"}}`, "", ""},
+		{"inside data is not a setval", `{"type":"alert.created","data":{"id":"alt_1","mattermost_channel":"x"}}`, "", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := DecodeEvent([]byte(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Channel != tc.channel || e.Description != tc.desc {
+				t.Fatalf("channel %q description %q, want %q %q", e.Channel, e.Description, tc.channel, tc.desc)
+			}
+		})
+	}
+}

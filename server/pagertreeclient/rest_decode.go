@@ -21,6 +21,9 @@ type Alert struct {
 	Title        string
 	Urgency      string
 	ThirdpartyID string
+	// AcknowledgedAt and ResolvedAt are PagerTree's times in seconds (0 when unknown).
+	AcknowledgedAt int64
+	ResolvedAt     int64
 }
 
 // Team is a PagerTree team.
@@ -103,6 +106,14 @@ type alertJSON struct {
 	Title        flexString `json:"title"`
 	Urgency      flexString `json:"urgency"`
 	ThirdpartyID flexString `json:"thirdparty_id"`
+	AckAt        flexString `json:"acknowledged_at"`
+	ResolvedAt   flexString `json:"resolved_at"`
+}
+
+// seconds reads an RFC 3339 time or a number of seconds (or milliseconds); 0 when unreadable.
+func seconds(v flexString) int64 {
+	raw, _ := json.Marshal(string(v))
+	return when(map[string]json.RawMessage{"t": raw}, "t")
 }
 
 func decodeAlert(raw []byte) (Alert, error) {
@@ -120,6 +131,7 @@ func decodeAlert(raw []byte) (Alert, error) {
 	return Alert{
 		ID: string(a.ID), PrefixID: string(a.PrefixID), TinyID: tiny.int64(), Status: string(a.Status),
 		Title: string(a.Title), Urgency: string(a.Urgency), ThirdpartyID: string(a.ThirdpartyID),
+		AcknowledgedAt: seconds(a.AckAt), ResolvedAt: seconds(a.ResolvedAt),
 	}, nil
 }
 

@@ -62,6 +62,20 @@ func (a *API) FindAlert(ctx context.Context, thirdpartyID string) (Alert, error)
 	return alert, nil
 }
 
+// GetAlert reads one alert by PagerTree's id (the alt_… prefix id or the plain id).
+func (a *API) GetAlert(ctx context.Context, alertID string) (Alert, error) {
+	op := "read the alert"
+	body, err := a.do(ctx, http.MethodGet, "/api/v4/alerts/"+url.PathEscape(alertID), nil, op)
+	if err != nil {
+		return Alert{}, err
+	}
+	alert, derr := decodeAlert(body)
+	if derr != nil {
+		return Alert{}, &APIError{Kind: KindBadAnswer, Op: op, Status: http.StatusOK, Err: derr}
+	}
+	return alert, nil
+}
+
 // Acknowledge acknowledges an alert (PagerTree allows it when open, dropped or suppressed).
 func (a *API) Acknowledge(ctx context.Context, alertID string) error {
 	_, err := a.do(ctx, http.MethodPost, "/api/v4/alerts/"+url.PathEscape(alertID)+"/acknowledge", nil, "acknowledge the alert")

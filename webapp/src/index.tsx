@@ -4,6 +4,7 @@ import type React from 'react';
 import ChannelAllowList from './components/channel_allow_list';
 import CheckAPIKey from './components/check_api_key';
 import EndpointURL from './components/endpoint_url';
+import ExternalChannel from './components/external_channel';
 import ReceiverSetup from './components/receiver_setup';
 import RecentDeliveries from './components/recent_deliveries';
 import SendTestAlert from './components/send_test_alert';
@@ -28,6 +29,7 @@ export const CUSTOM_SETTINGS: Record<string, React.ComponentType<CustomSettingPr
     TriggerWords,
     UrgencyAliases,
     ChannelAllowList,
+    ExternalAlertsChannel: ExternalChannel,
     SendTestAlert,
     TryMessage,
     RecentDeliveries,

@@ -75,6 +75,8 @@ export type ReceiverInfo = {
     last_event?: {at: string; type: string; matched: boolean} | null;
     events: string[]; // the event types to tick in PagerTree
     actions?: string; // whether the card offers Acknowledge and Resolve, and why not
+    updates?: string; // how PagerTree's updates arrive: pushed, polled or both
+    last_poll?: {at: string; checked: number; changed: number; problem?: string} | null;
 };
 
 export type APIKeyCheck = {

@@ -82,6 +82,13 @@ describe('ReceiverSetup', () => {
         expect(screen.getByTestId('last-event')).toHaveTextContent(/Last event received at .* \(alert\.resolved\)\./);
     });
 
+    test('says how updates arrive and when PagerTree was last polled', async () => {
+        mockInfo.mockResolvedValue({...info, updates: 'polled from PagerTree\'s API every 30s', last_poll: {at: '2026-01-01T10:00:00Z', checked: 3, changed: 1, problem: 'PagerTree rejected the API key'}});
+        render(<ReceiverSetup {...consoleProps('ReceiverSetup', '')}/>);
+        expect(await screen.findByTestId('updates')).toHaveTextContent('Updates arrive: polled from PagerTree\'s API every 30s.');
+        expect(screen.getByTestId('last-poll')).toHaveTextContent(/Last poll of PagerTree at .*: 3 alerts checked, 1 changed; failed: PagerTree rejected the API key\./);
+    });
+
     test('shows the plugin\'s sentence when it cannot load', async () => {
         mockInfo.mockRejectedValue(new ApiError('Only System Admins can use the PagerTree plugin API.', 403));
         render(<ReceiverSetup {...consoleProps('ReceiverSetup', '')}/>);

@@ -80,6 +80,12 @@ export default function ReceiverSetup(props: CustomSettingProps) {
                     <p data-testid='last-event'>
                         {info.last_event ? `Last event received at ${new Date(info.last_event.at).toLocaleString()} (${info.last_event.type}${info.last_event.matched ? '' : ', not about an alert from this plugin'}).` : 'No event received from PagerTree yet.'}
                     </p>
+                    {info.updates ? <p data-testid='updates'>{`Updates arrive: ${info.updates}.`}</p> : null}
+                    {info.last_poll ? (
+                        <p data-testid='last-poll'>
+                            {`Last poll of PagerTree at ${new Date(info.last_poll.at).toLocaleString()}: ${info.last_poll.checked} alerts checked, ${info.last_poll.changed} changed${info.last_poll.problem ? `; failed: ${info.last_poll.problem}` : ''}.`}
+                        </p>
+                    ) : null}
                     {confirming ? (
                         <div className='alert alert-warning'>
                             {'PagerTree will be refused until you paste the new password into its integration. '}

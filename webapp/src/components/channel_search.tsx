@@ -1,0 +1,79 @@
+// Channel requests of the panel's channel pickers: names of stored ids and search by name.
+import React, {useEffect, useState} from 'react';
+import {useSelector} from 'react-redux';
+
+import type {Channel} from '@mattermost/types/channels';
+import type {GlobalState} from '@mattermost/types/store';
+
+import {Client4} from 'mattermost-redux/client';
+
+import {siteURL} from '../client';
+
+export type Named = {id: string; name: string};
+
+function configureClient() {
+    if (Client4.getUrl() !== siteURL()) {
+        Client4.setUrl(siteURL());
+    }
+}
+
+// ChannelName shows a stored channel id as "team / channel", from the store when loaded,
+// otherwise from the server.
+export function ChannelName({id, known}: {id: string; known?: string}) {
+    // Read the entities directly: mattermost-redux's selector modules would add ~150 KB to the bundle.
+    const fromStore = useSelector((state: GlobalState) => {
+        const ch = state?.entities?.channels?.channels?.[id];
+        const team = ch?.team_id ? state.entities.teams?.teams?.[ch.team_id] : undefined;
+        return ch ? `${team?.display_name || 'no team'} / ${ch.display_name}` : '';
+    });
+    const [fetched, setFetched] = useState('');
+    useEffect(() => {
+        if (fromStore || known) {
+            return undefined;
+        }
+        let live = true;
+        configureClient();
+        Client4.getChannel(id).then(async (ch) => {
+            const team = ch.team_id ? await Client4.getTeam(ch.team_id).catch(() => null) : null;
+            if (live) {
+                setFetched(`${team?.display_name || 'no team'} / ${ch.display_name}`);
+            }
+        }).catch(() => live && setFetched(`unknown channel (${id})`));
+        return () => {
+            live = false;
+        };
+    }, [id, fromStore, known]);
+    return <>{fromStore || known || fetched || id}</>;
+}
+
+// useChannelSearch finds public and private channels by name (at least two letters), for
+// every channel picker of the panel.
+export function useChannelSearch(term: string): {results: Named[]; error: string; clear: () => void} {
+    const [results, setResults] = useState<Named[]>([]);
+    const [error, setError] = useState('');
+    useEffect(() => {
+        if (term.trim().length < 2) {
+            setResults([]);
+            return undefined;
+        }
+        let live = true;
+        const timer = setTimeout(() => {
+            configureClient();
+            Client4.searchAllChannels(term.trim(), {per_page: 20, public: true, private: true} as never).then((res) => {
+                const list = (Array.isArray(res) ? res : res.channels) as Array<Channel & {team_display_name?: string}>;
+                if (live) {
+                    setError('');
+                    setResults(list.filter((c) => c.type === 'O' || c.type === 'P').map((c) => ({
+                        id: c.id,
+                        name: `${c.team_display_name || 'no team'} / ${c.display_name}`,
+                    })));
+                }
+            }).catch((err: Error) => live && setError('Channel search failed: ' + err.message));
+        }, 250);
+        return () => {
+            live = false;
+            clearTimeout(timer);
+        };
+    }, [term]);
+    return {results, error, clear: () => setResults([])};
+}

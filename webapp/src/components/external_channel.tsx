@@ -1,0 +1,78 @@
+import React, {useState} from 'react';
+
+import {ChannelName, useChannelSearch} from './channel_search';
+import SettingRow from './setting_row';
+import {stringValue, useConsoleSetting} from './use_console_setting';
+
+import type {CustomSettingProps} from '../types';
+
+// ExternalChannel picks the one channel where PagerTree alerts that did not come from
+// Mattermost are posted; it stores the channel's id ("" = such alerts are not posted).
+export default function ExternalChannel(props: CustomSettingProps) {
+    const id = stringValue(props.value).trim();
+    const set = useConsoleSetting(props, id);
+    const [term, setTerm] = useState('');
+    const [known, setKnown] = useState<Record<string, string>>({});
+    const disabled = Boolean(props.disabled || props.setByEnv);
+    const {results, error, clear} = useChannelSearch(term);
+
+    return (
+        <SettingRow setting={props}>
+            <div data-testid='external-channel'>
+                {id === '' ? (
+                    <span className='help-text'>{'Not posted: only alerts sent from Mattermost are followed.'}</span>
+                ) : (
+                    <>
+                        <ChannelName
+                            id={id}
+                            known={known[id]}
+                        />
+                        {!disabled && (
+                            <button
+                                type='button'
+                                className='btn btn-link'
+                                aria-label='Clear channel'
+                                onClick={() => set('')}
+                            >
+                                {'Clear'}
+                            </button>
+                        )}
+                    </>
+                )}
+            </div>
+            <input
+                id={props.id}
+                className='form-control'
+                placeholder='Search channels by name…'
+                value={term}
+                disabled={disabled}
+                onChange={(e) => setTerm(e.target.value)}
+            />
+            {error && <div className='pagertree-error'>{error}</div>}
+            {results.length > 0 && (
+                <ul
+                    className='pagertree-channel-results'
+                    role='listbox'
+                >
+                    {results.map((r) => (
+                        <li key={r.id}>
+                            <button
+                                type='button'
+                                className='btn btn-link'
+                                disabled={r.id === id}
+                                onClick={() => {
+                                    setKnown({...known, [r.id]: r.name});
+                                    set(r.id);
+                                    setTerm('');
+                                    clear();
+                                }}
+                            >
+                                {r.name}
+                            </button>
+                        </li>
+                    ))}
+                </ul>
+            )}
+        </SettingRow>
+    );
+}
