@@ -186,7 +186,7 @@ func TestOneAlertPerThread(t *testing.T) {
 	pt.wait(t)
 	receive(t, env.fb.reactions, "reaction")
 	reply := userPost(publicID, "still an outage, sev-1 now")
-	reply.RootId = root.Id
+	reply.RootId, reply.CreateAt = root.Id, root.CreateAt+1
 	env.p.MessageHasBeenPosted(nil, reply)
 	if raw, _ := env.kv.Get(delivery.JobKey(reply.Id)); raw != nil || pt.count() != 1 { // suppressed in the hook: never queued
 		t.Fatalf("a reply in a thread that already paged paged again (%d requests)", pt.count())
