@@ -116,7 +116,7 @@ func (o *Outbox) record(key string, raw []byte, job Job, outcome paging.Outcome)
 	} else {
 		job.NextAttempt = next
 	}
-	ok, err := o.kv.CompareAndSet(key, raw, job.encode(), ttl)
+	ok, err := o.storeResult(key, raw, job.encode(), ttl)
 	if err != nil || !ok {
 		if err == nil {
 			err = errors.New("the entry changed while it was being sent (this node's lease had expired)")
@@ -198,3 +198,25 @@ func (o *Outbox) releaseParked() {
 		}
 	}
 }
+
+// storeResult writes an attempt's result. A store error is retried briefly: a result that is
+// not written leaves the job pending under an expiring lease, and a delivered alert would be
+// sent again once the lease ran out.
+func (o *Outbox) storeResult(key string, old, next []byte, ttl time.Duration) (bool, error) {
+	var err error
+	for i, wait := range []time.Duration{0, 50 * time.Millisecond, 250 * time.Millisecond, time.Second} {
+		if i > 0 {
+			select {
+			case <-o.ctx.Done():
+				return false, err
+			case <-time.After(wait):
+			}
+		}
+		var ok bool
+		if ok, err = o.kv.CompareAndSet(key, old, next, ttl); err == nil {
+			return ok, nil
+		}
+	}
+	return false, err
+}
+

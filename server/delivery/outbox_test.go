@@ -413,3 +413,34 @@ func TestBackoffGrowsWithJitterAndCap(t *testing.T) {
 		}
 	}
 }
+
+// A store error when the result of a delivered alert is written is retried: the job must not
+// stay pending under its lease and be sent again when the lease runs out.
+func TestResultWriteIsRetriedAfterAStoreError(t *testing.T) {
+	pt := newStandIn(t)
+	kv := deliverytest.New()
+	client := pagertreeclient.New(pt.srv.URL, "tok", paging.FormatMattermost, 300*time.Millisecond, "test", nil)
+	send := func(ctx context.Context, a paging.Alert) paging.Outcome {
+		o := client.Send(ctx, a)
+		kv.SetFailure(errors.New("the database blinked")) // the result's write fails at first…
+		time.AfterFunc(100*time.Millisecond, func() { kv.SetFailure(nil) })
+		return o
+	}
+	finals := make(chan paging.Outcome, 4)
+	opt := fastOptions("a")
+	opt.OnFinal = func(_ delivery.Job, o paging.Outcome) { finals <- o }
+	box := delivery.New(kv, send, opt)
+	box.Start()
+	t.Cleanup(func() { _ = box.Stop(5 * time.Second) })
+	if err := box.Enqueue(alert("a1")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case o := <-finals:
+		if o.Class != paging.Delivered || pt.count() != 1 {
+			t.Fatalf("outcome %+v after %d requests", o, pt.count())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no final outcome")
+	}
+}
