@@ -219,4 +219,3 @@ func (o *Outbox) storeResult(key string, old, next []byte, ttl time.Duration) (b
 	}
 	return false, err
 }
-
