@@ -49,13 +49,15 @@ test-go: go-mod
 	$(GO) test $(GO_TEST_FLAGS) ./server/...
 
 # Each fuzz target (package under server/:Target; . is server itself) runs briefly; `make test-fuzz FUZZTIME=5m` for a longer run.
+# Minimising a new input is bounded: unbounded, it can outlast -fuzztime and fail the run with
+# "context deadline exceeded".
 FUZZ_TARGETS := paging:FuzzMatcher paging:FuzzUrgency paging:FuzzMask pagertreeclient:FuzzDecodeREST .:FuzzScreenRequest \
 	pagertreeclient:FuzzDecodeEvent
 test-fuzz: go-mod
 	@for pt in $(FUZZ_TARGETS); do \
 		pkg=$${pt%%:*}; t=$${pt##*:}; \
 		echo "fuzz $$pkg $$t for $(FUZZTIME)"; \
-		$(GO) test ./server/$$pkg -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) || exit 1; \
+		$(GO) test ./server/$$pkg -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 100x || exit 1; \
 	done
 
 test-webapp: npm-install
