@@ -6,6 +6,8 @@ import ReactDOM from 'react-dom/client';
 import * as ReactRedux from 'react-redux';
 import {legacy_createStore as createStore} from 'redux';
 
+import manifest from '../../../plugin.json';
+
 type Component = React.ComponentType<Record<string, unknown>>;
 type Registered = {key: string; component: Component; options?: unknown};
 
@@ -47,18 +49,10 @@ type HostPlugin = {initialize: (registry: unknown, store: unknown) => void};
     }, store);
 };
 
-const LABELS: Record<string, string> = {
-    EndpointURL: 'PagerTree endpoint URL:',
-    Token: 'PagerTree token:',
-    SendTestAlert: 'Send test alert:',
-    TriggerWords: 'Trigger words:',
-    UrgencyAliases: 'Urgency aliases:',
-    TryMessage: 'Try a message:',
-    ChannelAllowList: 'Only these channels:',
-    RecentDeliveries: 'Recent deliveries:',
-    APIKey: 'PagerTree API key:',
-    CheckAPIKey: 'Check API key:',
-};
+// The System Console labels each setting with its display_name from plugin.json.
+const LABELS: Record<string, string> = Object.fromEntries(
+    manifest.settings_schema.settings.map((st: {key: string; display_name?: string}) => [st.key, st.display_name ?? st.key]),
+);
 
 function Console({saved}: {saved: Record<string, unknown>}) {
     const [values, setValues] = useState(saved);
