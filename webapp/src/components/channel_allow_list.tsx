@@ -1,6 +1,6 @@
 import React, {useState} from 'react';
 
-import {ChannelName, useChannelSearch} from './channel_search';
+import {ChannelName, ChannelSearchBox} from './channel_search';
 import SettingRow from './setting_row';
 import {stringValue, useConsoleSetting} from './use_console_setting';
 
@@ -12,11 +12,8 @@ export default function ChannelAllowList(props: CustomSettingProps) {
     const value = stringValue(props.value);
     const set = useConsoleSetting(props, value);
     const ids = splitList(value);
-    const [term, setTerm] = useState('');
     const [known, setKnown] = useState<Record<string, string>>({}); // names of channels picked here
     const disabled = Boolean(props.disabled || props.setByEnv);
-
-    const {results, error, clear} = useChannelSearch(term);
 
     return (
         <SettingRow setting={props}>
@@ -44,39 +41,15 @@ export default function ChannelAllowList(props: CustomSettingProps) {
                     </li>
                 ))}
             </ul>
-            <input
+            <ChannelSearchBox
                 id={props.id}
-                className='form-control'
-                placeholder='Search channels by name…'
-                value={term}
                 disabled={disabled}
-                onChange={(e) => setTerm(e.target.value)}
+                isPicked={(r) => ids.includes(r)}
+                onPick={(r) => {
+                    setKnown({...known, [r.id]: r.name});
+                    set(joinList([...ids, r.id]));
+                }}
             />
-            {error && <div className='pagertree-error'>{error}</div>}
-            {results.length > 0 && (
-                <ul
-                    className='pagertree-channel-results'
-                    role='listbox'
-                >
-                    {results.map((r) => (
-                        <li key={r.id}>
-                            <button
-                                type='button'
-                                className='btn btn-link'
-                                disabled={ids.includes(r.id)}
-                                onClick={() => {
-                                    setKnown({...known, [r.id]: r.name});
-                                    set(joinList([...ids, r.id]));
-                                    setTerm('');
-                                    clear();
-                                }}
-                            >
-                                {r.name}
-                            </button>
-                        </li>
-                    ))}
-                </ul>
-            )}
         </SettingRow>
     );
 }

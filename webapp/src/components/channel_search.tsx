@@ -77,3 +77,51 @@ export function useChannelSearch(term: string): {results: Named[]; error: string
     }, [term]);
     return {results, error, clear: () => setResults([])};
 }
+
+// ChannelSearchBox is the search field and result list of every channel picker: onPick gets the
+// channel chosen; picked ones are shown but cannot be chosen again.
+export function ChannelSearchBox({id, disabled, isPicked, onPick}: {
+    id?: string;
+    disabled: boolean;
+    isPicked: (channelID: string) => boolean;
+    onPick: (channel: Named) => void;
+}) {
+    const [term, setTerm] = useState('');
+    const {results, error, clear} = useChannelSearch(term);
+    return (
+        <>
+            <input
+                id={id}
+                className='form-control'
+                placeholder='Search channels by name…'
+                value={term}
+                disabled={disabled}
+                onChange={(e) => setTerm(e.target.value)}
+            />
+            {error && <div className='pagertree-error'>{error}</div>}
+            {results.length > 0 && (
+                <ul
+                    className='pagertree-channel-results'
+                    role='listbox'
+                >
+                    {results.map((r) => (
+                        <li key={r.id}>
+                            <button
+                                type='button'
+                                className='btn btn-link'
+                                disabled={isPicked(r.id)}
+                                onClick={() => {
+                                    onPick(r);
+                                    setTerm('');
+                                    clear();
+                                }}
+                            >
+                                {r.name}
+                            </button>
+                        </li>
+                    ))}
+                </ul>
+            )}
+        </>
+    );
+}

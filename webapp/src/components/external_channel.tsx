@@ -1,6 +1,6 @@
 import React, {useState} from 'react';
 
-import {ChannelName, useChannelSearch} from './channel_search';
+import {ChannelName, ChannelSearchBox} from './channel_search';
 import SettingRow from './setting_row';
 import {stringValue, useConsoleSetting} from './use_console_setting';
 
@@ -11,10 +11,8 @@ import type {CustomSettingProps} from '../types';
 export default function ExternalChannel(props: CustomSettingProps) {
     const id = stringValue(props.value).trim();
     const set = useConsoleSetting(props, id);
-    const [term, setTerm] = useState('');
     const [known, setKnown] = useState<Record<string, string>>({});
     const disabled = Boolean(props.disabled || props.setByEnv);
-    const {results, error, clear} = useChannelSearch(term);
 
     return (
         <SettingRow setting={props}>
@@ -40,39 +38,15 @@ export default function ExternalChannel(props: CustomSettingProps) {
                     </>
                 )}
             </div>
-            <input
+            <ChannelSearchBox
                 id={props.id}
-                className='form-control'
-                placeholder='Search channels by name…'
-                value={term}
                 disabled={disabled}
-                onChange={(e) => setTerm(e.target.value)}
+                isPicked={(r) => r === id}
+                onPick={(r) => {
+                    setKnown({...known, [r.id]: r.name});
+                    set(r.id);
+                }}
             />
-            {error && <div className='pagertree-error'>{error}</div>}
-            {results.length > 0 && (
-                <ul
-                    className='pagertree-channel-results'
-                    role='listbox'
-                >
-                    {results.map((r) => (
-                        <li key={r.id}>
-                            <button
-                                type='button'
-                                className='btn btn-link'
-                                disabled={r.id === id}
-                                onClick={() => {
-                                    setKnown({...known, [r.id]: r.name});
-                                    set(r.id);
-                                    setTerm('');
-                                    clear();
-                                }}
-                            >
-                                {r.name}
-                            </button>
-                        </li>
-                    ))}
-                </ul>
-            )}
         </SettingRow>
     );
 }
