@@ -13,7 +13,7 @@ FUZZTIME ?= 10s
 GOLANGCI_LINT_VERSION := v2.15.0
 GOLANGCI_LINT := $(HOME)/.cache/pagertree-tools/golangci-lint-$(GOLANGCI_LINT_VERSION)/golangci-lint
 
-.PHONY: all dist server webapp bundle test test-go test-fuzz test-webapp test-browser chromium bench check-style e2e e2e-smoke bench-e2e demo demo-stop clean npm-install go-mod
+.PHONY: all dist server webapp bundle test test-go test-fuzz test-webapp test-browser chromium bench check-style e2e e2e-version e2e-smoke bench-e2e demo demo-stop clean npm-install go-mod
 
 all: check-style test dist
 
@@ -79,8 +79,14 @@ bench: go-mod
 e2e: dist
 	E2E_TWO_NODES=1 ./e2e/run.sh
 
-# The smoke subset on another server version: `make e2e-smoke MM_SERVER=9.5` (a directory in e2e/mmserver).
+# Another server version (a directory in e2e/mmserver; default: the oldest) with a list of scopes
+# (e2e/run.sh's E2E_SCOPE: full, smoke, loop): `make e2e-version MM_SERVER=9.11 E2E_SCOPE=smoke,loop`.
+# `make e2e-smoke MM_SERVER=9.11` is the smoke subset alone.
 MM_SERVER ?= $(firstword $(shell ls e2e/mmserver | sort -V))
+E2E_SCOPE ?= smoke
+e2e-version: dist
+	E2E_SCOPE=$(E2E_SCOPE) ./e2e/run.sh $(MM_SERVER)
+
 e2e-smoke: dist
 	E2E_SCOPE=smoke ./e2e/run.sh $(MM_SERVER)
 

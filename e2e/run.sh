@@ -4,8 +4,12 @@
 # scenarios against it with the real plugin bundle, and stops everything it started, even on failure.
 #
 #   e2e/run.sh [VERSION]      VERSION is a directory under e2e/mmserver/ (default: the newest)
-#   E2E_SCOPE=full|smoke      full: every scenario (default); smoke: install, trigger → alert,
-#                             reaction and reply, slash commands, retry
+#   E2E_SCOPE=SCOPE[,SCOPE…]  which scenarios, one or more of (default: full):
+#                               full   every scenario (but the two-node phase)
+#                               smoke  install, trigger → alert, reaction and reply, slash commands, retry
+#                               loop   PagerTree → Mattermost: pushed events, the card's buttons, alerts
+#                                      from other sources, polled updates, /pagertree ack N
+#                                      (loop.test.ts, actions.test.ts)
 #   E2E_TWO_NODES=1           then a second phase: two servers on one database, node A killed (SIGKILL)
 #   E2E_KEEP_SERVER=1         start the server and wait (for writing scenarios); no tests run
 #   E2E_DEMO=1                `make demo`: start, run the walk-through (e2e/demo), leave it running
@@ -22,6 +26,27 @@ if [ ! -f "$moddir/go.mod" ]; then
   echo "e2e: no Mattermost server \"$version\" in e2e/mmserver (known: $(echo $versions))" >&2
   exit 2
 fi
+
+# --- Which scenarios (E2E_SCOPE), checked before anything is built or started.
+run_scope() {
+  case "$1" in
+    full) npm test -w e2e -- --testPathIgnorePatterns two_nodes ;; # every file but the two-node phase's
+    smoke)
+      # The smoke subset for the other server versions: install (every scenario's setup), a trigger
+      # → alert, the reaction and reply, the slash commands, and retries.
+      npm test -w e2e -- tests/scenarios.test.ts -t 'a trigger mid-sentence|a reaction and a bot reply|PagerTree answering 503|alert pages from any channel|test, status and history'
+      ;;
+    loop) npm test -w e2e -- tests/loop.test.ts tests/actions.test.ts ;;
+  esac
+}
+IFS=, read -r -a scopes <<<"${E2E_SCOPE:-full}"
+for scope in "${scopes[@]}"; do
+  case "$scope" in
+    full | smoke | loop) ;;
+    *) echo "e2e: E2E_SCOPE is a comma-separated list of full, smoke and loop (got \"${E2E_SCOPE}\")" >&2; exit 2 ;;
+  esac
+done
+
 # Mattermost 8 and later live in module server/v8 of the monorepo; 7.x in mattermost-server/v6.
 mm_module=$(sed -E 's/^require //' "$moddir/go.mod" | awk '$1 == "github.com/mattermost/mattermost/server/v8" || $1 == "github.com/mattermost/mattermost-server/v6" {print $1; exit}')
 mm_modversion=$(sed -E 's/^require //' "$moddir/go.mod" | awk -v m="$mm_module" '$1 == m {print $2; exit}')
@@ -192,15 +217,16 @@ if [ "${E2E_SUITE:-scenarios}" = bench ]; then
   exit 0
 fi
 
-case "${E2E_SCOPE:-full}" in
-  full) npm test -w e2e -- --testPathIgnorePatterns two_nodes ;; # every file but the two-node phase's
-  smoke)
-    # The smoke subset for the other server versions: install (every scenario's setup), a trigger
-    # → alert, the reaction and reply, the slash commands, and retries.
-    npm test -w e2e -- tests/scenarios.test.ts -t 'a trigger mid-sentence|a reaction and a bot reply|PagerTree answering 503|alert pages from any channel|test, status and history'
-    ;;
-  *) echo "e2e: E2E_SCOPE must be full or smoke" >&2; exit 2 ;;
-esac
+# Each scope is one jest run on the same server; all of them run, and the suite fails if one did.
+failed=""
+for scope in "${scopes[@]}"; do
+  echo "e2e: scope $scope on Mattermost $version"
+  run_scope "$scope" || failed="$failed $scope"
+done
+if [ -n "$failed" ]; then
+  echo "e2e: failed on Mattermost $version:$failed" >&2
+  exit 1
+fi
 
 if [ "${E2E_TWO_NODES:-}" = 1 ]; then
   stop_node_a
