@@ -193,23 +193,3 @@ func TestAPITestSendsTheSavedTokenOnlyToTheSavedEndpoint(t *testing.T) {
 		t.Fatalf("%d %s", w.Code, w.Body.String())
 	}
 }
-
-func TestSameEndpoint(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		same bool
-	}{
-		{"https://api.pagertree.com/integration/int_1", "HTTPS://API.PagerTree.com/integration/int_1", true},
-		{"https://api.pagertree.com/integration/int_1", "https://api.pagertree.com/integration/INT_1", false},
-		{"https://api.pagertree.com/integration/int_1", "https://api.pagertree.com:8443/integration/int_1", false},
-		{"https://api.pagertree.com/integration/int_1", "http://api.pagertree.com/integration/int_1", false},
-		{"https://api.pagertree.com/integration/int_1", "https://evil.example/integration/int_1", false},
-		{"https://api.pagertree.com/integration/int_1", "https://api.pagertree.com/integration/int_1?a=1", false},
-		{"https://api.pagertree.com/x", "https://u:p@api.pagertree.com/x", false},
-		{"", "", false},
-	} {
-		if got := sameEndpoint(c.a, c.b); got != c.same {
-			t.Errorf("sameEndpoint(%q, %q) = %v", c.a, c.b, got)
-		}
-	}
-}
