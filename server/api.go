@@ -36,6 +36,7 @@ func (p *Plugin) newRouter() *mux.Router {
 	api.HandleFunc("/receiver", only(http.MethodGet, p.handleReceiver))
 	api.HandleFunc("/receiver/regenerate", only(http.MethodPost, p.handleRegenerate))
 	api.HandleFunc("/apikey/check", only(http.MethodPost, p.handleCheckAPIKey))
+	api.HandleFunc("/settings/check", only(http.MethodPost, p.handleSettingsCheck))
 	notFound := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "There is no such PagerTree plugin API route.")
 	})

@@ -89,6 +89,12 @@ func (p *Plugin) externalChannelProblem(raw map[string]any) string {
 // forwarding disabled an empty endpoint is fine (an admin may save before PagerTree is set up).
 func saveProblems(raw map[string]any, userAgent string, guard *pagertreeclient.Guard) []settingProblem {
 	c := configFromRaw(raw, userAgent, guard)
+	defer c.closeIdle()
+	return saveProblemsOf(c)
+}
+
+// saveProblemsOf is saveProblems for a configuration already built.
+func saveProblemsOf(c *runtimeConfig) []settingProblem {
 	if c.Enabled || !c.noEndpoint {
 		return c.problems
 	}
