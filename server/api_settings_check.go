@@ -131,12 +131,12 @@ func addURLHints(res settingsCheck, s, saved settings, screen map[string]any, gu
 			res.Hints["EndpointURL"] = "No endpoint yet: nothing is sent to PagerTree until you paste one."
 		} else if _, err := validateEndpoint(endpoint, guard); err == nil {
 			u, _ := url.Parse(endpoint)
-			setHint(res, "EndpointURL", outgoingURLHint(u, "the token", "https://api.pagertree.com/integration/int_…"))
+			setHint(res, "EndpointURL", outgoingURLHint(u, "the token", "PagerTree endpoints start with https://api.pagertree.com/integration/."))
 		}
 	}
 	if _, _, err := normalizeAPIBaseURL(s.APIBaseURL, guard); err == nil {
 		u, _ := url.Parse(apiURLOrDefault(strings.TrimSpace(s.APIBaseURL)))
-		setHint(res, "APIBaseURL", outgoingURLHint(u, "the API key", pagertreeclient.DefaultAPIBaseURL))
+		setHint(res, "APIBaseURL", outgoingURLHint(u, "the API key", "PagerTree's API is "+pagertreeclient.DefaultAPIBaseURL+" (another URL is only for a PagerTree test server)."))
 	}
 	token, tokenOnScreen := valueIn(screen, "token")
 	if usesSavedSecret(token, tokenOnScreen) && strings.TrimSpace(saved.Token) != "" && endpoint != "" &&

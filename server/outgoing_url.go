@@ -34,14 +34,14 @@ func checkOutgoingURL(raw, what, fix string, guard *pagertreeclient.Guard) (*url
 // outgoingURLHint is the warning (not a refusal) about an acceptable URL for a secret, for the
 // panel: plain http (allowed only because the host is listed) sends the secret in clear, and a
 // host outside PagerTree's domain is most likely a mistake. secret names what is sent
-// ("the token"), example is what PagerTree's own URL looks like.
-func outgoingURLHint(u *url.URL, secret, example string) string {
+// ("the token"); usual says what PagerTree's own URL looks like, in a sentence.
+func outgoingURLHint(u *url.URL, secret, usual string) string {
 	host := strings.ToLower(u.Hostname())
 	switch {
 	case u.Scheme == "http":
 		return fmt.Sprintf("Plain http sends %s in clear: it is allowed because %s is listed in %s; PagerTree itself needs https.", secret, host, pagertreeclient.AllowSettingName)
 	case host != "pagertree.com" && !strings.HasSuffix(host, ".pagertree.com"):
-		return fmt.Sprintf("%s is not a PagerTree host: PagerTree's look like %s", host, example)
+		return fmt.Sprintf("%s is not a PagerTree host: %s", host, usual)
 	}
 	return ""
 }
