@@ -53,7 +53,9 @@ beforeEach(() => {
 describe('TriggerWords', () => {
     test('shows the triggers as the server reads them, and publishes the value for the preview', async () => {
         setup('outage, sev-1');
+        expect(screen.getByLabelText('Add a trigger word')).toHaveAttribute('placeholder', 'Reading the triggers…');
         await waitFor(() => expect(chips()).toEqual(['outage', 'sev-1']));
+        expect(screen.getByLabelText('Add a trigger word')).toHaveAttribute('placeholder', 'Add another…');
         expect(screenSettings()).toEqual({triggerwords: 'outage, sev-1'});
         expect(mockCheck).toHaveBeenCalledWith({triggerwords: 'outage, sev-1'}, expect.any(AbortSignal));
     });

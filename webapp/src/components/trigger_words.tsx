@@ -94,7 +94,7 @@ export default function TriggerWords(props: CustomSettingProps) {
                     className='pagertree-chips__input'
                     value={draft}
                     disabled={disabled}
-                    placeholder={chips.length ? 'Add another…' : 'Type a trigger and press Enter, e.g. outage'}
+                    placeholder={placeholder(Boolean(check.answer), chips.length)}
                     aria-label='Add a trigger word'
                     onChange={(e) => setDraft(e.target.value)}
                     onKeyDown={onKeyDown}
@@ -126,4 +126,11 @@ export default function TriggerWords(props: CustomSettingProps) {
             ))}
         </SettingRow>
     );
+}
+
+function placeholder(read: boolean, chips: number): string {
+    if (!read) {
+        return 'Reading the triggers…';
+    }
+    return chips ? 'Add another…' : 'Type a trigger and press Enter, e.g. outage';
 }
