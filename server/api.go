@@ -36,6 +36,7 @@ func (p *Plugin) newRouter() *mux.Router {
 	api.HandleFunc("/receiver", only(http.MethodGet, p.handleReceiver))
 	api.HandleFunc("/receiver/regenerate", only(http.MethodPost, p.handleRegenerate))
 	api.HandleFunc("/apikey/check", only(http.MethodPost, p.handleCheckAPIKey))
+	api.HandleFunc("/settings/check", only(http.MethodPost, p.handleSettingsCheck))
 	notFound := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "There is no such PagerTree plugin API route.")
 	})
@@ -251,8 +252,27 @@ func (p *Plugin) handleDeliveries(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "The delivery history could not be read from the database.")
 		return
 	}
-	if entries == nil {
-		entries = []delivery.Entry{}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": deliveryRows(entries)})
+}
+
+// deliveryRow is a history entry as the panel shows it.
+type deliveryRow struct {
+	delivery.Entry
+	// Resendable marks the latest try of an alert that failed for good: the panel's Resend
+	// button, by the rule /pagertree resend failed uses (delivery.FailedSince).
+	Resendable bool `json:"resendable,omitempty"`
+}
+
+// deliveryRows marks the resendable entries of a history read newest first.
+func deliveryRows(entries []delivery.Entry) []deliveryRow {
+	failed := map[string]bool{}
+	for _, id := range delivery.FailedSince(entries, time.Time{}) {
+		failed[id] = true
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+	rows := make([]deliveryRow, len(entries))
+	for i, e := range entries {
+		rows[i] = deliveryRow{Entry: e, Resendable: failed[e.AlertID]}
+		delete(failed, e.AlertID) // only the alert's newest row
+	}
+	return rows
 }

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mattermost/mattermost/server/public/model"
-
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
 
@@ -64,10 +62,9 @@ func (p *Plugin) handleCheckAPIKey(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiForCheck builds a client from the on-screen settings; its errors are sentences (lower-case,
-// no full stop, as Go errors are). A saved key (the console shows it as
-// a placeholder) is only ever sent to the saved API URL: a changed URL needs the key typed again.
+// no full stop, as Go errors are). A saved key (the console shows it as a placeholder) goes only
+// where savedSecretMayGo lets it, the saved API URL: a changed URL needs the key typed again.
 func apiForCheck(saved settings, req checkAPIKeyRequest, userAgent string, guard *pagertreeclient.Guard) (*pagertreeclient.API, string, error) {
-	savedBase, _, savedErr := normalizeAPIBaseURL(saved.APIBaseURL, guard)
 	baseRaw := saved.APIBaseURL
 	if req.Settings.APIBaseURL != nil {
 		baseRaw = *req.Settings.APIBaseURL
@@ -77,11 +74,10 @@ func apiForCheck(saved settings, req checkAPIKeyRequest, userAgent string, guard
 		return nil, "", err
 	}
 	key := ""
-	typed := req.Settings.APIKey != nil && *req.Settings.APIKey != model.FakeSetting
-	if typed {
+	if req.Settings.APIKey != nil && !usesSavedSecret(*req.Settings.APIKey, true) {
 		key = strings.TrimSpace(*req.Settings.APIKey)
 	} else {
-		if savedErr != nil || base != savedBase {
+		if !savedSecretMayGo(apiURLOrDefault(saved.APIBaseURL), apiURLOrDefault(baseRaw)) {
 			return nil, "", fmt.Errorf("the saved API key is only sent to the saved PagerTree API URL; type the key again to check it with %s", host)
 		}
 		key = strings.TrimSpace(saved.APIKey)
@@ -90,6 +86,14 @@ func apiForCheck(saved settings, req checkAPIKeyRequest, userAgent string, guard
 		return nil, "", errors.New("no PagerTree API key is set: paste a PagerTree user API key (PagerTree: User Settings > API keys) first")
 	}
 	return pagertreeclient.NewAPI(base, key, pagertreeclient.DefaultTimeout, userAgent, guard), host, nil
+}
+
+// apiURLOrDefault is the API URL setting as used: "" means PagerTree's.
+func apiURLOrDefault(raw string) string {
+	if strings.TrimSpace(raw) == "" {
+		return pagertreeclient.DefaultAPIBaseURL
+	}
+	return raw
 }
 
 // describeTeams confirms a working key in one sentence, naming a few teams it can see.

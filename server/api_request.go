@@ -5,10 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net/url"
 	"strings"
-
-	"github.com/mattermost/mattermost/server/public/model"
 )
 
 // screenRequest carries the settings as they are on screen, before Save.
@@ -69,10 +66,9 @@ var errTokenAgain = &requestError{
 
 // screenSettings overlays the on-screen values on the saved ones (keys compared without
 // case). The System Console shows a saved secret as a placeholder, and a caller may leave the
-// token out: then the saved token is used — but, like Mattermost's own SMTP connection test,
-// only with the saved endpoint (same scheme, host, path and query), so whoever can open the
-// console for a moment cannot send the token to a host of their choosing. sendsToken is false
-// for the preview, which never contacts PagerTree.
+// token out: then the saved token is used — but only where savedSecretMayGo lets it go, the
+// saved endpoint. sendsToken is false for the preview and the settings check, which never
+// contact PagerTree.
 func screenSettings(saved, screen map[string]any, sendsToken bool) (map[string]any, error) {
 	merged := make(map[string]any, len(saved)+len(screen))
 	for k, v := range saved {
@@ -88,21 +84,21 @@ func screenSettings(saved, screen map[string]any, sendsToken bool) (map[string]a
 		merged[k] = v
 	}
 	savedToken, _ := merged["token"].(string)
-	if tokenOnScreen && screenToken != model.FakeSetting {
+	if !usesSavedSecret(screenToken, tokenOnScreen) {
 		merged["token"] = screenToken // typed by the admin (or cleared): decoded and checked like any value
 		return merged, nil
 	}
 	if sendsToken && strings.TrimSpace(savedToken) != "" {
 		savedEndpoint, _ := saved[keyIn(saved, "endpointurl")].(string)
 		onScreen, _ := merged["endpointurl"].(string)
-		if !sameEndpoint(savedEndpoint, onScreen) {
+		if !savedSecretMayGo(savedEndpoint, onScreen) {
 			return nil, errTokenAgain
 		}
 	}
 	return merged, nil
 }
 
-// savedKey finds key in m whatever its case (the server lower-cases keys; tests may not).
+// keyIn finds key in m whatever its case (the server lower-cases keys; tests may not).
 func keyIn(m map[string]any, key string) string {
 	for k := range m {
 		if strings.EqualFold(k, key) {
@@ -110,15 +106,4 @@ func keyIn(m map[string]any, key string) string {
 		}
 	}
 	return key
-}
-
-// sameEndpoint compares two endpoint URLs: scheme and host without case, path and query exactly.
-func sameEndpoint(a, b string) bool {
-	ua, errA := url.Parse(strings.TrimSpace(a))
-	ub, errB := url.Parse(strings.TrimSpace(b))
-	if errA != nil || errB != nil || ua.Host == "" {
-		return false
-	}
-	return strings.EqualFold(ua.Scheme, ub.Scheme) && strings.EqualFold(ua.Host, ub.Host) &&
-		ua.EscapedPath() == ub.EscapedPath() && ua.RawQuery == ub.RawQuery && ua.User.String() == ub.User.String()
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
 )
 
 func call(e *testEnv, method, path, user, body string) *httptest.ResponseRecorder {
@@ -194,22 +196,36 @@ func TestAPITestSendsTheSavedTokenOnlyToTheSavedEndpoint(t *testing.T) {
 	}
 }
 
-func TestSameEndpoint(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		same bool
-	}{
-		{"https://api.pagertree.com/integration/int_1", "HTTPS://API.PagerTree.com/integration/int_1", true},
-		{"https://api.pagertree.com/integration/int_1", "https://api.pagertree.com/integration/INT_1", false},
-		{"https://api.pagertree.com/integration/int_1", "https://api.pagertree.com:8443/integration/int_1", false},
-		{"https://api.pagertree.com/integration/int_1", "http://api.pagertree.com/integration/int_1", false},
-		{"https://api.pagertree.com/integration/int_1", "https://evil.example/integration/int_1", false},
-		{"https://api.pagertree.com/integration/int_1", "https://api.pagertree.com/integration/int_1?a=1", false},
-		{"https://api.pagertree.com/x", "https://u:p@api.pagertree.com/x", false},
-		{"", "", false},
-	} {
-		if got := sameEndpoint(c.a, c.b); got != c.same {
-			t.Errorf("sameEndpoint(%q, %q) = %v", c.a, c.b, got)
+// The panel's Resend button follows the server's rule (the one /pagertree resend failed uses).
+func TestDeliveryRowsMarkWhatCanBeResent(t *testing.T) {
+	entry := func(id string, status delivery.Status, test bool) delivery.Entry {
+		return delivery.Entry{AlertID: id, Status: status, Test: test}
+	}
+	rows := deliveryRows([]delivery.Entry{ // newest first
+		entry("a", delivery.StatusFailed, false),
+		entry("a", delivery.StatusFailed, false), // an older try of a
+		entry("b", delivery.StatusDelivered, false),
+		entry("c", delivery.StatusFailed, true), // a test alert
+		entry("d", delivery.StatusDelivered, false),
+		entry("d", delivery.StatusFailed, false), // failed, then resent and delivered
+		entry("e", delivery.StatusSuppressed, false),
+	})
+	got := ""
+	for _, r := range rows {
+		if r.Resendable {
+			got += r.AlertID
+		} else {
+			got += "-"
 		}
+	}
+	if got != "a------" {
+		t.Fatalf("resendable rows %q", got)
+	}
+	b, _ := json.Marshal(rows[0])
+	if !strings.Contains(string(b), `"alert_id":"a","`) || !strings.Contains(string(b), `"status":"failed"`) || !strings.Contains(string(b), `"resendable":true`) {
+		t.Fatalf("a row is the entry's JSON plus resendable: %s", b)
+	}
+	if b, _ := json.Marshal(deliveryRows(nil)); string(b) != "[]" {
+		t.Fatalf("no history is an empty list, not %s", b)
 	}
 }

@@ -135,7 +135,7 @@ func orDash(s string) string {
 	return s
 }
 
-func (p *Plugin) lastOf(status string) string {
+func (p *Plugin) lastOf(status delivery.Status) string {
 	e, ok, err := p.history.Last(status)
 	switch {
 	case err != nil:
@@ -172,7 +172,7 @@ func (p *Plugin) commandHistory(rest string) string {
 		if e.StatusCode != 0 {
 			code = strconv.Itoa(e.StatusCode)
 		}
-		status := e.Status
+		status := string(e.Status)
 		if e.Test {
 			status += " (test)"
 		}

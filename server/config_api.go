@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
@@ -33,27 +32,19 @@ func buildAPIConfig(s settings, userAgent string, guard *pagertreeclient.Guard) 
 	return c
 }
 
-// normalizeAPIBaseURL wants an absolute https URL without credentials, query or fragment
-// ("" means PagerTree's). Mattermost's rule for internal addresses applies as for the endpoint:
-// plain http only for a host listed in AllowedUntrustedInternalConnections, an internal IP
-// literal only when allowed there.
+// normalizeAPIBaseURL applies the rule for URLs that get a secret (checkOutgoingURL) to the API
+// URL ("" means PagerTree's), which also may not hold a query or fragment.
 func normalizeAPIBaseURL(raw string, guard *pagertreeclient.Guard) (base, host string, err error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		raw = pagertreeclient.DefaultAPIBaseURL
 	}
-	u, perr := url.Parse(raw)
-	if perr != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", "", fmt.Errorf("the PagerTree API URL %q is not an absolute http(s) URL: leave it as %s unless you use a PagerTree test server", redactURL(raw), pagertreeclient.DefaultAPIBaseURL)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", "", fmt.Errorf("the PagerTree API URL must not contain a user name, password, query or fragment")
-	}
-	if u.Scheme == "http" && !guard.HostListed(u.Hostname()) {
-		return "", "", fmt.Errorf("the PagerTree API URL must use https (plain http is only allowed for a host listed in %s)", pagertreeclient.AllowSettingName)
-	}
-	if err := guard.CheckLiteral(u.Hostname()); err != nil {
+	u, err := checkOutgoingURL(raw, "the PagerTree API URL", "leave it as "+pagertreeclient.DefaultAPIBaseURL+" unless you use a PagerTree test server", guard)
+	if err != nil {
 		return "", "", err
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
+		return "", "", fmt.Errorf("the PagerTree API URL must not contain a query or fragment")
 	}
 	u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), u.Host, nil

@@ -20,8 +20,9 @@ type runtimeConfig struct {
 	Enabled bool
 	// Problem, when set, pauses forwarding and says in one sentence what an admin must fix.
 	Problem string
-	// problems are Problem's parts, for the save-time check.
-	problems []string
+	// problems are Problem's parts, each with the setting it concerns, for the save-time check
+	// and the panel's settings check.
+	problems []settingProblem
 	// noEndpoint: one of the problems is errNoEndpoint.
 	noEndpoint bool
 
@@ -85,44 +86,46 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 		OnePerThread: s.OneAlertPerThread, ReplyInThread: s.ReplyInThread, TokenSet: strings.TrimSpace(s.Token) != "",
 		REST: buildAPIConfig(s, userAgent, guard),
 	}
-	problems := []string{}
-	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	problems := []settingProblem{}
+	fail := func(key, format string, args ...any) {
+		problems = append(problems, settingProblem{Key: key, Text: fmt.Sprintf(format, args...)})
+	}
 
 	endpoint := strings.TrimSpace(s.EndpointURL)
 	if host, err := validateEndpoint(endpoint, guard); err != nil {
-		fail("%s", err)
+		fail("EndpointURL", "%s", err)
 		c.noEndpoint = errors.Is(err, errNoEndpoint)
 	} else {
 		c.EndpointHost = host
 	}
 	format, err := paging.ParseFormat(s.Format)
 	if err != nil {
-		fail("%s", err)
+		fail("Format", "%s", err)
 	}
 	c.Format = format
 
 	mode, err := paging.ParseMatchMode(s.MatchMode)
 	if err != nil {
-		fail("%s", err)
+		fail("MatchMode", "%s", err)
 	}
 	var matcher *paging.Matcher
 	if triggers := paging.SplitList(s.TriggerWords); err == nil {
 		matcher, err = paging.NewMatcher(mode, triggers)
 		if err != nil {
 			if len(triggers) == 0 {
-				fail("no trigger words are set: add at least one, such as outage")
+				fail("TriggerWords", "no trigger words are set: add at least one, such as outage")
 			} else {
-				fail("%s", err)
+				fail("TriggerWords", "%s", err)
 			}
 		}
 	}
 	def, err := paging.ParseUrgency(s.DefaultUrgency)
 	if err != nil {
-		fail("default urgency: %s", err)
+		fail("DefaultUrgency", "default urgency: %s", err)
 	}
 	aliases, err := paging.ParseAliases(s.UrgencyAliases)
 	if err != nil {
-		fail("%s", err)
+		fail("UrgencyAliases", "%s", err)
 	}
 	if matcher != nil {
 		c.Rules = &paging.Rules{Matcher: matcher, Urgency: paging.NewUrgencyRules(aliases, def), IgnoreCode: s.IgnoreCodeAndQuotes}
@@ -132,7 +135,7 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 		c.AllowList = map[string]bool{}
 		for _, id := range ids {
 			if !model.IsValidId(id) {
-				fail("the channel allow-list holds %q, which is not a channel id (26 letters and digits)", id)
+				fail("ChannelAllowList", "the channel allow-list holds %q, which is not a channel id (26 letters and digits)", id)
 				continue
 			}
 			c.AllowList[id] = true
@@ -142,24 +145,24 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 		if model.IsValidId(ch) {
 			c.ExternalChannel = ch
 		} else {
-			fail("the channel for alerts that did not come from Mattermost is %q, which is not a channel id (26 letters and digits)", ch)
+			fail("ExternalAlertsChannel", "the channel for alerts that did not come from Mattermost is %q, which is not a channel id (26 letters and digits)", ch)
 		}
 	}
 	cooldown, err := s.ChannelCooldownSeconds.value("the channel cooldown", 0)
 	switch {
 	case err != nil:
-		fail("%s", err)
+		fail("ChannelCooldownSeconds", "%s", err)
 	case cooldown < 0 || cooldown > 86400:
-		fail("the channel cooldown must be between 0 (off) and 86400 seconds, not %d", cooldown)
+		fail("ChannelCooldownSeconds", "the channel cooldown must be between 0 (off) and 86400 seconds, not %d", cooldown)
 	default:
 		c.Cooldown = time.Duration(cooldown) * time.Second
 	}
 	limit, err := s.AlertCommandLimit.value("the /pagertree alert limit", defaultAlertLimit)
 	switch {
 	case err != nil:
-		fail("%s", err)
+		fail("AlertCommandLimit", "%s", err)
 	case limit < 0 || limit > 100:
-		fail("the /pagertree alert limit must be between 0 (no limit) and 100 per user per 10 minutes, not %d", limit)
+		fail("AlertCommandLimit", "the /pagertree alert limit must be between 0 (no limit) and 100 per user per 10 minutes, not %d", limit)
 	default:
 		c.AlertLimit = limit
 	}
@@ -167,15 +170,15 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 	window, err := s.RetryWindowMinutes.value("the retry window", 60)
 	switch {
 	case err != nil:
-		fail("%s", err)
+		fail("RetryWindowMinutes", "%s", err)
 	case window < 1 || window > 1440:
-		fail("the retry window must be between 1 and 1440 minutes, not %d", window)
+		fail("RetryWindowMinutes", "the retry window must be between 1 and 1440 minutes, not %d", window)
 	default:
 		c.RetryWindow = time.Duration(window) * time.Minute
 	}
 	emoji := strings.Trim(strings.TrimSpace(s.ReactionEmoji), ":")
 	if emoji != "" && !emojiNameRE.MatchString(emoji) {
-		fail("the reaction emoji %q is not an emoji name such as rotating_light (leave it empty for no reaction)", s.ReactionEmoji)
+		fail("ReactionEmoji", "the reaction emoji %q is not an emoji name such as rotating_light (leave it empty for no reaction)", s.ReactionEmoji)
 	}
 	c.ReactionEmoji = emoji
 	switch strings.TrimSpace(s.StatusUpdates) {
@@ -183,26 +186,26 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 		c.StatusReplies = true
 	case statusCardOnly:
 	default:
-		fail("status updates must be %q or %q, not %q", statusCardAndReplies, statusCardOnly, s.StatusUpdates)
+		fail("StatusUpdates", "status updates must be %q or %q, not %q", statusCardAndReplies, statusCardOnly, s.StatusUpdates)
 	}
 	days, err := s.AlertLifetimeDays.value("the alert lifetime", 30)
 	switch {
 	case err != nil:
-		fail("%s", err)
+		fail("AlertLifetimeDays", "%s", err)
 	case days < 1 || days > 365:
-		fail("alerts can be followed for 1 to 365 days, not %d", days)
+		fail("AlertLifetimeDays", "alerts can be followed for 1 to 365 days, not %d", days)
 	}
 	c.AlertLifetime = time.Duration(days) * 24 * time.Hour
 	if c.WhoMayPress, err = parsePressRule(s.WhoMayPress); err != nil {
-		fail("%s", err)
+		fail("WhoMayPress", "%s", err)
 	}
 	if c.Updates, err = parseUpdates(s); err != nil {
-		fail("%s", err)
+		fail("UpdatesArrive", "%s", err)
 	}
 
 	if len(problems) > 0 {
-		c.Problem = strings.Join(problems, "; ")
 		c.problems = problems
+		c.Problem = problemText(problems)
 		return c
 	}
 	c.Client = pagertreeclient.New(endpoint, strings.TrimSpace(s.Token), format, pagertreeclient.DefaultTimeout, userAgent, guard)
@@ -215,25 +218,14 @@ const defaultAlertLimit = 3
 // errNoEndpoint is the one problem an admin may save while forwarding is disabled.
 var errNoEndpoint = errors.New("no PagerTree endpoint URL is set: paste the Endpoint URL of your PagerTree integration")
 
-// validateEndpoint wants an absolute https URL. Plain http is only for a host listed in
-// Mattermost's AllowedUntrustedInternalConnections (a stand-in on a trusted network): on any
-// other host it would send the token in clear. An IP literal must pass the guard now; names
-// are checked on the address dialled.
+// validateEndpoint applies the rule for URLs that get a secret (checkOutgoingURL) to the
+// endpoint; "" is errNoEndpoint. It returns the host the token goes to.
 func validateEndpoint(endpoint string, guard *pagertreeclient.Guard) (string, error) {
 	if endpoint == "" {
 		return "", errNoEndpoint
 	}
-	u, err := url.Parse(endpoint)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", fmt.Errorf("the endpoint URL %q is not an absolute http(s) URL: copy it again from the PagerTree integration", redactURL(endpoint))
-	}
-	if u.User != nil {
-		return "", fmt.Errorf("the endpoint URL must not contain a user name or password")
-	}
-	if u.Scheme == "http" && !guard.HostListed(u.Hostname()) {
-		return "", fmt.Errorf("the endpoint URL must use https (plain http is only allowed for a host listed in %s)", pagertreeclient.AllowSettingName)
-	}
-	if err := guard.CheckLiteral(u.Hostname()); err != nil {
+	u, err := checkOutgoingURL(endpoint, "the endpoint URL", "copy it again from the PagerTree integration", guard)
+	if err != nil {
 		return "", err
 	}
 	return u.Host, nil

@@ -25,7 +25,7 @@ func configFromRaw(raw map[string]any, userAgent string, guard *pagertreeclient.
 	c := buildConfig(s, userAgent, guard)
 	if len(typeProblems) > 0 {
 		c.problems = append(typeProblems, c.problems...)
-		c.Problem = strings.Join(c.problems, "; ")
+		c.Problem = problemText(c.problems)
 		c.Client = nil
 	}
 	return c
@@ -51,12 +51,12 @@ func (p *Plugin) ConfigurationWillBeSaved(newCfg *model.Config) (*model.Config, 
 	}
 	problems := saveProblems(raw, p.userAgent(), pagertreeclient.NewGuard(allowedInternal(newCfg)))
 	if pr := p.externalChannelProblem(raw); pr != "" {
-		problems = append(problems, pr)
+		problems = append(problems, settingProblem{Key: "ExternalAlertsChannel", Text: pr})
 	}
 	if len(problems) == 0 {
 		return nil, nil
 	}
-	msg := "The PagerTree settings were not saved: " + strings.Join(problems, "; ") + "."
+	msg := "The PagerTree settings were not saved: " + problemText(problems) + "."
 	return nil, &model.AppError{
 		Id: "plugin.pagertree.settings_invalid", Message: msg, Where: "PagerTree.ConfigurationWillBeSaved",
 		StatusCode: http.StatusBadRequest, SkipTranslation: true,
@@ -87,14 +87,20 @@ func (p *Plugin) externalChannelProblem(raw map[string]any) string {
 
 // saveProblems is why raw may not be saved. One exception to the runtime check: with
 // forwarding disabled an empty endpoint is fine (an admin may save before PagerTree is set up).
-func saveProblems(raw map[string]any, userAgent string, guard *pagertreeclient.Guard) []string {
+func saveProblems(raw map[string]any, userAgent string, guard *pagertreeclient.Guard) []settingProblem {
 	c := configFromRaw(raw, userAgent, guard)
+	defer c.closeIdle()
+	return saveProblemsOf(c)
+}
+
+// saveProblemsOf is saveProblems for a configuration already built.
+func saveProblemsOf(c *runtimeConfig) []settingProblem {
 	if c.Enabled || !c.noEndpoint {
 		return c.problems
 	}
-	var out []string
+	var out []settingProblem
 	for _, pr := range c.problems {
-		if pr != errNoEndpoint.Error() {
+		if pr.Text != errNoEndpoint.Error() {
 			out = append(out, pr)
 		}
 	}

@@ -25,7 +25,7 @@ func TestDecodeSettingsIsStrict(t *testing.T) {
 		{"string as number", map[string]any{"triggerwords": 123.0}, "the setting \"Trigger words\" (TriggerWords) must be text, not the number 123", nil},
 		{"string as list", map[string]any{"triggerwords": []any{"a"}}, "the setting \"Trigger words\" (TriggerWords) must be text, not a list", nil},
 		{"number as bool", map[string]any{"retrywindowminutes": true}, "the setting \"Retry for (minutes)\" (RetryWindowMinutes) must be a whole number, not true", nil},
-		{"number as object", map[string]any{"channelcooldownseconds": map[string]any{}}, "must be a whole number, not an object", nil},
+		{"number as object", map[string]any{"channelcooldownseconds": map[string]any{}}, "(ChannelCooldownSeconds) must be a whole number, not an object", nil},
 		{"keys in any case", map[string]any{"TRIGGERWORDS": "fire", "enabled": false}, "", func(s settings) bool { return s.TriggerWords == "fire" && !s.Enabled }},
 		{"number as digits", map[string]any{"retrywindowminutes": "30"}, "", func(s settings) bool { return s.RetryWindowMinutes.n == 30 }},
 		{"number as JSON number", map[string]any{"retrywindowminutes": 45.0}, "", func(s settings) bool { return s.RetryWindowMinutes.n == 45 }},
@@ -46,7 +46,7 @@ func TestDecodeSettingsIsStrict(t *testing.T) {
 				}
 				return
 			}
-			if len(problems) != 1 || !strings.Contains(problems[0], c.problem) {
+			if len(problems) != 1 || !strings.Contains(problems[0].Text, c.problem) || !strings.Contains(c.problem, "("+problems[0].Key+")") {
 				t.Fatalf("problems %v, want %q", problems, c.problem)
 			}
 		})

@@ -47,14 +47,14 @@ func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model
 	}
 	alert := p.newAlert(paging.OriginPost, post, ch, user, team, post.Message, ev.Trigger, ev.Urgency)
 	p.metrics.Matched(string(alert.Origin))
-	reason, claimErr, err := p.outbox.ClaimAndEnqueue(alert, delivery.FloodRule{OnePerThread: cfg.OnePerThread, Cooldown: cfg.Cooldown})
+	held, claimErr, err := p.outbox.ClaimAndEnqueue(alert, delivery.FloodRule{OnePerThread: cfg.OnePerThread, Cooldown: cfg.Cooldown})
 	if claimErr != nil {
 		p.API.LogWarn("PagerTree: flood control is unavailable for this alert", "post_id", post.Id, "error", claimErr.Error())
 	}
-	if reason != "" {
-		p.metrics.Suppressed(suppressedLabel(reason))
+	if held.Suppressed() {
+		p.metrics.Suppressed(held.Label())
 		e := delivery.EntryFor(alert, delivery.StatusSuppressed, p.clock())
-		e.Meaning = reason
+		e.Meaning = held.Sentence()
 		e.Format = cfg.Format
 		if histErr := p.history.Add(e); histErr != nil {
 			p.API.LogWarn("PagerTree: could not record a suppressed alert in the history", "post_id", post.Id, "error", histErr.Error())

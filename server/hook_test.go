@@ -225,7 +225,7 @@ func TestChannelCooldown(t *testing.T) {
 		t.Fatalf("cooldown let %d alerts through", pt.count())
 	}
 	entries, _ := env.p.history.Recent(10)
-	statuses := map[string]string{}
+	statuses := map[delivery.Status]string{}
 	for _, e := range entries {
 		statuses[e.Status] = e.Meaning
 	}

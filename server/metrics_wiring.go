@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strings"
 	"time"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
@@ -15,17 +14,6 @@ func newMetrics(box *delivery.Outbox, now func() time.Time) *metrics.Metrics {
 		s, err := box.Stats()
 		return metrics.Queue{Pending: s.Pending, OldestQueued: s.OldestQueued}, err
 	}, now)
-}
-
-// suppressedLabel names a flood-control reason for the suppressed counter's label.
-func suppressedLabel(reason string) string {
-	switch {
-	case strings.Contains(reason, "thread"):
-		return "thread_already_paged"
-	case strings.Contains(reason, "cooldown"):
-		return "channel_cooldown"
-	}
-	return "other"
 }
 
 // eventLabel names an event from PagerTree for the events counter (its kinds are a closed set).

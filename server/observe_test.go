@@ -12,6 +12,8 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
 )
 
 func scrapePlugin(t *testing.T, p *Plugin) string {
@@ -137,7 +139,7 @@ func TestResendAfterFixingAWrongToken(t *testing.T) {
 	assert.Contains(t, resent.Message, "after a System Admin resent the alert (resend 1)")
 	entries, err := env.p.history.Recent(5)
 	require.NoError(t, err)
-	require.Equal(t, "delivered", entries[0].Status)
+	require.Equal(t, delivery.StatusDelivered, entries[0].Status)
 	require.NotNil(t, entries[0].Resent)
 	assert.Equal(t, adminID, entries[0].Resent.By)
 	assert.Equal(t, 2, pt.count(), "one refused request, one accepted")

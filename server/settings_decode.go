@@ -15,10 +15,10 @@ import (
 // json.Unmarshal into the struct would do) but reported in a sentence naming the setting.
 // Keys the plugin does not know are ignored (left over from older versions). The same decoding
 // serves the save-time hook, the runtime load and the API's on-screen settings.
-func decodeSettings(raw map[string]any, base settings) (settings, []string) {
+func decodeSettings(raw map[string]any, base settings) (settings, []settingProblem) {
 	out := base
 	v := reflect.ValueOf(&out).Elem()
-	var problems []string
+	var problems []settingProblem
 	for key, val := range raw {
 		i, ok := settingFieldIndex[strings.ToLower(key)]
 		if !ok || val == nil {
@@ -26,6 +26,9 @@ func decodeSettings(raw map[string]any, base settings) (settings, []string) {
 		}
 		field := v.Field(i)
 		name := settingNames[i]
+		problem := func(format string, args ...any) {
+			problems = append(problems, settingProblem{Key: settingKeys[i], Text: fmt.Sprintf(format, args...)})
+		}
 		describeValue := describeValue
 		if settingSecret[i] {
 			describeValue = describeSecretValue // a mistyped secret is still a secret
@@ -34,35 +37,35 @@ func decodeSettings(raw map[string]any, base settings) (settings, []string) {
 		case bool:
 			b, ok := val.(bool)
 			if !ok {
-				problems = append(problems, fmt.Sprintf("the setting %s must be true or false, not %s", name, describeValue(val)))
+				problem("the setting %s must be true or false, not %s", name, describeValue(val))
 				continue
 			}
 			field.SetBool(b)
 		case string:
 			s, ok := val.(string)
 			if !ok {
-				problems = append(problems, fmt.Sprintf("the setting %s must be text, not %s", name, describeValue(val)))
+				problem("the setting %s must be text, not %s", name, describeValue(val))
 				continue
 			}
 			field.SetString(s)
 		case flexInt:
 			f, ok := flexIntOf(val)
 			if !ok {
-				problems = append(problems, fmt.Sprintf("the setting %s must be a whole number, not %s", name, describeValue(val)))
+				problem("the setting %s must be a whole number, not %s", name, describeValue(val))
 				continue
 			}
 			field.Set(reflect.ValueOf(f))
 		}
 	}
-	sort.Strings(problems) // map order is random; the sentence should not be
+	sort.Slice(problems, func(a, b int) bool { return problems[a].Text < problems[b].Text }) // map order is random; the sentence should not be
 	return out, problems
 }
 
 // settingNames name each settings field in sentences, by struct field index: the System
 // Console's label and the key (plugin.json's settings_schema), e.g. "Enable forwarding" (Enabled).
-// settingFieldIndex finds a field by its lower-cased key.
+// settingFieldIndex finds a field by its lower-cased key; settingKeys holds each field's key.
 // settingSecret marks the fields plugin.json declares secret: their values never appear in a sentence.
-var settingNames, settingFieldIndex, settingSecret = func() ([]string, map[string]int, []bool) {
+var settingNames, settingKeys, settingFieldIndex, settingSecret = func() ([]string, []string, map[string]int, []bool) {
 	labels := map[string]string{}
 	secrets := map[string]bool{}
 	for _, f := range manifest.SettingsSchema.Settings {
@@ -71,18 +74,19 @@ var settingNames, settingFieldIndex, settingSecret = func() ([]string, map[strin
 	}
 	t := reflect.TypeOf(settings{})
 	names := make([]string, t.NumField())
+	keys := make([]string, t.NumField())
 	secret := make([]bool, t.NumField())
 	index := map[string]int{}
 	for i := 0; i < t.NumField(); i++ {
 		key := t.Field(i).Tag.Get("json")
-		names[i] = key
+		names[i], keys[i] = key, key
 		if label := labels[strings.ToLower(key)]; label != "" {
 			names[i] = strconv.Quote(label) + " (" + key + ")"
 		}
 		secret[i] = secrets[strings.ToLower(key)]
 		index[strings.ToLower(key)] = i
 	}
-	return names, index, secret
+	return names, keys, index, secret
 }()
 
 // flexIntOf accepts what the System Console and the API store for a number setting: a JSON

@@ -39,19 +39,19 @@ type supportQueue struct {
 }
 
 type supportOutcome struct {
-	Time       time.Time `json:"time"`
-	AlertID    string    `json:"alert_id"`
-	PostID     string    `json:"post_id,omitempty"`
-	ChannelID  string    `json:"channel_id,omitempty"`
-	Trigger    string    `json:"trigger,omitempty"`
-	Urgency    string    `json:"urgency,omitempty"`
-	Format     string    `json:"format,omitempty"`
-	Status     string    `json:"status"`
-	Attempts   int       `json:"attempts,omitempty"`
-	StatusCode int       `json:"status_code,omitempty"`
-	Meaning    string    `json:"meaning,omitempty"`
-	Error      string    `json:"error,omitempty"`
-	Test       bool      `json:"test,omitempty"`
+	Time       time.Time       `json:"time"`
+	AlertID    string          `json:"alert_id"`
+	PostID     string          `json:"post_id,omitempty"`
+	ChannelID  string          `json:"channel_id,omitempty"`
+	Trigger    string          `json:"trigger,omitempty"`
+	Urgency    string          `json:"urgency,omitempty"`
+	Format     string          `json:"format,omitempty"`
+	Status     delivery.Status `json:"status"`
+	Attempts   int             `json:"attempts,omitempty"`
+	StatusCode int             `json:"status_code,omitempty"`
+	Meaning    string          `json:"meaning,omitempty"`
+	Error      string          `json:"error,omitempty"`
+	Test       bool            `json:"test,omitempty"`
 }
 
 const (

@@ -1,5 +1,5 @@
 // Builds webapp/dist/main.js. React, ReactDOM, Redux and friends come from the Mattermost
-// host page (externals), so the bundle holds only our code plus axios and Client4.
+// host page (externals), so the bundle holds only our code plus axios (every request goes through src/client.ts).
 const path = require('path');
 
 // `--env host` builds instead the browser test's stand-in for the Mattermost page, with React 18;

@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
@@ -21,16 +22,48 @@ type FloodRule struct {
 	Cooldown     time.Duration
 }
 
+// SuppressReason says which flood rule held an alert back; its value is the metric label.
+type SuppressReason string
+
+// The flood rules.
+const (
+	ThreadAlreadyPaged SuppressReason = "thread_already_paged" // one alert per thread
+	ChannelCooldown    SuppressReason = "channel_cooldown"     // the channel's cooldown is running
+)
+
+// Suppression is why flood control held an alert back; the zero value means it did not.
+type Suppression struct {
+	Reason   SuppressReason
+	Cooldown time.Duration // for ChannelCooldown: the cooldown in force
+}
+
+// Suppressed reports whether the alert was held back.
+func (s Suppression) Suppressed() bool { return s.Reason != "" }
+
+// Label names the reason for the suppressed counter ("" when not suppressed).
+func (s Suppression) Label() string { return string(s.Reason) }
+
+// Sentence says why, for the history and the log.
+func (s Suppression) Sentence() string {
+	switch s.Reason {
+	case ThreadAlreadyPaged:
+		return "this thread already paged PagerTree (one alert per thread)"
+	case ChannelCooldown:
+		return fmt.Sprintf("the channel cooldown of %s is running", s.Cooldown)
+	}
+	return ""
+}
+
 // Claim applies the flood rule to an alert from a post before it is queued. It returns why the
-// alert is suppressed, or "". A KV error lets the alert through (paging twice is better than
-// not paging) and is returned for the log.
-func (o *Outbox) Claim(a paging.Alert, rule FloodRule) (string, error) {
+// alert is suppressed (the zero Suppression when it is not). A KV error lets the alert through
+// (paging twice is better than not paging) and is returned for the log.
+func (o *Outbox) Claim(a paging.Alert, rule FloodRule) (Suppression, error) {
 	var errs []error
 	if rule.OnePerThread {
 		ok, err := o.claim(threadKey(a.ThreadRoot()), a.ID, threadClaimTTL)
 		errs = append(errs, err)
 		if !ok {
-			return "this thread already paged PagerTree (one alert per thread)", errors.Join(errs...)
+			return Suppression{Reason: ThreadAlreadyPaged}, errors.Join(errs...)
 		}
 	}
 	if rule.Cooldown > 0 {
@@ -42,10 +75,10 @@ func (o *Outbox) Claim(a paging.Alert, rule FloodRule) (string, error) {
 				// cooldown must still be able to.
 				_, _ = o.kv.CompareAndSet(threadKey(a.ThreadRoot()), []byte(a.ID), nil, 0)
 			}
-			return "the channel cooldown of " + rule.Cooldown.String() + " is running", errors.Join(errs...)
+			return Suppression{Reason: ChannelCooldown, Cooldown: rule.Cooldown}, errors.Join(errs...)
 		}
 	}
-	return "", errors.Join(errs...)
+	return Suppression{}, errors.Join(errs...)
 }
 
 // claim takes key for id; true if taken now or already by the same id, or if the store failed.

@@ -2,7 +2,6 @@ package delivery_test
 
 import (
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
@@ -19,25 +18,26 @@ func TestFloodControlClaims(t *testing.T) {
 	thread := delivery.FloodRule{OnePerThread: true}
 	cooldown := delivery.FloodRule{Cooldown: time.Minute}
 	steps := []struct {
-		name  string
-		alert paging.Alert
-		rule  delivery.FloodRule
-		says  string // "" = not suppressed
+		name   string
+		alert  paging.Alert
+		rule   delivery.FloodRule
+		reason delivery.SuppressReason // "" = not suppressed
+		says   string
 	}{
-		{"a root post pages", postAlert("p1", "", "c1"), thread, ""},
-		{"the same post again (hook twice) is not suppressed", postAlert("p1", "", "c1"), thread, ""},
-		{"a reply in its thread is suppressed", postAlert("p2", "p1", "c1"), thread, "one alert per thread"},
-		{"another thread pages", postAlert("p3", "", "c1"), thread, ""},
-		{"with the rule off the reply pages", postAlert("p4", "p1", "c1"), delivery.FloodRule{}, ""},
-		{"the first post in a cooling channel pages", postAlert("p5", "", "c2"), cooldown, ""},
-		{"the next one waits for the cooldown", postAlert("p6", "", "c2"), cooldown, "cooldown of 1m0s"},
-		{"another channel is not cooling", postAlert("p7", "", "c3"), cooldown, ""},
+		{"a root post pages", postAlert("p1", "", "c1"), thread, "", ""},
+		{"the same post again (hook twice) is not suppressed", postAlert("p1", "", "c1"), thread, "", ""},
+		{"a reply in its thread is suppressed", postAlert("p2", "p1", "c1"), thread, delivery.ThreadAlreadyPaged, "this thread already paged PagerTree (one alert per thread)"},
+		{"another thread pages", postAlert("p3", "", "c1"), thread, "", ""},
+		{"with the rule off the reply pages", postAlert("p4", "p1", "c1"), delivery.FloodRule{}, "", ""},
+		{"the first post in a cooling channel pages", postAlert("p5", "", "c2"), cooldown, "", ""},
+		{"the next one waits for the cooldown", postAlert("p6", "", "c2"), cooldown, delivery.ChannelCooldown, "the channel cooldown of 1m0s is running"},
+		{"another channel is not cooling", postAlert("p7", "", "c3"), cooldown, "", ""},
 	}
 	box := delivery.New(deliverytest.New(), nil, delivery.Options{NodeID: "a"})
 	for _, s := range steps {
-		reason, err := box.Claim(s.alert, s.rule)
-		if err != nil || (s.says == "") != (reason == "") || !strings.Contains(reason, s.says) {
-			t.Errorf("%s: %q, %v", s.name, reason, err)
+		held, err := box.Claim(s.alert, s.rule)
+		if err != nil || held.Reason != s.reason || held.Suppressed() != (s.reason != "") || held.Sentence() != s.says || held.Label() != string(s.reason) {
+			t.Errorf("%s: %+v (%q), %v", s.name, held, held.Sentence(), err)
 		}
 	}
 }
@@ -46,15 +46,15 @@ func TestFloodControlClaims(t *testing.T) {
 func TestCooldownDoesNotLeaveAThreadClaimed(t *testing.T) {
 	both := delivery.FloodRule{OnePerThread: true, Cooldown: time.Minute}
 	box := delivery.New(deliverytest.New(), nil, delivery.Options{NodeID: "a"})
-	if reason, err := box.Claim(postAlert("p1", "", "c1"), both); reason != "" || err != nil {
-		t.Fatal(reason, err)
+	if held, err := box.Claim(postAlert("p1", "", "c1"), both); held.Suppressed() || err != nil {
+		t.Fatal(held, err)
 	}
-	if reason, _ := box.Claim(postAlert("p2", "", "c1"), both); !strings.Contains(reason, "cooldown") {
-		t.Fatalf("p2 should wait for the cooldown, got %q", reason)
+	if held, _ := box.Claim(postAlert("p2", "", "c1"), both); held.Reason != delivery.ChannelCooldown {
+		t.Fatalf("p2 should wait for the cooldown, got %+v", held)
 	}
 	// The cooldown has ended (the rule in force has none left): a reply in p2's thread pages.
-	if reason, err := box.Claim(postAlert("p3", "p2", "c1"), delivery.FloodRule{OnePerThread: true}); reason != "" || err != nil {
-		t.Fatalf("p2's thread never paged, so a reply may: %q %v", reason, err)
+	if held, err := box.Claim(postAlert("p3", "p2", "c1"), delivery.FloodRule{OnePerThread: true}); held.Suppressed() || err != nil {
+		t.Fatalf("p2's thread never paged, so a reply may: %+v %v", held, err)
 	}
 }
 
@@ -64,18 +64,18 @@ func TestClaimsAreReleasedWhenAnAlertIsNotDelivered(t *testing.T) {
 	h := start(t, kv, pt.srv.URL, fastOptions("a"))
 	rule := delivery.FloodRule{OnePerThread: true, Cooldown: time.Minute}
 	first := postAlert("p1", "", "c1")
-	if reason, err := h.box.Claim(first, rule); reason != "" || err != nil {
-		t.Fatal(reason, err)
+	if held, err := h.box.Claim(first, rule); held.Suppressed() || err != nil {
+		t.Fatal(held, err)
 	}
-	if reason, _ := h.box.Claim(postAlert("p2", "p1", "c1"), rule); reason == "" {
+	if held, _ := h.box.Claim(postAlert("p2", "p1", "c1"), rule); held.Reason != delivery.ThreadAlreadyPaged {
 		t.Fatal("the thread should be claimed while p1 is on its way")
 	}
 	_ = h.box.Enqueue(first)
 	if r := h.final(t); r.outcome.Class != paging.Permanent {
 		t.Fatalf("%+v", r.outcome)
 	}
-	if reason, err := h.box.Claim(postAlert("p2", "p1", "c1"), rule); reason != "" || err != nil {
-		t.Fatalf("after a failed delivery the thread and channel may page again: %q %v", reason, err)
+	if held, err := h.box.Claim(postAlert("p2", "p1", "c1"), rule); held.Suppressed() || err != nil {
+		t.Fatalf("after a failed delivery the thread and channel may page again: %+v %v", held, err)
 	}
 }
 
@@ -83,9 +83,9 @@ func TestClaimsLetAlertsThroughWhenTheStoreFails(t *testing.T) {
 	kv := deliverytest.New()
 	box := delivery.New(kv, nil, delivery.Options{NodeID: "a"})
 	kv.SetFailure(errors.New("database is down"))
-	reason, err := box.Claim(postAlert("p1", "", "c1"), delivery.FloodRule{OnePerThread: true, Cooldown: time.Minute})
-	if reason != "" || err == nil {
-		t.Fatalf("paging twice is better than not paging: %q %v", reason, err)
+	held, err := box.Claim(postAlert("p1", "", "c1"), delivery.FloodRule{OnePerThread: true, Cooldown: time.Minute})
+	if held.Suppressed() || err == nil {
+		t.Fatalf("paging twice is better than not paging: %+v %v", held, err)
 	}
 }
 

@@ -159,12 +159,12 @@ func TestThreadRootSuppressedByAnEarlierReplyIsWithdrawn(t *testing.T) {
 	post := func(id string) paging.Alert { a := alert(id); a.Origin = paging.OriginPost; return a }
 	reply := post("reply")
 	reply.RootID = "root" // the reply's hook ran before its root's
-	if reason, _, err := box.ClaimAndEnqueue(reply, rule); reason != "" || err != nil {
-		t.Fatalf("reply: %q, %v", reason, err)
+	if held, _, err := box.ClaimAndEnqueue(reply, rule); held.Suppressed() || err != nil {
+		t.Fatalf("reply: %+v, %v", held, err)
 	}
-	reason, _, err := box.ClaimAndEnqueue(post("root"), rule)
-	if reason == "" || err != nil {
-		t.Fatalf("root: %q, %v", reason, err)
+	held, _, err := box.ClaimAndEnqueue(post("root"), rule)
+	if held.Reason != delivery.ThreadAlreadyPaged || err != nil {
+		t.Fatalf("root: %+v, %v", held, err)
 	}
 	if raw, _ := kv.Get(delivery.JobKey("root")); raw != nil {
 		t.Fatalf("the suppressed root's job is still queued: %s", raw)
@@ -176,7 +176,7 @@ func TestThreadRootSuppressedByAnEarlierReplyIsWithdrawn(t *testing.T) {
 		t.Fatalf("sends %v", pt.sends)
 	}
 	// The hook running again for the root is suppressed again, not sent.
-	if reason, _, _ := box.ClaimAndEnqueue(post("root"), rule); reason == "" {
+	if held, _, _ := box.ClaimAndEnqueue(post("root"), rule); !held.Suppressed() {
 		t.Fatal("a re-run of the root's hook was not suppressed")
 	}
 }

@@ -12,11 +12,14 @@ import (
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
-// Status of a history entry.
+// Status is how an alert ended, in the history (its JSON value is the panel's and the support data's).
+type Status string
+
+// The statuses of a history entry.
 const (
-	StatusDelivered  = "delivered"
-	StatusFailed     = "failed"     // permanent failure, or retries ran out
-	StatusSuppressed = "suppressed" // flood control: thread already paged, channel cooldown
+	StatusDelivered  Status = "delivered"
+	StatusFailed     Status = "failed"     // permanent failure, or retries ran out
+	StatusSuppressed Status = "suppressed" // flood control: thread already paged, channel cooldown
 )
 
 // Entry is one line of the delivery history.
@@ -31,7 +34,7 @@ type Entry struct {
 	Trigger     string         `json:"trigger"`
 	Urgency     paging.Urgency `json:"urgency"`
 	Format      paging.Format  `json:"format,omitempty"`
-	Status      string         `json:"status"`
+	Status      Status         `json:"status"`
 	Attempts    int            `json:"attempts"`
 	StatusCode  int            `json:"status_code,omitempty"`
 	Meaning     string         `json:"meaning,omitempty"`
@@ -41,7 +44,7 @@ type Entry struct {
 }
 
 // EntryFor makes a history entry for an alert.
-func EntryFor(a paging.Alert, status string, now time.Time) Entry {
+func EntryFor(a paging.Alert, status Status, now time.Time) Entry {
 	return Entry{
 		Time: now, AlertID: a.ID, PostID: a.PostID, ChannelID: a.ChannelID, ChannelName: a.ChannelName,
 		TeamName: a.TeamName, UserName: a.UserName, Trigger: a.Trigger, Urgency: a.Urgency, Status: status,
@@ -107,7 +110,7 @@ func (h *History) Add(e Entry) error {
 	if e.Status == StatusDelivered {
 		return nil
 	}
-	return updateBytes(h.kv, historyLastPrefix+e.Status, h.ttl, func(old []byte) ([]byte, error) {
+	return updateBytes(h.kv, historyLastPrefix+string(e.Status), h.ttl, func(old []byte) ([]byte, error) {
 		var cur Entry
 		if len(old) > 0 && json.Unmarshal(old, &cur) == nil && cur.Time.After(e.Time) {
 			return old, nil
@@ -193,9 +196,9 @@ func (h *History) legacy() ([]Entry, error) {
 }
 
 // Last returns the newest entry with the given status (zero Entry and false if none).
-func (h *History) Last(status string) (Entry, bool, error) {
+func (h *History) Last(status Status) (Entry, bool, error) {
 	if status != StatusDelivered {
-		raw, err := h.kv.Get(historyLastPrefix + status)
+		raw, err := h.kv.Get(historyLastPrefix + string(status))
 		if err != nil {
 			return Entry{}, false, err
 		}

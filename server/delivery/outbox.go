@@ -181,35 +181,35 @@ func (o *Outbox) Enqueue(a paging.Alert) error {
 // always succeeds, so it is taken in parallel with the outbox write (one round trip to the
 // store before sending, not two); in the rare case it fails, the queued job is withdrawn
 // before anything is sent.
-func (o *Outbox) ClaimAndEnqueue(a paging.Alert, rule FloodRule) (reason string, claimErr, err error) {
+func (o *Outbox) ClaimAndEnqueue(a paging.Alert, rule FloodRule) (held Suppression, claimErr, err error) {
 	if !rule.OnePerThread || rule.Cooldown > 0 || a.RootID != "" {
-		if reason, claimErr = o.Claim(a, rule); reason != "" {
-			return reason, claimErr, nil
+		if held, claimErr = o.Claim(a, rule); held.Suppressed() {
+			return held, claimErr, nil
 		}
-		return "", claimErr, o.Enqueue(a)
+		return Suppression{}, claimErr, o.Enqueue(a)
 	}
 	type claimed struct {
-		reason string
-		err    error
+		held Suppression
+		err  error
 	}
 	c := make(chan claimed, 1)
-	go func() { r, e := o.Claim(a, rule); c <- claimed{r, e} }()
+	go func() { h, e := o.Claim(a, rule); c <- claimed{h, e} }()
 	w, err := o.create(a)
 	got := <-c
-	if got.reason != "" {
+	if got.held.Suppressed() {
 		if err == nil {
 			o.withdraw(w)
 		}
-		return got.reason, got.err, nil
+		return got.held, got.err, nil
 	}
 	if err != nil {
 		if !errors.Is(err, ErrDuplicate) {
 			o.release(a) // after the claim is written, so that it is released too
 		}
-		return "", got.err, err
+		return Suppression{}, got.err, err
 	}
 	o.handOut(w)
-	return "", got.err, nil
+	return Suppression{}, got.err, nil
 }
 
 // create writes the job, leased to this node, indexes it and prepares it, in parallel.

@@ -72,3 +72,45 @@ func FuzzMask(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSettingLists checks the one reading of the list settings on any text: items are trimmed and
+// free of separators, every alias item is either accepted with a level or refused with a sentence,
+// and ParseAliases fails exactly when an item is refused.
+func FuzzSettingLists(f *testing.F) {
+	for _, s := range []string{"sev-1=critical, p1:HIGH", "a=b=low", "=high", "p1=", "x;y\nz", "p1=high, P1=low", "\xff=low"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		items := SplitList(s)
+		for _, it := range items {
+			if it == "" || strings.ContainsAny(it, ",;\n\r") || it != strings.Join(strings.Fields(it), " ") {
+				t.Fatalf("SplitList(%q) gave item %q", s, it)
+			}
+		}
+		aliases := ReadAliases(s)
+		if len(aliases) != len(items) {
+			t.Fatalf("ReadAliases(%q) has %d items, SplitList %d", s, len(aliases), len(items))
+		}
+		refused := false
+		for i, a := range aliases {
+			if a.Text != items[i] {
+				t.Fatalf("alias item %q is not list item %q", a.Text, items[i])
+			}
+			switch {
+			case a.Err != nil:
+				refused = true
+				if a.Urgency != UrgencyDefault {
+					t.Fatalf("refused alias %q has urgency %q", a.Text, a.Urgency)
+				}
+			case a.Urgency.rank() == 0 || a.Name == "":
+				t.Fatalf("accepted alias %+v has no name or level", a)
+			}
+		}
+		if _, err := ParseAliases(s); (err != nil) != refused {
+			t.Fatalf("ParseAliases(%q) = %v, but refused=%v", s, err, refused)
+		}
+		if got := UniqueTriggers(MatchWholeWord, items); len(got) > len(items) {
+			t.Fatalf("UniqueTriggers added items: %q", got)
+		}
+	})
+}

@@ -62,27 +62,39 @@ func SplitList(s string) []string {
 	return out
 }
 
+// UniqueTriggers are the triggers a matcher in mode keeps from list, in order: spaces collapsed,
+// empty items dropped, and a trigger listed again (without case in whole-word mode) dropped.
+func UniqueTriggers(mode MatchMode, list []string) []string {
+	out := make([]string, 0, len(list))
+	seen := map[string]bool{}
+	for _, t := range list {
+		t = strings.Join(strings.Fields(t), " ")
+		if key := triggerKey(mode, t); t != "" && !seen[key] {
+			seen[key] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// triggerKey is what two triggers must share to be the same one: the folded text in whole-word
+// mode (which ignores case), the text itself in the first-word modes (which do not).
+func triggerKey(mode MatchMode, t string) string {
+	if mode == MatchWholeWord {
+		return foldString(t).s
+	}
+	return t
+}
+
 // NewMatcher compiles triggers. Duplicates (case-insensitive in whole-word mode) are dropped.
 // In the first-word modes a trigger cannot hold a space, since only one word is compared.
 func NewMatcher(mode MatchMode, triggers []string) (*Matcher, error) {
 	m := &Matcher{mode: mode}
-	seen := map[string]bool{}
-	for _, t := range triggers {
-		t = strings.Join(strings.Fields(t), " ")
-		if t == "" {
-			continue
-		}
-		key := t
-		if mode == MatchWholeWord {
-			key = foldString(t).s
-		} else if strings.Contains(t, " ") {
+	for _, t := range UniqueTriggers(mode, triggers) {
+		if mode != MatchWholeWord && strings.Contains(t, " ") {
 			return nil, fmt.Errorf("trigger %q has a space, but match mode %q compares only the first word of a message: use single words or the whole_word mode", t, mode)
 		}
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
-		m.triggers = append(m.triggers, compiledTrigger{text: t, phrase: newPhrase(key)})
+		m.triggers = append(m.triggers, compiledTrigger{text: t, phrase: newPhrase(triggerKey(mode, t))})
 	}
 	if len(m.triggers) == 0 {
 		return nil, fmt.Errorf("no trigger words are set")

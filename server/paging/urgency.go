@@ -86,20 +86,68 @@ type UrgencyRules struct {
 	keyword  phrase
 }
 
-// ParseAliases reads "sev-1=critical, p1=critical" (also "alias:level", one per line).
+// AliasItem is one item of the urgency aliases setting as the plugin reads it: the alias and its
+// urgency, or why the item is refused. Overridden marks an alias that a later item names again
+// (without case): the later one counts.
+type AliasItem struct {
+	Text       string  // the item as split from the setting
+	Name       string  // the alias, trimmed
+	Urgency    Urgency // UrgencyDefault when refused
+	Level      string  // the urgency as written, trimmed
+	Err        error
+	Overridden bool
+}
+
+// ReadAliases reads each item of "sev-1=critical, p1=critical" (also "alias:level", one per
+// line): the one reading of the setting, for the runtime rules, the save-time check and the panel.
+func ReadAliases(s string) []AliasItem {
+	items := SplitList(s)
+	out := make([]AliasItem, 0, len(items))
+	last := map[string]int{}
+	for _, item := range items {
+		a := readAlias(item)
+		if a.Err == nil {
+			key := foldString(a.Name).s
+			if i, ok := last[key]; ok {
+				out[i].Overridden = true
+			}
+			last[key] = len(out)
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func readAlias(item string) AliasItem {
+	a := AliasItem{Text: item}
+	sep := strings.LastIndexAny(item, "=:")
+	if sep < 0 {
+		a.Name = item
+		a.Err = fmt.Errorf("urgency alias %q must look like alias=level, for example sev-1=critical", item)
+		return a
+	}
+	a.Name, a.Level = strings.TrimSpace(item[:sep]), strings.TrimSpace(item[sep+1:])
+	switch u, err := ParseUrgency(a.Level); {
+	case a.Name == "":
+		a.Err = fmt.Errorf("urgency alias %q has no alias before the %c: it must look like alias=level, for example sev-1=critical", item, item[sep])
+	case a.Level == "":
+		a.Err = fmt.Errorf("urgency alias %q has no urgency after the %c: use low, medium, high or critical", a.Name, item[sep])
+	case err != nil || u == UrgencyDefault:
+		a.Err = fmt.Errorf("urgency alias %q points to %q, which is not low, medium, high or critical", a.Name, a.Level)
+	default:
+		a.Urgency = u
+	}
+	return a
+}
+
+// ParseAliases reads the setting into folded alias names → urgency; the first refused item is the error.
 func ParseAliases(s string) (map[string]Urgency, error) {
 	out := map[string]Urgency{}
-	for _, item := range SplitList(s) {
-		sep := strings.LastIndexAny(item, "=:")
-		if sep <= 0 || sep == len(item)-1 {
-			return nil, fmt.Errorf("urgency alias %q must look like alias=level, for example sev-1=critical", item)
+	for _, a := range ReadAliases(s) {
+		if a.Err != nil {
+			return nil, a.Err
 		}
-		name := strings.TrimSpace(item[:sep])
-		u, err := ParseUrgency(item[sep+1:])
-		if err != nil || u == UrgencyDefault {
-			return nil, fmt.Errorf("urgency alias %q points to %q, which is not low, medium, high or critical", name, strings.TrimSpace(item[sep+1:]))
-		}
-		out[foldString(name).s] = u
+		out[foldString(a.Name).s] = a.Urgency
 	}
 	return out, nil
 }

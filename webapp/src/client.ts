@@ -1,8 +1,13 @@
-// The one module that talks to the plugin's HTTP API (/plugins/pagertree/api/v1).
+// The one module that makes the panel's requests: the plugin's HTTP API (/plugins/pagertree/api/v1)
+// and the few Mattermost REST routes the channel pickers need (/api/v4), with one axios instance
+// (the session cookie, the CSRF header, a timeout).
 import type {AxiosError} from 'axios';
 import axios from 'axios';
 
-import type {APIKeyCheck, Delivery, PreviewResult, ReceiverInfo, ResendResult, TestResult} from './types';
+import type {Channel} from '@mattermost/types/channels';
+import type {Team} from '@mattermost/types/teams';
+
+import type {APIKeyCheck, Delivery, PreviewResult, ReceiverInfo, ResendResult, SettingsCheck, TestResult} from './types';
 
 import manifest from '../../plugin.json';
 
@@ -50,10 +55,11 @@ export class ApiError extends Error {
     }
 }
 
-function toApiError(err: unknown): ApiError {
-    const ax = err as AxiosError<{error?: string; field?: string}>;
+// toApiError keeps the server's sentence: the plugin's {error, field}, Mattermost's {message}.
+function toApiError(err: unknown, who = 'The plugin'): ApiError {
+    const ax = err as AxiosError<{error?: string; field?: string; message?: string}>;
     if (ax?.response) {
-        const msg = ax.response.data?.error || `The plugin answered HTTP ${ax.response.status}.`;
+        const msg = ax.response.data?.error || ax.response.data?.message || `${who} answered HTTP ${ax.response.status}.`;
         return new ApiError(msg, ax.response.status, ax.response.data?.field);
     }
     return new ApiError('Could not reach the Mattermost server: ' + (ax?.message || String(err)), 0);
@@ -127,5 +133,53 @@ export async function checkAPIKey(settings: ScreenSettings): Promise<APIKeyCheck
         return (await http.post<APIKeyCheck>(apiURL('apikey/check'), {settings: pick})).data;
     } catch (err) {
         throw toApiError(err);
+    }
+}
+
+// checkSettings asks the server what it makes of the settings on screen, field by field: the
+// sentences next to the fields, the lists as it reads them (POST settings/check).
+export async function checkSettings(settings: ScreenSettings, signal?: AbortSignal): Promise<SettingsCheck> {
+    try {
+        return (await http.post<SettingsCheck>(apiURL('settings/check'), {settings}, {signal})).data;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}
+
+// Mattermost's REST API, for the channel pickers.
+function mattermostURL(path: string): string {
+    return `${siteURL()}/api/v4/${path}`;
+}
+
+export async function getChannel(id: string): Promise<Channel> {
+    try {
+        return (await http.get<Channel>(mattermostURL(`channels/${encodeURIComponent(id)}`))).data;
+    } catch (err) {
+        throw toApiError(err, 'Mattermost');
+    }
+}
+
+export async function getTeam(id: string): Promise<Team> {
+    try {
+        return (await http.get<Team>(mattermostURL(`teams/${encodeURIComponent(id)}`))).data;
+    } catch (err) {
+        throw toApiError(err, 'Mattermost');
+    }
+}
+
+export type FoundChannel = Channel & {team_display_name?: string};
+
+// searchChannels finds public and private channels of every team by name (System Admins, as
+// the System Console's own channel search).
+export async function searchChannels(term: string, signal?: AbortSignal): Promise<FoundChannel[]> {
+    try {
+        const res = await http.post<FoundChannel[] | {channels: FoundChannel[]}>(
+            mattermostURL('channels/search'),
+            {term, per_page: 20, public: true, private: true},
+            {params: {include_deleted: false, exclude_remote: false}, signal},
+        );
+        return Array.isArray(res.data) ? res.data : res.data.channels || [];
+    } catch (err) {
+        throw toApiError(err, 'Mattermost');
     }
 }

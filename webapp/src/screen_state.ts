@@ -60,15 +60,35 @@ export function screenSettings(): Record<string, unknown> {
     return {...plainSettingsOnScreen(), ...Object.fromEntries(values)};
 }
 
-// screenVersion changes whenever a value on screen does (a snapshot for useSyncExternalStore).
+// screenVersion changes whenever a value on screen does (a snapshot for useSyncExternalStore):
+// one of our custom settings published one, or the admin changed one of the console's plain inputs.
 export function screenVersion(): number {
     return changes;
 }
 
+const PLAIN_IDS = new Set(PLAIN_SETTINGS.map(([key]) => `PluginSettings.Plugins.${manifest.id}.${key}`));
+
+// onPlainInput notices an edit in one of the console's own inputs for this plugin's settings.
+function onPlainInput(e: Event): void {
+    const el = e.target as HTMLInputElement | null;
+    if (el && (PLAIN_IDS.has(el.id) || PLAIN_IDS.has(el.name))) {
+        changes++;
+        listeners.forEach((l) => l());
+    }
+}
+
 export function subscribe(listener: Listener): () => void {
+    if (listeners.size === 0) {
+        document.addEventListener('input', onPlainInput, true);
+        document.addEventListener('change', onPlainInput, true);
+    }
     listeners.add(listener);
     return () => {
         listeners.delete(listener);
+        if (listeners.size === 0) {
+            document.removeEventListener('input', onPlainInput, true);
+            document.removeEventListener('change', onPlainInput, true);
+        }
     };
 }
 
@@ -98,6 +118,8 @@ export function subscribeFieldRequests(listener: Listener): () => void {
 export function resetScreenState(): void {
     values.clear();
     listeners.clear();
+    document.removeEventListener('input', onPlainInput, true);
+    document.removeEventListener('change', onPlainInput, true);
     fieldRequest = null;
     requestListeners.clear();
 }

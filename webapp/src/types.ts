@@ -16,7 +16,9 @@ export type CustomSettingProps = {
     unRegisterSaveAction?: (action: SaveAction) => void;
 };
 
-export type Urgency = '' | 'low' | 'medium' | 'high' | 'critical';
+// Server enums are read as the server sends them, never listed here: an urgency is one of the
+// server's levels or '' (PagerTree's default).
+export type Urgency = string;
 
 export type Match = {trigger: string; start: number; end: number};
 
@@ -25,14 +27,14 @@ export type PreviewResult = {
     reason?: string;
     matches: Match[];
     trigger?: string;
-    urgency: {urgency: Urgency; source: 'explicit' | 'word' | 'alias' | 'default' | 'command'; word?: string};
+    urgency: {urgency: Urgency; source: string; word?: string};
     pagertree_text?: string;
     pagertree_reads?: Urgency;
     problem?: string;
 };
 
 export type TestResult = {
-    class: 'delivered' | 'transient' | 'permanent';
+    class: string; // delivered, transient or permanent (the server's paging.Class)
     status_code: number;
     meaning: string;
     error?: string;
@@ -49,7 +51,8 @@ export type Delivery = {
     trigger: string;
     urgency: Urgency;
     format?: string;
-    status: 'delivered' | 'failed' | 'suppressed';
+    status: string; // delivered, failed or suppressed (the server's delivery.Status)
+    resendable?: boolean; // the alert's latest try failed for good: the server would resend it
     attempts: number;
     status_code?: number;
     meaning?: string;
@@ -81,9 +84,22 @@ export type ReceiverInfo = {
 
 export type APIKeyCheck = {
     ok: boolean;
-    kind?: 'bad_key' | 'forbidden' | 'not_found' | 'not_allowed' | 'rate_limited' | 'transient' | 'rejected' | 'bad_answer';
+    kind?: string; // the server's pagertreeclient.ErrorKind
     status?: number;
     message: string;
     host: string;
     teams: number;
+};
+
+// The server's word on the settings on screen (POST settings/check). Keys are plugin.json's
+// setting keys (e.g. "EndpointURL").
+export type SettingsCheck = {
+    fields: Record<string, string>; // why a value is refused: Save refuses it
+    hints: Record<string, string>; // warnings about values that are accepted
+    lists: {
+        TriggerWords: Array<{text: string; hint?: string}>; // the triggers the server keeps
+        ChannelAllowList: string[];
+        UrgencyAliases: Array<{alias: string; urgency: string; problem?: string; hint?: string}>; // every item
+    };
+    choices: Record<string, string[]>; // e.g. the urgencies an alias may point to
 };

@@ -59,10 +59,16 @@ describe.each(['18', '19'])('React %s host', (react) => {
         expect(await page.locator('#pagertree-styles').count()).toBe(1);
     });
 
-    test('trigger words: type, comma, paste, remove, warnings', async () => {
+    test('trigger words: type, comma, paste, remove — the chips and warnings are the server\'s', async () => {
         const input = page.getByLabel('Add a trigger word');
+
+        // The chips come from the server's answer: wait for them, then say what was there.
+        const chipsAre = async (want: string[]) => {
+            await page.waitForFunction((w) => JSON.stringify([...document.querySelectorAll('[data-testid="trigger-chip"]')].map((c) => c.firstChild?.textContent)) === JSON.stringify(w), want, {timeout: 5000}).catch(() => undefined);
+            expect((await page.getByTestId('trigger-chip').allInnerTexts()).map((c) => c.replace('×', '').trim())).toEqual(want);
+        };
         await input.click();
-        await input.type('SEV-1');
+        await input.type('sev-1');
         await input.press('Enter');
         await input.type('db down,');
         await page.evaluate(() => {
@@ -71,11 +77,13 @@ describe.each(['18', '19'])('React %s host', (react) => {
             data.setData('text', 'p1, Outage, help');
             el.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
         });
-        const chips = await page.getByTestId('trigger-chip').allInnerTexts();
-        expect(chips.map((c) => c.replace('×', '').trim())).toEqual(['outage', 'sev-1', 'db down', 'p1', 'help']);
-        await expect(page.getByText('"p1" is very short and will page on ordinary talk.').count()).resolves.toBe(1);
+
+        // "Outage" is "outage" again for the whole-word matcher: the server keeps one.
+        await chipsAre(['outage', 'sev-1', 'db down', 'p1', 'help']);
+        await page.getByText('"p1" is very short and will page on ordinary talk.').waitFor();
         await expect(page.getByText('"help" is a common word and will page on ordinary talk.').count()).resolves.toBe(1);
         await page.getByLabel('Remove help').click();
+        await chipsAre(['outage', 'sev-1', 'db down', 'p1']);
         const values = await page.evaluate(() => window.hostState.values);
         expect(values.triggerwords).toBe('outage, sev-1, db down, p1');
         expect(await page.evaluate(() => window.hostState.saveNeeded)).toBeGreaterThan(0);
@@ -83,9 +91,13 @@ describe.each(['18', '19'])('React %s host', (react) => {
 
     test('endpoint validation and Send test alert with the values on screen', async () => {
         const endpoint = page.locator('[id="PluginSettings.Plugins.pagertree.endpointurl"]');
+        const endpointRow = page.getByTestId('pagertree-PluginSettings.Plugins.pagertree.endpointurl');
+        await endpointRow.getByRole('alert').getByText('No PagerTree endpoint URL is set: paste the Endpoint URL of your PagerTree integration.').waitFor();
         await endpoint.fill('http://api.pagertree.com/integration/int_1');
-        await expect(page.getByText(/^Plain http sends the token in clear: the server only allows it for a host listed in/).count()).resolves.toBe(1);
+        await endpointRow.getByRole('alert').getByText(/^The endpoint URL must use https \(plain http is only allowed for a host listed in "Allow untrusted internal connections to"/).waitFor();
+        await page.screenshot({path: path.join(SHOTS, `react${react}-endpoint-refused.png`), fullPage: true});
         await endpoint.fill('https://api.pagertree.com/integration/int_1');
+        await endpointRow.getByRole('alert').waitFor({state: 'detached'});
         await page.getByRole('button', {name: 'Send test alert'}).click();
         const result = page.getByTestId('test-result');
         await result.getByText('PagerTree answered 200').waitFor();
@@ -116,6 +128,7 @@ describe.each(['18', '19'])('React %s host', (react) => {
         expect(await result.innerText()).toContain('it sees 2 teams (Devops, Databases). (api.pagertree.com)');
         await page.locator('[id="PluginSettings.Plugins.pagertree.apibaseurl"]').fill('https://pt.example.com');
         await page.locator('[id="PluginSettings.Plugins.pagertree.apikey"]').fill('ptk_revoked');
+        await page.getByTestId('api-url-hint').getByText('pt.example.com is not a PagerTree host: PagerTree\'s API is https://api.pagertree.com (another URL is only for a PagerTree test server).').waitFor();
         await page.getByRole('button', {name: 'Check API key'}).click();
         await result.getByText(/PagerTree rejected the API key/).waitFor();
         const sent = standIn.requests.filter((r) => r.url.endsWith('/api/v1/apikey/check')).map((r) => r.body);
@@ -124,6 +137,19 @@ describe.each(['18', '19'])('React %s host', (react) => {
             {settings: {apikey: 'ptk_revoked', apibaseurl: 'https://pt.example.com'}},
         ]);
         await page.screenshot({path: path.join(SHOTS, `react${react}-check-api-key.png`), fullPage: true});
+    });
+
+    test('urgency aliases: a new row gets the server\'s sentence until it is complete', async () => {
+        const section = page.getByTestId('pagertree-PluginSettings.Plugins.pagertree.urgencyaliases');
+        await section.getByRole('button', {name: '+ Add alias'}).click();
+        await section.getByLabel('Alias 1', {exact: true}).fill('sev-1');
+        await section.getByRole('alert').getByText('Urgency alias "sev-1" has no urgency after the =: use low, medium, high or critical.').waitFor();
+        const options = await section.getByLabel('Urgency for alias 1').locator('option').allInnerTexts();
+        expect(options).toEqual(['Choose…', 'Low', 'Medium', 'High', 'Critical']);
+        await section.screenshot({path: path.join(SHOTS, `react${react}-aliases-incomplete.png`)});
+        await section.getByLabel('Urgency for alias 1').selectOption('critical');
+        await section.getByRole('alert').waitFor({state: 'detached'});
+        expect(await page.evaluate(() => window.hostState.values.urgencyaliases)).toBe('sev-1=critical');
     });
 
     test('try a message: live verdict with highlighted triggers', async () => {
@@ -204,7 +230,8 @@ describe.each(['18', '19'])('React %s host', (react) => {
         await page.screenshot({path: path.join(SHOTS, `react${react}-hero.png`), fullPage: true});
     });
 
-    test('no errors in the page', () => {
+    test('no errors in the page; every settings check was the server\'s canned answer', () => {
         expect(pageErrors).toEqual([]);
+        expect(standIn.uncanned).toEqual([]);
     });
 });

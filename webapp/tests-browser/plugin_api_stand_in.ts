@@ -27,10 +27,39 @@ function preview(message: string, channelType: string): [number, unknown] {
     return [200, hit.response];
 }
 
-export type StandIn = {url: string; requests: Recorded[]; seed: (entries: unknown[]) => void; close: () => Promise<void>};
+// The settings check's answers are canned the same way: canned_settings_checks.json holds, per
+// setting value, the real server's part of the answer (TestBrowserStandInSettingsChecksAreTheServers
+// keeps them true). An answer is put together from the entries for each checked setting on screen;
+// a value nobody canned is recorded in uncanned, for the test to see.
+type CannedCheck = {settings: Record<string, unknown>; answer: Record<string, Record<string, unknown>>};
+const CANNED_CHECKS: CannedCheck[] = JSON.parse(fs.readFileSync(path.join(__dirname, 'canned_settings_checks.json'), 'utf8'));
+const CHECKED = ['endpointurl', 'triggerwords', 'urgencyaliases', 'channelallowlist', 'apibaseurl'];
+
+function settingsCheck(onScreen: Record<string, unknown>, uncanned: string[]): [number, unknown] {
+    const answer: Record<string, Record<string, unknown>> = {fields: {}, hints: {}, lists: {}, choices: {}};
+    for (const key of CHECKED.filter((k) => k in onScreen)) {
+        const hits = CANNED_CHECKS.filter((c) => {
+            const canned = Object.entries(c.settings).map(([k, v]) => [k.toLowerCase(), v]);
+            return canned.some(([k]) => k === key) && canned.every(([k, v]) => onScreen[k as string] === v);
+        });
+        if (hits.length === 0) {
+            uncanned.push(`${key}=${JSON.stringify(onScreen[key])}`);
+            return [500, {error: `No canned settings check for ${key} = ${JSON.stringify(onScreen[key])}: add one to canned_settings_checks.json.`}];
+        }
+        for (const hit of hits) {
+            for (const part of Object.keys(answer)) {
+                Object.assign(answer[part], hit.answer[part] || {});
+            }
+        }
+    }
+    return [200, answer];
+}
+
+export type StandIn = {url: string; requests: Recorded[]; uncanned: string[]; seed: (entries: unknown[]) => void; close: () => Promise<void>};
 
 export async function startStandIn(root: string, react: string): Promise<StandIn> {
     const requests: Recorded[] = [];
+    const uncanned: string[] = [];
     const deliveries: unknown[] = [];
     const receiver = {
         url: 'https://chat.example.com/plugins/pagertree/api/v1/pagertree/events',
@@ -84,6 +113,9 @@ export async function startStandIn(root: string, react: string): Promise<StandIn
                 json(200, {class: ok ? 'delivered' : 'permanent', status_code: entry.status_code, meaning: entry.meaning, endpoint_host: new URL(endpoint).host, format: settings.format || 'mattermost'});
                 return;
             }
+            case 'POST /plugins/pagertree/api/v1/settings/check':
+                json(...settingsCheck(body?.settings || {}, uncanned));
+                return;
             case 'POST /plugins/pagertree/api/v1/preview':
                 json(...preview(body?.message || '', body?.channel_type || 'O'));
                 return;
@@ -118,6 +150,7 @@ export async function startStandIn(root: string, react: string): Promise<StandIn
     return {
         url: `http://127.0.0.1:${port}`,
         requests,
+        uncanned,
         seed: (entries) => deliveries.splice(0, deliveries.length, ...entries), // replaces the history, newest first
         close: () => new Promise((r) => server.close(() => r())),
     };

@@ -1,23 +1,28 @@
-import {act, render, screen} from '@testing-library/react';
+import {act, render, screen, waitFor} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
 
-import {consoleProps} from './helpers';
+import {checkAnswer, consoleProps} from './helpers';
 
 import {ApiError} from '../client';
 import CheckAPIKey from '../components/check_api_key';
 import {publish, resetScreenState} from '../screen_state';
+import {resetSettingsCheck} from '../settings_check';
 
 const mockCheck = jest.fn();
+const mockSettingsCheck = jest.fn();
 jest.mock('../client', () => ({
     ...jest.requireActual('../client'),
     checkAPIKey: (...a: unknown[]) => mockCheck(...a),
+    checkSettings: (...a: unknown[]) => mockSettingsCheck(...a),
 }));
 
 beforeEach(() => {
     jest.clearAllMocks();
     resetScreenState();
+    resetSettingsCheck();
     document.body.innerHTML = '';
+    mockSettingsCheck.mockResolvedValue(checkAnswer());
 });
 
 describe('CheckAPIKey', () => {
@@ -51,5 +56,19 @@ describe('CheckAPIKey', () => {
         render(<CheckAPIKey {...consoleProps('CheckAPIKey', '')}/>);
         await userEvent.click(screen.getByRole('button'));
         expect(await screen.findByText(/type the key again/)).toBeInTheDocument();
+    });
+
+    test('shows what the server makes of the API URL on screen', async () => {
+        document.body.innerHTML = '<input id="PluginSettings.Plugins.pagertree.apibaseurl" value="http://api.pagertree.com">';
+        mockSettingsCheck.mockResolvedValue(checkAnswer({fields: {APIBaseURL: 'The PagerTree API URL must use https (plain http is only allowed for a host listed in …).'}}));
+        const {unmount} = render(<CheckAPIKey {...consoleProps('CheckAPIKey', '')}/>);
+        expect(await screen.findByTestId('api-url-problem')).toHaveTextContent('The PagerTree API URL must use https');
+        expect(mockSettingsCheck).toHaveBeenCalledWith({apibaseurl: 'http://api.pagertree.com'}, expect.any(AbortSignal));
+        unmount();
+        resetSettingsCheck();
+        mockSettingsCheck.mockResolvedValue(checkAnswer({hints: {APIBaseURL: 'pt.example.com is not a PagerTree host: PagerTree\'s API is https://api.pagertree.com (another URL is only for a PagerTree test server).'}}));
+        render(<CheckAPIKey {...consoleProps('CheckAPIKey', '')}/>);
+        await waitFor(() => expect(screen.getByTestId('api-url-hint')).toHaveTextContent('pt.example.com is not a PagerTree host'));
+        expect(screen.queryByTestId('api-url-problem')).toBeNull();
     });
 });

@@ -11,7 +11,7 @@ jest.mock('axios', () => ({
     }),
 }));
 
-import {ApiError, checkAPIKey, csrfToken, previewMessage, receiverInfo, recentDeliveries, regenerateReceiverCredentials, sendTestAlert, siteURL} from '../client';
+import {ApiError, checkAPIKey, checkSettings, csrfToken, getChannel, getTeam, previewMessage, receiverInfo, recentDeliveries, regenerateReceiverCredentials, searchChannels, sendTestAlert, siteURL} from '../client';
 
 describe('client', () => {
     beforeEach(() => jest.clearAllMocks());
@@ -62,5 +62,38 @@ describe('client', () => {
         expect(mockPost).toHaveBeenCalledWith('http://localhost/plugins/pagertree/api/v1/apikey/check', {settings: {apikey: 'k', apibaseurl: 'https://api.pagertree.com'}});
         mockPost.mockRejectedValue({response: {status: 422, data: {error: 'No PagerTree API key is set.'}}});
         await expect(checkAPIKey({})).rejects.toEqual(new ApiError('No PagerTree API key is set.', 422));
+    });
+
+    test('asks the server about the settings on screen, abortable', async () => {
+        mockPost.mockResolvedValue({data: {fields: {EndpointURL: 'The endpoint URL must use https.'}, hints: {}, lists: {}, choices: {}}});
+        const ctrl = new AbortController();
+        expect((await checkSettings({endpointurl: 'http://x'}, ctrl.signal)).fields.EndpointURL).toBe('The endpoint URL must use https.');
+        expect(mockPost).toHaveBeenCalledWith('http://localhost/plugins/pagertree/api/v1/settings/check', {settings: {endpointurl: 'http://x'}}, {signal: ctrl.signal});
+    });
+
+    test('the channel pickers\' Mattermost requests go through the same instance, under the site URL', async () => {
+        window.basename = '/chat';
+        mockGet.mockResolvedValue({data: {id: 'c1', display_name: 'Ops'}});
+        expect(await getChannel('c1')).toEqual({id: 'c1', display_name: 'Ops'});
+        expect(mockGet).toHaveBeenLastCalledWith('http://localhost/chat/api/v4/channels/c1');
+        mockGet.mockResolvedValue({data: {id: 't1', display_name: 'Acme'}});
+        expect(await getTeam('t1')).toEqual({id: 't1', display_name: 'Acme'});
+        expect(mockGet).toHaveBeenLastCalledWith('http://localhost/chat/api/v4/teams/t1');
+        const ctrl = new AbortController();
+        mockPost.mockResolvedValue({data: {channels: [{id: 'c1'}], total_count: 1}}); // the paged answer
+        expect(await searchChannels('ops', ctrl.signal)).toEqual([{id: 'c1'}]);
+        expect(mockPost).toHaveBeenLastCalledWith('http://localhost/chat/api/v4/channels/search',
+            {term: 'ops', per_page: 20, public: true, private: true},
+            {params: {include_deleted: false, exclude_remote: false}, signal: ctrl.signal});
+        mockPost.mockResolvedValue({data: [{id: 'c2'}]}); // older servers answer a plain list
+        expect(await searchChannels('ops')).toEqual([{id: 'c2'}]);
+        window.basename = '';
+    });
+
+    test('Mattermost\'s own refusals keep its sentence', async () => {
+        mockGet.mockRejectedValue({response: {status: 403, data: {id: 'api.context.permissions.app_error', message: 'You do not have the appropriate permissions.'}}});
+        await expect(getChannel('c1')).rejects.toEqual(new ApiError('You do not have the appropriate permissions.', 403));
+        mockPost.mockRejectedValue({response: {status: 502, data: ''}});
+        await expect(searchChannels('x')).rejects.toThrow('Mattermost answered HTTP 502.');
     });
 });

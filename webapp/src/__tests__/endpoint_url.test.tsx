@@ -1,40 +1,70 @@
-import {render, screen} from '@testing-library/react';
+import {render, screen, waitFor} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
 
-import {consoleProps, Stateful} from './helpers';
+import {checkAnswer, consoleProps, Stateful} from './helpers';
 
+import {ApiError} from '../client';
 import EndpointURL from '../components/endpoint_url';
 import Token from '../components/token';
 import {resetScreenState, screenSettings} from '../screen_state';
+import {resetSettingsCheck} from '../settings_check';
 
-beforeEach(resetScreenState);
+const mockCheck = jest.fn();
+jest.mock('../client', () => ({
+    ...jest.requireActual('../client'),
+    checkSettings: (...a: unknown[]) => mockCheck(...a),
+}));
+
+beforeEach(() => {
+    jest.clearAllMocks();
+    resetScreenState();
+    resetSettingsCheck();
+    mockCheck.mockResolvedValue(checkAnswer());
+});
+
+const ID = 'PluginSettings.Plugins.pagertree.endpointurl';
 
 describe('EndpointURL', () => {
     test('says where PagerTree shows the URL', () => {
-        render(<EndpointURL {...consoleProps('EndpointURL', '')}/>);
+        render(<EndpointURL {...consoleProps(ID, '')}/>);
         expect(screen.getByText('Endpoint URL')).toBeInTheDocument();
-        expect(screen.getByText(/No endpoint yet/)).toBeInTheDocument();
     });
 
     test.each([
-        ['not a url', 'alert', /not an absolute URL/],
-        ['http://pagertree.example.com/int', 'status', /sends the token in clear/],
-        ['http://127.0.0.1:9999/int', 'status', /Allow untrusted internal connections/],
-        ['https://hooks.example.com/int', 'status', /not a PagerTree host/],
-    ])('validates %s as you type', (url, role, text) => {
-        render(<EndpointURL {...consoleProps('EndpointURL', url)}/>);
-        expect(screen.getByRole(role)).toHaveTextContent(text);
+        ['a refusal', {fields: {EndpointURL: 'The endpoint URL must use https (plain http is only allowed for a host listed in …).'}}, 'alert', 'The endpoint URL must use https'],
+        ['a warning', {hints: {EndpointURL: 'hooks.example.com is not a PagerTree host: PagerTree endpoints start with https://api.pagertree.com/integration/.'}}, 'status', 'hooks.example.com is not a PagerTree host'],
+    ])('shows the server\'s sentence: %s', async (_name, answer, role, text) => {
+        mockCheck.mockResolvedValue(checkAnswer(answer));
+        render(<EndpointURL {...consoleProps(ID, 'http://hooks.example.com/x')}/>);
+        expect(await screen.findByRole(role)).toHaveTextContent(text);
+        expect(mockCheck).toHaveBeenCalledWith({endpointurl: 'http://hooks.example.com/x'}, expect.any(AbortSignal));
+        if (role === 'alert') {
+            expect(screen.getByRole('textbox')).toHaveAttribute('aria-invalid', 'true');
+        }
     });
 
-    test('a PagerTree https URL is clean; typing calls onChange', async () => {
-        const props = consoleProps('EndpointURL', 'https://api.pagertree.com/integration/int_1');
-        render(<EndpointURL {...props}/>);
+    test('a clean answer shows nothing; typing asks again with the new value', async () => {
+        const props = consoleProps(ID, 'https://api.pagertree.com/integration/int_1');
+        render(
+            <Stateful
+                component={EndpointURL}
+                props={props}
+            />,
+        );
+        await waitFor(() => expect(mockCheck).toHaveBeenCalledTimes(1));
         expect(screen.queryByRole('alert')).toBeNull();
         expect(screen.queryByRole('status')).toBeNull();
         await userEvent.type(screen.getByRole('textbox'), '2');
-        expect(props.onChange).toHaveBeenLastCalledWith('EndpointURL', 'https://api.pagertree.com/integration/int_12');
+        expect(props.onChange).toHaveBeenLastCalledWith(ID, 'https://api.pagertree.com/integration/int_12');
         expect(props.setSaveNeeded).toHaveBeenCalled();
+        await waitFor(() => expect(mockCheck).toHaveBeenLastCalledWith({endpointurl: 'https://api.pagertree.com/integration/int_12'}, expect.any(AbortSignal)));
+    });
+
+    test('says when the check itself failed', async () => {
+        mockCheck.mockRejectedValue(new ApiError('Could not reach the Mattermost server: Network Error', 0));
+        render(<EndpointURL {...consoleProps(ID, 'https://x')}/>);
+        expect(await screen.findByTestId('settings-check-error')).toHaveTextContent('The plugin could not check the settings: Could not reach the Mattermost server: Network Error');
     });
 });
 
@@ -55,5 +85,11 @@ describe('Token', () => {
         await userEvent.clear(input);
         await userEvent.type(input, 'new');
         expect(props.onChange).toHaveBeenLastCalledWith('Token', 'new');
+    });
+
+    test('says, before any test, that the saved token will not follow a changed endpoint', async () => {
+        mockCheck.mockResolvedValue(checkAnswer({hints: {Token: 'Enter the token again: the saved token is only sent to the saved endpoint.'}}));
+        render(<Token {...consoleProps('PluginSettings.Plugins.pagertree.token', '********************************')}/>);
+        expect(await screen.findByRole('status')).toHaveTextContent('Enter the token again: the saved token is only sent to the saved endpoint.');
     });
 });

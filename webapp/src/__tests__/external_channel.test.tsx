@@ -1,23 +1,24 @@
-import {render, screen} from '@testing-library/react';
+import {render, screen, waitFor} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
 import {Provider} from 'react-redux';
 import {legacy_createStore as createStore} from 'redux';
 
-import {consoleProps} from './helpers';
+import {checkAnswer, consoleProps} from './helpers';
 
 import ExternalChannel from '../components/external_channel';
+import {resetScreenState} from '../screen_state';
+import {resetSettingsCheck} from '../settings_check';
 
 const mockSearch = jest.fn();
 const mockGetChannel = jest.fn();
-jest.mock('mattermost-redux/client', () => ({
-    Client4: {
-        getUrl: () => '',
-        setUrl: jest.fn(),
-        searchAllChannels: (...a: unknown[]) => mockSearch(...a),
-        getChannel: (...a: unknown[]) => mockGetChannel(...a),
-        getTeam: jest.fn(),
-    },
+const mockCheck = jest.fn();
+jest.mock('../client', () => ({
+    ...jest.requireActual('../client'),
+    searchChannels: (...a: unknown[]) => mockSearch(...a),
+    getChannel: (...a: unknown[]) => mockGetChannel(...a),
+    getTeam: jest.fn(),
+    checkSettings: (...a: unknown[]) => mockCheck(...a),
 }));
 
 const OPS = 'opsopsopsopsopsopsopsopsop';
@@ -40,7 +41,12 @@ function renderWith(value: string) {
 }
 
 describe('ExternalChannel', () => {
-    beforeEach(() => jest.clearAllMocks());
+    beforeEach(() => {
+        jest.clearAllMocks();
+        resetScreenState();
+        resetSettingsCheck();
+        mockCheck.mockResolvedValue(checkAnswer());
+    });
 
     test('empty says such alerts are not posted', () => {
         renderWith('');
@@ -66,5 +72,12 @@ describe('ExternalChannel', () => {
         expect(screen.queryByText('a, b')).toBeNull();
         await userEvent.click(option);
         expect(props.onChange).toHaveBeenLastCalledWith('ExternalAlertsChannel', ALERTS);
+    });
+
+    test('a channel Save would refuse gets the server\'s sentence', async () => {
+        mockCheck.mockResolvedValue(checkAnswer({fields: {ExternalAlertsChannel: 'The channel for alerts that did not come from Mattermost (~old) is archived.'}}));
+        renderWith(OPS);
+        expect(await screen.findByRole('alert')).toHaveTextContent('(~old) is archived.');
+        await waitFor(() => expect(mockCheck).toHaveBeenCalledWith({externalalertschannel: OPS}, expect.any(AbortSignal)));
     });
 });

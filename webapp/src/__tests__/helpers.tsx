@@ -1,6 +1,6 @@
 import React, {useState} from 'react';
 
-import type {CustomSettingProps} from '../types';
+import type {CustomSettingProps, SettingsCheck} from '../types';
 
 export function consoleProps(id: string, value: unknown, extra: Partial<CustomSettingProps> = {}) {
     const props = {
@@ -32,4 +32,15 @@ export function Stateful({component: Component, props}: {component: React.Compon
             }}
         />
     );
+}
+
+// checkAnswer is an answer of the settings check route (POST settings/check), as the server
+// sends it; tests fill in what they are about.
+export function checkAnswer(part: Partial<Omit<SettingsCheck, 'lists'>> & {lists?: Partial<SettingsCheck['lists']>} = {}): SettingsCheck {
+    return {
+        fields: part.fields || {},
+        hints: part.hints || {},
+        lists: {TriggerWords: [], ChannelAllowList: [], UrgencyAliases: [], ...part.lists},
+        choices: part.choices || {UrgencyAliases: ['low', 'medium', 'high', 'critical']},
+    };
 }

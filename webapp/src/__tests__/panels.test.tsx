@@ -2,7 +2,7 @@ import {act, render, screen, waitFor} from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
 
-import {consoleProps} from './helpers';
+import {checkAnswer, consoleProps} from './helpers';
 
 import {ApiError} from '../client';
 import RecentDeliveries from '../components/recent_deliveries';
@@ -10,14 +10,17 @@ import SendTestAlert from '../components/send_test_alert';
 import Token from '../components/token';
 import TryMessage from '../components/try_message';
 import {publish, resetScreenState} from '../screen_state';
+import {resetSettingsCheck} from '../settings_check';
 import type {PreviewResult} from '../types';
 
 const mockSend = jest.fn();
 const mockPreview = jest.fn();
 const mockDeliveries = jest.fn();
 const mockResend = jest.fn();
+const mockSettingsCheck = jest.fn();
 jest.mock('../client', () => ({
     ...jest.requireActual('../client'),
+    checkSettings: (...a: unknown[]) => mockSettingsCheck(...a),
     sendTestAlert: (...a: unknown[]) => mockSend(...a),
     previewMessage: (...a: unknown[]) => mockPreview(...a),
     recentDeliveries: (...a: unknown[]) => mockDeliveries(...a),
@@ -27,6 +30,8 @@ jest.mock('../client', () => ({
 beforeEach(() => {
     jest.clearAllMocks();
     resetScreenState();
+    resetSettingsCheck();
+    mockSettingsCheck.mockResolvedValue(checkAnswer());
 });
 
 describe('SendTestAlert', () => {
@@ -43,12 +48,12 @@ describe('SendTestAlert', () => {
         expect(screen.getByRole('button')).toBeDisabled();
         expect(mockSend).toHaveBeenCalledWith({endpointurl: 'https://api.pagertree.com/integration/int_1', token: '********************************'});
         await act(async () => resolve({class: 'delivered', status_code: 200, meaning: 'accepted by PagerTree', endpoint_host: 'api.pagertree.com', format: 'mattermost'}));
-        expect(screen.getByTestId('test-result')).toHaveTextContent('PagerTree answered 200: accepted by PagerTree. Sent to api.pagertree.com (Mattermost (Outgoing Webhook) format).');
+        expect(screen.getByTestId('test-result')).toHaveTextContent('PagerTree answered 200: accepted by PagerTree. Sent to api.pagertree.com (Mattermost (Outgoing Webhook) format).'); // the format's label from plugin.json
         expect(screen.getByRole('button')).toBeEnabled();
     });
 
     test.each([
-        [{class: 'permanent', status_code: 403, meaning: 'PagerTree rejected the token', endpoint_host: 'h', format: 'webhook'}, 'PagerTree answered 403: PagerTree rejected the token'],
+        [{class: 'permanent', status_code: 403, meaning: 'PagerTree rejected the token', endpoint_host: 'h', format: 'webhook'}, 'PagerTree answered 403: PagerTree rejected the token. Sent to h (Webhook format).'],
         [{class: 'transient', status_code: 0, meaning: 'could not connect to PagerTree', error: 'connection refused', endpoint_host: 'h', format: 'mattermost'}, 'No answer from PagerTree. could not connect to PagerTree. (connection refused)'],
     ])('shows a failing answer', async (result, text) => {
         mockSend.mockResolvedValue(result);
@@ -135,9 +140,9 @@ describe('RecentDeliveries', () => {
         expect(mockDeliveries).toHaveBeenCalledTimes(2);
     });
 
-    test('Resend on an alert\'s newest failed row queues it again and refreshes', async () => {
+    test('Resend on the row the server marks resendable queues it again and refreshes', async () => {
         mockDeliveries.mockResolvedValue([
-            {time: '2026-11-27T12:05:00Z', alert_id: 'a', channel_name: 'ops', user_name: 'alice', trigger: 'outage', urgency: 'high', status: 'failed', attempts: 1, status_code: 403, meaning: 'PagerTree rejected the token', resent: {number: 1, by: 'u1'}},
+            {time: '2026-11-27T12:05:00Z', alert_id: 'a', channel_name: 'ops', user_name: 'alice', trigger: 'outage', urgency: 'high', status: 'failed', attempts: 1, status_code: 403, meaning: 'PagerTree rejected the token', resent: {number: 1, by: 'u1'}, resendable: true},
             {time: '2026-11-27T12:00:00Z', alert_id: 'a', channel_name: 'ops', user_name: 'alice', trigger: 'outage', urgency: 'high', status: 'failed', attempts: 1, status_code: 403, meaning: 'PagerTree rejected the token'},
             {time: '2026-11-27T11:00:00Z', alert_id: 't', channel_name: '', user_name: 'admin', trigger: 'test', urgency: '', status: 'failed', attempts: 1, status_code: 403, test: true},
             {time: '2026-11-27T10:00:00Z', alert_id: 'b', channel_name: 'ops', user_name: 'bob', trigger: 'sev-1', urgency: '', status: 'delivered', attempts: 1, status_code: 200},
@@ -147,7 +152,7 @@ describe('RecentDeliveries', () => {
         const rows = await screen.findAllByRole('row');
         expect(rows[1]).toHaveTextContent('failed (resend 1)');
         const buttons = screen.getAllByRole('button', {name: 'Resend'});
-        expect(buttons).toHaveLength(1); // not the older try, not the test alert, not a delivered one
+        expect(buttons).toHaveLength(1); // the server's rule: not the older try, not the test alert, not a delivered one
         expect(rows[1]).toContainElement(buttons[0]);
         await userEvent.click(buttons[0]);
         expect(mockResend).toHaveBeenCalledWith('a');
@@ -157,7 +162,7 @@ describe('RecentDeliveries', () => {
 
     test('a refused resend shows the server\'s sentence', async () => {
         mockDeliveries.mockResolvedValue([
-            {time: '2026-11-27T12:00:00Z', alert_id: 'a', channel_name: 'ops', user_name: 'alice', trigger: 'outage', urgency: 'high', status: 'failed', attempts: 1, status_code: 404},
+            {time: '2026-11-27T12:00:00Z', alert_id: 'a', channel_name: 'ops', user_name: 'alice', trigger: 'outage', urgency: 'high', status: 'failed', attempts: 1, status_code: 404, resendable: true},
         ]);
         mockResend.mockRejectedValue(new ApiError('That alert was delivered; there is nothing to resend.', 409));
         render(<RecentDeliveries {...consoleProps('RecentDeliveries', '')}/>);

@@ -2,20 +2,11 @@
 import React, {useEffect, useState} from 'react';
 import {useSelector} from 'react-redux';
 
-import type {Channel} from '@mattermost/types/channels';
 import type {GlobalState} from '@mattermost/types/store';
 
-import {Client4} from 'mattermost-redux/client';
-
-import {siteURL} from '../client';
+import {getChannel, getTeam, searchChannels} from '../client';
 
 export type Named = {id: string; name: string};
-
-function configureClient() {
-    if (Client4.getUrl() !== siteURL()) {
-        Client4.setUrl(siteURL());
-    }
-}
 
 // ChannelName shows a stored channel id as "team / channel", from the store when loaded,
 // otherwise from the server.
@@ -32,9 +23,8 @@ export function ChannelName({id, known}: {id: string; known?: string}) {
             return undefined;
         }
         let live = true;
-        configureClient();
-        Client4.getChannel(id).then(async (ch) => {
-            const team = ch.team_id ? await Client4.getTeam(ch.team_id).catch(() => null) : null;
+        getChannel(id).then(async (ch) => {
+            const team = ch.team_id ? await getTeam(ch.team_id).catch(() => null) : null;
             if (live) {
                 setFetched(`${team?.display_name || 'no team'} / ${ch.display_name}`);
             }
@@ -56,22 +46,25 @@ export function useChannelSearch(term: string): {results: Named[]; error: string
             setResults([]);
             return undefined;
         }
-        let live = true;
+        const ctrl = new AbortController();
         const timer = setTimeout(() => {
-            configureClient();
-            Client4.searchAllChannels(term.trim(), {per_page: 20, public: true, private: true} as never).then((res) => {
-                const list = (Array.isArray(res) ? res : res.channels) as Array<Channel & {team_display_name?: string}>;
-                if (live) {
-                    setError('');
-                    setResults(list.filter((c) => c.type === 'O' || c.type === 'P').map((c) => ({
-                        id: c.id,
-                        name: `${c.team_display_name || 'no team'} / ${c.display_name}`,
-                    })));
+            searchChannels(term.trim(), ctrl.signal).then((list) => {
+                if (ctrl.signal.aborted) {
+                    return;
                 }
-            }).catch((err: Error) => live && setError('Channel search failed: ' + err.message));
+                setError('');
+                setResults(list.filter((c) => c.type === 'O' || c.type === 'P').map((c) => ({
+                    id: c.id,
+                    name: `${c.team_display_name || 'no team'} / ${c.display_name}`,
+                })));
+            }).catch((err: Error) => {
+                if (!ctrl.signal.aborted) {
+                    setError('Channel search failed: ' + err.message);
+                }
+            });
         }, 250);
         return () => {
-            live = false;
+            ctrl.abort();
             clearTimeout(timer);
         };
     }, [term]);

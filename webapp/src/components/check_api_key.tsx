@@ -4,6 +4,7 @@ import SettingRow from './setting_row';
 
 import {checkAPIKey} from '../client';
 import {screenSettings} from '../screen_state';
+import {useFieldCheck} from '../settings_check';
 import type {APIKeyCheck, CustomSettingProps} from '../types';
 
 type State =
@@ -13,9 +14,11 @@ type State =
     | {kind: 'error'; message: string};
 
 // CheckAPIKey asks PagerTree's REST API, with the API key and URL on screen (before Save), which
-// teams the key sees, and shows the plugin's sentence about the answer.
+// teams the key sees, and shows the plugin's sentence about the answer. Next to the API URL (a
+// plain console setting), it shows what the server makes of the URL on screen.
 export default function CheckAPIKey(props: CustomSettingProps) {
     const [state, setState] = useState<State>({kind: 'idle'});
+    const apiURL = useFieldCheck('APIBaseURL');
     const check = async () => {
         setState({kind: 'checking'});
         try {
@@ -37,6 +40,24 @@ export default function CheckAPIKey(props: CustomSettingProps) {
             >
                 {state.kind === 'checking' ? 'Checking…' : 'Check API key'}
             </button>
+            {apiURL.field && (
+                <div
+                    className='pagertree-error'
+                    role='alert'
+                    data-testid='api-url-problem'
+                >
+                    {apiURL.field}
+                </div>
+            )}
+            {apiURL.hint && (
+                <div
+                    className='pagertree-warning'
+                    role='status'
+                    data-testid='api-url-hint'
+                >
+                    {apiURL.hint}
+                </div>
+            )}
             <div
                 aria-live='polite'
                 data-testid='api-key-result'

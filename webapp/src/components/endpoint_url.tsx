@@ -3,14 +3,15 @@ import React from 'react';
 import SettingRow from './setting_row';
 import {stringValue, useConsoleSetting} from './use_console_setting';
 
-import {checkEndpoint} from '../text';
+import {useFieldCheck} from '../settings_check';
 import type {CustomSettingProps} from '../types';
 
-// EndpointURL validates the PagerTree endpoint as the admin types it.
+// EndpointURL shows, as the admin types, the server's sentence about the endpoint on screen: why
+// it is refused, or what to watch out for.
 export default function EndpointURL(props: CustomSettingProps) {
     const value = stringValue(props.value);
     const set = useConsoleSetting(props, value);
-    const {error, warning} = checkEndpoint(value);
+    const {field: error, hint: warning, check} = useFieldCheck(props.id, value);
     return (
         <SettingRow
             setting={props}
@@ -38,6 +39,14 @@ export default function EndpointURL(props: CustomSettingProps) {
                     role='alert'
                 >
                     {error}
+                </div>
+            )}
+            {check.error && (
+                <div
+                    className='pagertree-error'
+                    data-testid='settings-check-error'
+                >
+                    {check.error}
                 </div>
             )}
             {warning && (

@@ -4,6 +4,7 @@ import {ChannelName, ChannelSearchBox} from './channel_search';
 import SettingRow from './setting_row';
 import {stringValue, useConsoleSetting} from './use_console_setting';
 
+import {useFieldCheck} from '../settings_check';
 import type {CustomSettingProps} from '../types';
 
 // ExternalChannel picks the one channel where PagerTree alerts that did not come from
@@ -11,6 +12,7 @@ import type {CustomSettingProps} from '../types';
 export default function ExternalChannel(props: CustomSettingProps) {
     const id = stringValue(props.value).trim();
     const set = useConsoleSetting(props, id);
+    const {field} = useFieldCheck(props.id, id);
     const [known, setKnown] = useState<Record<string, string>>({});
     const disabled = Boolean(props.disabled || props.setByEnv);
 
@@ -38,6 +40,14 @@ export default function ExternalChannel(props: CustomSettingProps) {
                     </>
                 )}
             </div>
+            {field && (
+                <div
+                    className='pagertree-error'
+                    role='alert'
+                >
+                    {field}
+                </div>
+            )}
             <ChannelSearchBox
                 id={props.id}
                 disabled={disabled}

@@ -46,16 +46,6 @@ export default function RecentDeliveries(props: CustomSettingProps) {
         }
     }, [load]);
 
-    // Only an alert's newest row can be resent (the list is newest first).
-    const newest = new Set<string>();
-    const isNewest = (e: Delivery) => {
-        if (newest.has(e.alert_id)) {
-            return false;
-        }
-        newest.add(e.alert_id);
-        return true;
-    };
-
     return (
         <SettingRow setting={props}>
             <button
@@ -85,7 +75,7 @@ export default function RecentDeliveries(props: CustomSettingProps) {
                         </tr>
                     </thead>
                     <tbody>
-                        {entries.map((e) => ({e, canResend: isNewest(e) && e.status === 'failed' && !e.test})).map(({e, canResend}) => (
+                        {entries.map((e) => (
                             <tr
                                 key={e.alert_id + e.time}
                                 className={`pagertree-status--${e.status}`}
@@ -101,7 +91,7 @@ export default function RecentDeliveries(props: CustomSettingProps) {
                                     {e.attempts > 1 ? ` · ${e.attempts} attempts` : ''}
                                     {e.meaning ? ` · ${e.meaning}` : ''}
                                     {e.error ? ` (${e.error})` : ''}
-                                    {canResend && (
+                                    {e.resendable && ( // the server's rule: the alert's latest try failed for good
                                         <button
                                             type='button'
                                             className='btn btn-sm btn-tertiary pagertree-resend'

@@ -3,6 +3,7 @@ import React, {useState} from 'react';
 import SettingRow from './setting_row';
 
 import {ApiError, sendTestAlert} from '../client';
+import {optionLabel} from '../manifest_options';
 import {requestField, screenSettings} from '../screen_state';
 import type {CustomSettingProps, TestResult} from '../types';
 
@@ -55,7 +56,7 @@ export default function SendTestAlert(props: CustomSettingProps) {
 
 function TestAnswer({result}: {result: TestResult}) {
     const ok = result.class === 'delivered';
-    const where = `${result.endpoint_host} (${result.format === 'webhook' ? 'Webhook' : 'Mattermost (Outgoing Webhook)'} format)`;
+    const where = `${result.endpoint_host} (${optionLabel('Format', result.format)} format)`;
     if (result.status_code === 0) {
         return (
             <div className='alert alert-danger pagertree-result'>

@@ -3,39 +3,41 @@ import React, {useCallback, useEffect, useRef, useState} from 'react';
 import SettingRow from './setting_row';
 import {stringValue, useConsoleSetting} from './use_console_setting';
 
-import {joinList, splitList, triggerWarning} from '../text';
+import {useFieldCheck} from '../settings_check';
+import {appendToList, joinList} from '../text';
 import type {CustomSettingProps, SaveAction} from '../types';
 
-// TriggerWords is a chip editor: Enter or comma adds, pasting a list adds each item,
-// × removes; triggers are case-folded and de-duplicated.
+// TriggerWords is a chip editor: Enter or comma adds what was typed, pasting adds the pasted
+// text, × removes a trigger. The chips are the triggers as the server reads them (split,
+// de-duplicated as the match mode does), with its warnings; the panel splits nothing itself.
 export default function TriggerWords(props: CustomSettingProps) {
     const value = stringValue(props.value);
     const set = useConsoleSetting(props, value);
-    const chips = splitList(value);
+    const {field, fresh, check} = useFieldCheck(props.id, value);
+    const chips = check.answer?.lists.TriggerWords || [];
     const [draft, setDraft] = useState('');
     const disabled = Boolean(props.disabled || props.setByEnv);
 
-    const add = useCallback((items: string[]) => {
-        const next = [...splitList(value)];
-        for (const raw of items) {
-            const item = raw.trim().replace(/\s+/g, ' ').toLowerCase();
-            if (item && !next.includes(item)) {
-                next.push(item);
-            }
-        }
-        const joined = joinList(next);
-        if (joined !== value) {
-            set(joined);
+    const add = useCallback((typed: string) => {
+        const next = appendToList(value, [typed]);
+        if (next !== value) {
+            set(next);
         }
     }, [value, set]);
 
-    // A word typed but not yet added when the admin presses Save is kept, not lost.
+    // Removing rewrites the list from the server's chips: only once they are about this value.
+    const remove = (chip: string) => set(joinList(chips.map((c) => c.text).filter((c) => c !== chip)));
+
+    // A word typed but not yet added when the admin presses Save is kept, not lost. The save
+    // action reads the latest draft through a ref, updated after each render (not during it).
     const pending = useRef({draft, add});
-    pending.current = {draft, add};
+    useEffect(() => {
+        pending.current = {draft, add};
+    }, [draft, add]);
     useEffect(() => {
         const action: SaveAction = async () => {
             if (pending.current.draft.trim()) {
-                pending.current.add([pending.current.draft]);
+                pending.current.add(pending.current.draft);
                 setDraft('');
             }
             return {};
@@ -44,54 +46,43 @@ export default function TriggerWords(props: CustomSettingProps) {
         return () => props.unRegisterSaveAction?.(action);
     }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
-    const remove = (chip: string) => set(joinList(chips.filter((c) => c !== chip)));
+    const commit = () => {
+        add(draft);
+        setDraft('');
+    };
 
     const onKeyDown = (e: React.KeyboardEvent<HTMLInputElement>) => {
         if (e.key === 'Enter' || e.key === ',') {
             e.preventDefault();
-            add([draft]);
-            setDraft('');
-        } else if (e.key === 'Backspace' && draft === '' && chips.length > 0) {
-            remove(chips[chips.length - 1]);
+            commit();
+        } else if (e.key === 'Backspace' && draft === '' && chips.length > 0 && fresh) {
+            remove(chips[chips.length - 1].text);
         }
-    };
-
-    const onChange = (e: React.ChangeEvent<HTMLInputElement>) => {
-        const text = e.target.value;
-        if ((/[,\n;]/).test(text)) {
-            const parts = text.split(/[,\n;]/);
-            add(parts.slice(0, -1));
-            setDraft(parts[parts.length - 1]);
-            return;
-        }
-        setDraft(text);
     };
 
     const onPaste = (e: React.ClipboardEvent<HTMLInputElement>) => {
-        const text = e.clipboardData.getData('text');
-        if ((/[,\n;]/).test(text)) {
-            e.preventDefault();
-            add(text.split(/[,\n;]/));
-        }
+        e.preventDefault();
+        add(draft + e.clipboardData.getData('text'));
+        setDraft('');
     };
 
-    const warnings = chips.map(triggerWarning).filter(Boolean);
     return (
         <SettingRow setting={props}>
             <div className='pagertree-chips form-control'>
                 {chips.map((chip) => (
                     <span
-                        key={chip}
-                        className={'pagertree-chip' + (triggerWarning(chip) ? ' pagertree-chip--warn' : '')}
+                        key={chip.text}
+                        className={'pagertree-chip' + (chip.hint ? ' pagertree-chip--warn' : '')}
                         data-testid='trigger-chip'
                     >
-                        {chip}
+                        {chip.text}
                         {!disabled && (
                             <button
                                 type='button'
                                 className='pagertree-chip__remove'
-                                aria-label={`Remove ${chip}`}
-                                onClick={() => remove(chip)}
+                                aria-label={`Remove ${chip.text}`}
+                                disabled={!fresh}
+                                onClick={() => remove(chip.text)}
                             >
                                 {'×'}
                             </button>
@@ -103,36 +94,43 @@ export default function TriggerWords(props: CustomSettingProps) {
                     className='pagertree-chips__input'
                     value={draft}
                     disabled={disabled}
-                    placeholder={chips.length ? 'Add another…' : 'Type a trigger and press Enter, e.g. outage'}
+                    placeholder={placeholder(Boolean(check.answer), chips.length)}
                     aria-label='Add a trigger word'
-                    onChange={onChange}
+                    onChange={(e) => setDraft(e.target.value)}
                     onKeyDown={onKeyDown}
                     onPaste={onPaste}
                     onBlur={() => {
                         if (draft.trim()) {
-                            add([draft]);
-                            setDraft('');
+                            commit();
                         }
                     }}
                 />
             </div>
-            {chips.length === 0 && (
+            {field && (
                 <div
                     className='pagertree-error'
                     role='alert'
                 >
-                    {'Add at least one trigger word: with none, forwarding is paused.'}
+                    {field}
                 </div>
             )}
-            {warnings.map((w) => (
+            {!check.answer && check.error && <div className='pagertree-error'>{check.error}</div>}
+            {chips.filter((c) => c.hint).map((c) => (
                 <div
-                    key={w}
+                    key={c.text}
                     className='pagertree-warning'
                     role='status'
                 >
-                    {w}
+                    {c.hint}
                 </div>
             ))}
         </SettingRow>
     );
+}
+
+function placeholder(read: boolean, chips: number): string {
+    if (!read) {
+        return 'Reading the triggers…';
+    }
+    return chips ? 'Add another…' : 'Type a trigger and press Enter, e.g. outage';
 }

@@ -1,7 +1,7 @@
 // Test-only stand-in for the Mattermost webapp: provides the host globals the plugin bundle
 // expects, captures what it registers, and renders the registered System Console settings
 // with Admin-Console-like props (value, onChange, setSaveNeeded, save actions).
-import React, {useState} from 'react';
+import React, {useEffect, useState} from 'react';
 import ReactDOM from 'react-dom/client';
 import * as ReactRedux from 'react-redux';
 import {legacy_createStore as createStore} from 'redux';
@@ -56,7 +56,9 @@ const LABELS: Record<string, string> = Object.fromEntries(
 
 function Console({saved}: {saved: Record<string, unknown>}) {
     const [values, setValues] = useState(saved);
-    window.hostState.values = values;
+    useEffect(() => {
+        window.hostState.values = values; // after the render, not during it
+    }, [values]);
     return (
         <div className='admin-console'>
             <h3 className='admin-console__header'>{'PagerTree'}</h3>
