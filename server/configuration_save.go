@@ -49,7 +49,17 @@ func (p *Plugin) ConfigurationWillBeSaved(newCfg *model.Config) (*model.Config, 
 		// by status) must not block them.
 		return nil, nil
 	}
-	problems := saveProblems(raw, p.userAgent(), pagertreeclient.NewGuard(allowedInternal(newCfg)))
+	guard := pagertreeclient.NewGuard(allowedInternal(newCfg))
+	problems := saveProblems(raw, p.userAgent(), guard)
+	var stored map[string]any
+	if current != nil {
+		stored = current.PluginSettings.Plugins[manifest.Id]
+	}
+	for _, b := range []boundSecret{tokenBinding, apiKeyBinding} {
+		if err := b.saveRefusal(stored, raw, guard); err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
 	if pr := p.externalChannelProblem(raw); pr != "" {
 		problems = append(problems, pr)
 	}
@@ -85,20 +95,18 @@ func (p *Plugin) externalChannelProblem(raw map[string]any) string {
 	return ""
 }
 
-// saveProblems is why raw may not be saved. One exception to the runtime check: with
-// forwarding disabled an empty endpoint is fine (an admin may save before PagerTree is set up).
+// saveProblems is why raw may not be saved: what pauses forwarding, and what keeps the REST
+// API unused (apiProblems). One exception to the runtime check: with forwarding disabled an
+// empty endpoint is fine (an admin may save before PagerTree is set up).
 func saveProblems(raw map[string]any, userAgent string, guard *pagertreeclient.Guard) []string {
 	c := configFromRaw(raw, userAgent, guard)
-	if c.Enabled || !c.noEndpoint {
-		return c.problems
-	}
-	var out []string
+	out := []string{}
 	for _, pr := range c.problems {
-		if pr != errNoEndpoint.Error() {
+		if c.Enabled || pr != errNoEndpoint.Error() {
 			out = append(out, pr)
 		}
 	}
-	return out
+	return append(out, c.REST.problems...)
 }
 
 // samePluginSettings compares stored and about-to-be-saved settings; the console sends a saved
