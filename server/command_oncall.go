@@ -11,6 +11,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
 
@@ -257,12 +258,13 @@ func sentenceOf(err error) string {
 	return err.Error()
 }
 
-// mdEscape keeps text from PagerTree (names can be anything) from becoming Markdown, links or
-// mentions in chat.
+// mdEscape keeps a name from PagerTree (team and user names can be anything) plain text in
+// chat: no Markdown at all, then alertstate.Neutralize, which every piece of PagerTree text
+// goes through (no image, no link but http(s), no mention).
 func mdEscape(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	return strings.NewReplacer(
+	return alertstate.Neutralize(strings.NewReplacer(
 		`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`", "[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`,
-		"#", `\#`, "|", `\|`, "<", `\<`, ">", `\>`, "@", "@\u200b", ":", `\:`,
-	).Replace(s)
+		"#", `\#`, "|", `\|`, "<", `\<`, ">", `\>`, ":", `\:`, "!", `\!`,
+	).Replace(s))
 }
