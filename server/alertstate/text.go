@@ -337,4 +337,6 @@ func isSchemeChar(c byte) bool {
 	return isLetter(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'
 }
 
-func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' }
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
