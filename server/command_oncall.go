@@ -193,13 +193,6 @@ func sentenceOf(err error) string {
 	return err.Error()
 }
 
-// mdEscape keeps a name from PagerTree (team and user names can be anything) plain text in
-// chat: no Markdown at all, then alertstate.Neutralize, which every piece of PagerTree text
-// goes through (no image, no link but http(s), no mention).
-func mdEscape(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	return alertstate.Neutralize(strings.NewReplacer(
-		`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`", "[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`,
-		"#", `\#`, "|", `\|`, "<", `\<`, ">", `\>`, ":", `\:`, "!", `\!`,
-	).Replace(s))
-}
+// mdEscape shows a name from PagerTree (team and user names can be anything) as plain text
+// (alertstate.Name: no Markdown, no image, no link, no mention).
+func mdEscape(s string) string { return alertstate.Name(s) }

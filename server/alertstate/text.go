@@ -30,6 +30,18 @@ func Neutralize(s string) string {
 	return backstop(n.text(s, 0, false))
 }
 
+// Name is how a name from PagerTree (a person, a team) reaches Mattermost: plain text on one
+// line, every Markdown mark escaped (no emphasis, code, heading, table, link or autolinked
+// "scheme:"), then Neutralize like all PagerTree text.
+func Name(s string) string {
+	return Neutralize(nameEscaper.Replace(strings.Join(strings.Fields(s), " ")))
+}
+
+var nameEscaper = strings.NewReplacer(
+	`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`", "[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`,
+	"#", `\#`, "|", `\|`, "<", `\<`, ">", `\>`, ":", `\:`, "!", `\!`,
+)
+
 // zwsp is the invisible space that breaks a construct without changing what people read.
 const zwsp = "\u200b"
 

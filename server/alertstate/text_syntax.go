@@ -9,13 +9,14 @@ import (
 // The pieces of Markdown syntax Neutralize reads and writes (text.go).
 
 // encodeDestination writes a URL so that no Markdown reader can end it early or read more
-// into it: everything but unreserved and reserved URL characters is percent-encoded.
+// into it: everything but unreserved and reserved URL characters is percent-encoded, and so
+// is "@" (a user name in a link to PagerTree's side has no business there).
 func encodeDestination(dest string) string {
 	const hex = "0123456789ABCDEF"
 	var b strings.Builder
 	for i := 0; i < len(dest); i++ {
 		c := dest[i]
-		if isLetter(c) || (c >= '0' && c <= '9') || strings.IndexByte("-._~:/?#@!$&*+,;=%", c) >= 0 {
+		if isLetter(c) || (c >= '0' && c <= '9') || strings.IndexByte("-._~:/?#!$&*+,;=%", c) >= 0 {
 			b.WriteByte(c)
 			continue
 		}

@@ -83,6 +83,18 @@ func FuzzNeutralize(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		checkNeutral(t, in, Neutralize(in))
+		name := Name(in)
+		checkNeutral(t, in, name)
+		if strings.ContainsAny(name, "\n\r") {
+			t.Fatalf("a name on more than one line: %q", name)
+		}
+		markdown.Inspect(name, func(node any) bool {
+			switch node.(type) {
+			case *markdown.InlineLink, *markdown.ReferenceLink, *markdown.Autolink:
+				t.Fatalf("a link in the name %q (from %q)", name, in)
+			}
+			return true
+		})
 	})
 }
 
