@@ -51,7 +51,7 @@ func matchBracket(s string, open int) int {
 // s[open]; it returns the destination unescaped and the index after ')'.
 func inlineDestination(s string, open int) (string, int, bool) {
 	i := skipSpace(s, open+1)
-	start, stop := i, i
+	start, stop := i, 0
 	switch {
 	case i < len(s) && s[i] == '<':
 		j := i + 1
@@ -78,9 +78,10 @@ func inlineDestination(s string, open int) (string, int, bool) {
 			if c <= ' ' || (c == ')' && depth == 0) {
 				break
 			}
-			if c == '(' {
+			switch c {
+			case '(':
 				depth++
-			} else if c == ')' {
+			case ')':
 				depth--
 			}
 		}
@@ -123,7 +124,7 @@ func entityColon(s string) bool {
 }
 
 func isPunct(c byte) bool {
-	return c > ' ' && c < 0x7f && !isLetter(c) && !(c >= '0' && c <= '9')
+	return c > ' ' && c < 0x7f && !isLetter(c) && (c < '0' || c > '9')
 }
 
 func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
