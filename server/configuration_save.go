@@ -51,8 +51,11 @@ func (p *Plugin) ConfigurationWillBeSaved(newCfg *model.Config) (*model.Config, 
 	}
 	guard := pagertreeclient.NewGuard(allowedInternal(newCfg))
 	problems := saveProblems(raw, p.userAgent(), guard)
+	// The saved secrets: GetConfig shows every secret as the placeholder, set or not; the
+	// plugin's own settings are read unmasked. Unreadable, the masked copy stands in (every
+	// secret counts as saved, so a moved URL is refused rather than let through).
 	var stored map[string]any
-	if current != nil {
+	if err := p.API.LoadPluginConfiguration(&stored); err != nil && current != nil {
 		stored = current.PluginSettings.Plugins[manifest.Id]
 	}
 	for _, b := range []boundSecret{tokenBinding, apiKeyBinding} {

@@ -140,13 +140,29 @@ func TestRedactURL(t *testing.T) {
 }
 
 // saveEnv is a plugin with a mock API whose stored config holds stored (nil: none).
+// saveEnv is a server holding stored as the plugin's settings: GetConfig masks every secret,
+// set or not, as the server's does; LoadPluginConfiguration gives the plugin its own unmasked.
 func saveEnv(t *testing.T, stored map[string]any, allowed string) (*Plugin, *plugintest.API) {
 	api := &plugintest.API{}
 	cfg := serverConfig("https://chat.example.com", allowed)
 	if stored != nil {
-		cfg.PluginSettings.Plugins[manifest.Id] = stored
+		masked := map[string]any{}
+		for k, v := range stored {
+			masked[k] = v
+			if k == "token" || k == "apikey" {
+				masked[k] = model.FakeSetting
+			}
+		}
+		cfg.PluginSettings.Plugins[manifest.Id] = masked
 	}
 	api.On("GetConfig").Return(cfg).Maybe()
+	api.On("LoadPluginConfiguration", mock.Anything).Run(func(args mock.Arguments) {
+		m := map[string]any{}
+		for k, v := range stored {
+			m[k] = v
+		}
+		*args.Get(0).(*map[string]any) = m
+	}).Return(nil).Maybe()
 	p := &Plugin{}
 	p.SetAPI(api)
 	t.Cleanup(func() { api.AssertExpectations(t) })
@@ -230,7 +246,7 @@ func TestConfigurationWillBeSavedLetsOtherSettingsThrough(t *testing.T) {
 	for k, v := range bad {
 		next[k] = v
 	}
-	next["token"] = model.FakeSetting // what the console sends back
+	next["token"], next["apikey"] = model.FakeSetting, model.FakeSetting // what the console sends back
 	if _, err := p.ConfigurationWillBeSaved(newServerConfig(next, "")); err != nil {
 		t.Fatalf("unchanged PagerTree settings must not block: %v", err)
 	}

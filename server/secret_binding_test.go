@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/stretchr/testify/mock"
 )
 
 func TestSecretBindingRefusal(t *testing.T) {
@@ -109,4 +110,22 @@ func TestSaveRefusesASecretBehindItsMaskInTheButtonsWords(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The server masks every secret in GetConfig, set or not (and the console sends the mask back for
+// an empty one too): with no key saved, a new API URL is saved whatever the key field shows.
+func TestSaveWithNoSecretSavedMovesTheURLFreely(t *testing.T) {
+	stored := storedSettings(baseSettings("https://api.pagertree.com/integration/int_1"))
+	stored["token"], stored["apikey"] = "", ""
+	next := map[string]any{}
+	for k, v := range stored {
+		next[k] = v
+	}
+	next["token"], next["apikey"] = model.FakeSetting, model.FakeSetting
+	next["apibaseurl"], next["endpointurl"] = "https://pt.example", "https://api.pagertree.com/integration/int_2"
+	p, api := saveEnv(t, stored, "")
+	if _, err := p.ConfigurationWillBeSaved(newServerConfig(next, "")); err != nil {
+		t.Fatalf("refused: %v", err)
+	}
+	api.AssertCalled(t, "LoadPluginConfiguration", mock.Anything)
 }
