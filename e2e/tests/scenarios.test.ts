@@ -566,7 +566,8 @@ describe('hardening', () => {
         });
         expect(saved.status).toBe(400);
         expect(saved.body.message).toBe('The PagerTree settings were not saved: the endpoint\'s address 169.254.169.254 is internal (loopback, private, link-local or otherwise not public), ' +
-            'and Mattermost only lets integrations reach such a host when it is listed in "Allow untrusted internal connections to" (ServiceSettings.AllowedUntrustedInternalConnections, System Console > Environment > Developer).');
+            'and Mattermost only lets integrations reach such a host when it is listed in "Allow untrusted internal connections to" (ServiceSettings.AllowedUntrustedInternalConnections, System Console > Environment > Developer); ' +
+            'enter the token again: the saved token is only sent to the saved endpoint.'); // the console sent the token back masked
         expect((await storedPluginSettings()).endpointurl).toBe(pt.url + PATHS.mattermost);
 
         const tested = await api('test', {settings: {EndpointURL: 'https://169.254.169.254/', Token: 'typed'}});
