@@ -62,8 +62,9 @@ func (p *Plugin) handleCheckAPIKey(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiForCheck builds a client from the on-screen settings; its errors are sentences (lower-case,
-// no full stop, as Go errors are). A saved key (the console shows it as a placeholder) goes only
-// where savedSecretMayGo lets it, the saved API URL: a changed URL needs the key typed again.
+// no full stop, as Go errors are). A saved key (the console shows it as a placeholder) is only
+// ever sent to the saved API URL (apiKeyBinding, secret_binding.go: the rule the save applies
+// too): a changed URL needs the key typed again.
 func apiForCheck(saved settings, req checkAPIKeyRequest, userAgent string, guard *pagertreeclient.Guard) (*pagertreeclient.API, string, error) {
 	baseRaw := saved.APIBaseURL
 	if req.Settings.APIBaseURL != nil {
@@ -73,15 +74,17 @@ func apiForCheck(saved settings, req checkAPIKeyRequest, userAgent string, guard
 	if err != nil {
 		return nil, "", err
 	}
-	key := ""
-	if req.Settings.APIKey != nil && !usesSavedSecret(*req.Settings.APIKey, true) {
-		key = strings.TrimSpace(*req.Settings.APIKey)
-	} else {
-		if !savedSecretMayGo(apiURLOrDefault(saved.APIBaseURL), apiURLOrDefault(baseRaw)) {
-			return nil, "", fmt.Errorf("the saved API key is only sent to the saved PagerTree API URL; type the key again to check it with %s", host)
-		}
-		key = strings.TrimSpace(saved.APIKey)
+	typed := req.Settings.APIKey != nil && !usesSavedSecret(*req.Settings.APIKey, true)
+	key := saved.APIKey
+	if typed {
+		key = *req.Settings.APIKey
+	} else if err := apiKeyBinding.refusal(saved.APIKey, saved.APIBaseURL, baseRaw, true, guard); err != nil {
+		return nil, "", err
 	}
+	if err := checkAPIKey(key); err != nil {
+		return nil, "", err
+	}
+	key = strings.TrimSpace(key)
 	if key == "" {
 		return nil, "", errors.New("no PagerTree API key is set: paste a PagerTree user API key (PagerTree: User Settings > API keys) first")
 	}

@@ -30,6 +30,7 @@ func TestCheckAPIKeyRoute(t *testing.T) {
 		{"typed key to another URL", `{"settings":{"apikey":"typed","apibaseurl":` + q(evil.srv.URL) + `}}`, 200, false, "rejected", evil},
 		{"empty key", `{"settings":{"apikey":"","apibaseurl":` + q(rest.srv.URL) + `}}`, 422, false, "No PagerTree API key is set", nil},
 		{"bad URL", `{"settings":{"apikey":"k","apibaseurl":"http://pagertree.example"}}`, 422, false, "must use https", nil},
+		{"typed key with a line break", `{"settings":{"apikey":"k\nX: y","apibaseurl":` + q(rest.srv.URL) + `}}`, 422, false, "The PagerTree API key holds a space, line break or control character", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -34,7 +34,8 @@ func FuzzScreenRequest(f *testing.F) {
 		}
 		merged, err := screenSettings(saved, req.Settings, true)
 		if err != nil {
-			if err != errTokenAgain {
+			var re *requestError
+			if !errors.As(err, &re) || re.field != "Token" || re.msg != "Enter the token again: the saved token is only sent to the saved endpoint." {
 				t.Fatalf("unexpected error %v", err)
 			}
 			return

@@ -58,17 +58,12 @@ func jsonProblem(err error) string {
 	return "The request body is not valid JSON of the expected shape."
 }
 
-// errTokenAgain is the answer when the saved token would go to an endpoint it was not saved for.
-var errTokenAgain = &requestError{
-	msg:   "Enter the token again: the saved token is only sent to the saved endpoint.",
-	field: "Token",
-}
-
 // screenSettings overlays the on-screen values on the saved ones (keys compared without
 // case). The System Console shows a saved secret as a placeholder, and a caller may leave the
-// token out: then the saved token is used — but only where savedSecretMayGo lets it go, the
-// saved endpoint. sendsToken is false for the preview and the settings check, which never
-// contact PagerTree.
+// token out: then the saved token is used — but, like Mattermost's own SMTP connection test,
+// only with the saved endpoint (tokenBinding, secret_binding.go: the rule the save applies
+// too), so whoever can open the console for a moment cannot send the token to a host of their
+// choosing. sendsToken is false for the preview, which never contacts PagerTree.
 func screenSettings(saved, screen map[string]any, sendsToken bool) (map[string]any, error) {
 	merged := make(map[string]any, len(saved)+len(screen))
 	for k, v := range saved {
@@ -83,27 +78,17 @@ func screenSettings(saved, screen map[string]any, sendsToken bool) (map[string]a
 		}
 		merged[k] = v
 	}
-	savedToken, _ := merged["token"].(string)
 	if !usesSavedSecret(screenToken, tokenOnScreen) {
 		merged["token"] = screenToken // typed by the admin (or cleared): decoded and checked like any value
 		return merged, nil
 	}
-	if sendsToken && strings.TrimSpace(savedToken) != "" {
+	if sendsToken {
+		savedToken, _ := merged["token"].(string)
 		savedEndpoint, _ := saved[keyIn(saved, "endpointurl")].(string)
 		onScreen, _ := merged["endpointurl"].(string)
-		if !savedSecretMayGo(savedEndpoint, onScreen) {
-			return nil, errTokenAgain
+		if err := tokenBinding.refusal(savedToken, savedEndpoint, onScreen, true, nil); err != nil {
+			return nil, &requestError{msg: upperFirst(err.Error()) + ".", field: "Token"}
 		}
 	}
 	return merged, nil
-}
-
-// keyIn finds key in m whatever its case (the server lower-cases keys; tests may not).
-func keyIn(m map[string]any, key string) string {
-	for k := range m {
-		if strings.EqualFold(k, key) {
-			return k
-		}
-	}
-	return key
 }

@@ -139,14 +139,16 @@ func addURLHints(res settingsCheck, s, saved settings, screen map[string]any, gu
 		setHint(res, "APIBaseURL", outgoingURLHint(u, "the API key", "PagerTree's API is "+pagertreeclient.DefaultAPIBaseURL+" (another URL is only for a PagerTree test server)."))
 	}
 	token, tokenOnScreen := valueIn(screen, "token")
-	if usesSavedSecret(token, tokenOnScreen) && strings.TrimSpace(saved.Token) != "" && endpoint != "" &&
-		!savedSecretMayGo(saved.EndpointURL, endpoint) {
-		res.Hints["Token"] = errTokenAgain.msg
+	if usesSavedSecret(token, tokenOnScreen) && endpoint != "" {
+		if err := tokenBinding.refusal(saved.Token, saved.EndpointURL, endpoint, true, guard); err != nil {
+			res.Hints["Token"] = upperFirst(err.Error()) + "."
+		}
 	}
 	key, keyOnScreen := valueIn(screen, "apikey")
-	if usesSavedSecret(key, keyOnScreen) && strings.TrimSpace(saved.APIKey) != "" &&
-		!savedSecretMayGo(apiURLOrDefault(saved.APIBaseURL), apiURLOrDefault(s.APIBaseURL)) {
-		res.Hints["APIKey"] = "Type the API key again: the saved key is only sent to the saved PagerTree API URL."
+	if usesSavedSecret(key, keyOnScreen) {
+		if err := apiKeyBinding.refusal(saved.APIKey, saved.APIBaseURL, s.APIBaseURL, true, guard); err != nil {
+			res.Hints["APIKey"] = upperFirst(err.Error()) + "."
+		}
 	}
 }
 

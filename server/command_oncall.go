@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
 
@@ -19,31 +19,31 @@ const oncallMaxTeams = 10
 
 const oncallUsage = "Usage: `/pagertree oncall [team]`, for example `/pagertree oncall devops`."
 
-// commandOncall answers who is on call now, per PagerTree team, from the REST API.
+// commandOncall answers who is on call now, per PagerTree team, from the REST API. Only System
+// Admins are told what is wrong with the API settings or PagerTree's answer about the key:
+// everyone else is asked to see one.
 func (p *Plugin) commandOncall(args *model.CommandArgs, rest string) string {
 	cfg := p.config.Load()
+	if cfg == nil {
+		return "The PagerTree plugin is starting; try again in a moment."
+	}
 	isAdmin := p.API.HasPermissionTo(args.UserId, model.PermissionManageSystem)
-	if cfg == nil || cfg.REST.API == nil {
-		why := "the plugin is starting"
-		if cfg != nil {
-			why = cfg.REST.apiUnavailable()
+	if cfg.REST.API == nil {
+		switch {
+		case !isAdmin:
+			return "Who is on call comes from PagerTree's REST API, which the plugin is not set up to use. " + askAdmin
+		case cfg.REST.Problem != "":
+			return "Who is on call comes from PagerTree's REST API, and the PagerTree API settings need fixing: " + cfg.REST.Problem + ". Fix them in System Console > Plugins > PagerTree, then press **Check API key**."
 		}
-		if isAdmin {
-			return "Who is on call comes from PagerTree's REST API, and " + why + ". Add a PagerTree user API key (PagerTree: User Settings > API keys) in System Console > Plugins > PagerTree > PagerTree API key, then press **Check API key**."
-		}
-		return "Who is on call comes from PagerTree's REST API, and " + why + ". Ask a System Admin to add a PagerTree API key to the plugin settings."
+		return "Who is on call comes from PagerTree's REST API, and " + cfg.REST.apiUnavailable() + ". Add a PagerTree user API key (PagerTree: User Settings > API keys) in System Console > Plugins > PagerTree > PagerTree API key, then press **Check API key**."
 	}
 	api := cfg.REST.API
 	want := strings.TrimSpace(rest)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	teams, more, ok := p.oncall.teams(api)
-	if !ok {
-		var err error
-		if teams, more, err = api.Teams(ctx); err != nil {
-			return oncallFailure(err, isAdmin)
-		}
-		p.oncall.putTeams(api, teams, more)
+	teams, more, err := p.oncall.teamsOf(ctx, api)
+	if err != nil {
+		return oncallFailure(err, isAdmin)
 	}
 	if len(teams) == 0 {
 		return "PagerTree shows no teams to the plugin's API key, so there is nobody on call to show."
@@ -61,106 +61,29 @@ func (p *Plugin) commandOncall(args *model.CommandArgs, rest string) string {
 	}
 	var b strings.Builder
 	b.WriteString("#### On call now in PagerTree\n")
-	users := map[string]string{} // account user id → how to show them
+	users := map[string]string{} // account user id → how to show them (this caller's lines only)
 	for i, t := range shown {
 		if i == oncallMaxTeams {
 			fmt.Fprintf(&b, "\n…and %d more teams. Name one: %s\n", len(shown)-oncallMaxTeams, oncallUsage)
 			break
 		}
-		if line, ok := p.oncall.line(api, t.ID); ok {
-			b.WriteString(line)
-			continue
-		}
-		layers, err := api.CurrentOncall(ctx, t.ID)
+		line, err := p.oncall.lineOf(ctx, api, t.ID, func(ctx context.Context) (string, error) {
+			layers, err := api.CurrentOncall(ctx, t.ID)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("- **%s**: %s\n", mdEscape(t.Name), p.describeLayers(ctx, api, layers, users)), nil
+		})
 		if err != nil {
-			var ae *pagertreeclient.APIError
-			if errors.As(err, &ae) && ae.Kind == pagertreeclient.KindBadKey {
+			if pagertreeclient.IsKind(err, pagertreeclient.KindBadKey) {
 				return oncallFailure(err, isAdmin)
 			}
-			fmt.Fprintf(&b, "- **%s**: could not be read. %s\n", mdEscape(t.Name), sentenceOf(err))
+			fmt.Fprintf(&b, "- **%s**: could not be read. %s\n", mdEscape(t.Name), apiFailureFor(err, isAdmin))
 			continue
 		}
-		line := fmt.Sprintf("- **%s**: %s\n", mdEscape(t.Name), p.describeLayers(ctx, api, layers, users))
-		p.oncall.putLine(api, t.ID, line)
 		b.WriteString(line)
 	}
 	return b.String()
-}
-
-// oncallTTL is how long what PagerTree said is reused: who is on call changes rarely, and every
-// user may run the command, so PagerTree's rate limit (shared with acting on alerts) is spared.
-// The team list and each team's line are kept, not answers to a question, so asking with
-// different words costs PagerTree nothing more.
-const oncallTTL = 30 * time.Second
-
-// oncallCache keeps the team list and each team's on-call line per API client (a new
-// configuration starts afresh).
-type oncallCache struct {
-	mu        sync.Mutex
-	api       *pagertreeclient.API
-	teamList  []pagertreeclient.Team
-	teamsMore bool
-	teamsAt   time.Time
-	lines     map[string]oncallAnswer // by team id
-	now       func() time.Time        // test seam; nil: time.Now
-}
-
-type oncallAnswer struct {
-	text string
-	at   time.Time
-}
-
-func (c *oncallCache) clock() time.Time {
-	if c.now != nil {
-		return c.now()
-	}
-	return time.Now()
-}
-
-// fresh reports whether something stored at `at` may be reused now; the caller holds mu.
-func (c *oncallCache) fresh(api *pagertreeclient.API, at time.Time) bool {
-	now := c.clock()
-	return c.api == api && !at.IsZero() && now.Sub(at) <= oncallTTL && !now.Before(at)
-}
-
-// forAPI starts afresh when the configuration (and so the client) changed; the caller holds mu.
-func (c *oncallCache) forAPI(api *pagertreeclient.API) {
-	if c.api != api || len(c.lines) > 1000 {
-		c.api, c.teamList, c.teamsAt, c.lines = api, nil, time.Time{}, map[string]oncallAnswer{}
-	}
-}
-
-func (c *oncallCache) teams(api *pagertreeclient.API) ([]pagertreeclient.Team, bool, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.fresh(api, c.teamsAt) {
-		return nil, false, false
-	}
-	return c.teamList, c.teamsMore, true
-}
-
-func (c *oncallCache) putTeams(api *pagertreeclient.API, teams []pagertreeclient.Team, more bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.forAPI(api)
-	c.teamList, c.teamsMore, c.teamsAt = teams, more, c.clock()
-}
-
-func (c *oncallCache) line(api *pagertreeclient.API, teamID string) (string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	a, ok := c.lines[teamID]
-	if !ok || !c.fresh(api, a.at) {
-		return "", false
-	}
-	return a.text, true
-}
-
-func (c *oncallCache) putLine(api *pagertreeclient.API, teamID, text string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.forAPI(api)
-	c.lines[teamID] = oncallAnswer{text: text, at: c.clock()}
 }
 
 // describeLayers renders "layer 1: @alice · layer 2: Bob Jones" (layers without anyone skipped).
@@ -242,11 +165,24 @@ func teamNames(teams []pagertreeclient.Team, limit int) string {
 }
 
 func oncallFailure(err error, isAdmin bool) string {
-	s := "Could not read who is on call from PagerTree. " + sentenceOf(err)
-	if pagertreeclient.IsKind(err, pagertreeclient.KindBadKey) && !isAdmin {
-		s += " Ask a System Admin to check the plugin's PagerTree API key."
+	return "Could not read who is on call from PagerTree. " + apiFailureFor(err, isAdmin)
+}
+
+// askAdmin ends an answer whose cause only a System Admin may see and fix.
+const askAdmin = "Ask a System Admin to check the PagerTree plugin."
+
+// apiFailureFor says what went wrong with a REST API call: PagerTree's sentence for a System
+// Admin; for anyone else the same, unless it is about the key or the API settings (a rejected
+// or unauthorised key, an internal address), which only an admin may see and fix.
+func apiFailureFor(err error, isAdmin bool) string {
+	if !isAdmin {
+		for _, k := range []pagertreeclient.ErrorKind{pagertreeclient.KindBadKey, pagertreeclient.KindForbidden, pagertreeclient.KindInternal} {
+			if pagertreeclient.IsKind(err, k) {
+				return "The plugin's PagerTree API key or settings need a System Admin's attention. " + askAdmin
+			}
+		}
 	}
-	return s
+	return sentenceOf(err)
 }
 
 func sentenceOf(err error) string {
@@ -257,12 +193,6 @@ func sentenceOf(err error) string {
 	return err.Error()
 }
 
-// mdEscape keeps text from PagerTree (names can be anything) from becoming Markdown, links or
-// mentions in chat.
-func mdEscape(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	return strings.NewReplacer(
-		`\`, `\\`, "*", `\*`, "_", `\_`, "~", `\~`, "`", "\\`", "[", `\[`, "]", `\]`, "(", `\(`, ")", `\)`,
-		"#", `\#`, "|", `\|`, "<", `\<`, ">", `\>`, "@", "@\u200b", ":", `\:`,
-	).Replace(s)
-}
+// mdEscape shows a name from PagerTree (team and user names can be anything) as plain text
+// (alertstate.Name: no Markdown, no image, no link, no mention).
+func mdEscape(s string) string { return alertstate.Name(s) }

@@ -49,7 +49,7 @@ func TestCommandOncall(t *testing.T) {
 
 func TestCommandOncallWithoutOrWithABadKey(t *testing.T) {
 	rest, env := oncallEnv(t, "")
-	if out := run(t, env, aliceID, "/pagertree oncall"); !strings.Contains(out, "no PagerTree API key is set") || !strings.Contains(out, "Ask a System Admin") {
+	if out := run(t, env, aliceID, "/pagertree oncall"); out != "Who is on call comes from PagerTree's REST API, which the plugin is not set up to use. Ask a System Admin to check the PagerTree plugin." {
 		t.Fatal(out)
 	}
 	if out := run(t, env, adminID, "/pagertree oncall"); !strings.Contains(out, "Check API key") {
@@ -61,7 +61,10 @@ func TestCommandOncallWithoutOrWithABadKey(t *testing.T) {
 
 	rest, env = oncallEnv(t, "wrong-key")
 	out := run(t, env, aliceID, "/pagertree oncall")
-	if !strings.Contains(out, "PagerTree rejected the API key") || !strings.Contains(out, "Ask a System Admin") || strings.Contains(out, "wrong-key") {
+	if out != "Could not read who is on call from PagerTree. The plugin's PagerTree API key or settings need a System Admin's attention. Ask a System Admin to check the PagerTree plugin." {
+		t.Fatal(out)
+	}
+	if out := run(t, env, adminID, "/pagertree oncall"); !strings.Contains(out, "PagerTree rejected the API key") || strings.Contains(out, "wrong-key") {
 		t.Fatal(out)
 	}
 	if rest.saw("/api/v4/teams/") {
@@ -112,5 +115,78 @@ func TestCommandOncallReusesAnAnswerFor30Seconds(t *testing.T) {
 	}
 	if p, _ := rest.requests(); len(p) != len(before) {
 		t.Fatalf("asked PagerTree again for teams it had just answered about: %v", p[len(before):])
+	}
+}
+
+// Finding 8 of issue 21: a non-admin was shown the API settings' problem, with the host and the
+// setting's name. Admins keep the detail.
+func TestCommandOncallShowsSettingsProblemsToAdminsOnly(t *testing.T) {
+	_, env := standInAndEnv(t, func(s *settings) { s.APIKey, s.APIBaseURL = savedKey, "http://pagertree.internal.example" })
+	out := run(t, env, aliceID, "/pagertree oncall")
+	for _, secret := range []string{"pagertree.internal.example", "AllowedUntrustedInternalConnections", "https", "API URL"} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("a non-admin sees %q: %s", secret, out)
+		}
+	}
+	if !strings.Contains(out, "Ask a System Admin") {
+		t.Fatal(out)
+	}
+	if out := run(t, env, adminID, "/pagertree oncall"); !strings.Contains(out, "the PagerTree API URL must use https") || !strings.Contains(out, "Check API key") {
+		t.Fatal(out)
+	}
+}
+
+// Finding 7 of issue 21: 10 concurrent callers with a cold cache made 10 GET /teams. They now
+// share one set of calls.
+func TestConcurrentOncallCallersShareOneSetOfCalls(t *testing.T) {
+	rest, env := oncallEnv(t, savedKey)
+	gate := make(chan struct{})
+	rest.mu.Lock()
+	rest.hold = map[string]chan struct{}{"/api/v4/teams": gate}
+	rest.mu.Unlock()
+	const callers = 10
+	answers := make(chan string, callers)
+	for i := 0; i < callers; i++ {
+		go func() {
+			resp, appErr := env.p.ExecuteCommand(nil, &model.CommandArgs{UserId: aliceID, ChannelId: publicID, TeamId: teamID, Command: "/pagertree oncall"})
+			if appErr != nil {
+				answers <- appErr.Error()
+				return
+			}
+			answers <- resp.Text
+		}()
+	}
+	deadline := time.After(10 * time.Second)
+	for env.p.oncall.calls.Waits() < callers-1 { // one asks PagerTree, the others wait for it
+		select {
+		case <-deadline:
+			t.Fatalf("%d callers waiting", env.p.oncall.calls.Waits())
+		case <-time.After(time.Millisecond):
+		}
+	}
+	close(gate)
+	for i := 0; i < callers; i++ {
+		select {
+		case a := <-answers:
+			if !strings.Contains(a, "**Devops**: layer 1: @alice") {
+				t.Fatal(a)
+			}
+		case <-deadline:
+			t.Fatal("a caller got no answer")
+		}
+	}
+	count := map[string]int{}
+	paths, _ := rest.requests()
+	for _, p := range paths {
+		count[p]++
+	}
+	want := map[string]int{"/api/v4/teams": 1, "/api/v4/teams/T1/current_oncall": 1, "/api/v4/teams/T2/current_oncall": 1, "/api/v4/account_users/U1": 1, "/api/v4/account_users/U2": 1}
+	for p, n := range want {
+		if count[p] != n {
+			t.Fatalf("%s asked %d times, want %d (all: %v)", p, count[p], n, count)
+		}
+	}
+	if len(paths) != 5 {
+		t.Fatalf("requests %v", paths)
 	}
 }

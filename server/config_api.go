@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
@@ -10,19 +12,23 @@ import (
 // apiConfig is the PagerTree REST API part of the configuration. It is independent of
 // forwarding: a bad API setting never pauses paging, and paging settings never disable it.
 type apiConfig struct {
-	API     *pagertreeclient.API // nil when no key is set or the URL is invalid
+	API     *pagertreeclient.API // nil when no key is set or the API settings have a problem
 	KeySet  bool
 	BaseURL string // normalized; the only URL the saved key is ever sent to
 	Host    string
-	Problem string // one sentence when the key is set but cannot be used
+	// Problem, when set, says in one sentence what an admin must fix in the API settings (it
+	// names settings and hosts: for admins only); the API is not used until then.
+	Problem string
+	// problems are Problem's parts, each with its setting, refused at save time in the same words.
+	problems []settingProblem
 }
 
-// buildAPIConfig validates the API key and base URL settings.
+// buildAPIConfig validates the API key, the API URL and what needs them (apiProblems).
 func buildAPIConfig(s settings, userAgent string, guard *pagertreeclient.Guard) apiConfig {
 	c := apiConfig{KeySet: strings.TrimSpace(s.APIKey) != ""}
-	base, host, err := normalizeAPIBaseURL(s.APIBaseURL, guard)
-	if err != nil {
-		c.Problem = err.Error()
+	base, host, problems := apiProblems(s, guard)
+	if len(problems) > 0 {
+		c.problems, c.Problem = problems, problemText(problems)
 		return c
 	}
 	c.BaseURL, c.Host = base, host
@@ -30,6 +36,38 @@ func buildAPIConfig(s settings, userAgent string, guard *pagertreeclient.Guard) 
 		c.API = pagertreeclient.NewAPI(base, strings.TrimSpace(s.APIKey), pagertreeclient.DefaultTimeout, userAgent, guard)
 	}
 	return c
+}
+
+// errPressNeedsKey: "PagerTree team members" are found with the REST API; without a key nobody
+// could press.
+var errPressNeedsKey = errors.New(`"Who may acknowledge and resolve from Mattermost" is "PagerTree team members", which needs a PagerTree API key ` +
+	"(the plugin asks PagerTree who its members are): add the key, or choose who may press otherwise")
+
+// apiProblems is the one decision about the API settings, for the save (refused) and for the
+// runtime (the API is not used, and /pagertree status says why) alike: the URL (normalizeAPIBaseURL),
+// the key (no spaces or control characters inside: a key pasted with a line break is not a
+// key), and a press rule that needs the key.
+func apiProblems(s settings, guard *pagertreeclient.Guard) (base, host string, problems []settingProblem) {
+	base, host, err := normalizeAPIBaseURL(s.APIBaseURL, guard)
+	if err != nil {
+		problems = append(problems, settingProblem{Key: "APIBaseURL", Text: err.Error()})
+	}
+	if err := checkAPIKey(s.APIKey); err != nil {
+		problems = append(problems, settingProblem{Key: "APIKey", Text: err.Error()})
+	}
+	if rule, err := parsePressRule(s.WhoMayPress); err == nil && rule == pressPagerTreeUsers && strings.TrimSpace(s.APIKey) == "" {
+		problems = append(problems, settingProblem{Key: "WhoMayPress", Text: errPressNeedsKey.Error()})
+	}
+	return base, host, problems
+}
+
+// checkAPIKey refuses a key with whitespace or control characters inside (around it they are
+// trimmed, as a paste leaves them).
+func checkAPIKey(key string) error {
+	if strings.IndexFunc(strings.TrimSpace(key), func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		return errors.New("the PagerTree API key holds a space, line break or control character: paste the key again exactly as PagerTree shows it")
+	}
+	return nil
 }
 
 // normalizeAPIBaseURL applies the rule for URLs that get a secret (checkOutgoingURL) to the API
@@ -50,15 +88,16 @@ func normalizeAPIBaseURL(raw string, guard *pagertreeclient.Guard) (base, host s
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), u.Host, nil
 }
 
-// apiUnavailable says in one sentence why the REST API cannot be used, or "" when it can.
+// apiUnavailable says, for anyone, why the REST API cannot be used, or "" when it can. It never
+// names a setting's value or a host (non-admins read it); admins see Problem in /pagertree status.
 func (c apiConfig) apiUnavailable() string {
 	switch {
-	case c.Problem != "" && c.KeySet:
-		return "the PagerTree API settings need fixing: " + c.Problem
+	case c.API != nil:
+		return ""
 	case !c.KeySet:
 		return "no PagerTree API key is set in the plugin settings"
 	}
-	return ""
+	return "the plugin's PagerTree API settings need fixing"
 }
 
 // actor is what acts on delivered alerts (acknowledge, resolve) with this configuration's
@@ -72,11 +111,11 @@ func (c *runtimeConfig) actor() pagertreeclient.Actor {
 
 // apiStatus says whether the REST API is usable, for /pagertree status (never the key itself).
 func apiStatus(c apiConfig) string {
-	if why := c.apiUnavailable(); why != "" {
-		if !c.KeySet {
-			return "no API key (on-call and acting on alerts are off)"
-		}
-		return why
+	switch {
+	case c.Problem != "":
+		return "needs fixing: " + c.Problem
+	case !c.KeySet:
+		return "no API key (on-call and acting on alerts are off)"
 	}
 	return "API key set · " + c.Host
 }

@@ -40,8 +40,12 @@ func TestAPISettingsNeverPauseForwarding(t *testing.T) {
 	}
 	s.APIKey, s.APIBaseURL = savedKey, "http://pagertree.example"
 	cfg = buildConfig(s, "ua", testGuard)
-	if cfg.REST.API != nil || !strings.Contains(cfg.REST.apiUnavailable(), "must use https") || !cfg.forwarding() {
+	if cfg.REST.API != nil || !strings.Contains(cfg.REST.Problem, "must use https") || !strings.Contains(apiStatus(cfg.REST), "must use https") || !cfg.forwarding() {
 		t.Fatalf("bad URL: %+v, forwarding %v", cfg.REST, cfg.forwarding())
+	}
+	// Whoever reads apiUnavailable (non-admins too) is not shown the URL rule or the setting's name.
+	if why := cfg.REST.apiUnavailable(); why != "the plugin's PagerTree API settings need fixing" {
+		t.Fatalf("for anyone: %q", why)
 	}
 	if strings.Contains(cfg.REST.apiUnavailable(), savedKey) || strings.Contains(apiStatus(cfg.REST), savedKey) {
 		t.Fatal("the key leaked")
@@ -71,5 +75,30 @@ func TestActorFollowsTheConfiguration(t *testing.T) {
 	var nilCfg *runtimeConfig
 	if r, _ := nilCfg.actor().Route(target); r != pagertreeclient.RouteNone {
 		t.Fatal(r)
+	}
+}
+
+// Servers without the save hook (before 8.0, or settings from a file) get the save's
+// sentences at runtime: the API is not used, and /pagertree status says why.
+func TestAPIProblemsAtRuntimeInTheSaveWords(t *testing.T) {
+	cases := []struct {
+		name  string
+		tweak func(*settings)
+		says  string
+	}{
+		{"key with a line break", func(s *settings) { s.APIKey = "ptk\nX: y" }, "the PagerTree API key holds a space, line break or control character: paste the key again exactly as PagerTree shows it"},
+		{"URL with a fragment", func(s *settings) { s.APIKey, s.APIBaseURL = savedKey, "https://api.pagertree.com/#x" }, "the PagerTree API URL must not contain a query or fragment"},
+		{"PagerTree team members without a key", func(s *settings) { s.WhoMayPress = "pagertree_users" }, errPressNeedsKey.Error()},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := baseSettings("https://api.pagertree.com/integration/int_abc")
+			c.tweak(&s)
+			cfg := buildConfig(s, "ua", testGuard)
+			saved := saveProblems(storedSettings(s), "ua", testGuard)
+			if cfg.REST.API != nil || !cfg.forwarding() || apiStatus(cfg.REST) != "needs fixing: "+c.says || len(saved) != 1 || saved[0].Text != c.says {
+				t.Fatalf("status %q, save %q", apiStatus(cfg.REST), saved)
+			}
+		})
 	}
 }

@@ -49,7 +49,20 @@ func (p *Plugin) ConfigurationWillBeSaved(newCfg *model.Config) (*model.Config, 
 		// by status) must not block them.
 		return nil, nil
 	}
-	problems := saveProblems(raw, p.userAgent(), pagertreeclient.NewGuard(allowedInternal(newCfg)))
+	guard := pagertreeclient.NewGuard(allowedInternal(newCfg))
+	problems := saveProblems(raw, p.userAgent(), guard)
+	// The saved secrets: GetConfig shows every secret as the placeholder, set or not; the
+	// plugin's own settings are read unmasked. Unreadable, the masked copy stands in (every
+	// secret counts as saved, so a moved URL is refused rather than let through).
+	var stored map[string]any
+	if err := p.API.LoadPluginConfiguration(&stored); err != nil && current != nil {
+		stored = current.PluginSettings.Plugins[manifest.Id]
+	}
+	for _, b := range []boundSecret{tokenBinding, apiKeyBinding} {
+		if err := b.saveRefusal(stored, raw, guard); err != nil {
+			problems = append(problems, settingProblem{Key: b.settingKey, Text: err.Error()})
+		}
+	}
 	if pr := p.externalChannelProblem(raw); pr != "" {
 		problems = append(problems, settingProblem{Key: "ExternalAlertsChannel", Text: pr})
 	}
@@ -85,8 +98,9 @@ func (p *Plugin) externalChannelProblem(raw map[string]any) string {
 	return ""
 }
 
-// saveProblems is why raw may not be saved. One exception to the runtime check: with
-// forwarding disabled an empty endpoint is fine (an admin may save before PagerTree is set up).
+// saveProblems is why raw may not be saved: what pauses forwarding, and what keeps the REST
+// API unused (apiProblems). One exception to the runtime check: with forwarding disabled an
+// empty endpoint is fine (an admin may save before PagerTree is set up).
 func saveProblems(raw map[string]any, userAgent string, guard *pagertreeclient.Guard) []settingProblem {
 	c := configFromRaw(raw, userAgent, guard)
 	defer c.closeIdle()
@@ -95,16 +109,13 @@ func saveProblems(raw map[string]any, userAgent string, guard *pagertreeclient.G
 
 // saveProblemsOf is saveProblems for a configuration already built.
 func saveProblemsOf(c *runtimeConfig) []settingProblem {
-	if c.Enabled || !c.noEndpoint {
-		return c.problems
-	}
-	var out []settingProblem
+	out := []settingProblem{}
 	for _, pr := range c.problems {
-		if pr.Text != errNoEndpoint.Error() {
+		if c.Enabled || !c.noEndpoint || pr.Text != errNoEndpoint.Error() {
 			out = append(out, pr)
 		}
 	}
-	return out
+	return append(out, c.REST.problems...)
 }
 
 // samePluginSettings compares stored and about-to-be-saved settings; the console sends a saved

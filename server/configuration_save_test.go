@@ -140,13 +140,29 @@ func TestRedactURL(t *testing.T) {
 }
 
 // saveEnv is a plugin with a mock API whose stored config holds stored (nil: none).
+// saveEnv is a server holding stored as the plugin's settings: GetConfig masks every secret,
+// set or not, as the server's does; LoadPluginConfiguration gives the plugin its own unmasked.
 func saveEnv(t *testing.T, stored map[string]any, allowed string) (*Plugin, *plugintest.API) {
 	api := &plugintest.API{}
 	cfg := serverConfig("https://chat.example.com", allowed)
 	if stored != nil {
-		cfg.PluginSettings.Plugins[manifest.Id] = stored
+		masked := map[string]any{}
+		for k, v := range stored {
+			masked[k] = v
+			if k == "token" || k == "apikey" {
+				masked[k] = model.FakeSetting
+			}
+		}
+		cfg.PluginSettings.Plugins[manifest.Id] = masked
 	}
 	api.On("GetConfig").Return(cfg).Maybe()
+	api.On("LoadPluginConfiguration", mock.Anything).Run(func(args mock.Arguments) {
+		m := map[string]any{}
+		for k, v := range stored {
+			m[k] = v
+		}
+		*args.Get(0).(*map[string]any) = m
+	}).Return(nil).Maybe()
 	p := &Plugin{}
 	p.SetAPI(api)
 	t.Cleanup(func() { api.AssertExpectations(t) })
@@ -183,6 +199,17 @@ func TestConfigurationWillBeSaved(t *testing.T) {
 		{"loopback not listed", with("endpointurl", "http://127.0.0.1:9/x"), "", "must use https"},
 		{"no endpoint while disabled is fine", func() map[string]any { m := with("endpointurl", ""); m["enabled"] = false; return m }(), "", ""},
 		{"no endpoint while enabled", with("endpointurl", ""), "", "no PagerTree endpoint URL is set"},
+		// The REST API's settings are refused in the words the runtime check uses (apiProblems).
+		{"API URL not http(s)", with("apibaseurl", "ftp://x"), "", `the PagerTree API URL "ftp://x/…" is not an absolute http(s) URL`},
+		{"API URL internal", with("apibaseurl", "https://169.254.169.254"), "", "AllowedUntrustedInternalConnections"},
+		{"API URL with a query", with("apibaseurl", "https://api.pagertree.com/?a=b"), "", "must not contain a user name, password, query or fragment"},
+		{"API URL with user info", with("apibaseurl", "https://u:p@api.pagertree.com"), "", "must not contain a user name, password, query or fragment"},
+		{"API URL plain http unlisted", with("apibaseurl", "http://pagertree.example"), "", "the PagerTree API URL must use https"},
+		{"API key with a line break", with("apikey", "ptk_a\nX-Other: 1"), "", "the PagerTree API key holds a space, line break or control character"},
+		{"API key with a tab", with("apikey", "ptk\tb"), "", "the PagerTree API key holds a space"},
+		{"API key padded is fine", with("apikey", "  ptk_ok \n"), "", ""},
+		{"PagerTree team members without a key", with("whomaypress", "pagertree_users"), "", `"PagerTree team members", which needs a PagerTree API key`},
+		{"PagerTree team members with a key", func() map[string]any { m := with("whomaypress", "pagertree_users"); m["apikey"] = "ptk_ok"; return m }(), "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -219,7 +246,7 @@ func TestConfigurationWillBeSavedLetsOtherSettingsThrough(t *testing.T) {
 	for k, v := range bad {
 		next[k] = v
 	}
-	next["token"] = model.FakeSetting // what the console sends back
+	next["token"], next["apikey"] = model.FakeSetting, model.FakeSetting // what the console sends back
 	if _, err := p.ConfigurationWillBeSaved(newServerConfig(next, "")); err != nil {
 		t.Fatalf("unchanged PagerTree settings must not block: %v", err)
 	}

@@ -18,7 +18,8 @@ type fakeREST struct {
 	mu     sync.Mutex
 	paths  []string
 	auths  []string
-	bodies map[string]string // path → JSON answer
+	bodies map[string]string        // path → JSON answer
+	hold   map[string]chan struct{} // path → answered once the channel is closed
 }
 
 func newFakeREST(t *testing.T) *fakeREST {
@@ -35,7 +36,14 @@ func newFakeREST(t *testing.T) *fakeREST {
 		f.paths = append(f.paths, r.URL.Path)
 		f.auths = append(f.auths, r.Header.Get("Authorization"))
 		body, ok := f.bodies[r.URL.Path]
+		hold := f.hold[r.URL.Path]
 		f.mu.Unlock()
+		if hold != nil {
+			select {
+			case <-hold:
+			case <-r.Context().Done():
+			}
+		}
 		w.Header().Set("Content-Type", "application/json")
 		switch {
 		case r.Header.Get("Authorization") != "Bearer "+savedKey:

@@ -566,7 +566,8 @@ describe('hardening', () => {
         });
         expect(saved.status).toBe(400);
         expect(saved.body.message).toBe('The PagerTree settings were not saved: the endpoint\'s address 169.254.169.254 is internal (loopback, private, link-local or otherwise not public), ' +
-            'and Mattermost only lets integrations reach such a host when it is listed in "Allow untrusted internal connections to" (ServiceSettings.AllowedUntrustedInternalConnections, System Console > Environment > Developer).');
+            'and Mattermost only lets integrations reach such a host when it is listed in "Allow untrusted internal connections to" (ServiceSettings.AllowedUntrustedInternalConnections, System Console > Environment > Developer); ' +
+            'enter the token again: the saved token is only sent to the saved endpoint.'); // the console sent the token back masked
         expect((await storedPluginSettings()).endpointurl).toBe(pt.url + PATHS.mattermost);
 
         const tested = await api('test', {settings: {EndpointURL: 'https://169.254.169.254/', Token: 'typed'}});
@@ -652,12 +653,13 @@ describe('PagerTree REST API: who is on call and the API key', () => {
         ];
     });
 
-    test('/pagertree oncall without an API key says so and calls nothing', async () => {
+    test('/pagertree oncall without an API key says so (the detail to admins only) and calls nothing', async () => {
         const before = pt.rest.calls.length;
         const text = await command(w.alice, w, w.ops.id, '/pagertree oncall');
-        expect(text).toMatch(/no PagerTree API key is set/);
-        expect(text).toMatch(/Ask a System Admin/);
-        expect(await command(w.admin, w, w.ops.id, '/pagertree oncall')).toMatch(/Check API key/);
+        expect(text).toBe("Who is on call comes from PagerTree's REST API, which the plugin is not set up to use. Ask a System Admin to check the PagerTree plugin.");
+        const forAdmin = await command(w.admin, w, w.ops.id, '/pagertree oncall');
+        expect(forAdmin).toMatch(/no PagerTree API key is set/);
+        expect(forAdmin).toMatch(/Check API key/);
         expect(pt.rest.calls.length).toBe(before);
     });
 
@@ -683,11 +685,13 @@ describe('PagerTree REST API: who is on call and the API key', () => {
         expect(await command(w.bob, w, w.ops.id, '/pagertree oncall frontend')).toMatch(/No PagerTree team matches `frontend`. Teams: Devops, Databases/);
     });
 
-    test('/pagertree oncall with a key PagerTree rejects (401) says so', async () => {
+    test('/pagertree oncall with a key PagerTree rejects (401) says so: the detail to admins, "ask a System Admin" to others', async () => {
         await setPluginSettings(w, {...base, APIKey: 'revoked-key'});
-        const text = await command(w.alice, w, w.ops.id, '/pagertree oncall');
+        const text = await command(w.admin, w, w.ops.id, '/pagertree oncall');
         expect(text).toMatch(/PagerTree rejected the API key/);
         expect(text).not.toContain('revoked-key');
+        const forUser = await command(w.alice, w, w.ops.id, '/pagertree oncall');
+        expect(forUser).toBe("Could not read who is on call from PagerTree. The plugin's PagerTree API key or settings need a System Admin's attention. Ask a System Admin to check the PagerTree plugin.");
         expect(pt.rest.calls[pt.rest.calls.length - 1]).toMatchObject({path: '/api/v4/teams', status: 401});
     });
 

@@ -51,7 +51,7 @@ const CardAttachmentKey = "pagertree_card"
 // Title is "PagerTree alert #<tinyId>", or without the number until PagerTree told it.
 func Title(s Status) string {
 	if s.TinyID != "" {
-		return "PagerTree alert #" + s.TinyID
+		return "PagerTree alert #" + Neutralize(s.TinyID)
 	}
 	return "PagerTree alert"
 }

@@ -61,7 +61,7 @@ func (p Person) Display() string {
 		return p.Mention
 	}
 	if n := strings.TrimSpace(p.Name); n != "" {
-		return Neutralize(nameEscaper.Replace(n))
+		return Name(n)
 	}
 	return someone
 }
@@ -89,6 +89,3 @@ type Event struct {
 	// key. The decoder derives it from the event's data.
 	Key string
 }
-
-// nameEscaper keeps a name from PagerTree plain text in Markdown (no links, emphasis or code).
-var nameEscaper = strings.NewReplacer("\\", "\\\\", "[", "\\[", "]", "\\]", "*", "\\*", "_", "\\_", "`", "\\`", "~", "\\~")

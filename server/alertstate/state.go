@@ -199,12 +199,3 @@ func contains(list []string, s string) bool {
 }
 
 func quote(s string) string { return "> " + strings.ReplaceAll(s, "\n", "\n> ") }
-
-// Neutralize keeps text from PagerTree from notifying people in Mattermost: an @ followed by
-// a word (@channel, @all, @alice) gets an invisible space so it renders but does not mention.
-func Neutralize(s string) string {
-	if !strings.Contains(s, "@") {
-		return s
-	}
-	return strings.ReplaceAll(s, "@", "@\u200b")
-}

@@ -119,7 +119,8 @@ func TestPeopleAreNamedNeverById(t *testing.T) {
 		{Person{ID: "usr_x", Name: "Ann Lee"}, "Ann Lee"},
 		{Person{ID: "usr_x", Name: "Ann", Mention: "@ann"}, "@ann"},
 		{Person{Name: "@channel"}, "@\u200bchannel"},
-		{Person{Name: "[Bo](http://x) *B*"}, "\\[Bo\\](http://x) \\*B\\*"},
+		{Person{Name: "[Bo](http://x) *B*"}, "\\[Bo\\]\\(http\\://x\\) \\*B\\*"},
+		{Person{Name: "Eve ![px](http://x/t.png) :smile:"}, "Eve \\!\\[px\\]\\(http\\://x/t.png\\) \\:smile\\:"},
 	}
 	for _, c := range cases {
 		if got := c.p.Display(); got != c.want {

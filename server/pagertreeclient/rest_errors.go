@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 )
 
 // ErrorKind sorts the REST API's failures by what a person (or the retry loop) can do.
@@ -181,5 +183,5 @@ func cleanMessage(s string) string {
 	if r := []rune(s); len(r) > maxErrorMessageRunes {
 		s = string(r[:maxErrorMessageRunes-1]) + "…"
 	}
-	return s
+	return alertstate.Neutralize(s) // Sentence() is posted: PagerTree's words render no image or mention
 }

@@ -22,13 +22,14 @@ const DefaultAPIBaseURL = "https://api.pagertree.com"
 const maxAPIResponseBytes = 1 << 20
 
 // API is the PagerTree REST API v4 client, authenticated by a user's API key (actions are
-// attributed to that user). Immutable; rebuilt on configuration change.
+// attributed to that user). Immutable but for its caches; rebuilt on configuration change.
 type API struct {
 	http      *http.Client
 	base      string // scheme://host[/prefix], no trailing slash
 	key       string
 	userAgent string
 	now       func() time.Time
+	users     *userDirectory // the account's users, read once per UserListTTL (restapi_users.go)
 }
 
 // NewAPI builds a REST API client. baseURL "" means DefaultAPIBaseURL.
@@ -37,7 +38,8 @@ func NewAPI(baseURL, key string, timeout time.Duration, userAgent string, guard 
 	if baseURL == "" {
 		baseURL = DefaultAPIBaseURL
 	}
-	return &API{http: newHTTPClient(timeout, guard), base: strings.TrimRight(baseURL, "/"), key: key, userAgent: userAgent, now: time.Now}
+	return &API{http: newHTTPClient(timeout, guard), base: strings.TrimRight(baseURL, "/"), key: key, userAgent: userAgent, now: time.Now,
+		users: &userDirectory{now: time.Now}}
 }
 
 // CloseIdle releases the idle connections of a client that a new configuration replaced.
