@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/mock"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
-	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
 )
 
 func TestPostFilters(t *testing.T) {
@@ -88,7 +88,7 @@ func TestHookPagesWhatSkipReasonAllows(t *testing.T) {
 
 func TestNoAPIOrKVCallWithoutATrigger(t *testing.T) {
 	pt := newFakePagerTree(t)
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	// The mock answers no GetChannel, GetUser or GetTeam: a call would fail the test.
 	env := newEnv(t, baseSettings(pt.srv.URL), kv, "GetChannel", "GetUser", "GetTeam")
 	before := len(kv.Keys())
@@ -237,7 +237,7 @@ func TestChannelCooldown(t *testing.T) {
 func TestRestartWithPendingAlertDeliversOnce(t *testing.T) {
 	pt := newFakePagerTree(t)
 	pt.setStatus(503)
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	first := newEnv(t, baseSettings(pt.srv.URL), kv)
 	first.p.MessageHasBeenPosted(nil, userPost(publicID, "outage"))
 	pt.wait(t)
@@ -259,7 +259,7 @@ func TestRestartWithPendingAlertDeliversOnce(t *testing.T) {
 
 func TestTwoNodesSamePost(t *testing.T) {
 	pt := newFakePagerTree(t)
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	a := newEnv(t, baseSettings(pt.srv.URL), kv)
 	b := newEnv(t, baseSettings(pt.srv.URL), kv)
 	post := userPost(publicID, "outage")

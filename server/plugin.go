@@ -11,6 +11,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/plugin"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/metrics"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
@@ -23,7 +24,7 @@ type Plugin struct {
 
 	// Set in OnActivate, read-only afterwards.
 	botID   string
-	kv      delivery.KV
+	kv      kvstore.KV
 	outbox  *delivery.Outbox
 	history *delivery.History
 	alerts  *delivery.Alerts // the alert <-> post map, fed by PagerTree's events
@@ -35,7 +36,7 @@ type Plugin struct {
 	metrics *metrics.Metrics
 
 	// Test seams: nil means the real thing.
-	newKV       func() delivery.KV
+	newKV       func() kvstore.KV
 	outboxTuner func(*delivery.Options)
 	now         func() time.Time
 
@@ -97,7 +98,7 @@ func (p *Plugin) OnActivate() error {
 	if p.newKV != nil {
 		p.kv = p.newKV()
 	} else {
-		p.kv = newPluginKV(p.API)
+		p.kv = kvstore.NewPluginStore(p.API)
 	}
 	botID, err := p.ensureBot()
 	if err != nil {

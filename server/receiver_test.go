@@ -14,7 +14,7 @@ import (
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
-	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
@@ -318,7 +318,7 @@ func TestReceiverAPIForAdmins(t *testing.T) {
 
 // An event recorded by a node that stopped before drawing it is applied by the next start.
 func TestWorkLeftByAStoppedNodeIsAppliedAtStart(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	left := delivery.NewAlerts(kv, nil, nil)
 	a := paging.Alert{ID: "postpostpostpostpostpostpo", PostID: "postpostpostpostpostpostpo", ChannelID: publicID, Trigger: "outage", Origin: paging.OriginPost}
 	_ = left.Remember(a, paging.FormatWebhook, "")

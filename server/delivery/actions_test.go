@@ -7,7 +7,7 @@ import (
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
-	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
@@ -19,7 +19,7 @@ func (c *clock) now() time.Time { return c.t }
 func pressed(t *testing.T) (*delivery.Alerts, *clock, string) {
 	t.Helper()
 	c := &clock{t: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
-	s := delivery.NewAlerts(deliverytest.New(), nil, c.now)
+	s := delivery.NewAlerts(kvstoretest.New(), nil, c.now)
 	if err := s.Remember(sent("post1"), paging.FormatWebhook, ""); err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
@@ -72,13 +73,13 @@ func (r AlertRecord) CardInput() alertstate.CardInput {
 // Alerts stores the map. Every change goes through compare-and-set, so the same event
 // received twice or on two nodes changes the record (and queues its replies) once.
 type Alerts struct {
-	kv  KV
+	kv  kvstore.KV
 	ttl func() time.Duration
 	now func() time.Time
 }
 
 // NewAlerts keeps records for ttl() after their last change (nil: DefaultAlertTTL).
-func NewAlerts(kv KV, ttl func() time.Duration, now func() time.Time) *Alerts {
+func NewAlerts(kv kvstore.KV, ttl func() time.Duration, now func() time.Time) *Alerts {
 	if ttl == nil {
 		ttl = func() time.Duration { return DefaultAlertTTL }
 	}

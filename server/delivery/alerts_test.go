@@ -7,7 +7,7 @@ import (
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
-	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
@@ -24,7 +24,7 @@ func TestMappingByThirdPartyIdForBothFormats(t *testing.T) {
 		{paging.FormatMattermost, "chan1.1700000000123"}, // channel_id.timestamp
 	}
 	for _, c := range cases {
-		s := delivery.NewAlerts(deliverytest.New(), nil, nil)
+		s := delivery.NewAlerts(kvstoretest.New(), nil, nil)
 		if err := s.Remember(sent("post1"), c.format, "pt.example"); err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +46,7 @@ func TestMappingByThirdPartyIdForBothFormats(t *testing.T) {
 }
 
 func TestEventsForOtherAlertsAreNotMatched(t *testing.T) {
-	s := delivery.NewAlerts(deliverytest.New(), nil, nil)
+	s := delivery.NewAlerts(kvstoretest.New(), nil, nil)
 	_ = s.Remember(sent("post1"), paging.FormatWebhook, "")
 	for _, e := range []alertstate.Event{
 		{Kind: alertstate.KindOpen, ThirdPartyID: "someone-else"},
@@ -61,7 +61,7 @@ func TestEventsForOtherAlertsAreNotMatched(t *testing.T) {
 }
 
 func TestTestAlertsAreNotRemembered(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	a := sent("t1")
 	a.Origin = paging.OriginTest
 	_ = delivery.NewAlerts(kv, nil, nil).Remember(a, paging.FormatWebhook, "")
@@ -71,7 +71,7 @@ func TestTestAlertsAreNotRemembered(t *testing.T) {
 }
 
 func TestRepeatedEventOnTwoNodesQueuesOnce(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	nodes := []*delivery.Alerts{delivery.NewAlerts(kv, nil, nil), delivery.NewAlerts(kv, nil, nil)}
 	_ = nodes[0].Remember(sent("p"), paging.FormatWebhook, "")
 	ev := alertstate.Event{Kind: alertstate.KindResolved, ThirdPartyID: "p", Key: "r"}
@@ -107,7 +107,7 @@ func TestRepeatedEventOnTwoNodesQueuesOnce(t *testing.T) {
 }
 
 func TestCardsOnlyQueuesNoReplies(t *testing.T) {
-	s := delivery.NewAlerts(deliverytest.New(), nil, nil)
+	s := delivery.NewAlerts(kvstoretest.New(), nil, nil)
 	_ = s.Remember(sent("p"), paging.FormatWebhook, "")
 	res, _ := s.Apply(alertstate.Event{Kind: alertstate.KindAcknowledged, ThirdPartyID: "p"}, false)
 	_, replies, card, _ := s.TakeWork("p")
@@ -117,7 +117,7 @@ func TestCardsOnlyQueuesNoReplies(t *testing.T) {
 }
 
 func TestGiveBackKeepsOrderAndPendingList(t *testing.T) {
-	s := delivery.NewAlerts(deliverytest.New(), nil, nil)
+	s := delivery.NewAlerts(kvstoretest.New(), nil, nil)
 	_ = s.Remember(sent("p"), paging.FormatWebhook, "")
 	_, _ = s.Apply(alertstate.Event{Kind: alertstate.KindAcknowledged, ThirdPartyID: "p"}, true)
 	if list, _ := s.Pending(); len(list) != 1 || list[0] != "p" {
@@ -141,7 +141,7 @@ func TestGiveBackKeepsOrderAndPendingList(t *testing.T) {
 }
 
 func TestSetCardFirstWriterWins(t *testing.T) {
-	s := delivery.NewAlerts(deliverytest.New(), nil, nil)
+	s := delivery.NewAlerts(kvstoretest.New(), nil, nil)
 	_ = s.Remember(sent("p"), paging.FormatWebhook, "")
 	if id, _ := s.SetCard("p", "card1"); id != "card1" {
 		t.Fatal(id)
@@ -152,7 +152,7 @@ func TestSetCardFirstWriterWins(t *testing.T) {
 }
 
 func TestRecordsExpireAfterTheLifetime(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	now := time.Now()
 	kv.Now = func() time.Time { return now }
 	s := delivery.NewAlerts(kv, func() time.Duration { return time.Hour }, func() time.Time { return now })
@@ -168,7 +168,7 @@ func TestRecordsExpireAfterTheLifetime(t *testing.T) {
 }
 
 func TestCredentials(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	a, err := delivery.EnsureCredentials(kv, time.Now())
 	if err != nil || a.Username != "pagertree" || len(a.Password) < 40 {
 		t.Fatalf("%+v %v", a, err)
@@ -185,7 +185,7 @@ func TestCredentials(t *testing.T) {
 }
 
 func TestLastEventKeepsTheNewest(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	t0 := time.Now()
 	_ = delivery.RecordLastEvent(kv, delivery.LastEvent{At: t0, Type: "alert.resolved"})
 	_ = delivery.RecordLastEvent(kv, delivery.LastEvent{At: t0.Add(-time.Second), Type: "alert.open"})
@@ -195,7 +195,7 @@ func TestLastEventKeepsTheNewest(t *testing.T) {
 }
 
 func TestARefusedReplyIsDroppedAfterSomeAttempts(t *testing.T) {
-	s := delivery.NewAlerts(deliverytest.New(), nil, nil)
+	s := delivery.NewAlerts(kvstoretest.New(), nil, nil)
 	_ = s.Remember(sent("p"), paging.FormatWebhook, "")
 	_, _ = s.Apply(alertstate.Event{Kind: alertstate.KindResolved, ThirdPartyID: "p"}, true)
 	for i := 1; i <= delivery.MaxReplyAttempts; i++ {

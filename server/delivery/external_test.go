@@ -6,7 +6,7 @@ import (
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
-	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
 )
 
 func created(id, tp string) alertstate.Event {
@@ -14,7 +14,7 @@ func created(id, tp string) alertstate.Event {
 }
 
 func TestAdoptRecordsAnAlertFromElsewhereOnceAndLaterEventsMap(t *testing.T) {
-	s := delivery.NewAlerts(deliverytest.New(), nil, nil)
+	s := delivery.NewAlerts(kvstoretest.New(), nil, nil)
 	var wg sync.WaitGroup
 	results := make([]delivery.Applied, 4)
 	for i := range results { // the same created event, received four times at once (repeats, two nodes)
@@ -78,7 +78,7 @@ func TestAdoptableOnlyForNewAlertsWithAnId(t *testing.T) {
 			t.Errorf("%s: %v", c.name, got)
 		}
 	}
-	s := delivery.NewAlerts(deliverytest.New(), nil, nil)
+	s := delivery.NewAlerts(kvstoretest.New(), nil, nil)
 	if res, err := s.Adopt(created("alt_2", ""), "", true); err != nil || res.Matched {
 		t.Fatalf("no channel: ignored, got %+v %v", res, err)
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"sort"
 	"time"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
 )
 
 // Polling (DESIGN §10, issue 12 point 5): behind a firewall PagerTree cannot push its events,
@@ -116,7 +118,7 @@ func (s *Alerts) updateOpen(fn func(map[string]time.Time) bool) error {
 
 // TakePollLease lets one node poll this round: the first to take the key holds it for ttl
 // (shorter than the poll interval), and a node that died simply lets it expire.
-func TakePollLease(kv KV, node string, ttl time.Duration) (bool, error) {
+func TakePollLease(kv kvstore.KV, node string, ttl time.Duration) (bool, error) {
 	return kv.CompareAndSet(pollLease, nil, []byte(node), ttl)
 }
 
@@ -129,12 +131,12 @@ type LastPoll struct {
 }
 
 // RecordLastPoll stores the newest poll.
-func RecordLastPoll(kv KV, p LastPoll) error {
+func RecordLastPoll(kv kvstore.KV, p LastPoll) error {
 	return kv.Update(lastPollKey, func([]byte) ([]byte, error) { return json.Marshal(p) })
 }
 
 // LoadLastPoll reads it; ok is false before the first poll.
-func LoadLastPoll(kv KV) (LastPoll, bool, error) {
+func LoadLastPoll(kv kvstore.KV) (LastPoll, bool, error) {
 	raw, err := kv.Get(lastPollKey)
 	if err != nil || raw == nil {
 		return LastPoll{}, false, err

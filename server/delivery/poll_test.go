@@ -5,12 +5,12 @@ import (
 	"time"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
-	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
 )
 
 func TestPolledListOldestCheckedFirstAndBounded(t *testing.T) {
 	now := time.Unix(1700000000, 0)
-	s := delivery.NewAlerts(deliverytest.New(), nil, func() time.Time { return now })
+	s := delivery.NewAlerts(kvstoretest.New(), nil, func() time.Time { return now })
 	for _, tp := range []string{"a", "b", "c"} {
 		if err := s.TrackOpen(tp); err != nil {
 			t.Fatal(err)
@@ -37,7 +37,7 @@ func TestPolledListOldestCheckedFirstAndBounded(t *testing.T) {
 }
 
 func TestPollLeaseOneNodeAtATime(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	if ok, err := delivery.TakePollLease(kv, "A", time.Minute); !ok || err != nil {
 		t.Fatal(ok, err)
 	}

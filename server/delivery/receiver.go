@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
 )
 
 // Keys of the receiver of PagerTree's outgoing webhooks.
@@ -35,7 +37,7 @@ func NewCredentials(now time.Time) Credentials {
 
 // EnsureCredentials returns the stored credentials, creating them once (every node of a
 // cluster ends up with the same ones: the first writer wins).
-func EnsureCredentials(kv KV, now time.Time) (Credentials, error) {
+func EnsureCredentials(kv kvstore.KV, now time.Time) (Credentials, error) {
 	if c, ok, err := LoadCredentials(kv); err != nil || ok {
 		return c, err
 	}
@@ -48,7 +50,7 @@ func EnsureCredentials(kv KV, now time.Time) (Credentials, error) {
 }
 
 // LoadCredentials reads the stored credentials.
-func LoadCredentials(kv KV) (Credentials, bool, error) {
+func LoadCredentials(kv kvstore.KV) (Credentials, bool, error) {
 	raw, err := kv.Get(credentialsKey)
 	if err != nil || raw == nil {
 		return Credentials{}, false, err
@@ -61,7 +63,7 @@ func LoadCredentials(kv KV) (Credentials, bool, error) {
 }
 
 // RegenerateCredentials replaces the credentials: PagerTree's integration must be updated.
-func RegenerateCredentials(kv KV, now time.Time) (Credentials, error) {
+func RegenerateCredentials(kv kvstore.KV, now time.Time) (Credentials, error) {
 	c := NewCredentials(now)
 	err := kv.Update(credentialsKey, func([]byte) ([]byte, error) { return json.Marshal(c) }) //nolint:gosec // as above
 	return c, err
@@ -75,7 +77,7 @@ type LastEvent struct {
 }
 
 // RecordLastEvent stores the newest authenticated event.
-func RecordLastEvent(kv KV, e LastEvent) error {
+func RecordLastEvent(kv kvstore.KV, e LastEvent) error {
 	return kv.Update(lastEventKey, func(old []byte) ([]byte, error) {
 		var cur LastEvent
 		if json.Unmarshal(old, &cur) == nil && cur.At.After(e.At) {
@@ -86,7 +88,7 @@ func RecordLastEvent(kv KV, e LastEvent) error {
 }
 
 // LoadLastEvent reads it; ok is false before the first event.
-func LoadLastEvent(kv KV) (LastEvent, bool, error) {
+func LoadLastEvent(kv kvstore.KV) (LastEvent, bool, error) {
 	raw, err := kv.Get(lastEventKey)
 	if err != nil || raw == nil {
 		return LastEvent{}, false, err

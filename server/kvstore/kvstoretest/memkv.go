@@ -1,6 +1,6 @@
-// Package deliverytest has an in-memory KV store with the plugin KV store's semantics
+// Package kvstoretest has an in-memory KV store with the plugin KV store's semantics
 // (atomic compare-and-set, time to live), shareable between plugin instances in tests.
-package deliverytest
+package kvstoretest
 
 import (
 	"bytes"

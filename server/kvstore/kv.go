@@ -1,8 +1,8 @@
-// Package delivery owns every KV key the plugin writes: the durable outbox (alerts recorded in
-// the plugin KV store, shared by all nodes of a cluster, before the post hook returns, then sent
-// by a bounded worker pool with retries and leases that expire when a node dies), the flood-control
-// claims, and the bounded history of outcomes.
-package delivery
+// Package kvstore is the contract of the plugin KV store (shared by every node of a cluster)
+// that the packages below main write through: opaque bytes, compare-and-set, time to live. It
+// holds no plugin logic: the adapter over Mattermost's store (plugin_store.go), the sharded key
+// set with group commit (keyset.go), and, in kvstoretest, the in-memory double for tests.
+package kvstore
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// KV is the part of the plugin KV store delivery needs. Values are opaque bytes.
+// KV is the part of the plugin KV store the plugin needs. Values are opaque bytes.
 type KV interface {
 	Get(key string) ([]byte, error)
 	// CompareAndSet stores value only if the current value equals old (nil old: the key must
@@ -23,12 +23,9 @@ type KV interface {
 	ListKeys(page, perPage int) ([]string, error)
 }
 
-// ErrDuplicate is returned by Enqueue when the alert was already taken (by this or another node).
-var ErrDuplicate = errors.New("alert already queued or delivered")
-
-// updateBytes is Update with a time to live for the stored value, and without a write when
-// fn changes nothing (the plugin KV store refuses to delete a key that does not exist).
-func updateBytes(kv KV, key string, ttl time.Duration, fn func(old []byte) ([]byte, error)) error {
+// Update is KV.Update with a time to live for the stored value, and without a write when fn
+// changes nothing (the plugin KV store refuses to delete a key that does not exist).
+func Update(kv KV, key string, ttl time.Duration, fn func(old []byte) ([]byte, error)) error {
 	for range 20 {
 		old, err := kv.Get(key)
 		if err != nil {
