@@ -70,15 +70,6 @@ func (c apiConfig) apiUnavailable() string {
 	return ""
 }
 
-// actor is what acts on delivered alerts (acknowledge, resolve) with this configuration's
-// clients: the REST API when a key is set, else the Webhook integration, else nothing.
-func (c *runtimeConfig) actor() pagertreeclient.Actor {
-	if c == nil {
-		return pagertreeclient.Actor{}
-	}
-	return pagertreeclient.Actor{API: c.REST.API, Integration: c.Client}
-}
-
 // apiStatus says whether the REST API is usable, for /pagertree status (never the key itself).
 func apiStatus(c apiConfig) string {
 	if why := c.apiUnavailable(); why != "" {

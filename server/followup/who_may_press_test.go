@@ -1,10 +1,13 @@
-package main
+package followup
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
 // TestWhoMayPress: the setting's three rules, and the API-key requirement of the second.
@@ -13,8 +16,8 @@ func TestWhoMayPress(t *testing.T) {
 	mallory := &model.User{Id: "mallorymallorymallorymallo", Username: "mallory", Email: "mallory@example.com"}
 	admin := &model.User{Id: adminID, Username: "admin", Email: "admin@example.com"}
 
-	rest := newFakeREST(t)
-	rest.bodies["/api/v4/account_users"] = `{"data":[{"id":"U1","user":{"name":"Alice A","emails":[{"email":"other@x.example","primary":true},{"email":"alice@example.com"}]}}],"has_more":false,"total_count":1}`
+	st := newStandIn(t)
+	st.answer("/api/v4/account_users", `{"data":[{"id":"U1","user":{"name":"Alice A","emails":[{"email":"other@x.example","primary":true},{"email":"alice@example.com"}]}}],"has_more":false,"total_count":1}`)
 	for _, c := range []struct {
 		rule   string
 		key    string
@@ -31,14 +34,24 @@ func TestWhoMayPress(t *testing.T) {
 		{"pagertree_users", "wrong-key", alice, "could not check with PagerTree"},
 	} {
 		t.Run(c.rule+"/"+c.user.Username+"/"+c.key, func(t *testing.T) {
-			_, env := standInAndEnv(t, func(s *settings) { s.WhoMayPress, s.APIKey, s.APIBaseURL = c.rule, c.key, rest.srv.URL })
-			got := env.p.mayPress(env.p.config.Load(), c.user)
+			rule, err := ParsePressRule(c.rule)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := st.testConfig(paging.FormatMattermost, func(cfg *Config) {
+				cfg.WhoMayPress = rule
+				if c.key != "" {
+					st.withKey(c.key)(cfg)
+				}
+			})
+			env := newTestService(t, cfg, nil, nil)
+			got := env.s.mayPress(context.Background(), cfg, c.user)
 			if c.refuse == "" && got != "" || c.refuse != "" && !strings.Contains(got, c.refuse) {
 				t.Fatalf("got %q, want %q", got, c.refuse)
 			}
 		})
 	}
-	if cfg := buildConfig(func() settings { s := baseSettings("https://pt.example/x"); s.WhoMayPress = "everyone"; return s }(), "ua", testGuard); !strings.Contains(cfg.Problem, "who may acknowledge and resolve") {
-		t.Fatalf("a bad value was accepted: %q", cfg.Problem)
+	if _, err := ParsePressRule("everyone"); err == nil || !strings.Contains(err.Error(), "who may acknowledge and resolve") {
+		t.Fatalf("a bad value was accepted: %v", err)
 	}
 }
