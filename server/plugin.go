@@ -37,7 +37,8 @@ type Plugin struct {
 	router   *mux.Router
 	nodeID   string
 	metrics  *metrics.Metrics
-	// lifetime is cancelled in OnDeactivate: the work of commands and owners stops with it.
+	// lifetime is cancelled in OnDeactivate: the PagerTree calls of commands and of the
+	// owners' background work stop with it.
 	lifetime context.Context
 	stop     context.CancelFunc
 
@@ -101,6 +102,10 @@ func (p *Plugin) OnActivate() error {
 		}
 	}
 	p.nodeID = model.NewId()
+	p.lifetime, p.stop = context.WithCancel(context.Background())
+	if p.oncall.now == nil {
+		p.oncall.now = p.clock
+	}
 	if p.newKV != nil {
 		p.kv = p.newKV()
 	} else {
@@ -114,7 +119,6 @@ func (p *Plugin) OnActivate() error {
 	if err := p.API.RegisterCommand(commandDefinition()); err != nil {
 		return fmt.Errorf("could not register the /%s command: %w", commandTrigger, err)
 	}
-	p.lifetime, p.stop = context.WithCancel(context.Background())
 	p.history = delivery.NewHistory(p.kv, delivery.DefaultHistorySize)
 	p.followup = followup.New(followup.Deps{
 		KV: p.kv, MM: p.API, BotID: p.botID, NodeID: p.nodeID, Now: p.clock, ActionsURL: actionsURL,

@@ -2,7 +2,6 @@ package followup
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -172,9 +171,10 @@ func allowLogs(api *plugintest.API) {
 }
 
 // newTestService starts a Service with cfg on kv (nil: a new store). setup registers
-// expectations that must come before the catch-all log ones (nil: none). The poller only
-// runs when a test calls pollOnce, so that rounds are the test's own.
-func newTestService(t *testing.T, cfg *Config, kv *kvstoretest.MemKV, setup func(api *plugintest.API)) *testService {
+// expectations that must come before the catch-all log ones (nil: none); tune changes the
+// Service before it starts. The poller only runs when a test calls pollOnce or round, so that
+// rounds are the test's own.
+func newTestService(t *testing.T, cfg *Config, kv *kvstoretest.MemKV, setup func(api *plugintest.API), tune ...func(*Service)) *testService {
 	t.Helper()
 	if kv == nil {
 		kv = kvstoretest.New()
@@ -213,6 +213,9 @@ func newTestService(t *testing.T, cfg *Config, kv *kvstoretest.MemKV, setup func
 		Config: func() *Config { return e.cfg.Load() },
 	})
 	e.s.poller.tick = time.Hour
+	for _, f := range tune {
+		f(e.s)
+	}
 	e.s.Start(context.Background())
 	t.Cleanup(func() {
 		e.quiesce(t)
@@ -338,17 +341,5 @@ func empty[T any](t *testing.T, ch chan T, what string) {
 	case v := <-ch:
 		t.Fatalf("unexpected %s: %+v", what, v)
 	default:
-	}
-}
-
-// asJSON round-trips v as Mattermost would send it to a client.
-func asJSON(t *testing.T, v any, into any) {
-	t.Helper()
-	raw, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, into); err != nil {
-		t.Fatal(err)
 	}
 }
