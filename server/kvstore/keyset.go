@@ -107,11 +107,14 @@ func (s *KeySet) flush(n int) {
 }
 
 // write applies change to the shard with compare-and-set. It first assumes the shard still
-// holds what this node last wrote (usually true: one round trip), and reads it when not.
+// holds what this node last wrote (usually true: one round trip), and reads it when not. A
+// change that the remembered value says is made already is checked against the store: another
+// node may have undone it since.
 func (s *KeySet) write(sh *keyShard, n int, change func(set map[string]bool)) error {
 	key := s.shardKey(n)
 	for range 20 {
-		if !sh.known {
+		fresh := !sh.known
+		if fresh {
 			cur, err := s.kv.Get(key)
 			if err != nil {
 				return err
@@ -122,7 +125,11 @@ func (s *KeySet) write(sh *keyShard, n int, change func(set map[string]bool)) er
 		change(set)
 		next := encodeKeySet(set)
 		if bytes.Equal(next, sh.last) {
-			return nil
+			if fresh {
+				return nil
+			}
+			sh.known = false
+			continue
 		}
 		ok, err := s.kv.CompareAndSet(key, sh.last, next, 0)
 		if err != nil {
