@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
 func TestConfirmationIsTheCard(t *testing.T) {
@@ -19,7 +20,7 @@ func TestConfirmationIsTheCard(t *testing.T) {
 		t.Fatalf("card %s %v", color, fields)
 	}
 	eventually(t, "the card's post id stored", func() bool {
-		rec, ok, _ := env.p.followup.Record(publicID + ".1764240000123")
+		rec, ok, _ := env.p.followup.Record(paging.ThirdPartyID(paging.Alert{ChannelID: publicID, CreateAt: post.CreateAt}, paging.FormatMattermost))
 		return ok && rec.CardPostID != ""
 	})
 }

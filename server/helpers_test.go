@@ -279,8 +279,15 @@ func receive[T any](t *testing.T, ch chan T, what string) T {
 	return zero
 }
 
+// postClock gives trigger posts their creation times a millisecond apart, as Mattermost
+// usually does: equal times in one channel would give two Mattermost-format alerts one
+// thirdparty id (and one card, drawn by both).
+var postClock atomic.Int64
+
+func init() { postClock.Store(1764240000122) }
+
 func userPost(channelID, message string) *model.Post {
-	return &model.Post{Id: model.NewId(), UserId: aliceID, ChannelId: channelID, Message: message, CreateAt: 1764240000123}
+	return &model.Post{Id: model.NewId(), UserId: aliceID, ChannelId: channelID, Message: message, CreateAt: postClock.Add(1)}
 }
 
 // nilOutbox is a stopped outbox: the benchmark never reaches it (no post matches).

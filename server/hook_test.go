@@ -115,7 +115,7 @@ func TestPayloadSentForAPost(t *testing.T) {
 	}
 	want := map[string]any{
 		"token": token, "team_id": teamID, "team_domain": "acme", "channel_id": publicID, "channel_name": "ops",
-		"timestamp": float64(1764240000123), "user_id": aliceID, "user_name": "alice", "post_id": post.Id,
+		"timestamp": float64(post.CreateAt), "user_id": aliceID, "user_name": "alice", "post_id": post.Id,
 		"text": "checkout slow, outage in eu", "trigger_word": "outage", "file_ids": "f1,f2",
 	}
 	for k, v := range want {

@@ -43,13 +43,13 @@ func targetOf(rec Record) pagertreeclient.Target {
 
 // runAction makes one try of an action through the route decided for it and records the
 // outcome: sent (the card waits for PagerTree's event), retried later (transient), or
-// withdrawn (refused). Then the card queue is kicked, once. final is false when the retries
-// will try again.
+// withdrawn or given up (the card offers the buttons again: only then does the card change,
+// and the card queue is kicked). final is false when the retries will try again.
 func (s *Service) runAction(ctx context.Context, route pagertreeclient.Decision, rec Record, job ActionJob) (text string, final bool) {
 	res := route.Do(ctx, job.Action, job.Username)
 	tp := rec.ThirdPartyID
 	var err error
-	again := false
+	again, redraw := false, false
 	switch {
 	case res.Done && !res.Already:
 		_, err = s.records.actionSent(tp, job.Action)
@@ -62,9 +62,10 @@ func (s *Service) runAction(ctx context.Context, route pagertreeclient.Decision,
 		} else {
 			text += " The plugin gave up; press the button again or act in PagerTree."
 		}
+		redraw = !again
 	default: // refused, or already done: nothing will confirm it
 		_, _, err = s.records.actionFailed(tp, job.Action, false, time.Time{})
-		text = res.Sentence
+		text, redraw = res.Sentence, true
 	}
 	if err != nil {
 		s.mm.LogWarn("PagerTree: could not record an action's outcome", "thirdparty_id", tp, "error", err.Error())
@@ -72,7 +73,9 @@ func (s *Service) runAction(ctx context.Context, route pagertreeclient.Decision,
 	if res.CommentError != nil {
 		s.mm.LogWarn("PagerTree: the action's comment failed", "thirdparty_id", tp, "error", res.CommentError.Error())
 	}
-	s.cards.kick(tp)
+	if redraw {
+		s.cards.kick(tp)
+	}
 	return text, !again
 }
 

@@ -90,18 +90,22 @@ func (s *Service) lookupExternalChannel(want, def string) (*model.Channel, *mode
 	return s.mm.GetChannelByName(home.TeamId, want, false)
 }
 
-// adopt records an alert from another source for channelID and applies its event. Repeats
-// and other nodes receiving the same event meet the same keys (compare-and-set), so the
-// alert gets one record and one card. An alert already recorded is only applied.
+// adopt records an alert from another source for channelID with its event applied, in one
+// write. Repeats and other nodes receiving the same event meet the same keys
+// (compare-and-set): the alert gets one record and one card, and exactly one of them reports
+// the work. An alert already recorded is only applied.
 func (s *records) adopt(e alertstate.Event, channelID string, replies bool) (Applied, error) {
 	if !adoptable(e) || channelID == "" {
 		return s.apply(e, replies)
 	}
 	tp := externalPrefix + e.AlertID
+	now := s.now()
 	rec := Record{
-		ThirdPartyID: tp, ChannelID: channelID, Created: s.now(), External: true, CardDirty: true,
-		Summary: e.Title, Details: e.Description, Status: alertstate.Status{State: alertstate.Open},
+		ThirdPartyID: tp, ChannelID: channelID, Created: now, External: true,
+		CardDirty: true, // the first card is drawn even when the event tells nothing else
+		Summary:   e.Title, Details: e.Description, Status: alertstate.Status{State: alertstate.Open},
 	}
+	applyTo(&rec, e, replies, now)
 	raw, _ := json.Marshal(rec)
 	created, err := s.kv.CompareAndSet(alertPrefix+tp, nil, raw, s.lifetime())
 	if err != nil {
@@ -111,13 +115,8 @@ func (s *records) adopt(e alertstate.Event, channelID string, replies bool) (App
 	if _, perr := s.kv.CompareAndSet(alertIDPrefix+e.AlertID, nil, []byte(tp), s.lifetime()); perr != nil {
 		return Applied{}, perr
 	}
-	out, err := s.apply(e, replies)
-	if err != nil {
-		return out, err
+	if !created { // recorded already (a repeat, another node): the event is applied as any other
+		return s.apply(e, replies)
 	}
-	if created && out.Matched { // the first card must be drawn even when the event changed nothing else
-		out.Changed, out.Work = true, true
-		err = s.markPending(tp, true)
-	}
-	return out, err
+	return s.applied(rec, e, true)
 }

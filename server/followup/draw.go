@@ -63,8 +63,12 @@ func (s *Service) drawCard(rec Record) error {
 		}
 		rec.CardPostID = id
 		if id == created.Id {
-			if cur, ok, err := s.records.get(rec.ThirdPartyID); err == nil && ok && cur.Rev == rec.Rev {
+			cur, ok, err := s.records.get(rec.ThirdPartyID)
+			if err == nil && ok && cur.Rev == rec.Rev {
 				return nil
+			}
+			if err == nil && ok { // changed meanwhile: the edit below draws the newest
+				rec = cur
 			}
 		}
 	}

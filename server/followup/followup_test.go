@@ -19,6 +19,7 @@ func TestStopCancelsAHangingActionRetry(t *testing.T) {
 	t.Cleanup(func() { close(st.hang) })
 	env := newTestService(t, st.testConfig(paging.FormatMattermost, st.withKey(savedKey)), nil, nil,
 		func(s *Service) { s.retries.every = 5 * time.Millisecond })
+	env.withCard(t) // the card queue may draw the press
 	tp := env.sentAlert(t, paging.FormatWebhook)
 	if _, refusal, err := env.s.records.press(tp, cardID, alertstate.Acknowledge, aliceID, "alice"); err != nil || refusal != "" {
 		t.Fatalf("press: %q %v", refusal, err)

@@ -14,8 +14,9 @@ import (
 // A press, from a card's button or from /pagertree ack|resolve, takes one path: the card (or
 // the command's alert) is checked, then who may press, then the route to PagerTree is decided
 // once, the press is recorded once (the record's pending action and outbound job, in one
-// compare-and-set), and the first try is made through that route. The card is then drawn by
-// the card queue, kicked once with the outcome; the person gets a sentence.
+// compare-and-set), the card queue is kicked to show it ("acknowledging…", no buttons), and
+// the first try is made through that route; the person gets a sentence. The card is drawn by
+// the card queue alone, once per state: again only if the outcome gives the buttons back.
 
 // pressTimeout bounds the first try: Mattermost waits 30 s (by default) for a button's answer,
 // and the checks before it and this fit.
@@ -102,6 +103,7 @@ func (s *Service) press(ctx context.Context, rec Record, cardPostID string, acti
 	if refusal != "" {
 		return refusal
 	}
+	s.cards.kick(rec.ThirdPartyID) // the card shows the press at once, whatever PagerTree takes
 	ctx, cancel := context.WithTimeout(ctx, pressTimeout)
 	defer cancel()
 	text, _ := s.runAction(ctx, route, after, *after.Outbound)

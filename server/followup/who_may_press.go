@@ -22,9 +22,9 @@ func (s *Service) mayPress(ctx context.Context, cfg *Config, user *model.User) s
 		if cfg.Actor.API == nil {
 			return "Only PagerTree team members may acknowledge or resolve alerts from Mattermost, and the plugin cannot check who is one because " + cfg.APIUnavailable + ". Ask a System Admin."
 		}
-		ctx, cancel := context.WithTimeout(ctx, mayPressTimeout)
+		check, cancel := context.WithTimeout(ctx, mayPressTimeout)
 		defer cancel()
-		_, ok, err := cfg.Actor.API.AccountUserByEmail(ctx, user.Email)
+		_, ok, err := cfg.Actor.API.AccountUserByEmail(check, user.Email)
 		if err != nil {
 			return "The plugin could not check with PagerTree that you are a PagerTree team member: " + err.Error() + ". Try again in a moment."
 		}

@@ -27,7 +27,7 @@ func (k PluginStore) Get(key string) ([]byte, error) {
 	return v, nil
 }
 
-// CompareAndSet: pluginapi's Set with SetAtomic(nil) creates only; a nil value deletes.
+// CompareAndSet is pluginapi's Set with SetAtomic(old) (SetAtomic(nil) creates only); a nil value deletes.
 func (k PluginStore) CompareAndSet(key string, old, value []byte, ttl time.Duration) (bool, error) {
 	return k.kv.Set(key, value, pluginapi.SetAtomic(old), pluginapi.SetExpiry(ttl))
 }
