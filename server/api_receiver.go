@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
-	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/followup"
 )
 
 // receiverEvents are the event types to tick in PagerTree's Outgoing Webhook integration.
@@ -26,11 +26,19 @@ type receiverInfo struct {
 	Username  string              `json:"username"`
 	Password  string              `json:"password"`
 	Created   time.Time           `json:"created"`
-	LastEvent *delivery.LastEvent `json:"last_event"`
+	LastEvent *followup.LastEvent `json:"last_event"`
 	Events    []string            `json:"events"`
-	Actions   string              `json:"actions"` // the card's buttons, or why there are none (actions.go)
-	Updates   string              `json:"updates"` // how PagerTree's updates arrive (updates_mode.go)
-	LastPoll  *delivery.LastPoll  `json:"last_poll"`
+	Actions   string              `json:"actions"` // the card's buttons, or why there are none
+	Updates   string              `json:"updates"` // how PagerTree's updates arrive
+	LastPoll  *followup.LastPoll  `json:"last_poll"`
+}
+
+// followupConfig is the follow-up's configuration in force (nil while starting).
+func (p *Plugin) followupConfig() *followup.Config {
+	if c := p.config.Load(); c != nil {
+		return c.Followup
+	}
+	return nil
 }
 
 // receiverURL is where PagerTree must post, from the Site URL ("" and why when it is unset).
@@ -46,22 +54,18 @@ func (p *Plugin) receiverURL() (string, string) {
 	return site + "/plugins/" + manifest.Id + eventsPath, ""
 }
 
-func (p *Plugin) receiverInfo(c delivery.Credentials) receiverInfo {
+func (p *Plugin) receiverInfo(c followup.Credentials) receiverInfo {
 	info := receiverInfo{Username: c.Username, Password: c.Password, Created: c.Created, Events: receiverEvents}
 	info.URL, info.Problem = p.receiverURL()
-	info.Actions = actionsSummary(p.config.Load())
-	info.Updates = p.config.Load().updatesState()
-	if e, ok, err := delivery.LoadLastEvent(p.kv); err == nil && ok {
-		info.LastEvent = &e
-	}
-	if lp, ok, err := delivery.LoadLastPoll(p.kv); err == nil && ok {
-		info.LastPoll = &lp
-	}
+	info.Actions = p.followupConfig().ActionsSummary()
+	info.Updates = p.followupConfig().UpdatesState()
+	st := p.followup.Status()
+	info.LastEvent, info.LastPoll = st.LastEvent, st.LastPoll
 	return info
 }
 
 func (p *Plugin) handleReceiver(w http.ResponseWriter, _ *http.Request) {
-	c, err := delivery.EnsureCredentials(p.kv, p.clock())
+	c, err := p.followup.EnsureCredentials()
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "The receiver's credentials could not be read from the database.")
 		return
@@ -70,7 +74,7 @@ func (p *Plugin) handleReceiver(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (p *Plugin) handleRegenerate(w http.ResponseWriter, r *http.Request) {
-	c, err := delivery.RegenerateCredentials(p.kv, p.clock())
+	c, err := p.followup.RegenerateCredentials()
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "New credentials could not be stored; the old ones still work.")
 		return
@@ -88,33 +92,34 @@ func (p *Plugin) receiverRows(row func(k, v string)) {
 		url = problem
 	}
 	row("PagerTree → Mattermost URL", url)
-	if c, ok, err := delivery.LoadCredentials(p.kv); err == nil && ok {
+	if c, ok, err := p.followup.Credentials(); err == nil && ok {
 		row("Basic auth username", c.Username+" (password in System Console > Plugins > PagerTree)")
 	}
 	updates := "card and thread replies"
-	if cfg := p.config.Load(); cfg != nil && !cfg.StatusReplies {
+	if cfg := p.followupConfig(); cfg != nil && !cfg.StatusReplies {
 		updates = "card only"
 	}
 	row("Status updates", updates)
-	row("Acknowledge / Resolve buttons", actionsSummary(p.config.Load()))
+	row("Acknowledge / Resolve buttons", p.followupConfig().ActionsSummary())
+	st := p.followup.Status()
 	last := "none yet"
-	if e, ok, err := delivery.LoadLastEvent(p.kv); err != nil {
-		last = "unknown (" + err.Error() + ")"
-	} else if ok {
+	if e := st.LastEvent; st.LastEventError != nil {
+		last = "unknown (" + st.LastEventError.Error() + ")"
+	} else if e != nil {
 		last = e.At.UTC().Format("2006-01-02 15:04:05 UTC") + " (" + e.Type + ")"
 		if !e.Matched {
 			last += ", not about an alert from this plugin"
 		}
 	}
 	row("Last event from PagerTree", last)
-	row("Updates arrive", p.config.Load().updatesState())
-	if lp, ok, err := delivery.LoadLastPoll(p.kv); err == nil && ok {
-		row("Last poll of PagerTree", lastPollText(lp))
+	row("Updates arrive", p.followupConfig().UpdatesState())
+	if st.LastPoll != nil {
+		row("Last poll of PagerTree", lastPollText(*st.LastPoll))
 	}
 }
 
 // lastPollText says when the plugin last asked PagerTree and what it learned.
-func lastPollText(lp delivery.LastPoll) string {
+func lastPollText(lp followup.LastPoll) string {
 	s := fmt.Sprintf("%s: %d alerts checked, %d changed", lp.At.UTC().Format("2006-01-02 15:04:05 UTC"), lp.Checked, lp.Changed)
 	if lp.Problem != "" {
 		s += "; failed: " + lp.Problem

@@ -52,7 +52,7 @@ func (p *Plugin) commandTest(args *model.CommandArgs) string {
 	if u, appErr := p.API.GetUser(args.UserId); appErr == nil {
 		name = u.Username
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	ctx, cancel := context.WithTimeout(p.lifetime, 15*time.Second)
 	defer cancel()
 	o := p.sendTest(ctx, cfg, name)
 	return fmt.Sprintf("Sent a low-urgency test alert to %s (%s format).\n%s", cfg.EndpointHost, formatNames[cfg.Format], describeOutcome(o))

@@ -39,7 +39,7 @@ func (p *Plugin) commandOncall(args *model.CommandArgs, rest string) string {
 	}
 	api := cfg.REST.API
 	want := strings.TrimSpace(rest)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(p.lifetime, 20*time.Second)
 	defer cancel()
 	teams, more, err := p.oncall.teamsOf(ctx, api)
 	if err != nil {

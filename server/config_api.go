@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/pagertree/mattermost-plugin-pagertree/server/followup"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
 
@@ -55,7 +56,7 @@ func apiProblems(s settings, guard *pagertreeclient.Guard) (base, host string, p
 	if err := checkAPIKey(s.APIKey); err != nil {
 		problems = append(problems, settingProblem{Key: "APIKey", Text: err.Error()})
 	}
-	if rule, err := parsePressRule(s.WhoMayPress); err == nil && rule == pressPagerTreeUsers && strings.TrimSpace(s.APIKey) == "" {
+	if rule, err := followup.ParsePressRule(s.WhoMayPress); err == nil && rule == followup.PressPagerTreeUsers && strings.TrimSpace(s.APIKey) == "" {
 		problems = append(problems, settingProblem{Key: "WhoMayPress", Text: errPressNeedsKey.Error()})
 	}
 	return base, host, problems
@@ -98,15 +99,6 @@ func (c apiConfig) apiUnavailable() string {
 		return "no PagerTree API key is set in the plugin settings"
 	}
 	return "the plugin's PagerTree API settings need fixing"
-}
-
-// actor is what acts on delivered alerts (acknowledge, resolve) with this configuration's
-// clients: the REST API when a key is set, else the Webhook integration, else nothing.
-func (c *runtimeConfig) actor() pagertreeclient.Actor {
-	if c == nil {
-		return pagertreeclient.Actor{}
-	}
-	return pagertreeclient.Actor{API: c.REST.API, Integration: c.Client}
 }
 
 // apiStatus says whether the REST API is usable, for /pagertree status (never the key itself).

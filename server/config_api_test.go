@@ -61,20 +61,21 @@ func TestActorFollowsTheConfiguration(t *testing.T) {
 	s := baseSettings("https://api.pagertree.com/integration/int_abc")
 	s.Format = "webhook"
 	target := pagertreeclient.Target{ThirdpartyID: "p1", Format: paging.FormatWebhook}
-	if r, _ := buildConfig(s, "ua", testGuard).actor().Route(target); r != pagertreeclient.RouteWebhook {
-		t.Fatal(r)
+	if d := buildConfig(s, "ua", testGuard).Followup.Actor.Decide(target); d.Route != pagertreeclient.RouteWebhook {
+		t.Fatal(d.Route)
 	}
 	s.APIKey = savedKey
-	if r, _ := buildConfig(s, "ua", testGuard).actor().Route(target); r != pagertreeclient.RouteAPI {
-		t.Fatal(r)
+	if d := buildConfig(s, "ua", testGuard).Followup.Actor.Decide(target); d.Route != pagertreeclient.RouteAPI {
+		t.Fatal(d.Route)
 	}
 	s.APIKey, s.Format = "", "mattermost"
-	if r, why := buildConfig(s, "ua", testGuard).actor().Route(target); r != pagertreeclient.RouteNone || !strings.Contains(why, "no PagerTree API key") {
-		t.Fatal(r, why)
+	if d := buildConfig(s, "ua", testGuard).Followup.Actor.Decide(target); d.Route != pagertreeclient.RouteNone || !strings.Contains(d.Why, "no PagerTree API key") {
+		t.Fatal(d.Route, d.Why)
 	}
-	var nilCfg *runtimeConfig
-	if r, _ := nilCfg.actor().Route(target); r != pagertreeclient.RouteNone {
-		t.Fatal(r)
+	// Settings that pause forwarding leave no integration client to act through.
+	s.Format, s.EndpointURL = "webhook", ""
+	if d := buildConfig(s, "ua", testGuard).Followup.Actor.Decide(target); d.Route != pagertreeclient.RouteNone {
+		t.Fatal(d.Route)
 	}
 }
 

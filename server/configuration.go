@@ -10,6 +10,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/pagertree/mattermost-plugin-pagertree/server/followup"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
@@ -38,10 +39,6 @@ type runtimeConfig struct {
 	RetryWindow   time.Duration
 	ReactionEmoji string
 	ReplyInThread bool
-	StatusReplies bool          // PagerTree's updates also post thread replies, not only the card
-	AlertLifetime time.Duration // how long a sent alert follows PagerTree's events
-	// ExternalChannel is where alerts that did not come from Mattermost are posted ("": not posted).
-	ExternalChannel string
 
 	EndpointHost string
 	TokenSet     bool
@@ -49,8 +46,8 @@ type runtimeConfig struct {
 	// The REST API (who is on call, acting on alerts) stands apart from forwarding.
 	REST apiConfig
 
-	WhoMayPress pressRule     // who may acknowledge and resolve from Mattermost (press_rule.go)
-	Updates     updatesConfig // pushed, polled or both (updates_mode.go)
+	// Followup is what happens after a page (cards, buttons, polling): never nil.
+	Followup *followup.Config
 }
 
 // forwarding reports whether posts are being forwarded.
@@ -86,6 +83,8 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 		OnePerThread: s.OneAlertPerThread, ReplyInThread: s.ReplyInThread, TokenSet: strings.TrimSpace(s.Token) != "",
 		REST: buildAPIConfig(s, userAgent, guard),
 	}
+	f := &followup.Config{APIUnavailable: c.REST.apiUnavailable()}
+	c.Followup = f
 	problems := []settingProblem{}
 	fail := func(key, format string, args ...any) {
 		problems = append(problems, settingProblem{Key: key, Text: fmt.Sprintf(format, args...)})
@@ -143,7 +142,7 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 	}
 	if ch := strings.TrimSpace(s.ExternalAlertsChannel); ch != "" {
 		if model.IsValidId(ch) {
-			c.ExternalChannel = ch
+			f.ExternalChannel = ch
 		} else {
 			fail("ExternalAlertsChannel", "the channel for alerts that did not come from Mattermost is %q, which is not a channel id (26 letters and digits)", ch)
 		}
@@ -183,7 +182,7 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 	c.ReactionEmoji = emoji
 	switch strings.TrimSpace(s.StatusUpdates) {
 	case "", statusCardAndReplies:
-		c.StatusReplies = true
+		f.StatusReplies = true
 	case statusCardOnly:
 	default:
 		fail("StatusUpdates", "status updates must be %q or %q, not %q", statusCardAndReplies, statusCardOnly, s.StatusUpdates)
@@ -195,21 +194,38 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 	case days < 1 || days > 365:
 		fail("AlertLifetimeDays", "alerts can be followed for 1 to 365 days, not %d", days)
 	}
-	c.AlertLifetime = time.Duration(days) * 24 * time.Hour
-	if c.WhoMayPress, err = parsePressRule(s.WhoMayPress); err != nil {
+	f.AlertLifetime = time.Duration(days) * 24 * time.Hour
+	if f.WhoMayPress, err = followup.ParsePressRule(s.WhoMayPress); err != nil {
 		fail("WhoMayPress", "%s", err)
 	}
-	if c.Updates, err = parseUpdates(s); err != nil {
+	if f.Updates, err = parseUpdates(s); err != nil {
 		fail("UpdatesArrive", "%s", err)
 	}
 
 	if len(problems) > 0 {
 		c.problems = problems
 		c.Problem = problemText(problems)
-		return c
+	} else {
+		c.Client = pagertreeclient.New(endpoint, strings.TrimSpace(s.Token), format, pagertreeclient.DefaultTimeout, userAgent, guard)
 	}
-	c.Client = pagertreeclient.New(endpoint, strings.TrimSpace(s.Token), format, pagertreeclient.DefaultTimeout, userAgent, guard)
+	// Acting on alerts: the REST API when a key is set, else the Webhook integration.
+	f.Actor = pagertreeclient.Actor{API: c.REST.API, Integration: c.Client}
 	return c
+}
+
+// parseUpdates reads how PagerTree's updates arrive and the poll interval.
+func parseUpdates(s settings) (followup.Updates, error) {
+	u := followup.Updates{Every: followup.DefaultPollSeconds * time.Second}
+	var err error
+	if u.Mode, err = followup.ParseUpdatesMode(s.UpdatesArrive); err != nil {
+		return u, err
+	}
+	secs, err := s.PollSeconds.value("the poll interval", followup.DefaultPollSeconds)
+	if err != nil {
+		return u, err
+	}
+	u.Every, err = followup.PollInterval(secs)
+	return u, err
 }
 
 // defaultAlertLimit matches plugin.json: three pages per user per 10 minutes.

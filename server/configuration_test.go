@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/followup"
 )
 
 func TestBuildConfig(t *testing.T) {
@@ -38,6 +40,9 @@ func TestBuildConfig(t *testing.T) {
 		{"card only", func(s *settings) { s.StatusUpdates = "card_only" }, ""},
 		{"alert lifetime zero", func(s *settings) { s.AlertLifetimeDays = flexInt{n: 0, set: true} }, "alerts can be followed for 1 to 365 days"},
 		{"alert lifetime as text", func(s *settings) { s.AlertLifetimeDays = flexInt{bad: "a month"} }, "alert lifetime"},
+		{"unknown press rule", func(s *settings) { s.WhoMayPress = "everyone" }, "who may acknowledge and resolve"},
+		{"unknown updates mode", func(s *settings) { s.UpdatesArrive = "sometimes" }, "how PagerTree's updates arrive"},
+		{"poll interval too short", func(s *settings) { s.PollSeconds = flexInt{n: 1, set: true} }, "poll interval"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -74,8 +79,9 @@ func TestBuildConfigValues(t *testing.T) {
 	if !strings.HasPrefix(cfg.state(), "on") {
 		t.Fatal(cfg.state())
 	}
-	if !cfg.StatusReplies || cfg.AlertLifetime != 30*24*time.Hour {
-		t.Fatalf("status defaults: replies %v, lifetime %s", cfg.StatusReplies, cfg.AlertLifetime)
+	if f := cfg.Followup; !f.StatusReplies || f.AlertLifetime != 30*24*time.Hour || f.WhoMayPress != followup.PressChannelMembers ||
+		f.Updates.Mode != followup.UpdatesPushed || f.Updates.Every != 30*time.Second || f.Actor.Integration != cfg.Client {
+		t.Fatalf("follow-up defaults: %+v", f)
 	}
 	s.Enabled = false
 	if st := buildConfig(s, "ua", testGuard).state(); !strings.HasPrefix(st, "off") {

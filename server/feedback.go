@@ -47,14 +47,7 @@ func (p *Plugin) remember(a paging.Alert, f paging.Format, cfg *runtimeConfig) {
 	if cfg != nil && cfg.Client != nil {
 		host, fp = cfg.EndpointHost, cfg.Client.Fingerprint()
 	}
-	if err := p.alerts.RememberEndpoint(a, f, host, fp); err != nil {
-		p.API.LogWarn("PagerTree: "+err.Error(), "post_id", a.PostID)
-	}
-	if cfg.polling() && a.Origin != paging.OriginTest && a.PostID != "" && a.ChannelID != "" { // poller.go
-		if err := p.alerts.TrackOpen(paging.ThirdPartyID(a, f)); err != nil {
-			p.API.LogWarn("PagerTree: could not add the alert to the polled list: "+err.Error(), "post_id", a.PostID)
-		}
-	}
+	p.followup.Remember(a, f, host, fp)
 }
 
 func (p *Plugin) currentFormat() paging.Format {
@@ -130,7 +123,7 @@ func (p *Plugin) confirm(a paging.Alert) {
 	if cfg.ReplyInThread && (a.Origin == paging.OriginPost || a.Resent != nil) {
 		// The confirmation is the status card that PagerTree's events keep up to date; a resend
 		// also gets a reply of its own that says so.
-		if p.confirmCard(paging.ThirdPartyID(a, cfg.Format)) && a.Resent == nil {
+		if p.followup.Confirm(paging.ThirdPartyID(a, cfg.Format)) && a.Resent == nil {
 			return
 		}
 		root := a.ThreadRoot()

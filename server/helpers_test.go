@@ -17,7 +17,8 @@ import (
 	"github.com/stretchr/testify/mock"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
-	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
 
@@ -115,16 +116,16 @@ func allowLogs(api *plugintest.API) {
 type testEnv struct {
 	p   *Plugin
 	api *plugintest.API
-	kv  *deliverytest.MemKV
+	kv  *kvstoretest.MemKV
 	fb  *feedback // what the plugin said in chat
 }
 
 // newEnv activates a plugin on a mock API. kv may be shared between instances (restart, cluster).
 // forbidden names API methods the world does not answer: calling one fails the test.
-func newEnv(t *testing.T, s settings, kv *deliverytest.MemKV, forbidden ...string) *testEnv {
+func newEnv(t *testing.T, s settings, kv *kvstoretest.MemKV, forbidden ...string) *testEnv {
 	t.Helper()
 	if kv == nil {
-		kv = deliverytest.New()
+		kv = kvstoretest.New()
 	}
 	api := &plugintest.API{}
 	allowLogs(api)
@@ -140,7 +141,7 @@ func newEnv(t *testing.T, s settings, kv *deliverytest.MemKV, forbidden ...strin
 	api.On("HasPermissionTo", adminID, model.PermissionManageSystem).Return(true).Maybe()
 	api.On("HasPermissionTo", mock.Anything, model.PermissionManageSystem).Return(false).Maybe()
 
-	p := &Plugin{newKV: func() delivery.KV { return kv }}
+	p := &Plugin{newKV: func() kvstore.KV { return kv }}
 	p.outboxTuner = func(o *delivery.Options) {
 		o.Backoff = func(int) time.Duration { return 5 * time.Millisecond }
 		o.SweepEvery = 20 * time.Millisecond
@@ -278,11 +279,18 @@ func receive[T any](t *testing.T, ch chan T, what string) T {
 	return zero
 }
 
+// postClock gives trigger posts their creation times a millisecond apart, as Mattermost
+// usually does: equal times in one channel would give two Mattermost-format alerts one
+// thirdparty id (and one card, drawn by both).
+var postClock atomic.Int64
+
+func init() { postClock.Store(1764240000122) }
+
 func userPost(channelID, message string) *model.Post {
-	return &model.Post{Id: model.NewId(), UserId: aliceID, ChannelId: channelID, Message: message, CreateAt: 1764240000123}
+	return &model.Post{Id: model.NewId(), UserId: aliceID, ChannelId: channelID, Message: message, CreateAt: postClock.Add(1)}
 }
 
 // nilOutbox is a stopped outbox: the benchmark never reaches it (no post matches).
 func nilOutbox() *delivery.Outbox {
-	return delivery.New(deliverytest.New(), nil, delivery.Options{NodeID: "bench"})
+	return delivery.New(kvstoretest.New(), nil, delivery.Options{NodeID: "bench"})
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/mock"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
-	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
 )
 
 func TestPostFilters(t *testing.T) {
@@ -88,7 +88,7 @@ func TestHookPagesWhatSkipReasonAllows(t *testing.T) {
 
 func TestNoAPIOrKVCallWithoutATrigger(t *testing.T) {
 	pt := newFakePagerTree(t)
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	// The mock answers no GetChannel, GetUser or GetTeam: a call would fail the test.
 	env := newEnv(t, baseSettings(pt.srv.URL), kv, "GetChannel", "GetUser", "GetTeam")
 	before := len(kv.Keys())
@@ -115,7 +115,7 @@ func TestPayloadSentForAPost(t *testing.T) {
 	}
 	want := map[string]any{
 		"token": token, "team_id": teamID, "team_domain": "acme", "channel_id": publicID, "channel_name": "ops",
-		"timestamp": float64(1764240000123), "user_id": aliceID, "user_name": "alice", "post_id": post.Id,
+		"timestamp": float64(post.CreateAt), "user_id": aliceID, "user_name": "alice", "post_id": post.Id,
 		"text": "checkout slow, outage in eu", "trigger_word": "outage", "file_ids": "f1,f2",
 	}
 	for k, v := range want {
@@ -237,7 +237,7 @@ func TestChannelCooldown(t *testing.T) {
 func TestRestartWithPendingAlertDeliversOnce(t *testing.T) {
 	pt := newFakePagerTree(t)
 	pt.setStatus(503)
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	first := newEnv(t, baseSettings(pt.srv.URL), kv)
 	first.p.MessageHasBeenPosted(nil, userPost(publicID, "outage"))
 	pt.wait(t)
@@ -259,14 +259,14 @@ func TestRestartWithPendingAlertDeliversOnce(t *testing.T) {
 
 func TestTwoNodesSamePost(t *testing.T) {
 	pt := newFakePagerTree(t)
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	a := newEnv(t, baseSettings(pt.srv.URL), kv)
 	b := newEnv(t, baseSettings(pt.srv.URL), kv)
 	post := userPost(publicID, "outage")
 	done := make(chan struct{})
 	go func() { a.p.MessageHasBeenPosted(nil, post); close(done) }()
 	b.p.MessageHasBeenPosted(nil, post)
-	<-done
+	receive(t, done, "the first node's hook to return")
 	select { // delivered and recorded by one of them
 	case <-a.fb.reactions:
 	case <-b.fb.reactions:

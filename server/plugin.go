@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -10,7 +13,10 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/plugin"
 
+	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/followup"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/metrics"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
@@ -22,20 +28,22 @@ type Plugin struct {
 	config atomic.Pointer[runtimeConfig]
 
 	// Set in OnActivate, read-only afterwards.
-	botID   string
-	kv      delivery.KV
-	outbox  *delivery.Outbox
-	history *delivery.History
-	alerts  *delivery.Alerts // the alert <-> post map, fed by PagerTree's events
-	cards   *cardWorker      // draws status cards and posts replies after the receiver answered
-	poller  *poller          // asks PagerTree's API for the state of open alerts (poller.go)
-	limiter *delivery.Limiter
-	router  *mux.Router
-	nodeID  string
-	metrics *metrics.Metrics
+	botID    string
+	kv       kvstore.KV
+	outbox   *delivery.Outbox
+	history  *delivery.History
+	followup *followup.Service // what happens after a page: records, cards, buttons, polling
+	limiter  *delivery.Limiter
+	router   *mux.Router
+	nodeID   string
+	metrics  *metrics.Metrics
+	// lifetime is cancelled in OnDeactivate: the PagerTree calls of commands and of the
+	// owners' background work stop with it.
+	lifetime context.Context
+	stop     context.CancelFunc
 
 	// Test seams: nil means the real thing.
-	newKV       func() delivery.KV
+	newKV       func() kvstore.KV
 	outboxTuner func(*delivery.Options)
 	now         func() time.Time
 
@@ -94,10 +102,14 @@ func (p *Plugin) OnActivate() error {
 		}
 	}
 	p.nodeID = model.NewId()
+	p.lifetime, p.stop = context.WithCancel(context.Background())
+	if p.oncall.now == nil {
+		p.oncall.now = p.clock
+	}
 	if p.newKV != nil {
 		p.kv = p.newKV()
 	} else {
-		p.kv = newPluginKV(p.API)
+		p.kv = kvstore.NewPluginStore(p.API)
 	}
 	botID, err := p.ensureBot()
 	if err != nil {
@@ -108,8 +120,17 @@ func (p *Plugin) OnActivate() error {
 		return fmt.Errorf("could not register the /%s command: %w", commandTrigger, err)
 	}
 	p.history = delivery.NewHistory(p.kv, delivery.DefaultHistorySize)
-	p.alerts = delivery.NewAlerts(p.kv, p.alertLifetime, p.clock)
-	if _, err := delivery.EnsureCredentials(p.kv, p.clock()); err != nil {
+	p.followup = followup.New(followup.Deps{
+		KV: p.kv, MM: p.API, BotID: p.botID, NodeID: p.nodeID, Now: p.clock, ActionsURL: actionsURL,
+		Config: func() *followup.Config {
+			if c := p.config.Load(); c != nil {
+				return c.Followup
+			}
+			return nil
+		},
+		EventReceived: func(k alertstate.Kind) { p.metrics.EventReceived(eventLabel(k)) },
+	})
+	if _, err := p.followup.EnsureCredentials(); err != nil {
 		p.API.LogError("PagerTree: the receiver's credentials could not be created; PagerTree's events will be refused", "error", err.Error())
 	}
 	p.limiter = delivery.NewLimiter(p.kv, delivery.AlertLimitWindow)
@@ -143,43 +164,49 @@ func (p *Plugin) OnActivate() error {
 	p.metrics = newMetrics(p.outbox, p.clock)
 	p.router = p.newRouter()
 	p.feedback = newFeedbackQueue()
-	p.cards = newCardWorker(p)
-	p.cards.start()
-	p.poller = newPoller(p)
-	p.poller.start()
+	p.followup.Start(p.lifetime)
 	p.outbox.Start()
 	return nil
 }
 
-// alertLifetime is how long an alert's record follows PagerTree's events.
-func (p *Plugin) alertLifetime() time.Duration {
-	if c := p.config.Load(); c != nil && c.AlertLifetime > 0 {
-		return c.AlertLifetime
-	}
-	return delivery.DefaultAlertTTL
-}
+// stopWithin bounds OnDeactivate: every owner is stopped at once, within this one deadline.
+const stopWithin = 5 * time.Second
 
-// OnDeactivate stops the workers within a few seconds. Queued alerts stay in the KV store
-// and are sent after the next activation (or by another node).
+// OnDeactivate cancels the background work (PagerTree calls in flight included) and stops the
+// owners of goroutines in parallel, within stopWithin. Queued alerts, cards and actions stay
+// in the KV store for the next activation (or another node). It returns (and logs) which
+// owners did not stop in time.
 func (p *Plugin) OnDeactivate() error {
 	if p.outbox == nil {
 		return nil
 	}
-	if err := p.outbox.Stop(5 * time.Second); err != nil {
-		p.API.LogWarn("PagerTree: " + err.Error())
+	p.stop()
+	deadline := time.Now().Add(stopWithin)
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+	stops := []func() error{
+		func() error { return p.outbox.Stop(time.Until(deadline)) },
+		func() error {
+			if !p.feedback.close(time.Until(deadline)) {
+				return fmt.Errorf("the reactions and replies of delivered alerts did not finish within %s", stopWithin)
+			}
+			return nil
+		},
+		func() error { return p.followup.Stop(ctx) },
 	}
-	if p.feedback != nil && !p.feedback.close(5*time.Second) {
-		p.API.LogWarn("PagerTree: the reactions and replies of delivered alerts did not finish within 5 s")
+	errs := make([]error, len(stops))
+	var wg sync.WaitGroup
+	for i, stop := range stops {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = stop()
+		}()
 	}
-	if p.poller != nil {
-		if err := p.poller.stop(5 * time.Second); err != nil {
-			p.API.LogWarn("PagerTree: " + err.Error())
-		}
+	wg.Wait()
+	err := errors.Join(errs...)
+	if err != nil {
+		p.API.LogWarn("PagerTree: " + strings.ReplaceAll(err.Error(), "\n", "; "))
 	}
-	if p.cards != nil {
-		if err := p.cards.stop(5 * time.Second); err != nil {
-			p.API.LogWarn("PagerTree: " + err.Error())
-		}
-	}
-	return nil
+	return err
 }

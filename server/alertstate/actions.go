@@ -25,6 +25,21 @@ func ParseAction(s string) Action {
 	return ""
 }
 
+// Valid reports whether a is one of the actions above.
+func (a Action) Valid() bool { return ParseAction(string(a)) != "" }
+
+// PastTense is what the action did ("acknowledged"), for sentences in chat and PagerTree's
+// timeline. Anything else is named as it is.
+func (a Action) PastTense() string {
+	switch a {
+	case Acknowledge:
+		return "acknowledged"
+	case Resolve:
+		return "resolved"
+	}
+	return string(a)
+}
+
 // Progressive is the card's word while PagerTree has not confirmed ("acknowledging…").
 func (a Action) Progressive() string {
 	if a == Acknowledge {
@@ -85,7 +100,7 @@ func Press(s Status, a Action, username string, now time.Time) (Status, string) 
 		s.State = Open
 	}
 	if !Allows(s.State, a) {
-		return s, fmt.Sprintf("The alert is %s, so it cannot be %s any more.", lower(s.State.Label()), pastTense(a))
+		return s, fmt.Sprintf("The alert is %s, so it cannot be %s any more.", lower(s.State.Label()), a.PastTense())
 	}
 	if p := s.Pending; p != nil && !p.Unconfirmed {
 		return s, fmt.Sprintf("@%s already asked PagerTree to %s this alert; the card updates when PagerTree confirms.", p.By, p.Action)
@@ -174,13 +189,6 @@ func pendingField(s Status) *model.SlackAttachmentField {
 		v = fmt.Sprintf("%s by @%s: not confirmed by PagerTree — press again or check PagerTree", upperFirst(string(p.Action)), p.By)
 	}
 	return &model.SlackAttachmentField{Title: "From Mattermost", Value: v, Short: false}
-}
-
-func pastTense(a Action) string {
-	if a == Acknowledge {
-		return "acknowledged"
-	}
-	return "resolved"
 }
 
 func lower(s string) string {

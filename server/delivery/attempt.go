@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
@@ -154,7 +155,7 @@ func (o *Outbox) handOver(key string) {
 func (o *Outbox) giveUpExpired(last paging.Outcome) {
 	for _, w := range o.expiredParked(o.opt.Now()) {
 		var final Job
-		err := updateBytes(o.kv, w.key, o.opt.DoneTTL, func(old []byte) ([]byte, error) {
+		err := kvstore.Update(o.kv, w.key, o.opt.DoneTTL, func(old []byte) ([]byte, error) {
 			j, err := decodeJob(old)
 			if old == nil || err != nil || j.State == stateDone ||
 				j.LeaseOwner != "" && j.LeaseOwner != o.opt.NodeID && o.opt.Now().Before(j.LeaseUntil) {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
@@ -17,7 +17,7 @@ var finishedSizes = []int{10, 10000}
 // filled is a store after n deliveries, built once per size and shared by the benchmarks
 // (the sweep only reads it; history writes add keys of their own).
 type filled struct {
-	kv      *deliverytest.MemKV
+	kv      *kvstoretest.MemKV
 	history *History
 }
 
@@ -30,7 +30,7 @@ func storeWithFinished(b *testing.B, n int) *filled {
 	if s := stores[n]; s != nil {
 		return s
 	}
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	h := NewHistory(kv, DefaultHistorySize)
 	done := make(chan struct{}, n)
 	o := New(kv, func(context.Context, paging.Alert) paging.Outcome {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
-	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
@@ -33,7 +33,7 @@ func TestFloodControlClaims(t *testing.T) {
 		{"the next one waits for the cooldown", postAlert("p6", "", "c2"), cooldown, delivery.ChannelCooldown, "the channel cooldown of 1m0s is running"},
 		{"another channel is not cooling", postAlert("p7", "", "c3"), cooldown, "", ""},
 	}
-	box := delivery.New(deliverytest.New(), nil, delivery.Options{NodeID: "a"})
+	box := delivery.New(kvstoretest.New(), nil, delivery.Options{NodeID: "a"})
 	for _, s := range steps {
 		held, err := box.Claim(s.alert, s.rule)
 		if err != nil || held.Reason != s.reason || held.Suppressed() != (s.reason != "") || held.Sentence() != s.says || held.Label() != string(s.reason) {
@@ -45,7 +45,7 @@ func TestFloodControlClaims(t *testing.T) {
 // A post suppressed by the cooldown did not page, so its thread may page once the cooldown ends.
 func TestCooldownDoesNotLeaveAThreadClaimed(t *testing.T) {
 	both := delivery.FloodRule{OnePerThread: true, Cooldown: time.Minute}
-	box := delivery.New(deliverytest.New(), nil, delivery.Options{NodeID: "a"})
+	box := delivery.New(kvstoretest.New(), nil, delivery.Options{NodeID: "a"})
 	if held, err := box.Claim(postAlert("p1", "", "c1"), both); held.Suppressed() || err != nil {
 		t.Fatal(held, err)
 	}
@@ -60,7 +60,7 @@ func TestCooldownDoesNotLeaveAThreadClaimed(t *testing.T) {
 
 func TestClaimsAreReleasedWhenAnAlertIsNotDelivered(t *testing.T) {
 	pt := newStandIn(t, 403)
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	h := start(t, kv, pt.srv.URL, fastOptions("a"))
 	rule := delivery.FloodRule{OnePerThread: true, Cooldown: time.Minute}
 	first := postAlert("p1", "", "c1")
@@ -80,7 +80,7 @@ func TestClaimsAreReleasedWhenAnAlertIsNotDelivered(t *testing.T) {
 }
 
 func TestClaimsLetAlertsThroughWhenTheStoreFails(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	box := delivery.New(kv, nil, delivery.Options{NodeID: "a"})
 	kv.SetFailure(errors.New("database is down"))
 	held, err := box.Claim(postAlert("p1", "", "c1"), delivery.FloodRule{OnePerThread: true, Cooldown: time.Minute})
@@ -91,7 +91,7 @@ func TestClaimsLetAlertsThroughWhenTheStoreFails(t *testing.T) {
 
 // A job queued before alerts had an origin is read with the right one.
 func TestJobsQueuedBeforeOriginsGetOne(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	kv.Set(delivery.JobKey("old"), []byte(`{"alert":{"id":"old","post_id":"old","trigger":"/pagertree","channel_id":"c"},"state":"pending"}`))
 	pt := newStandIn(t)
 	h := start(t, kv, pt.srv.URL, fastOptions("a"))

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
-	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
@@ -39,7 +39,7 @@ func (c *counter) send(_ context.Context, a paging.Alert) paging.Outcome {
 
 func TestThousandAlertsOnTwoNodesAreEachSentOnce(t *testing.T) {
 	const n = 1000
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	pt := newCounter()
 	var finals sync.Map
 	var finalCount atomic.Int32
@@ -110,7 +110,7 @@ func TestOutageProbesOnceThenSendsEverything(t *testing.T) {
 	finals := make(chan string, n)
 	opt.OnOutage = func(o delivery.Outage) { mu.Lock(); outages = append(outages, o); mu.Unlock() }
 	opt.OnFinal = func(j delivery.Job, _ paging.Outcome) { finals <- j.Alert.ID }
-	box := delivery.New(deliverytest.New(), pt.send, opt)
+	box := delivery.New(kvstoretest.New(), pt.send, opt)
 	box.Start()
 	defer func() { _ = box.Stop(5 * time.Second) }()
 	for i := 0; i < n; i++ {
@@ -150,7 +150,7 @@ func TestOutageProbesOnceThenSendsEverything(t *testing.T) {
 }
 
 func TestThreadRootSuppressedByAnEarlierReplyIsWithdrawn(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	pt := newCounter()
 	box := delivery.New(kv, pt.send, fastOptions("a"))
 	box.Start()

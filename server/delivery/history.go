@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
@@ -76,13 +77,13 @@ func historyEntryKey(e Entry) string {
 
 // History is the delivery history, newest first when read.
 type History struct {
-	kv   KV
+	kv   kvstore.KV
 	size int
 	ttl  time.Duration
 }
 
 // NewHistory shows the last size entries (DefaultHistorySize when size <= 0).
-func NewHistory(kv KV, size int) *History {
+func NewHistory(kv kvstore.KV, size int) *History {
 	if size <= 0 {
 		size = DefaultHistorySize
 	}
@@ -110,7 +111,7 @@ func (h *History) Add(e Entry) error {
 	if e.Status == StatusDelivered {
 		return nil
 	}
-	return updateBytes(h.kv, historyLastPrefix+string(e.Status), h.ttl, func(old []byte) ([]byte, error) {
+	return kvstore.Update(h.kv, historyLastPrefix+string(e.Status), h.ttl, func(old []byte) ([]byte, error) {
 		var cur Entry
 		if len(old) > 0 && json.Unmarshal(old, &cur) == nil && cur.Time.After(e.Time) {
 			return old, nil

@@ -7,11 +7,11 @@ import (
 	"time"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
-	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
 )
 
 func TestHistoryIsBoundedNewestFirst(t *testing.T) {
-	h := delivery.NewHistory(deliverytest.New(), 500)
+	h := delivery.NewHistory(kvstoretest.New(), 500)
 	for i := 0; i < 510; i++ {
 		if err := h.Add(delivery.Entry{AlertID: fmt.Sprint(i), Status: delivery.StatusDelivered, Time: time.Unix(int64(i), 0)}); err != nil {
 			t.Fatal(err)
@@ -31,7 +31,7 @@ func TestHistoryIsBoundedNewestFirst(t *testing.T) {
 }
 
 func TestHistoryConcurrentWritersFromTwoNodes(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	nodes := []*delivery.History{delivery.NewHistory(kv, 500), delivery.NewHistory(kv, 500)}
 	var wg sync.WaitGroup
 	for n, h := range nodes {

@@ -1,3 +1,7 @@
+// Package delivery is the durable outbox: alerts recorded in the plugin KV store (shared by
+// all nodes of a cluster) before the post hook returns, then sent by a bounded worker pool with
+// retries and leases that expire when a node dies; the flood-control claims, the per-user rate
+// limit, the bounded history of outcomes, and resending what failed.
 package delivery
 
 import (
@@ -7,8 +11,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
+
+// ErrDuplicate is returned by Enqueue when the alert was already taken (by this or another node).
+var ErrDuplicate = errors.New("alert already queued or delivered")
 
 // Sender sends one alert and classifies PagerTree's answer.
 type Sender func(ctx context.Context, a paging.Alert) paging.Outcome
@@ -100,10 +108,10 @@ type work struct {
 
 // Outbox owns the scheduler, the sweeper and the workers; Stop ends them all.
 type Outbox struct {
-	kv    KV
+	kv    kvstore.KV
 	send  Sender
 	opt   Options
-	index *pendingIndex
+	index *kvstore.KeySet
 	gate  gate
 
 	ctx    context.Context
@@ -120,7 +128,7 @@ type Outbox struct {
 }
 
 // New makes an outbox; Start begins work.
-func New(kv KV, send Sender, opt Options) *Outbox {
+func New(kv kvstore.KV, send Sender, opt Options) *Outbox {
 	opt.defaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Outbox{
@@ -221,7 +229,7 @@ func (o *Outbox) createAt(key string, a paging.Alert) (work, error) {
 	job := Job{Alert: a, State: statePending, Queued: now, NextAttempt: now, LeaseOwner: o.opt.NodeID, LeaseUntil: now.Add(o.opt.Lease)}
 	raw := job.encode()
 	indexed, prepared := make(chan error, 1), make(chan struct{})
-	go func() { indexed <- o.index.add(key) }()
+	go func() { indexed <- o.index.Add(key) }()
 	go func() { o.opt.Prepare(a); close(prepared) }()
 	ok, err := o.kv.CompareAndSet(key, nil, raw, 0)
 	idxErr := <-indexed

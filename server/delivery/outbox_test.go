@@ -13,7 +13,8 @@ import (
 	"time"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
-	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
@@ -88,7 +89,7 @@ func fastOptions(node string) delivery.Options {
 	}
 }
 
-func start(t *testing.T, kv delivery.KV, endpoint string, opt delivery.Options) *harness {
+func start(t *testing.T, kv kvstore.KV, endpoint string, opt delivery.Options) *harness {
 	t.Helper()
 	client := pagertreeclient.New(endpoint, "tok", paging.FormatMattermost, 300*time.Millisecond, "test", nil)
 	h := &harness{finals: make(chan result, 16)}
@@ -156,7 +157,7 @@ func alert(id string) paging.Alert {
 
 func TestRetriesTransientThenDelivers(t *testing.T) {
 	pt := newStandIn(t, 503, 503, 503, 200)
-	h := start(t, deliverytest.New(), pt.srv.URL, fastOptions("a"))
+	h := start(t, kvstoretest.New(), pt.srv.URL, fastOptions("a"))
 	if err := h.box.Enqueue(alert("a1")); err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +171,7 @@ func TestRetriesTransientThenDelivers(t *testing.T) {
 func TestHonoursRetryAfter(t *testing.T) {
 	pt := newStandIn(t, 429, 200)
 	pt.headers[0] = http.Header{"Retry-After": {"1"}}
-	h := start(t, deliverytest.New(), pt.srv.URL, fastOptions("a"))
+	h := start(t, kvstoretest.New(), pt.srv.URL, fastOptions("a"))
 	_ = h.box.Enqueue(alert("a1"))
 	r := h.final(t)
 	if r.outcome.Class != paging.Delivered {
@@ -191,7 +192,7 @@ func TestLongRetryAfterDoesNotGiveUpEarly(t *testing.T) {
 	pt.headers[0] = http.Header{"Retry-After": {"1"}}
 	opt := fastOptions("a")
 	opt.RetryWindow = func() time.Duration { return 300 * time.Millisecond }
-	h := start(t, deliverytest.New(), pt.srv.URL, opt)
+	h := start(t, kvstoretest.New(), pt.srv.URL, opt)
 	_ = h.box.Enqueue(alert("a1"))
 	if r := h.final(t); r.outcome.Class != paging.Delivered || r.job.Attempts != 2 {
 		t.Fatalf("outcome %+v after %d attempts", r.outcome, r.job.Attempts)
@@ -200,7 +201,7 @@ func TestLongRetryAfterDoesNotGiveUpEarly(t *testing.T) {
 
 func TestPermanentFailureIsNotRetried(t *testing.T) {
 	pt := newStandIn(t, 403)
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	h := start(t, kv, pt.srv.URL, fastOptions("a"))
 	_ = h.box.Enqueue(alert("a1"))
 	r := h.final(t)
@@ -221,7 +222,7 @@ func TestPermanentFailureIsNotRetried(t *testing.T) {
 
 func TestTimeoutIsRetried(t *testing.T) {
 	pt := newStandIn(t, 0, 200) // the first request hangs past the 300 ms client timeout
-	h := start(t, deliverytest.New(), pt.srv.URL, fastOptions("a"))
+	h := start(t, kvstoretest.New(), pt.srv.URL, fastOptions("a"))
 	_ = h.box.Enqueue(alert("a1"))
 	r := h.final(t)
 	if r.outcome.Class != paging.Delivered || r.job.Attempts != 2 || r.job.Last.StatusCode != 200 {
@@ -234,7 +235,7 @@ func TestGivesUpAfterTheRetryWindow(t *testing.T) {
 	opt := fastOptions("a")
 	opt.Backoff = func(int) time.Duration { return 30 * time.Millisecond }
 	opt.RetryWindow = func() time.Duration { return 100 * time.Millisecond }
-	h := start(t, deliverytest.New(), pt.srv.URL, opt)
+	h := start(t, kvstoretest.New(), pt.srv.URL, opt)
 	_ = h.box.Enqueue(alert("a1"))
 	r := h.final(t)
 	if r.outcome.Class != paging.Transient || !r.job.GaveUp || r.job.Attempts < 2 || r.job.Attempts > 5 {
@@ -263,7 +264,7 @@ func TestDeliversWhenPagerTreeComesBack(t *testing.T) {
 	pt.srv.Close() // connection refused from now on
 	opt := fastOptions("a")
 	opt.Backoff = delivery.Backoff(10*time.Millisecond, 40*time.Millisecond)
-	h := start(t, deliverytest.New(), url, opt)
+	h := start(t, kvstoretest.New(), url, opt)
 	_ = h.box.Enqueue(alert("a1"))
 	eventually(t, "4 retries", func() bool { return h.retries.Load() >= 4 })
 	var got atomic.Int32
@@ -275,7 +276,7 @@ func TestDeliversWhenPagerTreeComesBack(t *testing.T) {
 }
 
 func TestRestartMidOutageDeliversOnce(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	pt := newStandIn(t, 503, 503, 503, 503, 503, 503)
 	first := start(t, kv, pt.srv.URL, fastOptions("first"))
 	_ = first.box.Enqueue(alert("a1"))
@@ -296,7 +297,7 @@ func TestRestartMidOutageDeliversOnce(t *testing.T) {
 }
 
 func TestTwoNodesSamePostDeliverOnce(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	pt := newStandIn(t)
 	a := start(t, kv, pt.srv.URL, fastOptions("a"))
 	b := start(t, kv, pt.srv.URL, fastOptions("b"))
@@ -339,7 +340,7 @@ func TestTwoNodesSamePostDeliverOnce(t *testing.T) {
 }
 
 func TestExpiredLeaseOfADeadNodeIsTakenOver(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	pt := newStandIn(t)
 	// A node took the alert and died while sending: its lease ran out a second ago.
 	dead := delivery.New(kv, func(context.Context, paging.Alert) paging.Outcome { select {} }, delivery.Options{NodeID: "dead"})
@@ -354,7 +355,7 @@ func TestExpiredLeaseOfADeadNodeIsTakenOver(t *testing.T) {
 }
 
 func TestLiveLeaseOfAnotherNodeIsRespected(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	pt := newStandIn(t)
 	dead := delivery.New(kv, nil, delivery.Options{NodeID: "busy"})
 	_ = dead.Enqueue(alert("a1"))
@@ -372,7 +373,7 @@ func TestLiveLeaseOfAnotherNodeIsRespected(t *testing.T) {
 }
 
 func TestStopIsQuickAndKeepsTheAlert(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	pt := newStandIn(t, 0, 0, 0)
 	opt := fastOptions("a")
 	client := pagertreeclient.New(pt.srv.URL, "", paging.FormatMattermost, 10*time.Second, "test", nil)
@@ -394,11 +395,11 @@ func TestStopIsQuickAndKeepsTheAlert(t *testing.T) {
 }
 
 func TestKVOutageAtEnqueueIsAnError(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	kv.SetFailure(errors.New("database is down"))
 	box := delivery.New(kv, nil, delivery.Options{NodeID: "a"})
 	if err := box.Enqueue(alert("a1")); err == nil || errors.Is(err, delivery.ErrDuplicate) {
-		t.Fatalf("Enqueue with the KV store down: %v", err)
+		t.Fatalf("Enqueue with the kvstore.KV store down: %v", err)
 	}
 }
 
@@ -418,7 +419,7 @@ func TestBackoffGrowsWithJitterAndCap(t *testing.T) {
 // stay pending under its lease and be sent again when the lease runs out.
 func TestResultWriteIsRetriedAfterAStoreError(t *testing.T) {
 	pt := newStandIn(t)
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	client := pagertreeclient.New(pt.srv.URL, "tok", paging.FormatMattermost, 300*time.Millisecond, "test", nil)
 	send := func(ctx context.Context, a paging.Alert) paging.Outcome {
 		o := client.Send(ctx, a)

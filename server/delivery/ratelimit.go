@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
 )
 
 // AlertLimitWindow is the window of the per-user limit on /pagertree alert.
@@ -13,12 +15,14 @@ const AlertLimitWindow = 10 * time.Minute
 // count lives in the KV store (shared by every node) and changes only by compare-and-set, so
 // parallel commands on several nodes cannot all slip under the limit.
 type Limiter struct {
-	kv     KV
+	kv     kvstore.KV
 	window time.Duration
 }
 
 // NewLimiter counts over window (AlertLimitWindow in the plugin).
-func NewLimiter(kv KV, window time.Duration) *Limiter { return &Limiter{kv: kv, window: window} }
+func NewLimiter(kv kvstore.KV, window time.Duration) *Limiter {
+	return &Limiter{kv: kv, window: window}
+}
 
 // Window is the length of the sliding window.
 func (l *Limiter) Window() time.Duration { return l.window }

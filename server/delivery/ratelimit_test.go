@@ -8,11 +8,11 @@ import (
 	"time"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
-	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
 )
 
 func TestLimiterSlidingWindow(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	kv.Now = func() time.Time { return now }
 	l := delivery.NewLimiter(kv, 10*time.Minute)
@@ -49,7 +49,7 @@ func TestLimiterSlidingWindow(t *testing.T) {
 }
 
 func TestLimiterRetryAtAndRelease(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	start := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	l := delivery.NewLimiter(kv, 10*time.Minute)
 	first, _ := l.Take("alice", 2, start)
@@ -76,7 +76,7 @@ func TestLimiterRetryAtAndRelease(t *testing.T) {
 // Twenty parallel commands by one user (the flood) on two "nodes" sharing the store:
 // exactly the limit go through.
 func TestLimiterIsAtomicAcrossNodes(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	nodes := []*delivery.Limiter{delivery.NewLimiter(kv, 10*time.Minute), delivery.NewLimiter(kv, 10*time.Minute)}
 	var allowed atomic.Int32
 	var wg sync.WaitGroup
@@ -101,7 +101,7 @@ func TestLimiterIsAtomicAcrossNodes(t *testing.T) {
 }
 
 func TestLimiterStoreOutageIsAnError(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	kv.SetFailure(errors.New("database is down"))
 	if _, err := delivery.NewLimiter(kv, time.Minute).Take("alice", 3, time.Now()); err == nil {
 		t.Fatal("the caller must learn that the count could not be kept")
@@ -109,7 +109,7 @@ func TestLimiterStoreOutageIsAnError(t *testing.T) {
 }
 
 func TestLimiterKeyExpires(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	now := time.Now()
 	kv.Now = func() time.Time { return now }
 	l := delivery.NewLimiter(kv, 10*time.Minute)

@@ -10,14 +10,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
-	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery/deliverytest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
 // A failed alert is resent once per resend, even when two admins click at once, keeps its id
 // (PagerTree aggregates by it) and says which resend it is; a delivered one is not resent.
 func TestResendQueuesAFailedAlertOnceAndSendsItAgain(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	var mu sync.Mutex
 	answers := []paging.Outcome{{Class: paging.Permanent, StatusCode: 403}, {Class: paging.Delivered, StatusCode: 200}}
 	var sent []paging.Alert
@@ -90,7 +90,7 @@ func TestResendQueuesAFailedAlertOnceAndSendsItAgain(t *testing.T) {
 }
 
 func TestResendRefusesTestAlertsAndPendingOnes(t *testing.T) {
-	kv := deliverytest.New()
+	kv := kvstoretest.New()
 	block := make(chan struct{})
 	send := func(ctx context.Context, a paging.Alert) paging.Outcome {
 		if a.Origin == paging.OriginTest {

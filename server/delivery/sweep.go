@@ -42,7 +42,7 @@ func (o *Outbox) sweep() {
 // eachPending calls fn for every pending job in the index that this node does not hold
 // already, and drops from the index the jobs that are finished or gone.
 func (o *Outbox) eachPending(fn func(key string, j Job)) error {
-	keys, err := o.index.keys()
+	keys, err := o.index.Keys()
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (o *Outbox) forget(key string) {
 	o.mu.Lock()
 	delete(o.suspect, key)
 	o.mu.Unlock()
-	if err := o.index.remove(key); err != nil {
+	if err := o.index.Remove(key); err != nil {
 		o.opt.OnError("could not update the pending index; the next sweep tries again", err, key)
 	}
 }
@@ -127,7 +127,7 @@ func (o *Outbox) buildIndex() error {
 			if j, err := decodeJob(raw); raw == nil || err != nil || j.State == stateDone {
 				continue
 			}
-			if err := o.index.add(key); err != nil {
+			if err := o.index.Add(key); err != nil {
 				return err
 			}
 		}

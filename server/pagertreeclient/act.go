@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
@@ -16,7 +17,7 @@ import (
 // Route is how an action reaches PagerTree.
 type Route string
 
-// The routes, in the order Actor.Route prefers them.
+// The routes, in the order Actor.Decide prefers them.
 const (
 	RouteAPI     Route = "api"     // REST API v4 with the API key: find, act, comment
 	RouteWebhook Route = "webhook" // the Webhook integration: event_type + the same Id
@@ -39,20 +40,31 @@ type Actor struct {
 	Integration *Client
 }
 
-// Route says how an action on t would reach PagerTree and, for RouteNone, why not.
-func (a Actor) Route(t Target) (Route, string) {
+// Decision is how one attempt of an action on an alert reaches PagerTree, decided once by
+// Decide and then acted through (Do): the route cannot change between the check that tells the
+// person and the request that is sent.
+type Decision struct {
+	Route Route
+	Why   string // for RouteNone: why not, as a clause ("it was sent to …")
+	actor Actor
+	t     Target
+}
+
+// Decide says how an action on t would reach PagerTree with this actor's clients.
+func (a Actor) Decide(t Target) Decision {
+	d := Decision{Route: RouteWebhook, actor: a, t: t}
 	switch {
 	case a.API != nil:
-		return RouteAPI, ""
+		d.Route = RouteAPI
 	case t.Format != paging.FormatWebhook:
-		return RouteNone, "it was sent to a Mattermost (Outgoing Webhook) integration, which cannot acknowledge or resolve alerts, and no PagerTree API key is set in the plugin settings"
+		d.Route, d.Why = RouteNone, "it was sent to a Mattermost (Outgoing Webhook) integration, which cannot acknowledge or resolve alerts, and no PagerTree API key is set in the plugin settings"
 	case a.Integration == nil || !a.Integration.CanAct():
-		return RouteNone, "the plugin's PagerTree integration settings no longer point at a Webhook integration, and no PagerTree API key is set"
+		d.Route, d.Why = RouteNone, "the plugin's PagerTree integration settings no longer point at a Webhook integration, and no PagerTree API key is set"
 	case t.Endpoint != "" && t.Endpoint != a.Integration.endpoint,
 		t.EndpointFingerprint != "" && t.EndpointFingerprint != a.Integration.Fingerprint():
-		return RouteNone, "it was sent to a PagerTree integration the plugin no longer uses, and no PagerTree API key is set"
+		d.Route, d.Why = RouteNone, "it was sent to a PagerTree integration the plugin no longer uses, and no PagerTree API key is set"
 	}
-	return RouteWebhook, ""
+	return d
 }
 
 // Result is the outcome of one action, with a sentence for the person who asked.
@@ -72,9 +84,16 @@ type Result struct {
 	CommentError error
 }
 
-// Do acknowledges or resolves t as the Mattermost user byUsername.
-func (a Actor) Do(ctx context.Context, t Target, action Action, byUsername string) Result {
-	route, why := a.Route(t)
+// Do acknowledges or resolves the decided alert as the Mattermost user byUsername, through the
+// decided route.
+func (d Decision) Do(ctx context.Context, action alertstate.Action, byUsername string) Result {
+	a, t, route, why := d.actor, d.t, d.Route, d.Why
+	if route != RouteAPI && route != RouteWebhook { // a zero Decision: nothing was decided
+		route = RouteNone
+		if why == "" {
+			why = "the plugin could not tell how to reach PagerTree"
+		}
+	}
 	res := Result{Route: route}
 	if !action.Valid() {
 		res.Sentence = fmt.Sprintf("%q is not something the plugin can do to an alert.", action)
@@ -82,7 +101,7 @@ func (a Actor) Do(ctx context.Context, t Target, action Action, byUsername strin
 	}
 	switch route {
 	case RouteNone:
-		res.Sentence = fmt.Sprintf("This alert cannot be %s from Mattermost: %s. Open it in PagerTree instead.", pastTense(action), why)
+		res.Sentence = fmt.Sprintf("This alert cannot be %s from Mattermost: %s. Open it in PagerTree instead.", action.PastTense(), why)
 		return res
 	case RouteWebhook:
 		o := a.Integration.Act(ctx, t.ThirdpartyID, action)
@@ -98,7 +117,7 @@ func (a Actor) Do(ctx context.Context, t Target, action Action, byUsername strin
 	return a.doAPI(ctx, t, action, byUsername, res)
 }
 
-func (a Actor) doAPI(ctx context.Context, t Target, action Action, byUsername string, res Result) Result {
+func (a Actor) doAPI(ctx context.Context, t Target, action alertstate.Action, byUsername string, res Result) Result {
 	alertID := t.AlertID
 	var alert Alert
 	if alertID == "" {
@@ -110,11 +129,11 @@ func (a Actor) doAPI(ctx context.Context, t Target, action Action, byUsername st
 		res.TinyID = found.TinyID
 		// Skip a request PagerTree would refuse (or that would change nothing).
 		switch {
-		case action == ActionAcknowledge && found.Status == "acknowledged", action == ActionResolve && found.Status == "resolved":
+		case action == alertstate.Acknowledge && found.Status == "acknowledged", action == alertstate.Resolve && found.Status == "resolved":
 			res.Done, res.Already, res.AlertID = true, true, alertID
-			res.Sentence = fmt.Sprintf("%s was already %s.", upperFirstASCII(alertLabel(found.TinyID)), pastTense(action))
+			res.Sentence = fmt.Sprintf("%s was already %s.", upperFirstASCII(alertLabel(found.TinyID)), action.PastTense())
 			return res
-		case action == ActionAcknowledge && found.Status == "resolved":
+		case action == alertstate.Acknowledge && found.Status == "resolved":
 			res.AlertID = alertID
 			res.Kind = KindNotAllowed
 			res.Sentence = fmt.Sprintf("%s is already resolved, so it cannot be acknowledged.", upperFirstASCII(alertLabel(found.TinyID)))
@@ -123,7 +142,7 @@ func (a Actor) doAPI(ctx context.Context, t Target, action Action, byUsername st
 	}
 	res.AlertID = alertID
 	var err error
-	if action == ActionAcknowledge {
+	if action == alertstate.Acknowledge {
 		err = a.API.Acknowledge(ctx, alertID)
 	} else {
 		err = a.API.Resolve(ctx, alertID)
@@ -132,9 +151,9 @@ func (a Actor) doAPI(ctx context.Context, t Target, action Action, byUsername st
 		return apiFailure(res, err, action)
 	}
 	res.Done = true
-	res.Sentence = fmt.Sprintf("%s %s.", upperFirstASCII(pastTense(action)), alertLabel(alert.TinyID))
+	res.Sentence = fmt.Sprintf("%s %s.", upperFirstASCII(action.PastTense()), alertLabel(alert.TinyID))
 	if byUsername != "" {
-		comment := fmt.Sprintf("%s from Mattermost by @%s", upperFirstASCII(pastTense(action)), byUsername)
+		comment := fmt.Sprintf("%s from Mattermost by @%s", upperFirstASCII(action.PastTense()), byUsername)
 		if cerr := a.API.Comment(ctx, alertID, comment); cerr != nil {
 			res.CommentError = cerr
 			res.Sentence += " (PagerTree's timeline could not be told who pressed it.)"
@@ -143,10 +162,10 @@ func (a Actor) doAPI(ctx context.Context, t Target, action Action, byUsername st
 	return res
 }
 
-func apiFailure(res Result, err error, action Action) Result {
+func apiFailure(res Result, err error, action alertstate.Action) Result {
 	var ae *APIError
 	if !errors.As(err, &ae) {
-		res.Sentence = fmt.Sprintf("The alert could not be %s: %s.", pastTense(action), err)
+		res.Sentence = fmt.Sprintf("The alert could not be %s: %s.", action.PastTense(), err)
 		return res
 	}
 	res.Kind, res.Retryable, res.RetryAfter = ae.Kind, ae.Retryable(), ae.RetryAfter
@@ -155,7 +174,7 @@ func apiFailure(res Result, err error, action Action) Result {
 		res.Retryable = true
 		return res
 	}
-	res.Sentence = fmt.Sprintf("The alert could not be %s. %s", pastTense(action), ae.Sentence())
+	res.Sentence = fmt.Sprintf("The alert could not be %s. %s", action.PastTense(), ae.Sentence())
 	return res
 }
 
@@ -165,16 +184,6 @@ func alertLabel(tiny int64) string {
 		return "the PagerTree alert"
 	}
 	return fmt.Sprintf("PagerTree alert #%d", tiny)
-}
-
-func pastTense(a Action) string {
-	if a == ActionAcknowledge {
-		return "acknowledged"
-	}
-	if a == ActionResolve {
-		return "resolved"
-	}
-	return string(a)
 }
 
 func upperFirstASCII(s string) string {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
@@ -21,7 +22,7 @@ func TestActorRoutesAndResults(t *testing.T) {
 		intStatus int                   // the Webhook integration's answer (0: not expected)
 		target    Target
 		intFormat paging.Format
-		action    Action
+		action    alertstate.Action
 		route     Route
 		done      bool
 		retryable bool
@@ -29,31 +30,31 @@ func TestActorRoutesAndResults(t *testing.T) {
 		calls     string // the REST calls made, in order
 	}{
 		{"API: find, acknowledge, comment", map[string]fakeAnswer{"GET /api/v4/alerts": openAlert, "POST /api/v4/alerts/A1/acknowledge": ok, "POST /api/v4/alerts/A1/comments": ok}, 0,
-			Target{ThirdpartyID: "ch.1", Format: paging.FormatMattermost}, paging.FormatMattermost, ActionAcknowledge, RouteAPI, true, false, "Acknowledged PagerTree alert #42.",
+			Target{ThirdpartyID: "ch.1", Format: paging.FormatMattermost}, paging.FormatMattermost, alertstate.Acknowledge, RouteAPI, true, false, "Acknowledged PagerTree alert #42.",
 			"GET /api/v4/alerts,POST /api/v4/alerts/A1/acknowledge,POST /api/v4/alerts/A1/comments"},
 		{"API: alert id already known", map[string]fakeAnswer{"POST /api/v4/alerts/A9/resolve": ok, "POST /api/v4/alerts/A9/comments": ok}, 0,
-			Target{ThirdpartyID: "p1", Format: paging.FormatWebhook, AlertID: "A9"}, paging.FormatWebhook, ActionResolve, RouteAPI, true, false, "Resolved the PagerTree alert.",
+			Target{ThirdpartyID: "p1", Format: paging.FormatWebhook, AlertID: "A9"}, paging.FormatWebhook, alertstate.Resolve, RouteAPI, true, false, "Resolved the PagerTree alert.",
 			"POST /api/v4/alerts/A9/resolve,POST /api/v4/alerts/A9/comments"},
 		{"API: already acknowledged", map[string]fakeAnswer{"GET /api/v4/alerts": withStatus("acknowledged")}, 0,
-			Target{ThirdpartyID: "p1"}, paging.FormatMattermost, ActionAcknowledge, RouteAPI, true, false, "PagerTree alert #42 was already acknowledged.", "GET /api/v4/alerts"},
+			Target{ThirdpartyID: "p1"}, paging.FormatMattermost, alertstate.Acknowledge, RouteAPI, true, false, "PagerTree alert #42 was already acknowledged.", "GET /api/v4/alerts"},
 		{"API: acknowledge a resolved alert", map[string]fakeAnswer{"GET /api/v4/alerts": withStatus("resolved")}, 0,
-			Target{ThirdpartyID: "p1"}, paging.FormatMattermost, ActionAcknowledge, RouteAPI, false, false, "already resolved, so it cannot be acknowledged", "GET /api/v4/alerts"},
+			Target{ThirdpartyID: "p1"}, paging.FormatMattermost, alertstate.Acknowledge, RouteAPI, false, false, "already resolved, so it cannot be acknowledged", "GET /api/v4/alerts"},
 		{"API: PagerTree refuses the state (422)", map[string]fakeAnswer{"GET /api/v4/alerts": withStatus("suppressed"), "POST /api/v4/alerts/A1/resolve": {422, `{"errors":[{"message":"Alert must be open, dropped or acknowledged"}],"code":422}`, nil}}, 0,
-			Target{ThirdpartyID: "p1"}, paging.FormatMattermost, ActionResolve, RouteAPI, false, false, "Alert must be open, dropped or acknowledged", "GET /api/v4/alerts,POST /api/v4/alerts/A1/resolve"},
+			Target{ThirdpartyID: "p1"}, paging.FormatMattermost, alertstate.Resolve, RouteAPI, false, false, "Alert must be open, dropped or acknowledged", "GET /api/v4/alerts,POST /api/v4/alerts/A1/resolve"},
 		{"API: key rejected", map[string]fakeAnswer{"GET /api/v4/alerts": {401, `{"errors":[{"message":"Unauthorized"}],"code":401}`, nil}}, 0,
-			Target{ThirdpartyID: "p1"}, paging.FormatMattermost, ActionAcknowledge, RouteAPI, false, false, "rejected the API key", "GET /api/v4/alerts"},
+			Target{ThirdpartyID: "p1"}, paging.FormatMattermost, alertstate.Acknowledge, RouteAPI, false, false, "rejected the API key", "GET /api/v4/alerts"},
 		{"API: server error is retryable", map[string]fakeAnswer{"GET /api/v4/alerts": openAlert, "POST /api/v4/alerts/A1/acknowledge": {503, ``, map[string]string{"Retry-After": "3"}}}, 0,
-			Target{ThirdpartyID: "p1"}, paging.FormatMattermost, ActionAcknowledge, RouteAPI, false, true, "server error (HTTP 503)", "GET /api/v4/alerts,POST /api/v4/alerts/A1/acknowledge"},
+			Target{ThirdpartyID: "p1"}, paging.FormatMattermost, alertstate.Acknowledge, RouteAPI, false, true, "server error (HTTP 503)", "GET /api/v4/alerts,POST /api/v4/alerts/A1/acknowledge"},
 		{"API: alert not created yet is retryable", map[string]fakeAnswer{"GET /api/v4/alerts": {200, `{"data":[],"has_more":false,"total_count":0}`, nil}}, 0,
-			Target{ThirdpartyID: "p1"}, paging.FormatMattermost, ActionResolve, RouteAPI, false, true, "no alert for this message yet", "GET /api/v4/alerts"},
+			Target{ThirdpartyID: "p1"}, paging.FormatMattermost, alertstate.Resolve, RouteAPI, false, true, "no alert for this message yet", "GET /api/v4/alerts"},
 		{"API: comment fails, the action still counts", map[string]fakeAnswer{"GET /api/v4/alerts": openAlert, "POST /api/v4/alerts/A1/resolve": ok, "POST /api/v4/alerts/A1/comments": {500, ``, nil}}, 0,
-			Target{ThirdpartyID: "p1"}, paging.FormatMattermost, ActionResolve, RouteAPI, true, false, "could not be told who pressed it", "GET /api/v4/alerts,POST /api/v4/alerts/A1/resolve,POST /api/v4/alerts/A1/comments"},
-		{"Webhook integration, no key", nil, 200, Target{ThirdpartyID: "p1", Format: paging.FormatWebhook}, paging.FormatWebhook, ActionAcknowledge, RouteWebhook, true, false, "Asked PagerTree to acknowledge", ""},
-		{"Webhook integration down is retryable", nil, 503, Target{ThirdpartyID: "p1", Format: paging.FormatWebhook}, paging.FormatWebhook, ActionResolve, RouteWebhook, false, true, "did not take the request to resolve", ""},
-		{"Webhook token rejected", nil, 403, Target{ThirdpartyID: "p1", Format: paging.FormatWebhook}, paging.FormatWebhook, ActionResolve, RouteWebhook, false, false, "token", ""},
-		{"Mattermost format, no key", nil, 0, Target{ThirdpartyID: "c.1", Format: paging.FormatMattermost}, paging.FormatMattermost, ActionAcknowledge, RouteNone, false, false, "cannot be acknowledged from Mattermost: it was sent to a Mattermost (Outgoing Webhook) integration", ""},
-		{"sent as Webhook, integration since changed to Mattermost", nil, 0, Target{ThirdpartyID: "p1", Format: paging.FormatWebhook}, paging.FormatMattermost, ActionResolve, RouteNone, false, false, "no longer point at a Webhook integration", ""},
-		{"sent to another endpoint", nil, 0, Target{ThirdpartyID: "p1", Format: paging.FormatWebhook, Endpoint: "https://api.pagertree.com/integration/int_old"}, paging.FormatWebhook, ActionResolve, RouteNone, false, false, "no longer uses", ""},
+			Target{ThirdpartyID: "p1"}, paging.FormatMattermost, alertstate.Resolve, RouteAPI, true, false, "could not be told who pressed it", "GET /api/v4/alerts,POST /api/v4/alerts/A1/resolve,POST /api/v4/alerts/A1/comments"},
+		{"Webhook integration, no key", nil, 200, Target{ThirdpartyID: "p1", Format: paging.FormatWebhook}, paging.FormatWebhook, alertstate.Acknowledge, RouteWebhook, true, false, "Asked PagerTree to acknowledge", ""},
+		{"Webhook integration down is retryable", nil, 503, Target{ThirdpartyID: "p1", Format: paging.FormatWebhook}, paging.FormatWebhook, alertstate.Resolve, RouteWebhook, false, true, "did not take the request to resolve", ""},
+		{"Webhook token rejected", nil, 403, Target{ThirdpartyID: "p1", Format: paging.FormatWebhook}, paging.FormatWebhook, alertstate.Resolve, RouteWebhook, false, false, "token", ""},
+		{"Mattermost format, no key", nil, 0, Target{ThirdpartyID: "c.1", Format: paging.FormatMattermost}, paging.FormatMattermost, alertstate.Acknowledge, RouteNone, false, false, "cannot be acknowledged from Mattermost: it was sent to a Mattermost (Outgoing Webhook) integration", ""},
+		{"sent as Webhook, integration since changed to Mattermost", nil, 0, Target{ThirdpartyID: "p1", Format: paging.FormatWebhook}, paging.FormatMattermost, alertstate.Resolve, RouteNone, false, false, "no longer point at a Webhook integration", ""},
+		{"sent to another endpoint", nil, 0, Target{ThirdpartyID: "p1", Format: paging.FormatWebhook, Endpoint: "https://api.pagertree.com/integration/int_old"}, paging.FormatWebhook, alertstate.Resolve, RouteNone, false, false, "no longer uses", ""},
 		{"not an action", nil, 0, Target{ThirdpartyID: "p1", Format: paging.FormatWebhook}, paging.FormatWebhook, "reject", RouteWebhook, false, false, "not something the plugin can do", ""},
 	}
 	for _, c := range cases {
@@ -67,7 +68,7 @@ func TestActorRoutesAndResults(t *testing.T) {
 			if c.target.Endpoint == "" && c.intStatus != 0 {
 				c.target.Endpoint = a.Integration.endpoint // sent to the endpoint still configured
 			}
-			r := a.Do(context.Background(), c.target, c.action, "alice")
+			r := a.Decide(c.target).Do(context.Background(), c.action, "alice")
 			if r.Route != c.route || r.Done != c.done || r.Retryable != c.retryable || !strings.Contains(r.Sentence, c.says) {
 				t.Fatalf("%+v", r)
 			}
@@ -79,7 +80,7 @@ func TestActorRoutesAndResults(t *testing.T) {
 				t.Fatalf("REST calls %v, want %s", calls, c.calls)
 			}
 			for i, g := range rest.got {
-				if g.URL.Path == "/api/v4/alerts/A1/comments" && !strings.Contains(rest.bodies[i], `"body":"`+upperFirstASCII(pastTense(c.action))+` from Mattermost by @alice"`) {
+				if g.URL.Path == "/api/v4/alerts/A1/comments" && !strings.Contains(rest.bodies[i], `"body":"`+upperFirstASCII(c.action.PastTense())+` from Mattermost by @alice"`) {
 					t.Fatalf("comment %s", rest.bodies[i])
 				}
 			}

@@ -6,20 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 
+	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
-
-// Action is what a person can do to an alert from Mattermost.
-type Action string
-
-// The actions PagerTree's Webhook integration and REST API both offer.
-const (
-	ActionAcknowledge Action = "acknowledge"
-	ActionResolve     Action = "resolve"
-)
-
-// Valid reports whether a is one of the actions above.
-func (a Action) Valid() bool { return a == ActionAcknowledge || a == ActionResolve }
 
 // CanAct reports whether this integration endpoint can acknowledge and resolve alerts it
 // created: only the Webhook format can (event_type acknowledge|resolve with the same Id);
@@ -29,8 +18,9 @@ func (c *Client) CanAct() bool { return c.format == paging.FormatWebhook }
 // Act asks the Webhook integration to acknowledge or resolve the newest alert it holds with
 // this thirdparty id (the Id the alert was sent with). PagerTree answers an empty 200 without
 // confirming anything: the outgoing-webhook event that follows is the confirmation. The
-// answer is classified like a delivery (transient ones can be retried).
-func (c *Client) Act(ctx context.Context, thirdpartyID string, action Action) paging.Outcome {
+// answer is classified like a delivery (transient ones can be retried). PagerTree's
+// event_type values are the action's names (acknowledge, resolve).
+func (c *Client) Act(ctx context.Context, thirdpartyID string, action alertstate.Action) paging.Outcome {
 	if !c.CanAct() {
 		return paging.Outcome{Class: paging.Permanent, Meaning: "the Mattermost (Outgoing Webhook) integration cannot acknowledge or resolve alerts"}
 	}
@@ -38,8 +28,8 @@ func (c *Client) Act(ctx context.Context, thirdpartyID string, action Action) pa
 		return paging.Outcome{Class: paging.Permanent, Meaning: "the action or the alert id is missing"}
 	}
 	body, err := json.Marshal(struct {
-		EventType Action `json:"event_type"`
-		ID        string `json:"Id"`
+		EventType alertstate.Action `json:"event_type"`
+		ID        string            `json:"Id"`
 	}{action, thirdpartyID})
 	if err != nil {
 		return paging.Outcome{Class: paging.Permanent, Meaning: "the action could not be encoded", Error: err.Error()}

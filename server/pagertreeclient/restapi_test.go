@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 )
 
 // fakeAPI is a PagerTree REST API answering canned bodies per "METHOD path" and recording requests.
@@ -236,13 +238,13 @@ func TestWebhookActBody(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := New(srv.URL+"/int", "tok", "webhook", time.Second, "ua/1", nil)
-	for _, act := range []Action{ActionAcknowledge, ActionResolve} {
+	for _, act := range []alertstate.Action{alertstate.Acknowledge, alertstate.Resolve} {
 		o := c.Act(context.Background(), "post1", act)
 		if o.Class != "delivered" || body["event_type"] != string(act) || body["Id"] != "post1" || len(body) != 2 || got.Header.Get("pagertree-token") != "tok" {
 			t.Fatalf("%s: %+v %v %v", act, o, body, got.Header)
 		}
 	}
-	if o := New(srv.URL, "", "mattermost", time.Second, "", nil).Act(context.Background(), "p", ActionResolve); o.Class != "permanent" {
+	if o := New(srv.URL, "", "mattermost", time.Second, "", nil).Act(context.Background(), "p", alertstate.Resolve); o.Class != "permanent" {
 		t.Fatalf("the Mattermost format cannot act: %+v", o)
 	}
 	if o := c.Act(context.Background(), "p", "reject"); o.Class != "permanent" {

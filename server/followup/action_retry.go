@@ -1,0 +1,291 @@
+package followup
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
+)
+
+// Actions pressed in Mattermost (acknowledge, resolve) are recorded in the alert's record
+// before the plugin answers the person who pressed: the pending action (what the card shows)
+// and the outbound job (what must still reach PagerTree). The action retries (an owner of the
+// Service) retry the job with backoff and mark the action unconfirmed when PagerTree's event
+// does not follow in time.
+const (
+	actionsPendingKey = "actions_pending"
+	// actionRetryFor bounds how long a transient failure is retried.
+	actionRetryFor = 15 * time.Minute
+	actionLease    = 30 * time.Second
+	// actionTimeout bounds one try of a retried action (the first try has pressTimeout).
+	actionTimeout = 15 * time.Second
+)
+
+// ActionJob is an action that must still reach PagerTree.
+type ActionJob struct {
+	Action     alertstate.Action `json:"action"`
+	UserID     string            `json:"user_id"`  // who pressed, to tell them the outcome
+	Username   string            `json:"username"` // for PagerTree's comment
+	First      time.Time         `json:"first"`
+	Attempts   int               `json:"attempts,omitempty"`
+	NextTry    time.Time         `json:"next_try"`
+	LeaseUntil time.Time         `json:"lease_until,omitempty"`
+}
+
+// targetOf is the alert as the action layer needs it.
+func targetOf(rec Record) pagertreeclient.Target {
+	return pagertreeclient.Target{ThirdpartyID: rec.ThirdPartyID, Format: rec.Format, EndpointFingerprint: rec.EndpointFP, AlertID: rec.Status.AlertID}
+}
+
+// runAction makes one try of an action through the route decided for it and records the
+// outcome: sent (the card waits for PagerTree's event), retried later (transient), or
+// withdrawn or given up (the card offers the buttons again: only then does the card change,
+// and the card queue is kicked). final is false when the retries will try again.
+func (s *Service) runAction(ctx context.Context, route pagertreeclient.Decision, rec Record, job ActionJob) (text string, final bool) {
+	res := route.Do(ctx, job.Action, job.Username)
+	tp := rec.ThirdPartyID
+	var err error
+	again, redraw := false, false
+	switch {
+	case res.Done && !res.Already:
+		_, err = s.records.actionSent(tp, job.Action)
+		text = res.Sentence
+	case res.Retryable:
+		_, again, err = s.records.actionFailed(tp, job.Action, true, s.now().Add(actionBackoff(job.Attempts+1, res.RetryAfter)))
+		text = res.Sentence
+		if again {
+			text += " The plugin keeps trying for a while; the card shows when PagerTree confirms."
+		} else {
+			text += " The plugin gave up; press the button again or act in PagerTree."
+		}
+		redraw = !again
+	default: // refused, or already done: nothing will confirm it
+		_, _, err = s.records.actionFailed(tp, job.Action, false, time.Time{})
+		text, redraw = res.Sentence, true
+	}
+	if err != nil {
+		s.mm.LogWarn("PagerTree: could not record an action's outcome", "thirdparty_id", tp, "error", err.Error())
+	}
+	if res.CommentError != nil {
+		s.mm.LogWarn("PagerTree: the action's comment failed", "thirdparty_id", tp, "error", res.CommentError.Error())
+	}
+	if redraw {
+		s.cards.kick(tp)
+	}
+	return text, !again
+}
+
+// actionBackoff is 5 s doubling to 2 min, or PagerTree's Retry-After when longer.
+func actionBackoff(attempt int, retryAfter time.Duration) time.Duration {
+	d := 5 * time.Second << min(max(attempt-1, 0), 5)
+	d = min(d, 2*time.Minute)
+	return max(d, retryAfter)
+}
+
+// actionRetries is the owner that retries due actions and marks unconfirmed ones.
+type actionRetries struct {
+	s     *Service
+	every time.Duration
+}
+
+func newActionRetries(s *Service) *actionRetries { return &actionRetries{s: s, every: 5 * time.Second} }
+
+func (r *actionRetries) run(ctx context.Context) {
+	t := time.NewTicker(r.every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			r.sweep(ctx)
+		}
+	}
+}
+
+func (r *actionRetries) sweep(ctx context.Context) {
+	s := r.s
+	list, err := s.records.pendingActions()
+	if err != nil {
+		s.mm.LogWarn("PagerTree: could not read the pending actions", "error", err.Error())
+		return
+	}
+	for _, tp := range list {
+		if ctx.Err() != nil {
+			return
+		}
+		rec, job, err := s.records.claimAction(tp)
+		if err != nil {
+			continue
+		}
+		if job != nil {
+			route := s.config().actor().Decide(targetOf(rec)) // once per try
+			tctx, cancel := context.WithTimeout(ctx, actionTimeout)
+			text, final := s.runAction(tctx, route, rec, *job)
+			cancel()
+			if final && job.UserID != "" {
+				s.mm.SendEphemeralPost(job.UserID, &model.Post{ChannelId: rec.ChannelID, RootId: rec.RootID, Message: text})
+			}
+			continue
+		}
+		if expired, err := s.records.expireAction(tp); err == nil && expired {
+			s.cards.kick(tp) // the card says "not confirmed"
+		}
+	}
+}
+
+// actionSent records that PagerTree took the action: the card now waits for its event (the
+// confirmation deadline counts from now).
+func (s *records) actionSent(tp string, a alertstate.Action) (Record, error) {
+	now := s.now()
+	rec, _, err := s.update(tp, func(r *Record) bool {
+		if r.Outbound == nil || r.Outbound.Action != a {
+			return false
+		}
+		r.Outbound = nil
+		if p := r.Status.Pending; p != nil && p.Action == a {
+			cp := *p
+			cp.Since = now.UnixMilli()
+			r.Status.Pending = &cp
+		}
+		return true
+	})
+	return rec, err
+}
+
+// actionFailed withdraws an action PagerTree refused (permanent: the card shows the buttons
+// again) or, when retry is set and the retry time is not over, plans another try at next.
+// It reports whether the action will be retried.
+func (s *records) actionFailed(tp string, a alertstate.Action, retry bool, next time.Time) (Record, bool, error) {
+	now := s.now()
+	again := false
+	rec, _, err := s.update(tp, func(r *Record) bool {
+		if r.Outbound == nil || r.Outbound.Action != a {
+			return false
+		}
+		j := *r.Outbound
+		j.Attempts++
+		if retry && now.Sub(j.First) < actionRetryFor {
+			j.NextTry, j.LeaseUntil, again = next, time.Time{}, true
+			r.Outbound = &j
+			return true
+		}
+		r.Outbound = nil
+		if retry { // gave up: the card says it was not confirmed and offers the buttons again
+			if p := r.Status.Pending; p != nil && p.Action == a {
+				cp := *p
+				cp.Unconfirmed = true
+				r.Status.Pending = &cp
+			}
+		} else {
+			r.Status = alertstate.Withdraw(r.Status, a)
+		}
+		r.Rev++
+		r.CardDirty = true
+		return true
+	})
+	if err == nil && !again {
+		err = s.markPending(tp, true)
+	}
+	return rec, again, err
+}
+
+// claimAction takes the alert's outbound action when it is due and nobody else holds it.
+func (s *records) claimAction(tp string) (Record, *ActionJob, error) {
+	now := s.now()
+	var job *ActionJob
+	rec, _, err := s.update(tp, func(r *Record) bool {
+		j := r.Outbound
+		if j == nil || now.Before(j.NextTry) || now.Before(j.LeaseUntil) {
+			return false
+		}
+		if r.Status.Pending == nil || r.Status.Pending.Action != j.Action {
+			r.Outbound = nil // confirmed or superseded meanwhile: nothing to send
+			return true
+		}
+		cp := *j
+		cp.LeaseUntil = now.Add(actionLease)
+		r.Outbound, job = &cp, &cp
+		return true
+	})
+	return rec, job, err
+}
+
+// expireAction marks the alert's pending action unconfirmed once its time is up; it reports
+// whether the card must be redrawn. An alert with nothing left to watch leaves the list.
+func (s *records) expireAction(tp string) (bool, error) {
+	now := s.now()
+	expired := false
+	rec, ok, err := s.update(tp, func(r *Record) bool {
+		if r.Outbound != nil {
+			return false
+		}
+		next, changed := alertstate.Expire(r.Status, now)
+		if !changed {
+			return false
+		}
+		r.Status, r.CardDirty, expired = next, true, true
+		r.Rev++
+		return true
+	})
+	if err != nil {
+		return false, err
+	}
+	if !ok && rec.ThirdPartyID == "" { // the record is gone
+		return false, s.markActions(tp, false)
+	}
+	if rec.Outbound == nil && (rec.Status.Pending == nil || rec.Status.Pending.Unconfirmed) {
+		err = s.markActions(tp, false)
+	}
+	if expired && err == nil {
+		err = s.markPending(tp, true)
+	}
+	return expired, err
+}
+
+// pendingActions lists alerts with an action on its way or waiting for confirmation.
+func (s *records) pendingActions() ([]string, error) {
+	raw, err := s.kv.Get(actionsPendingKey)
+	if err != nil || raw == nil {
+		return nil, err
+	}
+	var set map[string]time.Time
+	if json.Unmarshal(raw, &set) != nil {
+		return nil, nil
+	}
+	out := make([]string, 0, len(set))
+	for tp := range set {
+		out = append(out, tp)
+	}
+	return out, nil
+}
+
+func (s *records) markActions(tp string, add bool) error {
+	return s.kv.Update(actionsPendingKey, func(old []byte) ([]byte, error) {
+		set := map[string]time.Time{}
+		if len(old) > 0 {
+			_ = json.Unmarshal(old, &set)
+		}
+		if _, had := set[tp]; had == add {
+			return old, nil
+		}
+		if add {
+			set[tp] = s.now()
+		} else {
+			delete(set, tp)
+		}
+		for k, at := range set { // an action cannot be pending longer than its retries and deadline
+			if s.now().Sub(at) > actionRetryFor+time.Hour {
+				delete(set, k)
+			}
+		}
+		if len(set) == 0 {
+			return nil, nil
+		}
+		return json.Marshal(set)
+	})
+}

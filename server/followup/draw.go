@@ -1,0 +1,111 @@
+package followup
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
+)
+
+// CardProp marks the bot's card post with the alert's thirdparty id.
+const CardProp = "pagertree_alert"
+
+// errCardGone: someone deleted the card; it is not drawn again.
+var errCardGone = errors.New("the status card was deleted")
+
+// cardMessage is the card post's text: what paged, readable in notifications and search.
+func cardMessage(rec Record) string {
+	if rec.External {
+		if rec.Summary == "" {
+			return "PagerTree alert"
+		}
+		return "PagerTree alert: " + alertstate.Neutralize(rec.Summary)
+	}
+	return fmt.Sprintf("Paged PagerTree — urgency: %s (trigger: %s)", rec.Urgency, rec.Trigger)
+}
+
+func (s *Service) setCard(post *model.Post, rec Record) {
+	in := rec.CardInput()
+	in.Buttons = s.buttonsFor(rec)
+	post.AddProp("attachments", []*model.SlackAttachment{alertstate.Card(in)})
+	post.AddProp(CardProp, rec.ThirdPartyID)
+}
+
+// buttonsFor gives the card its buttons when an action can reach PagerTree.
+func (s *Service) buttonsFor(rec Record) alertstate.Buttons {
+	if s.actions == "" || s.config().actor().Decide(targetOf(rec)).Route == pagertreeclient.RouteNone {
+		return alertstate.Buttons{}
+	}
+	return alertstate.Buttons{URL: s.actions, Alert: rec.ThirdPartyID}
+}
+
+// drawCard creates the card in the thread if it has none, or edits it in place. UpdatePost
+// replaces all props, so the post is read, changed and written. After writing it checks the
+// record again: if another node changed it meanwhile, it draws again, so the newest wins.
+func (s *Service) drawCard(rec Record) error {
+	if rec.CardPostID == "" {
+		post := &model.Post{UserId: s.botID, ChannelId: rec.ChannelID, RootId: rec.RootID, Message: cardMessage(rec)}
+		s.setCard(post, rec)
+		created, appErr := s.mm.CreatePost(post)
+		if appErr != nil {
+			return appErr
+		}
+		id, err := s.records.setCard(rec.ThirdPartyID, created.Id)
+		if err != nil {
+			return err
+		}
+		if id != created.Id { // another node made the card first: ours goes
+			_ = s.mm.DeletePost(created.Id)
+		}
+		rec.CardPostID = id
+		if id == created.Id {
+			cur, ok, err := s.records.get(rec.ThirdPartyID)
+			if err == nil && ok && cur.Rev == rec.Rev {
+				return nil
+			}
+			if err == nil && ok { // changed meanwhile: the edit below draws the newest
+				rec = cur
+			}
+		}
+	}
+	for i := 0; i < 5; i++ {
+		post, appErr := s.mm.GetPost(rec.CardPostID)
+		if appErr != nil && appErr.StatusCode == http.StatusNotFound || appErr == nil && post.DeleteAt != 0 {
+			return errCardGone
+		}
+		if appErr != nil {
+			return fmt.Errorf("the card post %s could not be read: %w", rec.CardPostID, appErr)
+		}
+		post = post.Clone()
+		s.setCard(post, rec)
+		if _, appErr := s.mm.UpdatePost(post); appErr != nil {
+			return appErr
+		}
+		cur, ok, err := s.records.get(rec.ThirdPartyID)
+		if err != nil || !ok || cur.Rev == rec.Rev {
+			return err
+		}
+		rec = cur
+	}
+	return nil
+}
+
+// Confirm posts the card (open) as the confirmation reply when the alert is delivered. It
+// returns false when there is no record for the alert (then the plain reply is posted).
+func (s *Service) Confirm(thirdPartyID string) bool {
+	rec, ok, err := s.records.get(thirdPartyID)
+	if err != nil || !ok {
+		return false
+	}
+	if rec.CardPostID != "" {
+		return true // an event was faster and drew it already
+	}
+	if err := s.drawCard(rec); err != nil {
+		s.mm.LogWarn("PagerTree: could not post the status card", "thirdparty_id", thirdPartyID, "error", err.Error())
+	}
+	return true
+}

@@ -1,0 +1,89 @@
+package followup
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
+)
+
+// What the settings panel and /pagertree status show so an admin sees the loop works: the
+// newest event received and the newest poll.
+const (
+	lastEventKey = "receiver_last_event"
+	lastPollKey  = "last_poll"
+)
+
+// LastEvent is the newest authenticated event from PagerTree.
+type LastEvent struct {
+	At      time.Time `json:"at"`
+	Type    string    `json:"type"`
+	Matched bool      `json:"matched"` // it was about an alert this plugin follows
+}
+
+// LastPoll is the newest poll of PagerTree's REST API.
+type LastPoll struct {
+	At      time.Time `json:"at"`
+	Checked int       `json:"checked"`
+	Changed int       `json:"changed"`           // alerts whose state PagerTree told us had changed
+	Problem string    `json:"problem,omitempty"` // why the poll failed, in a sentence
+}
+
+// Status is what the follow-up can say about itself; the plugin renders it.
+type Status struct {
+	LastEvent      *LastEvent // nil before the first event (or when it could not be read)
+	LastEventError error      // why the last event could not be read
+	LastPoll       *LastPoll  // nil before the first poll
+}
+
+// Status reads the newest event and poll.
+func (s *Service) Status() Status {
+	var st Status
+	if e, ok, err := loadLastEvent(s.kv); err != nil {
+		st.LastEventError = err
+	} else if ok {
+		st.LastEvent = &e
+	}
+	if p, ok, err := loadLastPoll(s.kv); err == nil && ok {
+		st.LastPoll = &p
+	}
+	return st
+}
+
+func recordLastEvent(kv kvstore.KV, e LastEvent) error {
+	return kv.Update(lastEventKey, func(old []byte) ([]byte, error) {
+		var cur LastEvent
+		if json.Unmarshal(old, &cur) == nil && cur.At.After(e.At) {
+			return old, nil // a slower request must not hide a newer event
+		}
+		return json.Marshal(e)
+	})
+}
+
+func loadLastEvent(kv kvstore.KV) (LastEvent, bool, error) {
+	raw, err := kv.Get(lastEventKey)
+	if err != nil || raw == nil {
+		return LastEvent{}, false, err
+	}
+	var e LastEvent
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return LastEvent{}, false, nil
+	}
+	return e, true, nil
+}
+
+func recordLastPoll(kv kvstore.KV, p LastPoll) error {
+	return kv.Update(lastPollKey, func([]byte) ([]byte, error) { return json.Marshal(p) })
+}
+
+func loadLastPoll(kv kvstore.KV) (LastPoll, bool, error) {
+	raw, err := kv.Get(lastPollKey)
+	if err != nil || raw == nil {
+		return LastPoll{}, false, err
+	}
+	var p LastPoll
+	if json.Unmarshal(raw, &p) != nil {
+		return LastPoll{}, false, nil
+	}
+	return p, true, nil
+}
