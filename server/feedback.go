@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http/httptrace"
+	"sync"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -29,7 +31,24 @@ func (p *Plugin) send(ctx context.Context, a paging.Alert) paging.Outcome {
 		// version: record it under this one before the request.
 		p.remember(a, cfg.Format, cfg)
 	}
+	if since, ok := delivery.PresendStart(ctx); ok {
+		ctx = p.timePresend(ctx, since)
+	}
 	return cfg.Client.Send(ctx, a)
+}
+
+// timePresend records, once the request is written to PagerTree's connection (the moment
+// PagerTree can start on it), how long it took since the post hook began: the plugin's own share
+// of post → PagerTree (presend_seconds).
+func (p *Plugin) timePresend(ctx context.Context, since time.Time) context.Context {
+	var once sync.Once
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			if info.Err == nil {
+				once.Do(func() { p.metrics.Presend(time.Since(since)) })
+			}
+		},
+	})
 }
 
 // prepare is the outbox's Prepare: the alert is recorded for PagerTree's events before its first

@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -80,7 +81,11 @@ func (o *Outbox) attempt(w work) (next time.Time, again, parked bool) {
 		raw = leasedRaw
 	}
 
-	outcome := o.send(o.ctx, job.Alert)
+	ctx := o.ctx
+	if fresh && !w.since.IsZero() {
+		ctx = context.WithValue(ctx, presendKey{}, w.since)
+	}
+	outcome := o.send(ctx, job.Alert)
 	if o.ctx.Err() != nil && outcome.Class != paging.Delivered {
 		// Stopping: hand the job back untouched for the next start or another node.
 		job.LeaseOwner, job.LeaseUntil = "", time.Time{}

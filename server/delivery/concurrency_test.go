@@ -159,10 +159,10 @@ func TestThreadRootSuppressedByAnEarlierReplyIsWithdrawn(t *testing.T) {
 	post := func(id string) paging.Alert { a := alert(id); a.Origin = paging.OriginPost; return a }
 	reply := post("reply")
 	reply.RootID = "root" // the reply's hook ran before its root's
-	if reason, _, err := box.ClaimAndEnqueue(reply, rule); reason != "" || err != nil {
+	if reason, _, err := box.ClaimAndEnqueue(reply, rule, time.Now()); reason != "" || err != nil {
 		t.Fatalf("reply: %q, %v", reason, err)
 	}
-	reason, _, err := box.ClaimAndEnqueue(post("root"), rule)
+	reason, _, err := box.ClaimAndEnqueue(post("root"), rule, time.Now())
 	if reason == "" || err != nil {
 		t.Fatalf("root: %q, %v", reason, err)
 	}
@@ -176,7 +176,7 @@ func TestThreadRootSuppressedByAnEarlierReplyIsWithdrawn(t *testing.T) {
 		t.Fatalf("sends %v", pt.sends)
 	}
 	// The hook running again for the root is suppressed again, not sent.
-	if reason, _, _ := box.ClaimAndEnqueue(post("root"), rule); reason == "" {
+	if reason, _, _ := box.ClaimAndEnqueue(post("root"), rule, time.Now()); reason == "" {
 		t.Fatal("a re-run of the root's hook was not suppressed")
 	}
 }

@@ -95,7 +95,8 @@ type work struct {
 	key      string
 	raw      []byte
 	job      *Job
-	released bool // parked until the endpoint answered again: due now whatever the job says
+	released bool      // parked until the endpoint answered again: due now whatever the job says
+	since    time.Time // when the alert entered the plugin (the post hook's entry), for its first attempt
 }
 
 // Outbox owns the scheduler, the sweeper and the workers; Stop ends them all.
@@ -164,7 +165,9 @@ func (o *Outbox) Stop(timeout time.Duration) error {
 // Enqueue records the alert durably (the "exactly once" claim), leased to this node in the
 // same write, and hands it to a worker at once. ErrDuplicate means this alert id was already
 // taken, here or on another node.
-func (o *Outbox) Enqueue(a paging.Alert) error {
+func (o *Outbox) Enqueue(a paging.Alert) error { return o.enqueue(a, time.Time{}) }
+
+func (o *Outbox) enqueue(a paging.Alert, since time.Time) error {
 	w, err := o.create(a)
 	if err != nil {
 		if !errors.Is(err, ErrDuplicate) {
@@ -172,6 +175,7 @@ func (o *Outbox) Enqueue(a paging.Alert) error {
 		}
 		return err
 	}
+	w.since = since
 	o.handOut(w)
 	return nil
 }
@@ -181,12 +185,13 @@ func (o *Outbox) Enqueue(a paging.Alert) error {
 // always succeeds, so it is taken in parallel with the outbox write (one round trip to the
 // store before sending, not two); in the rare case it fails, the queued job is withdrawn
 // before anything is sent.
-func (o *Outbox) ClaimAndEnqueue(a paging.Alert, rule FloodRule) (reason string, claimErr, err error) {
+// since is when the post hook started on the post: the first attempt tells the Sender (PresendStart).
+func (o *Outbox) ClaimAndEnqueue(a paging.Alert, rule FloodRule, since time.Time) (reason string, claimErr, err error) {
 	if !rule.OnePerThread || rule.Cooldown > 0 || a.RootID != "" {
 		if reason, claimErr = o.Claim(a, rule); reason != "" {
 			return reason, claimErr, nil
 		}
-		return "", claimErr, o.Enqueue(a)
+		return "", claimErr, o.enqueue(a, since)
 	}
 	type claimed struct {
 		reason string
@@ -208,8 +213,18 @@ func (o *Outbox) ClaimAndEnqueue(a paging.Alert, rule FloodRule) (reason string,
 		}
 		return "", got.err, err
 	}
+	w.since = since
 	o.handOut(w)
 	return "", got.err, nil
+}
+
+type presendKey struct{}
+
+// PresendStart tells a Sender when the alert it is sending entered the plugin (the post hook's
+// entry), on the alert's first attempt from the node that queued it; ok is false otherwise.
+func PresendStart(ctx context.Context) (since time.Time, ok bool) {
+	since, ok = ctx.Value(presendKey{}).(time.Time)
+	return since, ok
 }
 
 // create writes the job, leased to this node, indexes it and prepares it, in parallel.
