@@ -10,15 +10,17 @@ import (
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
-// Background work must cost O(pending alerts), not O(everything sent in the last days): these
-// benchmarks compare a store holding 10 finished alerts with one holding 10 000 (`make bench`).
-var finishedSizes = []int{10, 10000}
+// Background work must cost O(pending alerts), and reading the history O(entries shown), not
+// O(everything sent in the last days): these benchmarks compare a store holding 10 finished
+// alerts with one holding 100 000 (`make bench`).
+var finishedSizes = []int{10, 100000}
 
 // filled is a store after n deliveries, built once per size and shared by the benchmarks
 // (the sweep only reads it; history writes add keys of their own).
 type filled struct {
 	kv      *deliverytest.MemKV
 	history *History
+	alerts  *Alerts
 }
 
 var stores = map[int]*filled{}
@@ -32,10 +34,16 @@ func storeWithFinished(b *testing.B, n int) *filled {
 	}
 	kv := deliverytest.New()
 	h := NewHistory(kv, DefaultHistorySize)
+	alerts := NewAlerts(kv, nil, nil)
+	if _, err := h.Recent(1); err != nil { // a new store: nothing of an older version to index
+		b.Fatal(err)
+	}
 	done := make(chan struct{}, n)
 	o := New(kv, func(context.Context, paging.Alert) paging.Outcome {
 		return paging.Outcome{Class: paging.Delivered, StatusCode: 200}
-	}, Options{NodeID: "filler", Workers: 8, OnFinal: func(j Job, _ paging.Outcome) {
+	}, Options{NodeID: "filler", Workers: 8, Prepare: func(a paging.Alert) {
+		_ = alerts.RememberEndpoint(a, paging.FormatWebhook, "pagertree.example", "")
+	}, OnFinal: func(j Job, _ paging.Outcome) {
 		_ = h.Add(EntryFor(j.Alert, StatusDelivered, time.Now()))
 		// The thread claim the post hook took for this alert stays as long as the finished job.
 		_, _ = kv.CompareAndSet("thread_"+j.Alert.ID, nil, []byte(j.Alert.ID), 30*24*time.Hour)
@@ -60,7 +68,13 @@ func storeWithFinished(b *testing.B, n int) *filled {
 			b.Fatal(err)
 		}
 	}
-	s := &filled{kv: kv, history: h}
+	// A few alerts still open in PagerTree, followed by the poller.
+	for i := 0; i < 5; i++ {
+		if err := alerts.TrackOpen(paging.ThirdPartyID(benchAlert(fmt.Sprintf("done%06d", i)), paging.FormatWebhook)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	s := &filled{kv: kv, history: h, alerts: alerts}
 	stores[n] = s
 	return s
 }
@@ -107,6 +121,50 @@ func BenchmarkHistoryAdd(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				if err := s.history.Add(e); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkHistoryRead: an admin opening Recent deliveries (the newest 50) on a fresh node.
+func BenchmarkHistoryRead(b *testing.B) {
+	for _, n := range finishedSizes {
+		b.Run(fmt.Sprintf("finished=%d", n), func(b *testing.B) {
+			kv := storeWithFinished(b, n).kv
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				got, err := NewHistory(kv, DefaultHistorySize).Recent(50)
+				if err != nil || len(got) < min(n, 50) {
+					b.Fatalf("%d entries, %v", len(got), err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPollRound: the store's side of one round of the poller (polled updates): the
+// lease, the alerts due, their records, and the list written back.
+func BenchmarkPollRound(b *testing.B) {
+	for _, n := range finishedSizes {
+		b.Run(fmt.Sprintf("finished=%d", n), func(b *testing.B) {
+			s := storeWithFinished(b, n)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := TakePollLease(s.kv, fmt.Sprintf("node%d", i%2), time.Millisecond); err != nil {
+					b.Fatal(err)
+				}
+				due, err := s.alerts.DuePolls(25)
+				if err != nil || len(due) != 5 {
+					b.Fatalf("%d due, %v", len(due), err)
+				}
+				for _, tp := range due {
+					if _, ok, err := s.alerts.Get(tp); !ok || err != nil {
+						b.Fatalf("record %s: %v, %v", tp, ok, err)
+					}
+				}
+				if err := s.alerts.Polled(due, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -5,8 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"sort"
-	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
@@ -73,9 +72,11 @@ func historyEntryKey(e Entry) string {
 
 // History is the delivery history, newest first when read.
 type History struct {
-	kv   KV
-	size int
-	ttl  time.Duration
+	kv    KV
+	size  int
+	ttl   time.Duration
+	index *historyIndex
+	built atomic.Bool // the index holds what a version without it wrote (history_index.go)
 }
 
 // NewHistory shows the last size entries (DefaultHistorySize when size <= 0).
@@ -83,17 +84,20 @@ func NewHistory(kv KV, size int) *History {
 	if size <= 0 {
 		size = DefaultHistorySize
 	}
-	return &History{kv: kv, size: size, ttl: DefaultHistoryTTL}
+	return &History{kv: kv, size: size, ttl: DefaultHistoryTTL, index: newHistoryIndex(kv, size, DefaultHistoryTTL)}
 }
 
-// Add records an entry: one write of its own key.
+// Add records an entry: one write of its own key, then its place in the index (batched with
+// the other entries written at the same time).
 func (h *History) Add(e Entry) error {
 	raw, err := json.Marshal(e)
 	if err != nil {
 		return err
 	}
+	var key string
 	for attempt := 0; ; attempt++ {
-		ok, err := h.kv.CompareAndSet(historyEntryKey(e), nil, raw, h.ttl)
+		key = historyEntryKey(e)
+		ok, err := h.kv.CompareAndSet(key, nil, raw, h.ttl)
 		if err != nil {
 			return err
 		}
@@ -103,6 +107,9 @@ func (h *History) Add(e Entry) error {
 		if attempt == 3 {
 			return fmt.Errorf("could not find a free history key")
 		}
+	}
+	if err := h.index.add(key); err != nil {
+		return fmt.Errorf("the entry is recorded but not listed in the history: %w", err)
 	}
 	if e.Status == StatusDelivered {
 		return nil
@@ -116,32 +123,19 @@ func (h *History) Add(e Entry) error {
 	})
 }
 
-// entryKeys lists the entries' keys, newest first, at most h.size.
+// entryKeys returns the entries' keys, newest first, at most h.size, from the index: a few
+// reads, whatever the store holds. The first read after an upgrade indexes older entries.
 func (h *History) entryKeys() ([]string, error) {
-	const perPage = 1000
-	var keys []string
-	for page := 0; ; page++ {
-		list, err := h.kv.ListKeys(page, perPage)
-		if err != nil {
-			return nil, err
+	if !h.built.Load() {
+		if err := h.index.build(); err != nil {
+			return nil, fmt.Errorf("could not index the history an older version wrote: %w", err)
 		}
-		for _, k := range list {
-			if strings.HasPrefix(k, historyPrefix) {
-				keys = append(keys, k)
-			}
-		}
-		if len(list) < perPage {
-			break
-		}
+		h.built.Store(true)
 	}
-	sort.Sort(sort.Reverse(sort.StringSlice(keys)))
-	if len(keys) > h.size {
-		keys = keys[:h.size]
-	}
-	return keys, nil
+	return h.index.newest()
 }
 
-// Recent returns up to n entries, newest first. Reading is for admins and may list the keys.
+// Recent returns up to n entries, newest first: O(n) reads (and one per index shard).
 func (h *History) Recent(n int) ([]Entry, error) {
 	n = min(n, h.size)
 	keys, err := h.entryKeys()
