@@ -51,8 +51,9 @@ func (p *Plugin) timePresend(ctx context.Context, since time.Time) context.Conte
 	})
 }
 
-// prepare is the outbox's Prepare: the alert is recorded for PagerTree's events before its first
-// send, since PagerTree's first event can beat its answer.
+// prepare is the outbox's Prepare: the alert is recorded for PagerTree's events, started with its
+// outbox entry and alongside its first send (PagerTree's first event can beat its answer, not
+// its request), and before the result is recorded.
 func (p *Plugin) prepare(a paging.Alert) {
 	if a.MappedAs != "" { // otherwise send records it
 		p.remember(a, a.MappedAs, p.config.Load())
