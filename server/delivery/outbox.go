@@ -96,8 +96,8 @@ type work struct {
 	key      string
 	raw      []byte
 	job      *Job
-	released bool      // parked until the endpoint answered again: due now whatever the job says
-	since    time.Time // when the alert entered the plugin (the post hook's entry), for its first attempt
+	released bool       // parked until the endpoint answered again: due now whatever the job says
+	since    time.Time  // when the alert entered the plugin (the post hook's entry), for its first attempt
 	side     *alongside // the new job's writes alongside its first send (nil: none pending)
 }
 
@@ -113,8 +113,8 @@ type Outbox struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	sides  sync.WaitGroup // writes alongside new jobs' first sends (alongside.go)
-	wake   chan struct{} // the schedule changed
-	signal chan struct{} // work is ready
+	wake   chan struct{}  // the schedule changed
+	signal chan struct{}  // work is ready
 
 	mu      sync.Mutex
 	queue   schedule        // keys this node will look at later, by due time
