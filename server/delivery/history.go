@@ -123,22 +123,22 @@ func (h *History) Add(e Entry) error {
 	})
 }
 
-// entryKeys returns the entries' keys, newest first, at most h.size, from the index: a few
-// reads, whatever the store holds. The first read after an upgrade indexes older entries.
-func (h *History) entryKeys() ([]string, error) {
+// entryKeys returns the newest n entries' keys (at most h.size), newest first, from the index:
+// a few reads, whatever the store holds. The first read after an upgrade indexes older entries.
+func (h *History) entryKeys(n int) ([]string, error) {
 	if !h.built.Load() {
 		if err := h.index.build(); err != nil {
 			return nil, fmt.Errorf("could not index the history an older version wrote: %w", err)
 		}
 		h.built.Store(true)
 	}
-	return h.index.newest()
+	return h.index.newest(n)
 }
 
 // Recent returns up to n entries, newest first: O(n) reads (and one per index shard).
 func (h *History) Recent(n int) ([]Entry, error) {
 	n = min(n, h.size)
-	keys, err := h.entryKeys()
+	keys, err := h.entryKeys(h.size) // all shown, in case some expired meanwhile
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +199,7 @@ func (h *History) Last(status string) (Entry, bool, error) {
 		}
 	}
 	// Delivered is the common status: the newest entries hold it; read one at a time.
-	keys, err := h.entryKeys()
+	keys, err := h.entryKeys(h.size)
 	if err != nil {
 		return Entry{}, false, err
 	}

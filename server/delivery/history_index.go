@@ -12,8 +12,9 @@ import (
 
 // The history's index: the keys of the newest entries, in a few shard keys, so that reading
 // the history costs O(entries shown) reads and never lists the store (which holds a week of
-// finished jobs, claims and entries). Each shard keeps its newest `size` keys, so together they
-// hold the newest `size` of all. An entry is indexed after its own key is written; an index
+// finished jobs, claims and entries). Keys go to shards by hash, so of the newest `size` entries
+// each shard gets about size/8; each keeps its newest 2·size/8 (a margin of many standard
+// deviations), so together they hold the newest `size` of all, and a write stays small. An entry is indexed after its own key is written; an index
 // entry whose entry expired is skipped when read. Changes of a shard are batched into one
 // compare-and-set ("group commit"), as for the pending index, so a burst of deliveries costs
 // about one write per shard and round trip.
@@ -26,10 +27,11 @@ const (
 func historyIndexKey(shard int) string { return fmt.Sprintf("%s%d", historyIndexPrefix, shard) }
 
 type historyIndex struct {
-	kv     KV
-	size   int
-	ttl    time.Duration
-	shards [historyIndexShards]historyShard
+	kv       KV
+	size     int // keys shown at most
+	perShard int // keys each shard keeps
+	ttl      time.Duration
+	shards   [historyIndexShards]historyShard
 }
 
 type historyShard struct {
@@ -42,7 +44,7 @@ type historyShard struct {
 }
 
 func newHistoryIndex(kv KV, size int, ttl time.Duration) *historyIndex {
-	return &historyIndex{kv: kv, size: size, ttl: ttl}
+	return &historyIndex{kv: kv, size: size, perShard: max(2*size/historyIndexShards, 16), ttl: ttl}
 }
 
 func historyShardOf(key string) int {
@@ -114,7 +116,7 @@ func (x *historyIndex) write(s *historyShard, n int, keys []string) error {
 			}
 			s.last, s.known = cur, true
 		}
-		next := encodeHistoryKeys(mergeNewest(decodeHistoryKeys(s.last), newestKeys(keys, x.size), x.size))
+		next := encodeHistoryKeys(mergeNewest(decodeHistoryKeys(s.last), newestKeys(keys, x.perShard), x.perShard))
 		if bytes.Equal(next, s.last) {
 			return nil
 		}
@@ -132,17 +134,18 @@ func (x *historyIndex) write(s *historyShard, n int, keys []string) error {
 	return fmt.Errorf("too many concurrent updates of %s", key)
 }
 
-// newest returns the newest `size` indexed keys, newest first: one read per shard.
-func (x *historyIndex) newest() ([]string, error) {
+// newest returns the newest n indexed keys (at most size), newest first: one read per shard.
+func (x *historyIndex) newest(n int) ([]string, error) {
+	n = min(n, x.size)
 	var all []string
-	for n := 0; n < historyIndexShards; n++ {
-		raw, err := x.kv.Get(historyIndexKey(n))
+	for shard := 0; shard < historyIndexShards; shard++ {
+		raw, err := x.kv.Get(historyIndexKey(shard))
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, decodeHistoryKeys(raw)...)
+		all = mergeNewest(all, decodeHistoryKeys(raw), n)
 	}
-	return newestKeys(all, x.size), nil
+	return all, nil
 }
 
 // build indexes the entries of a store written by a version without the index. It lists the
@@ -167,7 +170,7 @@ func (x *historyIndex) build() error {
 			break
 		}
 	}
-	if err := x.add(newestKeys(keys, x.size)...); err != nil {
+	if err := x.add(newestKeys(keys, x.size)...); err != nil { // each shard keeps its newest
 		return err
 	}
 	_, err := x.kv.CompareAndSet(historyIndexBuiltKey, nil, []byte("1"), 0)
