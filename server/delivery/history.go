@@ -87,28 +87,39 @@ func NewHistory(kv KV, size int) *History {
 	return &History{kv: kv, size: size, ttl: DefaultHistoryTTL, index: newHistoryIndex(kv, size, DefaultHistoryTTL)}
 }
 
-// Add records an entry: one write of its own key, then its place in the index (batched with
-// the other entries written at the same time).
+// Add records an entry: one write of its own key and, at the same time, its place in the index
+// (batched with the other entries written then; an index entry read before its entry is in is
+// skipped like an expired one), so recording an outcome costs one round trip.
 func (h *History) Add(e Entry) error {
 	raw, err := json.Marshal(e)
 	if err != nil {
 		return err
 	}
-	var key string
+	key := historyEntryKey(e)
+	indexed := make(chan error, 1)
+	go func() { indexed <- h.index.add(key) }()
 	for attempt := 0; ; attempt++ {
-		key = historyEntryKey(e)
 		ok, err := h.kv.CompareAndSet(key, nil, raw, h.ttl)
 		if err != nil {
+			<-indexed
 			return err
 		}
 		if ok {
 			break
 		}
 		if attempt == 3 {
+			<-indexed
 			return fmt.Errorf("could not find a free history key")
 		}
+		// Taken (the same nanosecond and salt): another key, indexed too; the first one
+		// shows the entry that holds it.
+		key = historyEntryKey(e)
+		if err := h.index.add(key); err != nil {
+			<-indexed
+			return fmt.Errorf("the entry is recorded but not listed in the history: %w", err)
+		}
 	}
-	if err := h.index.add(key); err != nil {
+	if err := <-indexed; err != nil {
 		return fmt.Errorf("the entry is recorded but not listed in the history: %w", err)
 	}
 	if e.Status == StatusDelivered {
