@@ -101,21 +101,21 @@ func (h *History) Add(e Entry) error {
 	for attempt := 0; ; attempt++ {
 		ok, err := h.kv.CompareAndSet(key, nil, raw, h.ttl)
 		if err != nil {
-			<-indexed
+			_ = <-indexed // the store's error is the one to report
 			return err
 		}
 		if ok {
 			break
 		}
 		if attempt == 3 {
-			<-indexed
+			_ = <-indexed // the store's error is the one to report
 			return fmt.Errorf("could not find a free history key")
 		}
 		// Taken (the same nanosecond and salt): another key, indexed too; the first one
 		// shows the entry that holds it.
 		key = historyEntryKey(e)
 		if err := h.index.add(key); err != nil {
-			<-indexed
+			_ = <-indexed // the store's error is the one to report
 			return fmt.Errorf("the entry is recorded but not listed in the history: %w", err)
 		}
 	}
