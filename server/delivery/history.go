@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -101,22 +102,19 @@ func (h *History) Add(e Entry) error {
 	for attempt := 0; ; attempt++ {
 		ok, err := h.kv.CompareAndSet(key, nil, raw, h.ttl)
 		if err != nil {
-			_ = <-indexed // the store's error is the one to report
-			return err
+			return errors.Join(err, <-indexed)
 		}
 		if ok {
 			break
 		}
 		if attempt == 3 {
-			_ = <-indexed // the store's error is the one to report
-			return fmt.Errorf("could not find a free history key")
+			return errors.Join(errors.New("could not find a free history key"), <-indexed)
 		}
 		// Taken (the same nanosecond and salt): another key, indexed too; the first one
 		// shows the entry that holds it.
 		key = historyEntryKey(e)
 		if err := h.index.add(key); err != nil {
-			_ = <-indexed // the store's error is the one to report
-			return fmt.Errorf("the entry is recorded but not listed in the history: %w", err)
+			return errors.Join(fmt.Errorf("the entry is recorded but not listed in the history: %w", err), <-indexed)
 		}
 	}
 	if err := <-indexed; err != nil {
