@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http/httptrace"
+	"sync"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -29,11 +31,29 @@ func (p *Plugin) send(ctx context.Context, a paging.Alert) paging.Outcome {
 		// version: record it under this one before the request.
 		p.remember(a, cfg.Format, cfg)
 	}
+	if since, ok := delivery.PresendStart(ctx); ok {
+		ctx = p.timePresend(ctx, since)
+	}
 	return cfg.Client.Send(ctx, a)
 }
 
-// prepare is the outbox's Prepare: the alert is recorded for PagerTree's events before its first
-// send, since PagerTree's first event can beat its answer.
+// timePresend records, once the request is written to PagerTree's connection (the moment
+// PagerTree can start on it), how long it took since the post hook began: the plugin's own share
+// of post → PagerTree (presend_seconds).
+func (p *Plugin) timePresend(ctx context.Context, since time.Time) context.Context {
+	var once sync.Once
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			if info.Err == nil {
+				once.Do(func() { p.metrics.Presend(time.Since(since)) })
+			}
+		},
+	})
+}
+
+// prepare is the outbox's Prepare: the alert is recorded for PagerTree's events, started with its
+// outbox entry and alongside its first send (PagerTree's first event can beat its answer, not
+// its request), and before the result is recorded.
 func (p *Plugin) prepare(a paging.Alert) {
 	if a.MappedAs != "" { // otherwise send records it
 		p.remember(a, a.MappedAs, p.config.Load())

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/mattermost/mattermost/server/public/plugin"
@@ -14,6 +15,7 @@ import (
 // settings and post fields first, then the trigger scan; only a post that matched a trigger
 // causes any API or KV call. PagerTree is never called here: the outbox sends later.
 func (p *Plugin) MessageHasBeenPosted(_ *plugin.Context, post *model.Post) {
+	entered := time.Now() // for the pre-send time (presend_seconds); a clock read costs nanoseconds
 	cfg := p.config.Load()
 	if p.outbox == nil || cfg.skipReason(post, p.botID, nil, nil) != "" {
 		return
@@ -31,10 +33,10 @@ func (p *Plugin) MessageHasBeenPosted(_ *plugin.Context, post *model.Post) {
 	if cfg.skipReason(post, p.botID, &ev, ch) != "" {
 		return
 	}
-	p.takeMatchedPost(cfg, post, ch, ev)
+	p.takeMatchedPost(cfg, post, ch, ev, entered)
 }
 
-func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model.Channel, ev paging.Evaluation) {
+func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model.Channel, ev paging.Evaluation, entered time.Time) {
 	user, appErr := p.user(post.UserId)
 	var team *model.Team
 	if appErr == nil && ch.TeamId != "" {
@@ -47,7 +49,7 @@ func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model
 	}
 	alert := p.newAlert(paging.OriginPost, post, ch, user, team, post.Message, ev.Trigger, ev.Urgency)
 	p.metrics.Matched(string(alert.Origin))
-	held, claimErr, err := p.outbox.ClaimAndEnqueue(alert, delivery.FloodRule{OnePerThread: cfg.OnePerThread, Cooldown: cfg.Cooldown})
+	held, claimErr, err := p.outbox.ClaimAndEnqueue(alert, delivery.FloodRule{OnePerThread: cfg.OnePerThread, Cooldown: cfg.Cooldown}, entered)
 	if claimErr != nil {
 		p.API.LogWarn("PagerTree: flood control is unavailable for this alert", "post_id", post.Id, "error", claimErr.Error())
 	}

@@ -58,6 +58,8 @@ func TestServeMetricsAfterAFewAlerts(t *testing.T) {
 		`mattermost_plugin_pagertree_pagertree_answers_total{class="permanent",status="403"} 1`,
 		`mattermost_plugin_pagertree_delivery_attempts_total 4`,
 		`mattermost_plugin_pagertree_post_to_pagertree_seconds_count 3`,
+		// Every alert from a post had its first request written, the refused one too.
+		`mattermost_plugin_pagertree_presend_seconds_count 4`,
 		`mattermost_plugin_pagertree_queue_depth 0`,
 	} {
 		assert.Contains(t, out, line+"\n")

@@ -42,21 +42,36 @@ async function spread(c: Context, n: number, clients: number, fn: (i: number, po
     }));
 }
 
-export type Latency = {posts: number; plugin: Summary; builtin: Summary; lost: Record<Path, number>; ratio_p50: number; ratio_p95: number};
+export type Latency = {
+    posts: number;
+    plugin: Summary;
+    builtin: Summary;
+    lost: Record<Path, number>;
+    ratio_p50: number;
+    ratio_p95: number;
+    ratio_p99: number;
+
+    // plugin − built-in, ms: the plugin's own cost, which does not depend on how fast the built-in was.
+    diff_p50_ms: number;
+    diff_p95_ms: number;
+    diff_p99_ms: number;
+};
+
+const hrNow = (): number => performance.timeOrigin + performance.now();
 
 // latency: sequential trigger posts; for each, the time from sending the post to its arrival
-// at PagerTree, for both paths.
+// at PagerTree, for both paths (sub-millisecond clocks on both ends: one process).
 export async function latency(c: Context, n: number, warmup: number): Promise<Latency> {
     const samples: Record<Path, number[]> = {plugin: [], builtin: []};
     const lost: Record<Path, number> = {plugin: 0, builtin: 0};
     for (let i = 0; i < warmup + n; i++) {
         const ref = tag('L');
-        const t0 = Date.now();
+        const t0 = hrNow();
         await createPost(c.b, c.b.posters[0], `outage in the checkout service ref=${ref}`);
         await waitAll(c.tracker, [ref], ['plugin', 'builtin'], Date.now() + 10000, 2);
         if (i >= warmup) {
             for (const p of ['plugin', 'builtin'] as Path[]) {
-                const at = c.tracker.firstOK(p, ref);
+                const at = c.tracker.firstOKHr(p, ref);
                 if (at === undefined) {
                     lost[p]++;
                 } else {
@@ -68,7 +83,18 @@ export async function latency(c: Context, n: number, warmup: number): Promise<La
     }
     const plugin = summary(samples.plugin);
     const builtin = summary(samples.builtin);
-    return {posts: n, plugin, builtin, lost, ratio_p50: ratio(plugin.p50, builtin.p50), ratio_p95: ratio(plugin.p95, builtin.p95)};
+    return {
+        posts: n,
+        plugin,
+        builtin,
+        lost,
+        ratio_p50: ratio(plugin.p50, builtin.p50),
+        ratio_p95: ratio(plugin.p95, builtin.p95),
+        ratio_p99: ratio(plugin.p99, builtin.p99),
+        diff_p50_ms: round(plugin.p50 - builtin.p50),
+        diff_p95_ms: round(plugin.p95 - builtin.p95),
+        diff_p99_ms: round(plugin.p99 - builtin.p99),
+    };
 }
 
 export type PathResult = {delivered: number; lost: number; duplicates: number; requests: number; last_after_first_post_ms: number};

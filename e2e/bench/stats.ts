@@ -11,11 +11,11 @@ export function percentile(values: number[], p: number): number {
 
 export const median = (values: number[]): number => percentile(values, 50);
 
-export type Summary = {n: number; p50: number; p95: number; mean: number};
+export type Summary = {n: number; p50: number; p95: number; p99: number; mean: number};
 
 export function summary(values: number[]): Summary {
     const mean = values.reduce((s, v) => s + v, 0) / (values.length || 1);
-    return {n: values.length, p50: round(median(values)), p95: round(percentile(values, 95)), mean: round(mean)};
+    return {n: values.length, p50: round(median(values)), p95: round(percentile(values, 95)), p99: round(percentile(values, 99)), mean: round(mean)};
 }
 
 export function round(v: number, digits = 2): number {

@@ -5,7 +5,7 @@ import type {PagerTreeStandIn} from '../src/stand_in';
 
 export type Path = 'plugin' | 'builtin';
 
-export type Arrival = {status: number; at: number};
+export type Arrival = {status: number; at: number; atHr: number};
 
 const REF = /ref=([A-Z]\d+)/;
 
@@ -37,7 +37,7 @@ export class Tracker {
                 continue;
             }
             const list = this.seen[path].get(m[1]) || [];
-            list.push({status: r.status, at: r.at});
+            list.push({status: r.status, at: r.at, atHr: r.atHr});
             this.seen[path].set(m[1], list);
         }
     }
@@ -49,6 +49,11 @@ export class Tracker {
     // firstOK is when ref was first accepted (2xx) on path, or undefined.
     firstOK(path: Path, ref: string): number | undefined {
         return this.arrivals(path, ref).find((a) => a.status >= 200 && a.status < 300)?.at;
+    }
+
+    // firstOKHr is firstOK with sub-millisecond resolution (epoch ms, fractional).
+    firstOKHr(path: Path, ref: string): number | undefined {
+        return this.arrivals(path, ref).find((a) => a.status >= 200 && a.status < 300)?.atHr;
     }
 
     // count tells, over refs, how many were delivered, how many 2xx requests were extra

@@ -17,6 +17,7 @@ export type Recorded = {
     body: Record<string, unknown>;
     status: number; // what the stand-in answered (0: it hung up)
     at: number;
+    atHr: number; // the same instant with sub-millisecond resolution (epoch ms, fractional), for the benchmark
 };
 
 export type Failure =
@@ -146,7 +147,7 @@ export class PagerTreeStandIn {
             } catch {
                 body = {};
             }
-            const rec: Recorded = {path, headers: req.headers, raw, body, status: 0, at: Date.now()};
+            const rec: Recorded = {path, headers: req.headers, raw, body, status: 0, at: Date.now(), atHr: performance.timeOrigin + performance.now()};
             this.requests.push(rec);
             const rule = this.takeRule(path);
             if (rule?.kind === 'hang') {

@@ -1,6 +1,7 @@
 package delivery
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -61,7 +62,7 @@ func (o *Outbox) attempt(w work) (next time.Time, again, parked bool) {
 			return job.NextAttempt, true, false
 		}
 	}
-	switch v, at := o.admit(work{key: key, raw: raw, job: &job}, now); v {
+	switch v, at := o.admit(work{key: key, raw: raw, job: &job, side: w.side}, now); v {
 	case park:
 		return time.Time{}, false, true
 	case wait:
@@ -81,7 +82,12 @@ func (o *Outbox) attempt(w work) (next time.Time, again, parked bool) {
 		raw = leasedRaw
 	}
 
-	outcome := o.send(o.ctx, job.Alert)
+	ctx := o.ctx
+	if fresh && !w.since.IsZero() {
+		ctx = context.WithValue(ctx, presendKey{}, w.since)
+	}
+	outcome := o.send(ctx, job.Alert)
+	o.finishAlongside(key, w.side) // before the result: see alongside.go
 	if o.ctx.Err() != nil && outcome.Class != paging.Delivered {
 		// Stopping: hand the job back untouched for the next start or another node.
 		job.LeaseOwner, job.LeaseUntil = "", time.Time{}

@@ -10,9 +10,10 @@ import (
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
-// Background work must cost O(pending alerts), not O(everything sent in the last days): these
-// benchmarks compare a store holding 10 finished alerts with one holding 10 000 (`make bench`).
-var finishedSizes = []int{10, 10000}
+// Background work must cost O(pending alerts), and reading the history O(entries shown), not
+// O(everything sent in the last days): these benchmarks compare a store holding 10 finished
+// alerts with one holding 100 000 (`make bench`).
+var finishedSizes = []int{10, 100000}
 
 // filled is a store after n deliveries, built once per size and shared by the benchmarks
 // (the sweep only reads it; history writes add keys of their own).
@@ -32,6 +33,9 @@ func storeWithFinished(b *testing.B, n int) *filled {
 	}
 	kv := kvstoretest.New()
 	h := NewHistory(kv, DefaultHistorySize)
+	if _, err := h.Recent(1); err != nil { // a new store: nothing of an older version to index
+		b.Fatal(err)
+	}
 	done := make(chan struct{}, n)
 	o := New(kv, func(context.Context, paging.Alert) paging.Outcome {
 		return paging.Outcome{Class: paging.Delivered, StatusCode: 200}
@@ -42,12 +46,17 @@ func storeWithFinished(b *testing.B, n int) *filled {
 		done <- struct{}{}
 	}})
 	o.Start()
+	// A week of alerts comes in over time, not all at once: at most 100 wait at a time.
+	finished := 0
 	for i := 0; i < n; i++ {
+		for ; i-finished >= 100; finished++ {
+			<-done
+		}
 		if err := o.Enqueue(benchAlert(fmt.Sprintf("done%06d", i))); err != nil {
 			b.Fatal(err)
 		}
 	}
-	for i := 0; i < n; i++ {
+	for ; finished < n; finished++ {
 		<-done
 	}
 	if err := o.Stop(5 * time.Second); err != nil {
@@ -108,6 +117,22 @@ func BenchmarkHistoryAdd(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				if err := s.history.Add(e); err != nil {
 					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkHistoryRead: an admin opening Recent deliveries (the newest 50) on a fresh node.
+func BenchmarkHistoryRead(b *testing.B) {
+	for _, n := range finishedSizes {
+		b.Run(fmt.Sprintf("finished=%d", n), func(b *testing.B) {
+			kv := storeWithFinished(b, n).kv
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				got, err := NewHistory(kv, DefaultHistorySize).Recent(50)
+				if err != nil || len(got) < min(n, 50) {
+					b.Fatalf("%d entries, %v", len(got), err)
 				}
 			}
 		})

@@ -159,10 +159,10 @@ func TestThreadRootSuppressedByAnEarlierReplyIsWithdrawn(t *testing.T) {
 	post := func(id string) paging.Alert { a := alert(id); a.Origin = paging.OriginPost; return a }
 	reply := post("reply")
 	reply.RootID = "root" // the reply's hook ran before its root's
-	if held, _, err := box.ClaimAndEnqueue(reply, rule); held.Suppressed() || err != nil {
+	if held, _, err := box.ClaimAndEnqueue(reply, rule, time.Now()); held.Suppressed() || err != nil {
 		t.Fatalf("reply: %+v, %v", held, err)
 	}
-	held, _, err := box.ClaimAndEnqueue(post("root"), rule)
+	held, _, err := box.ClaimAndEnqueue(post("root"), rule, time.Now())
 	if held.Reason != delivery.ThreadAlreadyPaged || err != nil {
 		t.Fatalf("root: %+v, %v", held, err)
 	}
@@ -176,7 +176,7 @@ func TestThreadRootSuppressedByAnEarlierReplyIsWithdrawn(t *testing.T) {
 		t.Fatalf("sends %v", pt.sends)
 	}
 	// The hook running again for the root is suppressed again, not sent.
-	if held, _, _ := box.ClaimAndEnqueue(post("root"), rule); !held.Suppressed() {
+	if held, _, _ := box.ClaimAndEnqueue(post("root"), rule, time.Now()); !held.Suppressed() {
 		t.Fatal("a re-run of the root's hook was not suppressed")
 	}
 }

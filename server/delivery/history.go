@@ -4,9 +4,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"sort"
-	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
@@ -77,9 +77,11 @@ func historyEntryKey(e Entry) string {
 
 // History is the delivery history, newest first when read.
 type History struct {
-	kv   kvstore.KV
-	size int
-	ttl  time.Duration
+	kv    kvstore.KV
+	size  int
+	ttl   time.Duration
+	index *historyIndex
+	built atomic.Bool // the index holds what a version without it wrote (history_index.go)
 }
 
 // NewHistory shows the last size entries (DefaultHistorySize when size <= 0).
@@ -87,26 +89,40 @@ func NewHistory(kv kvstore.KV, size int) *History {
 	if size <= 0 {
 		size = DefaultHistorySize
 	}
-	return &History{kv: kv, size: size, ttl: DefaultHistoryTTL}
+	return &History{kv: kv, size: size, ttl: DefaultHistoryTTL, index: newHistoryIndex(kv, size, DefaultHistoryTTL)}
 }
 
-// Add records an entry: one write of its own key.
+// Add records an entry: one write of its own key and, at the same time, its place in the index
+// (batched with the other entries written then; an index entry read before its entry is in is
+// skipped like an expired one), so recording an outcome costs one round trip.
 func (h *History) Add(e Entry) error {
 	raw, err := json.Marshal(e)
 	if err != nil {
 		return err
 	}
+	key := historyEntryKey(e)
+	indexed := make(chan error, 1)
+	go func() { indexed <- h.index.add(key) }()
 	for attempt := 0; ; attempt++ {
-		ok, err := h.kv.CompareAndSet(historyEntryKey(e), nil, raw, h.ttl)
+		ok, err := h.kv.CompareAndSet(key, nil, raw, h.ttl)
 		if err != nil {
-			return err
+			return errors.Join(err, <-indexed)
 		}
 		if ok {
 			break
 		}
 		if attempt == 3 {
-			return fmt.Errorf("could not find a free history key")
+			return errors.Join(errors.New("could not find a free history key"), <-indexed)
 		}
+		// Taken (the same nanosecond and salt): another key, indexed too; the first one
+		// shows the entry that holds it.
+		key = historyEntryKey(e)
+		if err := h.index.add(key); err != nil {
+			return errors.Join(fmt.Errorf("the entry is recorded but not listed in the history: %w", err), <-indexed)
+		}
+	}
+	if err := <-indexed; err != nil {
+		return fmt.Errorf("the entry is recorded but not listed in the history: %w", err)
 	}
 	if e.Status == StatusDelivered {
 		return nil
@@ -120,35 +136,22 @@ func (h *History) Add(e Entry) error {
 	})
 }
 
-// entryKeys lists the entries' keys, newest first, at most h.size.
-func (h *History) entryKeys() ([]string, error) {
-	const perPage = 1000
-	var keys []string
-	for page := 0; ; page++ {
-		list, err := h.kv.ListKeys(page, perPage)
-		if err != nil {
-			return nil, err
+// entryKeys returns the newest n entries' keys (at most h.size), newest first, from the index:
+// a few reads, whatever the store holds. The first read after an upgrade indexes older entries.
+func (h *History) entryKeys(n int) ([]string, error) {
+	if !h.built.Load() {
+		if err := h.index.build(); err != nil {
+			return nil, fmt.Errorf("could not index the history an older version wrote: %w", err)
 		}
-		for _, k := range list {
-			if strings.HasPrefix(k, historyPrefix) {
-				keys = append(keys, k)
-			}
-		}
-		if len(list) < perPage {
-			break
-		}
+		h.built.Store(true)
 	}
-	sort.Sort(sort.Reverse(sort.StringSlice(keys)))
-	if len(keys) > h.size {
-		keys = keys[:h.size]
-	}
-	return keys, nil
+	return h.index.newest(n)
 }
 
-// Recent returns up to n entries, newest first. Reading is for admins and may list the keys.
+// Recent returns up to n entries, newest first: O(n) reads (and one per index shard).
 func (h *History) Recent(n int) ([]Entry, error) {
 	n = min(n, h.size)
-	keys, err := h.entryKeys()
+	keys, err := h.entryKeys(h.size) // all shown, in case some expired meanwhile
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +212,7 @@ func (h *History) Last(status Status) (Entry, bool, error) {
 		}
 	}
 	// Delivered is the common status: the newest entries hold it; read one at a time.
-	keys, err := h.entryKeys()
+	keys, err := h.entryKeys(h.size)
 	if err != nil {
 		return Entry{}, false, err
 	}

@@ -37,8 +37,9 @@ type Options struct {
 	DoneTTL      time.Duration        // how long a finished job's claim is kept (default 7 days)
 	// Endpoint names where alerts go now: the endpoint's health is reset when it changes.
 	Endpoint func() string
-	// Prepare writes what an alert needs before its first send (the record PagerTree's events
-	// find it by). It runs in parallel with the outbox write, so it costs no extra round trip.
+	// Prepare writes what an alert needs once PagerTree has it (the record PagerTree's events
+	// find it by). It starts with the outbox write and runs alongside the first send, which does
+	// not wait for it; the attempt's result is recorded after it (alongside.go).
 	Prepare func(a paging.Alert)
 	// OnFinal is called once per alert, on the node that finished it: delivered, failed for
 	// good, or given up after the retry window.
@@ -103,7 +104,9 @@ type work struct {
 	key      string
 	raw      []byte
 	job      *Job
-	released bool // parked until the endpoint answered again: due now whatever the job says
+	released bool       // parked until the endpoint answered again: due now whatever the job says
+	since    time.Time  // when the alert entered the plugin (the post hook's entry), for its first attempt
+	side     *alongside // the new job's writes alongside its first send (nil: none pending)
 }
 
 // Outbox owns the scheduler, the sweeper and the workers; Stop ends them all.
@@ -117,8 +120,9 @@ type Outbox struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
-	wake   chan struct{} // the schedule changed
-	signal chan struct{} // work is ready
+	sides  sync.WaitGroup // writes alongside new jobs' first sends (alongside.go)
+	wake   chan struct{}  // the schedule changed
+	signal chan struct{}  // work is ready
 
 	mu      sync.Mutex
 	queue   schedule        // keys this node will look at later, by due time
@@ -159,7 +163,7 @@ func (o *Outbox) Start() {
 func (o *Outbox) Stop(timeout time.Duration) error {
 	o.cancel()
 	done := make(chan struct{})
-	go func() { o.wg.Wait(); close(done) }()
+	go func() { o.wg.Wait(); o.sides.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(timeout):
@@ -172,7 +176,9 @@ func (o *Outbox) Stop(timeout time.Duration) error {
 // Enqueue records the alert durably (the "exactly once" claim), leased to this node in the
 // same write, and hands it to a worker at once. ErrDuplicate means this alert id was already
 // taken, here or on another node.
-func (o *Outbox) Enqueue(a paging.Alert) error {
+func (o *Outbox) Enqueue(a paging.Alert) error { return o.enqueue(a, time.Time{}) }
+
+func (o *Outbox) enqueue(a paging.Alert, since time.Time) error {
 	w, err := o.create(a)
 	if err != nil {
 		if !errors.Is(err, ErrDuplicate) {
@@ -180,6 +186,7 @@ func (o *Outbox) Enqueue(a paging.Alert) error {
 		}
 		return err
 	}
+	w.since = since
 	o.handOut(w)
 	return nil
 }
@@ -189,12 +196,13 @@ func (o *Outbox) Enqueue(a paging.Alert) error {
 // always succeeds, so it is taken in parallel with the outbox write (one round trip to the
 // store before sending, not two); in the rare case it fails, the queued job is withdrawn
 // before anything is sent.
-func (o *Outbox) ClaimAndEnqueue(a paging.Alert, rule FloodRule) (held Suppression, claimErr, err error) {
+// since is when the post hook started on the post: the first attempt tells the Sender (PresendStart).
+func (o *Outbox) ClaimAndEnqueue(a paging.Alert, rule FloodRule, since time.Time) (held Suppression, claimErr, err error) {
 	if !rule.OnePerThread || rule.Cooldown > 0 || a.RootID != "" {
 		if held, claimErr = o.Claim(a, rule); held.Suppressed() {
 			return held, claimErr, nil
 		}
-		return Suppression{}, claimErr, o.Enqueue(a)
+		return Suppression{}, claimErr, o.enqueue(a, since)
 	}
 	type claimed struct {
 		held Suppression
@@ -216,34 +224,39 @@ func (o *Outbox) ClaimAndEnqueue(a paging.Alert, rule FloodRule) (held Suppressi
 		}
 		return Suppression{}, got.err, err
 	}
+	w.since = since
 	o.handOut(w)
 	return Suppression{}, got.err, nil
 }
 
-// create writes the job, leased to this node, indexes it and prepares it, in parallel.
+type presendKey struct{}
+
+// PresendStart tells a Sender when the alert it is sending entered the plugin (the post hook's
+// entry), on the alert's first attempt from the node that queued it; ok is false otherwise.
+func PresendStart(ctx context.Context) (since time.Time, ok bool) {
+	since, ok = ctx.Value(presendKey{}).(time.Time)
+	return since, ok
+}
+
+// create writes the job, leased to this node; its index entry and Prepare go alongside.
 func (o *Outbox) create(a paging.Alert) (work, error) { return o.createAt(JobKey(a.ID), a) }
 
-// createAt is create under a given key (a resend has a key of its own).
+// createAt is create under a given key (a resend has a key of its own). The job's write is the
+// one round trip before the first send: the alert's durable record, its "exactly once" claim
+// and this node's lease, in one compare-and-set. The rest goes alongside (alongside.go).
 func (o *Outbox) createAt(key string, a paging.Alert) (work, error) {
 	now := o.opt.Now()
 	job := Job{Alert: a, State: statePending, Queued: now, NextAttempt: now, LeaseOwner: o.opt.NodeID, LeaseUntil: now.Add(o.opt.Lease)}
 	raw := job.encode()
-	indexed, prepared := make(chan error, 1), make(chan struct{})
-	go func() { indexed <- o.index.Add(key) }()
-	go func() { o.opt.Prepare(a); close(prepared) }()
+	side := o.startAlongside(key, a)
 	ok, err := o.kv.CompareAndSet(key, nil, raw, 0)
-	idxErr := <-indexed
-	<-prepared // before the first send
 	if err != nil {
 		return work{}, fmt.Errorf("could not record the alert in the outbox: %w", err)
 	}
 	if !ok {
-		return work{}, ErrDuplicate
+		return work{}, ErrDuplicate // the index entry is dropped by the winner when it finishes
 	}
-	if idxErr != nil {
-		o.opt.OnError("could not index a queued alert; it is sent now, but if this node stops before that, only a restart of the plugin finds it", idxErr, key)
-	}
-	return work{key: key, raw: raw, job: &job}, nil
+	return work{key: key, raw: raw, job: &job, side: side}, nil
 }
 
 // handOut gives a job this node just created to the workers.
@@ -256,6 +269,7 @@ func (o *Outbox) handOut(w work) {
 
 // withdraw deletes a job that was created but must not be sent (its claim failed).
 func (o *Outbox) withdraw(w work) {
+	o.finishAlongside(w.key, w.side) // indexed before it is dropped from the index
 	if _, err := o.kv.CompareAndSet(w.key, w.raw, nil, 0); err != nil {
 		o.opt.OnError("could not withdraw a suppressed alert from the outbox; it may be sent", err, w.key)
 		o.handOut(w)

@@ -46,6 +46,7 @@ type Metrics struct {
 	retries    prometheus.Counter
 	answers    *prometheus.CounterVec
 	latency    prometheus.Histogram
+	presend    prometheus.Histogram
 	events     *prometheus.CounterVec
 
 	queueFn  QueueFunc
@@ -85,6 +86,15 @@ func New(queue QueueFunc, now func() time.Time) *Metrics {
 		Buckets: []float64{0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600},
 	})
 	m.reg.MustRegister(m.latency)
+	// The plugin's own share of post → PagerTree: what it does before the request is on the wire
+	// (matching, lookups, the outbox write, the hand-off to a worker). Fine buckets: the target is
+	// one KV write, a millisecond or two.
+	m.presend = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Namespace: Namespace, Name: "presend_seconds",
+		Help:    "Time from the post hook's entry to the alert's first request being written to PagerTree (first attempts of alerts from posts).",
+		Buckets: []float64{0.00025, 0.0005, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.5},
+	})
+	m.reg.MustRegister(m.presend)
 	m.events = counterVec("events_received_total", "Events received from PagerTree (the two-way loop), by kind.", "kind")
 	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Namespace: Namespace, Name: "queue_depth", Help: "Alerts waiting to be delivered, on every node (read from the shared store).",
@@ -192,6 +202,13 @@ func (m *Metrics) Final(a paging.Alert, origin string, o paging.Outcome, gaveUp 
 		return
 	}
 	m.failed.WithLabelValues(FailureReason(o, gaveUp)).Inc()
+}
+
+// Presend records the time from the post hook's entry to the first request written to PagerTree.
+func (m *Metrics) Presend(d time.Duration) {
+	if m != nil && d >= 0 {
+		m.presend.Observe(d.Seconds())
+	}
 }
 
 func (m *Metrics) attempt(o paging.Outcome) {

@@ -37,6 +37,8 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 	m.Final(a, "post", paging.Outcome{Class: paging.Transient, StatusCode: 503}, true)
 	m.Suppressed("thread_already_paged")
 	m.EventReceived("acknowledged")
+	m.Presend(1800 * time.Microsecond)
+	m.Presend(-time.Millisecond) // a clock step: not a sample
 
 	out := scrape(t, m)
 	for _, line := range []string{
@@ -54,6 +56,9 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 		`mattermost_plugin_pagertree_post_to_pagertree_seconds_bucket{le="1"} 0`,
 		`mattermost_plugin_pagertree_post_to_pagertree_seconds_bucket{le="2"} 1`,
 		`mattermost_plugin_pagertree_post_to_pagertree_seconds_count 1`,
+		`mattermost_plugin_pagertree_presend_seconds_bucket{le="0.0015"} 0`,
+		`mattermost_plugin_pagertree_presend_seconds_bucket{le="0.002"} 1`,
+		`mattermost_plugin_pagertree_presend_seconds_count 1`,
 		`mattermost_plugin_pagertree_events_received_total{kind="acknowledged"} 1`,
 		`mattermost_plugin_pagertree_queue_depth 2`,
 		`mattermost_plugin_pagertree_oldest_pending_seconds 90`,
