@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
@@ -34,27 +36,87 @@ func newCredentials(now time.Time) Credentials {
 	return Credentials{Username: ReceiverUsername, Password: base64.RawURLEncoding.EncodeToString(b), Created: now.UTC()}
 }
 
+// reloadEvery bounds how often a request whose credentials do not match what this node
+// holds makes it read the stored ones again (they may have been regenerated on another node
+// whose notice was lost): a flood of bad requests costs at most one read per interval.
+const reloadEvery = time.Second
+
+// credentialCache is the receiver's credentials as this node knows them: loaded at Start,
+// replaced on Regenerate (here, or on another node: ReloadCredentials), and re-read at most
+// once per reloadEvery when a request does not match them. Requests are checked against it
+// before anything touches the database.
+type credentialCache struct {
+	cur atomic.Pointer[Credentials] // nil: none known yet
+
+	mu      sync.Mutex // one read of the store at a time; the others share its outcome
+	readAt  time.Time  // when the store was last read (by the plugin's clock)
+	readErr error      // why that read failed
+}
+
 // EnsureCredentials returns the stored credentials, creating them once (every node of a
-// cluster ends up with the same ones: the first writer wins).
-func (s *Service) EnsureCredentials() (Credentials, error) { return ensureCredentials(s.kv, s.now()) }
+// cluster ends up with the same ones: the first writer wins), and keeps them in memory.
+func (s *Service) EnsureCredentials() (Credentials, error) {
+	c, err := ensureCredentials(s.kv, s.now())
+	if err == nil {
+		s.creds.cur.Store(&c)
+	}
+	return c, err
+}
 
 // Credentials reads the stored credentials; ok is false before they are made.
 func (s *Service) Credentials() (Credentials, bool, error) { return loadCredentials(s.kv) }
 
 // RegenerateCredentials replaces the credentials: PagerTree's integration must be updated.
+// The other nodes are told (Deps.CredentialsChanged), so they stop accepting the old ones.
 func (s *Service) RegenerateCredentials() (Credentials, error) {
-	return regenerateCredentials(s.kv, s.now())
+	c, err := regenerateCredentials(s.kv, s.now())
+	if err != nil {
+		return c, err
+	}
+	s.creds.cur.Store(&c)
+	s.credsChanged()
+	return c, nil
 }
 
+// ReloadCredentials reads the stored credentials again now: another node regenerated them.
+func (s *Service) ReloadCredentials() { _, _ = s.reloadCredentials(true) }
+
 // CheckCredentials reports whether an Authorization header carries the receiver's credentials
-// (PagerTree sends them without the "Basic " prefix; both forms are accepted). err is set
-// when they could not be read.
+// (PagerTree sends them without the "Basic " prefix; both forms are accepted). It checks the
+// ones in memory first; only a mismatch reads the store, at most once per reloadEvery for all
+// requests together. err is set when they could not be read and none are known.
 func (s *Service) CheckCredentials(authHeader string) (bool, error) {
-	c, ok, err := loadCredentials(s.kv)
-	if err != nil {
+	if c := s.creds.cur.Load(); c != nil && pagertreeclient.CheckBasicAuth(authHeader, c.Username, c.Password) {
+		return true, nil
+	}
+	c, err := s.reloadCredentials(false)
+	if c == nil {
 		return false, err
 	}
-	return ok && pagertreeclient.CheckBasicAuth(authHeader, c.Username, c.Password), nil
+	return pagertreeclient.CheckBasicAuth(authHeader, c.Username, c.Password), nil
+}
+
+// reloadCredentials reads the stored credentials unless they were read less than
+// reloadEvery ago (force: read anyway), and returns the ones in force (nil: none known).
+func (s *Service) reloadCredentials(force bool) (*Credentials, error) {
+	cc := &s.creds
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	now := s.now()
+	if !force && !cc.readAt.IsZero() && now.Sub(cc.readAt) < reloadEvery && now.Sub(cc.readAt) >= 0 {
+		return cc.cur.Load(), cc.readErr
+	}
+	c, ok, err := loadCredentials(s.kv)
+	cc.readAt, cc.readErr = now, err
+	switch {
+	case err != nil:
+		// Keep what is known: a database problem must not lock PagerTree out.
+	case ok:
+		cc.cur.Store(&c)
+	default:
+		cc.cur.Store(nil)
+	}
+	return cc.cur.Load(), err
 }
 
 func ensureCredentials(kv kvstore.KV, now time.Time) (Credentials, error) {
