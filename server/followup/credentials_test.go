@@ -55,7 +55,7 @@ func TestWrongPasswordsCostAlmostNoReads(t *testing.T) {
 				if w == 0 && i%20 == 0 {
 					clock.Add(int64(500 * time.Millisecond)) // 3 000 requests over 2.5 s
 				}
-				if ok, err := s.CheckCredentials(bad); ok || err != nil {
+				if ok, err := s.CheckCredentials(bad, ""); ok || err != nil {
 					accepted.Add(1)
 				}
 			}
@@ -68,7 +68,7 @@ func TestWrongPasswordsCostAlmostNoReads(t *testing.T) {
 	if reads := kv.Calls(kvstoretest.OpGet) - before; reads > 4 {
 		t.Fatalf("3 000 wrong passwords cost %d reads of the store, want at most 4 (one per second)", reads)
 	}
-	if ok, _ := s.CheckCredentials(authHeader(good)); !ok {
+	if ok, _ := s.CheckCredentials(authHeader(good), ""); !ok {
 		t.Fatal("the right password was refused")
 	}
 }
@@ -89,20 +89,20 @@ func TestCredentialsRegeneratedOnAnotherNode(t *testing.T) {
 	if err != nil || told.Load() != 1 {
 		t.Fatalf("regenerate: %v, told %d times", err, told.Load())
 	}
-	if ok, _ := a.CheckCredentials(authHeader(old)); ok {
+	if ok, _ := a.CheckCredentials(authHeader(old), ""); ok {
 		t.Fatal("the node that regenerated still accepts the old password")
 	}
 	b.ReloadCredentials() // the cluster event
-	if ok, _ := b.CheckCredentials(authHeader(fresh)); !ok {
+	if ok, _ := b.CheckCredentials(authHeader(fresh), ""); !ok {
 		t.Fatal("the other node refuses the new password after the notice")
 	}
-	if ok, _ := b.CheckCredentials(authHeader(old)); ok {
+	if ok, _ := b.CheckCredentials(authHeader(old), ""); ok {
 		t.Fatal("the other node still accepts the old password")
 	}
 	// A lost notice: c holds the old ones in memory, and reads the store on a mismatch.
 	c := New(Deps{KV: kv, Now: func() time.Time { return now }})
 	c.creds.cur.Store(&old)
-	if ok, _ := c.CheckCredentials(authHeader(fresh)); !ok {
+	if ok, _ := c.CheckCredentials(authHeader(fresh), ""); !ok {
 		t.Fatal("a node that missed the notice refuses the new password")
 	}
 }
@@ -113,7 +113,7 @@ func TestCredentialsUnreadable(t *testing.T) {
 	kv := kvstoretest.New()
 	s := New(Deps{KV: kv})
 	kv.SetFailure(errors.New("database down"))
-	if ok, err := s.CheckCredentials("x"); ok || err == nil {
+	if ok, err := s.CheckCredentials("x", ""); ok || err == nil {
 		t.Fatalf("ok %v err %v, want an error", ok, err)
 	}
 }
