@@ -66,11 +66,18 @@ async function replies(rootId: string): Promise<string[]> {
 }
 
 const saved: Array<{state: string; attachment: Attachment}> = [];
+let firstBySecret: Record<string, unknown> | null = null; // the first event delivered by the URL secret, kept in .run/
 
 // send posts an event like PagerTree and checks the answer came within a second.
 async function send(body: EventBody | string, opts: Parameters<PagerTreeStandIn['send']>[1] = {}) {
     const res = await pt.send(body, opts);
     expect(res.ms).toBeLessThan(1000);
+    if (!firstBySecret && opts.url === undefined && opts.authorization === undefined && res.status === 200) {
+        firstBySecret = {
+            request: {method: 'POST', url: receiver.url + '/<secret: ' + (receiver.secret_url.length - receiver.url.length - 1) + ' characters>', headers: {'Content-Type': 'application/json', 'User-Agent': 'PagerTree-Webhooks'}, body},
+            answer: {status: res.status, body: res.text, ms: res.ms},
+        };
+    }
     return res;
 }
 
@@ -119,6 +126,7 @@ beforeAll(async () => {
     expect(info.secret_url).toMatch(new RegExp(`^${info.url}/[A-Za-z0-9_-]{43}$`));
     receiver = info;
     headerArrives = await serverPassesAuthorization();
+
     // PagerTree's integration as the plugin advises on every server: the URL with the secret, no basic auth.
     pt.sendTo({url: info.secret_url, username: '', password: '', linkedData: true});
 });
@@ -134,6 +142,9 @@ afterAll(async () => {
         const out = path.join(__dirname, '..', '.run', 'cards.json');
         fs.mkdirSync(path.dirname(out), {recursive: true});
         fs.writeFileSync(out, JSON.stringify(saved, null, 2));
+    }
+    if (firstBySecret) {
+        fs.writeFileSync(path.join(__dirname, '..', '.run', 'url-secret-event.json'), JSON.stringify(firstBySecret, null, 2));
     }
 });
 
@@ -282,6 +293,9 @@ describe('PagerTree → the thread that paged', () => {
         const c = await card(p.id, (a) => a.color === '#FFBC1F', 'the card');
         pt.sendTo({...(pt.outgoing as NonNullable<typeof pt.outgoing>), linkedData: true});
         expect(fields(c)['Acknowledged by']).toBe('someone in PagerTree');
+
+        // The replies follow the card (the card queue draws it first): wait for them.
+        await waitUntil(async () => (await replies(p.id)).length > 0, 'the status reply');
         expect(await replies(p.id)).toEqual(['**Acknowledged** in PagerTree by someone in PagerTree.']);
     });
 
