@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/mattermost/mattermost/server/public/model"
 )
 
 func TestReceiverAPIForAdmins(t *testing.T) {
@@ -33,6 +35,8 @@ func TestReceiverAPIForAdmins(t *testing.T) {
 		t.Fatalf("%d %+v", code, info)
 	}
 	old := env.basicAuth(t, "")
+	env.api.On("PublishPluginClusterEvent", model.PluginClusterEvent{Id: credentialsChangedEvent},
+		model.PluginClusterEventSendOptions{SendType: model.PluginClusterEventSendTypeReliable}).Return(nil).Once()
 	_, fresh := call(http.MethodPost, "/api/v1/receiver/regenerate", adminID)
 	if fresh.Password == info.Password {
 		t.Fatal("password not regenerated")
@@ -43,6 +47,8 @@ func TestReceiverAPIForAdmins(t *testing.T) {
 	if w := env.event(t, env.basicAuth(t, ""), "application/json", `{"type":"alert.open"}`); w.Code != http.StatusOK {
 		t.Fatalf("new password refused: %d", w.Code)
 	}
+	env.api.AssertCalled(t, "PublishPluginClusterEvent", model.PluginClusterEvent{Id: credentialsChangedEvent},
+		model.PluginClusterEventSendOptions{SendType: model.PluginClusterEventSendTypeReliable})
 	status := env.p.commandStatus()
 	if !strings.Contains(status, info.URL) || strings.Contains(status, fresh.Password) || !strings.Contains(status, "(alert.open)") {
 		t.Fatalf("status:\n%s", status)

@@ -138,6 +138,7 @@ func newEnv(t *testing.T, s settings, kv *kvstoretest.MemKV, forbidden ...string
 	api.On("RegisterCommand", mock.MatchedBy(func(c *model.Command) bool { return c.Trigger == "pagertree" })).Return(nil)
 	siteURL := "https://chat.example.com"
 	api.On("GetConfig").Return(serverConfig(siteURL, testAllowed)).Maybe()
+	api.On("GetServerVersion").Return("11.4.0").Maybe()
 	api.On("HasPermissionTo", adminID, model.PermissionManageSystem).Return(true).Maybe()
 	api.On("HasPermissionTo", mock.Anything, model.PermissionManageSystem).Return(false).Maybe()
 

@@ -13,19 +13,31 @@ import (
 // eventsPath is where PagerTree's Outgoing Webhook integration posts (DESIGN §10).
 const eventsPath = "/api/v1/pagertree/events"
 
+// eventsSecretPrefix starts the receiver's URL that carries the secret: eventsPath/<secret>.
+// The route is a prefix, not a mux pattern with a variable, so that nothing of mux's (its
+// errors, its route templates) ever holds the secret.
+const eventsSecretPrefix = eventsPath + "/"
+
 // handleEvents receives PagerTree's outgoing webhooks. It needs no Mattermost session: the
-// basic-auth credentials the plugin generated are the only key, checked before anything else
-// about the request. The event is recorded durably before the answer; the card and replies
+// credentials the plugin generated are the only key (basic auth, or the secret as the URL's
+// last path segment, for servers that never pass the Authorization header on), checked
+// before anything else about the request, before any database work. The secret is never
+// logged nor echoed. The event is recorded durably before the answer; the card and replies
 // follow asynchronously (followup).
 func (p *Plugin) handleEvents(w http.ResponseWriter, r *http.Request) {
-	ok, err := p.followup.CheckCredentials(r.Header.Get("Authorization"))
+	authHeader := r.Header.Get("Authorization")
+	urlSecret := strings.TrimPrefix(r.URL.Path, eventsSecretPrefix)
+	if urlSecret == r.URL.Path {
+		urlSecret = "" // the plain URL
+	}
+	ok, err := p.followup.CheckCredentials(authHeader, urlSecret)
 	if err != nil {
 		writeError(w, http.StatusServiceUnavailable, "The PagerTree plugin could not read its credentials; try again.")
 		return
 	}
 	if !ok {
 		w.Header().Set("WWW-Authenticate", `Basic realm="PagerTree events"`)
-		writeError(w, http.StatusUnauthorized, "Wrong or missing credentials: use the username and password shown in the plugin's settings.")
+		writeError(w, http.StatusUnauthorized, "Wrong or missing credentials: use the receiver URL with the secret, or the username and password, shown in the plugin's settings.")
 		return
 	}
 	if r.Method != http.MethodPost {
@@ -47,7 +59,7 @@ func (p *Plugin) handleEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "The event could not be read.")
 		return
 	}
-	result, err := p.followup.Receive(body)
+	result, err := p.followup.Receive(body, followup.EventAuth{HeaderArrived: authHeader != "", ByURLSecret: urlSecret != ""})
 	var bad *followup.BadEventError
 	switch {
 	case errors.As(err, &bad):

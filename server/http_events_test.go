@@ -87,7 +87,8 @@ func TestReceiverRefusesWithoutTheCredentials(t *testing.T) {
 
 // The route hands an authenticated JSON event to the follow-up: PagerTree's Authorization
 // without "Basic " and the standard form both pass, any JSON media type does, and the answer
-// says what the event did. A store that cannot be read answers 503 (PagerTree retries).
+// says what the event did. A store that cannot be read answers 503 (PagerTree retries); the
+// credentials are checked without it.
 func TestEventsRouteWiring(t *testing.T) {
 	_, env := standInAndEnv(t, nil)
 	for _, c := range []struct{ prefix, contentType string }{
@@ -103,8 +104,12 @@ func TestEventsRouteWiring(t *testing.T) {
 	auth := env.basicAuth(t, "")
 	env.kv.SetFailure(errors.New("database down"))
 	defer env.kv.SetFailure(nil)
-	if w := env.event(t, auth, "application/json", `{"type":"alert.open"}`); w.Code != http.StatusServiceUnavailable {
+	if w := env.event(t, auth, "application/json", `{"type":"alert.open","data":{"thirdparty_id":"not-ours"}}`); w.Code != http.StatusServiceUnavailable {
 		t.Fatalf("store down: %d %s", w.Code, w.Body.String())
+	}
+	// The credentials are checked in memory: a wrong password is refused without the store.
+	if w := env.event(t, "d3Jvbmc6d3Jvbmc=", "application/json", `{"type":"alert.open"}`); w.Code != http.StatusUnauthorized {
+		t.Fatalf("wrong password, store down: %d %s", w.Code, w.Body.String())
 	}
 }
 

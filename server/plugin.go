@@ -128,7 +128,8 @@ func (p *Plugin) OnActivate() error {
 			}
 			return nil
 		},
-		EventReceived: func(k alertstate.Kind) { p.metrics.EventReceived(eventLabel(k)) },
+		EventReceived:      func(k alertstate.Kind) { p.metrics.EventReceived(eventLabel(k)) },
+		CredentialsChanged: p.announceCredentials,
 	})
 	if _, err := p.followup.EnsureCredentials(); err != nil {
 		p.API.LogError("PagerTree: the receiver's credentials could not be created; PagerTree's events will be refused", "error", err.Error())

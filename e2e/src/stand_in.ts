@@ -29,6 +29,8 @@ type Rule = Failure & {remaining?: number; until?: number; paths?: string[]};
 // A PagerTree user as linked data embeds it (d_user).
 export type PTUser = {id: string; name: string; email: string};
 
+// The "Outgoing Webhook" integration pointed at the plugin: url (the receiver URL with the secret,
+// or the plain one), and basic auth when username is not empty (else no Authorization header).
 export type Outgoing = {url: string; username: string; password: string; linkedData: boolean};
 
 export type EventBody = {type: string; data: Record<string, unknown>; [extra: string]: unknown};
@@ -287,19 +289,23 @@ export class PagerTreeStandIn {
         };
     }
 
-    // send posts an event body to the receiver like PagerTree: JSON, and basic auth as
-    // base64(user:pass) WITHOUT the "Basic " prefix. It returns the status, the answer and the time taken.
-    async send(body: EventBody | string, opts: {authorization?: string | null; contentType?: string} = {}): Promise<{status: number; text: string; ms: number}> {
+    // send posts an event body to the receiver like PagerTree: JSON, and basic auth (when the
+    // integration has a username) as base64(user:pass) WITHOUT the "Basic " prefix. opts.url sends to
+    // another receiver URL. It returns the status, the answer and the time taken.
+    async send(body: EventBody | string, opts: {authorization?: string | null; contentType?: string; url?: string} = {}): Promise<{status: number; text: string; ms: number}> {
         if (!this.outgoing) {
             throw new Error('stand-in: sendTo() the receiver first');
         }
         const headers: Record<string, string> = {'Content-Type': opts.contentType ?? 'application/json', 'User-Agent': 'PagerTree-Webhooks'};
-        const auth = opts.authorization === undefined ? Buffer.from(`${this.outgoing.username}:${this.outgoing.password}`).toString('base64') : opts.authorization;
+        let auth = opts.authorization;
+        if (auth === undefined) {
+            auth = this.outgoing.username ? Buffer.from(`${this.outgoing.username}:${this.outgoing.password}`).toString('base64') : null;
+        }
         if (auth !== null) {
             headers.Authorization = auth;
         }
         const started = Date.now();
-        const res = await fetch(this.outgoing.url, {method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body)});
+        const res = await fetch(opts.url ?? this.outgoing.url, {method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body)});
         return {status: res.status, text: await res.text(), ms: Date.now() - started};
     }
 }

@@ -19,7 +19,8 @@ let w: World;
 let botId = '';
 const pt = new PagerTreeStandIn(TOKEN);
 let base: PluginSettings;
-let receiver: {url: string; username: string; password: string};
+let receiver: {url: string; secret_url: string; username: string; password: string};
+let headerArrives = false; // whether this server passes a plugin the Authorization header (9.4 and later here)
 
 // People in PagerTree: Ann's e-mail is alice's in Mattermost, Pat is nobody there.
 const ANN: PTUser = {id: 'usr_ann', name: 'Ann Alice', email: 'alice@example.com'};
@@ -65,11 +66,18 @@ async function replies(rootId: string): Promise<string[]> {
 }
 
 const saved: Array<{state: string; attachment: Attachment}> = [];
+let firstBySecret: Record<string, unknown> | null = null; // the first event delivered by the URL secret, kept in .run/
 
 // send posts an event like PagerTree and checks the answer came within a second.
 async function send(body: EventBody | string, opts: Parameters<PagerTreeStandIn['send']>[1] = {}) {
     const res = await pt.send(body, opts);
     expect(res.ms).toBeLessThan(1000);
+    if (!firstBySecret && opts.url === undefined && opts.authorization === undefined && res.status === 200) {
+        firstBySecret = {
+            request: {method: 'POST', url: receiver.url + '/<secret: ' + (receiver.secret_url.length - receiver.url.length - 1) + ' characters>', headers: {'Content-Type': 'application/json', 'User-Agent': 'PagerTree-Webhooks'}, body},
+            answer: {status: res.status, body: res.text, ms: res.ms},
+        };
+    }
     return res;
 }
 
@@ -115,8 +123,12 @@ beforeAll(async () => {
     botId = (await w.admin.getUserByUsername('pagertree')).id;
     const info = await (await pluginApi('receiver')).json();
     expect(info.url).toBe(`${MM_URL}/plugins/pagertree/api/v1/pagertree/events`);
+    expect(info.secret_url).toMatch(new RegExp(`^${info.url}/[A-Za-z0-9_-]{43}$`));
     receiver = info;
-    pt.sendTo({url: info.url, username: info.username, password: info.password, linkedData: true});
+    headerArrives = await serverPassesAuthorization();
+
+    // PagerTree's integration as the plugin advises on every server: the URL with the secret, no basic auth.
+    pt.sendTo({url: info.secret_url, username: '', password: '', linkedData: true});
 });
 
 beforeEach(async () => {
@@ -130,6 +142,9 @@ afterAll(async () => {
         const out = path.join(__dirname, '..', '.run', 'cards.json');
         fs.mkdirSync(path.dirname(out), {recursive: true});
         fs.writeFileSync(out, JSON.stringify(saved, null, 2));
+    }
+    if (firstBySecret) {
+        fs.writeFileSync(path.join(__dirname, '..', '.run', 'url-secret-event.json'), JSON.stringify(firstBySecret, null, 2));
     }
 });
 
@@ -179,21 +194,42 @@ describe('PagerTree → the thread that paged', () => {
         expect(await replies(p.id)).toEqual(['**Acknowledged** in PagerTree by Pat Tree.', '**Resolved** in PagerTree by Pat Tree.']);
     });
 
-    test('a wrong or missing password gets 401 and changes nothing; the standard Basic form works too', async () => {
+    test('a wrong URL secret or password gets 401 and changes nothing; basic auth works where the header arrives', async () => {
         const {p, alert} = await pageAndCard('outage in login');
         const before = await (await pluginApi('receiver')).json();
         const ack = pt.event(alert, 'alert.acknowledged', PAT);
-        const wrong = await send(ack, {authorization: Buffer.from(`${receiver.username}:not-the-password`).toString('base64')});
+        const wrongSecret = await send(ack, {url: `${receiver.url}/not-the-secret`});
+        expect(wrongSecret.status).toBe(401);
+        expect(wrongSecret.text).not.toContain('not-the-secret');
+        expect((await send(ack, {url: receiver.url})).status).toBe(401); // the plain URL, no credentials
+        const wrong = await send(ack, {url: receiver.url, authorization: Buffer.from(`${receiver.username}:not-the-password`).toString('base64')});
         expect(wrong.status).toBe(401);
-        expect((await send(ack, {authorization: null})).status).toBe(401);
         await sleep(1000);
         expect(fields(await card(p.id)).Status).toBe('Open');
         expect(await replies(p.id)).toEqual([]);
         expect((await (await pluginApi('receiver')).json()).last_event).toEqual(before.last_event);
 
-        const basic = await send(ack, {authorization: 'Basic ' + Buffer.from(`${receiver.username}:${receiver.password}`).toString('base64')});
+        // Basic auth on the plain URL (both forms): it reaches the plugin only where the server
+        // passes the Authorization header on; before 9.4 the server strips it (mattermost#23575).
+        const basic = await send(ack, {url: receiver.url, authorization: 'Basic ' + Buffer.from(`${receiver.username}:${receiver.password}`).toString('base64')});
+        if (!headerArrives) {
+            expect(basic.status).toBe(401);
+            expect((await send(ack)).status).toBe(200); // the URL secret works on this server
+            await card(p.id, (a) => fields(a).Status === 'Acknowledged', 'the acknowledged card');
+            const info = await (await pluginApi('receiver')).json();
+            expect(info.last_event).toMatchObject({header_arrived: false, by_url_secret: true});
+            expect(info.advice).toMatchObject({mode: 'secret_url'});
+            expect(info.advice.text).toContain('Basic auth does not reach the plugin on this server');
+            return;
+        }
         expect(basic.status).toBe(200);
         await card(p.id, (a) => fields(a).Status === 'Acknowledged', 'the acknowledged card');
+        const noPrefix = await send(pt.event(alert, 'alert.resolved', PAT), {url: receiver.url, authorization: Buffer.from(`${receiver.username}:${receiver.password}`).toString('base64')});
+        expect(noPrefix.status).toBe(200);
+        await card(p.id, (a) => fields(a).Status === 'Resolved', 'the resolved card');
+        const info = await (await pluginApi('receiver')).json();
+        expect(info.last_event).toMatchObject({header_arrived: true, by_url_secret: false});
+        expect(info.advice).toMatchObject({mode: 'basic_auth'});
     });
 
     test('a PagerTree comment becomes a reply', async () => {
@@ -257,6 +293,9 @@ describe('PagerTree → the thread that paged', () => {
         const c = await card(p.id, (a) => a.color === '#FFBC1F', 'the card');
         pt.sendTo({...(pt.outgoing as NonNullable<typeof pt.outgoing>), linkedData: true});
         expect(fields(c)['Acknowledged by']).toBe('someone in PagerTree');
+
+        // The replies follow the card (the card queue draws it first): wait for them.
+        await waitUntil(async () => (await replies(p.id)).length > 0, 'the status reply');
         expect(await replies(p.id)).toEqual(['**Acknowledged** in PagerTree by someone in PagerTree.']);
     });
 
@@ -265,5 +304,15 @@ describe('PagerTree → the thread that paged', () => {
         expect(status).toContain(receiver.url);
         expect(status).toMatch(/Last event from PagerTree \| .*\(/);
         expect(status).not.toContain(receiver.password);
+        expect(status).not.toContain(receiver.secret_url);
+        expect(status).toContain('What to paste into PagerTree');
     });
 });
+
+// serverPassesAuthorization: Mattermost before 9.4 removes the Authorization header from every
+// request to a plugin (mattermost/mattermost#23575, fixed by PR #24391).
+async function serverPassesAuthorization(): Promise<boolean> {
+    const v = (await fetch(`${MM_URL}/api/v4/system/ping`)).headers.get('x-version-id') || '';
+    const [major, minor] = v.split('.').map((x) => parseInt(x, 10));
+    return major > 9 || (major === 9 && minor >= 4);
+}

@@ -1,7 +1,6 @@
 package followup
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -106,7 +105,7 @@ func (s *records) adopt(e alertstate.Event, channelID string, replies bool) (App
 		Summary:   e.Title, Details: e.Description, Status: alertstate.Status{State: alertstate.Open},
 	}
 	applyTo(&rec, e, replies, now)
-	raw, _ := json.Marshal(rec)
+	raw := encodeRecord(&rec)
 	created, err := s.kv.CompareAndSet(alertPrefix+tp, nil, raw, s.lifetime())
 	if err != nil {
 		return Applied{}, fmt.Errorf("could not record the alert from PagerTree: %w", err)

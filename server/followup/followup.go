@@ -33,6 +33,9 @@ type Deps struct {
 	// ActionsURL is the integration URL of the card's buttons: relative (/plugins/<id>/…), so
 	// it works behind any proxy ("": the card has no buttons).
 	ActionsURL string
+	// CredentialsChanged tells the other nodes that the receiver's credentials were
+	// regenerated (they call ReloadCredentials); nil on a single node and in tests.
+	CredentialsChanged func()
 }
 
 // Service follows the alerts. Safe for concurrent use; Start once, Stop once.
@@ -45,6 +48,9 @@ type Service struct {
 	config  func() *Config
 	counted func(alertstate.Kind)
 	actions string
+	// credsChanged is Deps.CredentialsChanged.
+	credsChanged func()
+	creds        credentialCache
 
 	records *records
 	cards   *cardQueue
@@ -73,9 +79,12 @@ func New(d Deps) *Service {
 	if d.EventReceived == nil {
 		d.EventReceived = func(alertstate.Kind) {}
 	}
+	if d.CredentialsChanged == nil {
+		d.CredentialsChanged = func() {}
+	}
 	s := &Service{
 		mm: d.MM, kv: d.KV, botID: d.BotID, nodeID: d.NodeID, now: d.Now, config: d.Config,
-		counted: d.EventReceived, actions: d.ActionsURL,
+		counted: d.EventReceived, actions: d.ActionsURL, credsChanged: d.CredentialsChanged,
 	}
 	s.records = newRecords(d.KV, func() time.Duration { return s.config().lifetime() }, d.Now)
 	s.cards = newCardQueue(s)

@@ -23,12 +23,12 @@ type BadEventError struct{ err error }
 
 func (e *BadEventError) Error() string { return e.err.Error() }
 
-// Receive applies one authenticated event from PagerTree (the caller checked the credentials
+// Receive applies one authenticated event (auth: how it came, kept with the last event) from PagerTree (the caller checked the credentials
 // and bounded the body). What it changed is recorded in the KV store, durably, before it
 // returns; the card and the replies follow on the card queue. An error other than a
 // *BadEventError means nothing was recorded: PagerTree retries a non-2xx answer, so nothing
 // is lost.
-func (s *Service) Receive(body []byte) (EventResult, error) {
+func (s *Service) Receive(body []byte, auth EventAuth) (EventResult, error) {
 	ev, err := pagertreeclient.DecodeEvent(body)
 	if err != nil {
 		return "", &BadEventError{err: err}
@@ -47,7 +47,8 @@ func (s *Service) Receive(body []byte) (EventResult, error) {
 			return "", fmt.Errorf("the event could not be recorded: %w", err)
 		}
 	}
-	if err := recordLastEvent(s.kv, LastEvent{At: s.now().UTC(), Type: ev.RawType, Matched: applied.Matched}); err != nil {
+	if err := recordLastEvent(s.kv, LastEvent{At: s.now().UTC(), Type: ev.RawType, Matched: applied.Matched,
+		HeaderArrived: auth.HeaderArrived, ByURLSecret: auth.ByURLSecret}); err != nil {
 		s.mm.LogWarn("PagerTree: could not record the last event received", "error", err.Error())
 	}
 	result := EventIgnored

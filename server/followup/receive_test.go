@@ -76,7 +76,7 @@ func TestReceiverIgnoresOtherAlertsAndUnknownTypes(t *testing.T) {
 func TestReceiverRefusesAnUnreadableEvent(t *testing.T) {
 	env := newTestService(t, newStandIn(t).testConfig(paging.FormatMattermost, nil), nil, nil)
 	for _, body := range []string{`{"type":`, `{"data":{}}`} {
-		_, err := env.s.Receive([]byte(body))
+		_, err := env.s.Receive([]byte(body), EventAuth{HeaderArrived: true})
 		var bad *BadEventError
 		if !errors.As(err, &bad) || bad.Error() == "" {
 			t.Fatalf("%s: %v", body, err)

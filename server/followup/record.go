@@ -139,7 +139,7 @@ func (s *records) update(tp string, fn func(*Record) bool) (Record, bool, error)
 		if !fn(&rec) {
 			return rec, false, nil
 		}
-		next, _ := json.Marshal(rec)
+		next := encodeRecord(&rec)
 		ok, err := s.kv.CompareAndSet(key, old, next, s.lifetime())
 		if err != nil {
 			return Record{}, false, err

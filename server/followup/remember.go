@@ -1,7 +1,6 @@
 package followup
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
@@ -43,7 +42,7 @@ func (s *records) remember(a paging.Alert, f paging.Format, endpointHost, endpoi
 		Format: f, EndpointHost: endpointHost, EndpointFP: endpointFP, Urgency: a.Urgency, Trigger: a.Trigger,
 		Created: s.now(), Status: alertstate.Status{State: alertstate.Open},
 	}
-	raw, _ := json.Marshal(rec)
+	raw := encodeRecord(&rec)
 	if _, err := s.kv.CompareAndSet(alertPrefix+rec.ThirdPartyID, nil, raw, s.lifetime()); err != nil {
 		return fmt.Errorf("could not record the alert for PagerTree's updates: %w", err)
 	}

@@ -291,7 +291,7 @@ func (e *testService) sentAlert(t *testing.T, f paging.Format) string {
 // event hands PagerTree's event to the Service; it fails the test unless it was recorded.
 func (e *testService) event(t *testing.T, body string) EventResult {
 	t.Helper()
-	res, err := e.s.Receive([]byte(body))
+	res, err := e.s.Receive([]byte(body), EventAuth{HeaderArrived: true})
 	if err != nil {
 		t.Fatalf("event not recorded: %v", err)
 	}

@@ -19,6 +19,16 @@ type LastEvent struct {
 	At      time.Time `json:"at"`
 	Type    string    `json:"type"`
 	Matched bool      `json:"matched"` // it was about an alert this plugin follows
+	// How it authenticated: whether an Authorization header reached the plugin (it does not
+	// on some servers, whatever PagerTree sends), and whether the URL carried the secret.
+	HeaderArrived bool `json:"header_arrived"`
+	ByURLSecret   bool `json:"by_url_secret"`
+}
+
+// EventAuth is how one event reached the receiver (the caller checked the credentials).
+type EventAuth struct {
+	HeaderArrived bool // the request had an Authorization header
+	ByURLSecret   bool // the receiver's URL carried a secret
 }
 
 // LastPoll is the newest poll of PagerTree's REST API.

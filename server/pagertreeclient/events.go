@@ -24,11 +24,14 @@ var ErrNotAnEvent = errors.New("the body is not a PagerTree event: a JSON object
 // channel of an alert that did not come from Mattermost.
 const ChannelKey = "mattermost_channel"
 
-// maxFieldRunes bounds the text kept from one field (titles, names, comment bodies).
-const maxFieldRunes = 4000
-
-// DecodeEvent reads one event. Unknown types decode to alertstate.KindUnknown without error.
+// DecodeEvent reads one event, every field bounded (limits.go). Unknown types decode to
+// alertstate.KindUnknown without error.
 func DecodeEvent(body []byte) (alertstate.Event, error) {
+	e, err := decodeEvent(body)
+	return bound(e), err
+}
+
+func decodeEvent(body []byte) (alertstate.Event, error) {
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(body, &top); err != nil || top == nil {
 		return alertstate.Event{}, ErrNotAnEvent
@@ -37,10 +40,10 @@ func DecodeEvent(body []byte) (alertstate.Event, error) {
 	if !ok || typ == "" {
 		return alertstate.Event{}, ErrNotAnEvent
 	}
-	e := alertstate.Event{Kind: alertstate.ParseKind(typ), RawType: clip(typ, 64)}
+	e := alertstate.Event{Kind: alertstate.ParseKind(typ), RawType: typ}
 	// Outgoing rules' setval keys sit next to type and data (DESIGN §10).
 	if ch, ok := str(top[ChannelKey]); ok {
-		e.Channel = clip(strings.TrimSpace(ch), 200)
+		e.Channel = strings.TrimSpace(ch)
 	}
 	var data map[string]json.RawMessage
 	_ = json.Unmarshal(top["data"], &data) // a missing or odd data leaves the fields empty
@@ -57,8 +60,8 @@ func DecodeEvent(body []byte) (alertstate.Event, error) {
 	e.TinyID = field(data, "tinyId", "tiny_id")
 	e.ThirdPartyID = field(data, "thirdparty_id", "thirdpartyId", "thirdParty_id")
 	e.Status = field(data, "status")
-	e.Title = clip(field(data, "title"), maxFieldRunes)
-	e.Description = clip(field(data, "description"), maxFieldRunes)
+	e.Title = field(data, "title")
+	e.Description = field(data, "description")
 	e.Urgency = field(data, "urgency")
 	linked := person(data["d_user"]) // "send linked data": the alert's current user
 	if linked.ID == "" {
@@ -89,14 +92,14 @@ func decodeComment(e *alertstate.Event, data map[string]json.RawMessage) {
 	if t := field(data, "commentable_type"); t == "" || strings.EqualFold(t, "alert") {
 		e.AlertID = field(data, "commentable_id")
 	}
-	e.CommentBody = clip(field(data, "body"), maxFieldRunes)
+	e.CommentBody = field(data, "body")
 	var au struct {
 		User json.RawMessage `json:"user"`
 	}
 	_ = json.Unmarshal(data["account_user"], &au)
 	p := person(au.User)
 	if p.Name == "" {
-		p.Name = clip(field(data, "created_by_name"), 200)
+		p.Name = field(data, "created_by_name")
 	}
 	if p.ID == "" {
 		p.ID = field(data, "created_by_id", "account_user_id")
@@ -119,18 +122,18 @@ func personOf(m map[string]json.RawMessage, keys ...string) alertstate.Person {
 // person reads "usr_…" or {"id", "name", "email", "username"} (also first_name/last_name).
 func person(raw json.RawMessage) alertstate.Person {
 	if s, ok := str(raw); ok {
-		return alertstate.Person{ID: clip(s, 64)}
+		return alertstate.Person{ID: s}
 	}
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(raw, &obj) != nil || obj == nil {
 		return alertstate.Person{}
 	}
 	p := alertstate.Person{
-		ID: clip(field(obj, "id"), 64), Name: clip(field(obj, "name", "full_name"), 200),
-		Email: clip(field(obj, "email"), 254), Username: clip(field(obj, "username"), 64),
+		ID: field(obj, "id"), Name: field(obj, "name", "full_name"),
+		Email: field(obj, "email"), Username: field(obj, "username"),
 	}
 	if p.Name == "" {
-		p.Name = clip(strings.TrimSpace(field(obj, "first_name")+" "+field(obj, "last_name")), 200)
+		p.Name = strings.TrimSpace(field(obj, "first_name") + " " + field(obj, "last_name"))
 	}
 	return p
 }
@@ -191,16 +194,4 @@ func str(raw json.RawMessage) (string, bool) {
 		return "", false
 	}
 	return s, true
-}
-
-// clip cuts s to n runes.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

@@ -145,7 +145,7 @@ func FuzzDecodeEvent(f *testing.F) {
 		if e.Key == "" || e.RawType == "" {
 			t.Fatalf("decoded event without key or type: %+v", e)
 		}
-		if utf8.RuneCountInString(e.CommentBody) > maxFieldRunes+1 || utf8.RuneCountInString(e.Title) > maxFieldRunes+1 {
+		if utf8.RuneCountInString(e.CommentBody) > MaxTextLen || utf8.RuneCountInString(e.Title) > MaxTextLen {
 			t.Fatalf("unbounded text")
 		}
 		if e.At < 0 {

@@ -11,11 +11,12 @@ import (
 // for its current state, so polled and pushed updates go through the same state machine: a
 // change seen both ways is applied once (the state never moves backwards, and the times match
 // the pushed event's, so an acknowledgement is not taken for a second one). The REST alert does
-// not name who acted: the card says "someone in PagerTree" until a pushed event tells.
+// not name who acted: the card says "someone in PagerTree" until a pushed event tells. Its
+// fields are bounded as a pushed event's (limits.go).
 func PolledEvent(a Alert) alertstate.Event {
 	e := alertstate.Event{
 		RawType: "poll", AlertID: a.PrefixID, ThirdPartyID: a.ThirdpartyID, Status: a.Status,
-		Title: clip(a.Title, maxFieldRunes), Urgency: a.Urgency,
+		Title: a.Title, Urgency: a.Urgency,
 	}
 	if e.AlertID == "" {
 		e.AlertID = a.ID
@@ -35,6 +36,7 @@ func PolledEvent(a Alert) alertstate.Event {
 	default:
 		e.Kind = alertstate.KindUnknown // suppressed, …: nothing to show
 	}
-	e.Key = "poll:" + e.AlertID + ":" + strings.ToLower(a.Status)
+	e = bound(e)
+	e.Key = "poll:" + e.AlertID + ":" + strings.ToLower(e.Status)
 	return e
 }

@@ -128,9 +128,10 @@ func decodeAlert(raw []byte) (Alert, error) {
 	if tiny == "" {
 		tiny = a.TinyIDCamel
 	}
-	return Alert{
-		ID: string(a.ID), PrefixID: string(a.PrefixID), TinyID: tiny.int64(), Status: string(a.Status),
-		Title: string(a.Title), Urgency: string(a.Urgency), ThirdpartyID: string(a.ThirdpartyID),
+	return Alert{ // bounded as events are (limits.go)
+		ID: clip(string(a.ID), MaxIDLen), PrefixID: clip(string(a.PrefixID), MaxIDLen), TinyID: tiny.int64(),
+		Status: clip(string(a.Status), MaxWordLen), Title: clip(string(a.Title), MaxTextLen),
+		Urgency: clip(string(a.Urgency), MaxWordLen), ThirdpartyID: clip(string(a.ThirdpartyID), MaxIDLen),
 		AcknowledgedAt: seconds(a.AckAt), ResolvedAt: seconds(a.ResolvedAt),
 	}, nil
 }
@@ -165,7 +166,7 @@ func decodeTeams(body []byte) ([]Team, bool, error) {
 		if json.Unmarshal(raw, &t) != nil || t.ID == "" {
 			continue // one odd entry must not hide the others
 		}
-		teams = append(teams, Team{ID: string(t.ID), Name: string(t.Name), TinyID: t.TinyID.int64()})
+		teams = append(teams, Team{ID: clip(string(t.ID), MaxIDLen), Name: clip(string(t.Name), MaxNameLen), TinyID: t.TinyID.int64()})
 	}
 	return teams, env.HasMore, nil
 }
@@ -214,7 +215,7 @@ func decodeOncall(body []byte) ([]OncallLayer, error) {
 			}
 			if id != "" && !seen[string(id)] {
 				seen[string(id)] = true
-				l.AccountUserIDs = append(l.AccountUserIDs, string(id))
+				l.AccountUserIDs = append(l.AccountUserIDs, clip(string(id), MaxIDLen))
 			}
 		}
 		layers = append(layers, l)
@@ -243,14 +244,14 @@ func decodeAccountUser(body []byte) (AccountUser, error) {
 	if err := json.Unmarshal(body, &j); err != nil || j.ID == "" {
 		return AccountUser{}, errShape
 	}
-	u := AccountUser{ID: string(j.ID), Name: string(j.User.Name)}
+	u := AccountUser{ID: clip(string(j.ID), MaxIDLen), Name: clip(string(j.User.Name), MaxNameLen)}
 	if u.Name == "" {
-		u.Name = string(j.Name)
+		u.Name = clip(string(j.Name), MaxNameLen)
 	}
 	add := func(e flexString, front bool) {
 		s := strings.TrimSpace(string(e))
-		if s == "" {
-			return
+		if s == "" || len(s) > MaxNameLen || len(u.Emails) >= 10 {
+			return // not an address (too long), or enough of them
 		}
 		for _, have := range u.Emails {
 			if strings.EqualFold(have, s) {

@@ -71,11 +71,13 @@ export type ResendResult = {
 // What PagerTree's Outgoing Webhook integration must be given, and whether it works.
 export type ReceiverInfo = {
     url: string; // "" when the Site URL is not set
+    secret_url: string; // the URL with the secret at its end (itself a secret); "" when url is
+    advice: {mode: 'secret_url' | 'basic_auth'; text: string}; // what to paste into PagerTree on this server
     problem?: string;
     username: string;
     password: string;
     created: string;
-    last_event?: {at: string; type: string; matched: boolean} | null;
+    last_event?: {at: string; type: string; matched: boolean; header_arrived?: boolean; by_url_secret?: boolean} | null;
     events: string[]; // the event types to tick in PagerTree
     actions?: string; // whether the card offers Acknowledge and Resolve, and why not
     updates?: string; // how PagerTree's updates arrive: pushed, polled or both

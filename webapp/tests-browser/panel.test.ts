@@ -196,11 +196,15 @@ describe.each(['18', '19'])('React %s host', (react) => {
         await section.waitFor();
         expect(await section.getByLabel('Receiver URL', {exact: true}).innerText()).toBe('https://chat.example.com/plugins/pagertree/api/v1/pagertree/events');
         expect(await section.getByLabel('Password', {exact: true}).innerText()).not.toContain('first-password');
-        await section.getByRole('button', {name: 'Show'}).click();
+        expect(await section.getByLabel('Receiver URL with the secret', {exact: true}).innerText()).not.toContain('first-url-secret');
+        expect(await page.getByTestId('paste-advice').innerText()).toContain('Basic auth reaches the plugin on this server');
+        await section.getByRole('button', {name: 'Show Password'}).click();
         expect(await section.getByLabel('Password', {exact: true}).innerText()).toBe('first-password');
-        await section.getByRole('button', {name: 'Regenerate password'}).click();
+        await section.getByRole('button', {name: 'Regenerate the URL secret and password'}).click();
         await section.getByRole('button', {name: 'Regenerate now'}).click();
         await section.getByLabel('Password', {exact: true}).getByText('second-password').waitFor();
+        await section.getByRole('button', {name: 'Show Receiver URL with the secret'}).click();
+        expect(await section.getByLabel('Receiver URL with the secret', {exact: true}).innerText()).toContain('second-url-secret');
         expect(await page.getByTestId('last-event').innerText()).toMatch(/Last event received at .*\(alert\.acknowledged\)/);
         await section.screenshot({path: path.join(SHOTS, `react${react}-receiver.png`)});
     });

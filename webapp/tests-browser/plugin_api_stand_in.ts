@@ -63,10 +63,12 @@ export async function startStandIn(root: string, react: string): Promise<StandIn
     const deliveries: unknown[] = [];
     const receiver = {
         url: 'https://chat.example.com/plugins/pagertree/api/v1/pagertree/events',
+        secret_url: 'https://chat.example.com/plugins/pagertree/api/v1/pagertree/events/first-url-secret',
+        advice: {mode: 'basic_auth', text: 'Basic auth reaches the plugin on this server (the last event\'s Authorization header arrived).'},
         username: 'pagertree',
         password: 'first-password',
         created: '2026-01-01T00:00:00Z',
-        last_event: {at: '2026-01-01T10:00:00Z', type: 'alert.acknowledged', matched: true},
+        last_event: {at: '2026-01-01T10:00:00Z', type: 'alert.acknowledged', matched: true, header_arrived: true, by_url_secret: false},
         events: ['alert.open', 'alert.acknowledged', 'alert.resolved'],
     };
     const files: Record<string, [string, string]> = {
@@ -124,6 +126,7 @@ export async function startStandIn(root: string, react: string): Promise<StandIn
                 return;
             case 'POST /plugins/pagertree/api/v1/receiver/regenerate':
                 receiver.password = 'second-password';
+                receiver.secret_url = receiver.url + '/second-url-secret';
                 json(200, receiver);
                 return;
             case 'POST /plugins/pagertree/api/v1/apikey/check':

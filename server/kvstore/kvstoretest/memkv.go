@@ -10,12 +10,59 @@ import (
 	"time"
 )
 
-// MemKV is safe for concurrent use. Set Fail to make every call fail (a database outage).
+// MemKV is safe for concurrent use. SetFailure makes every call fail (a database outage);
+// SetFault decides call by call (a flaky database, a key another writer keeps changing).
 type MemKV struct {
-	mu   sync.Mutex
-	data map[string]entry
-	Now  func() time.Time
-	fail error
+	mu    sync.Mutex
+	data  map[string]entry
+	Now   func() time.Time
+	fail  error
+	fault func(op Op, key string) error
+	calls map[Op]int
+}
+
+// Op names a kind of call, for SetFault and Calls.
+type Op string
+
+// The calls. Update is counted as the Get and CompareAndSet calls it makes.
+const (
+	OpGet  Op = "get"
+	OpCAS  Op = "compare-and-set"
+	OpList Op = "list"
+)
+
+// ErrLost is returned by a fault for a compare-and-set to make it lose as it does to a
+// concurrent writer (false, no error) without changing the value.
+var ErrLost = errors.New("lost to a concurrent writer")
+
+// SetFault runs f before every call (nil: none): an error fails the call with it, ErrLost
+// makes a compare-and-set lose. f must not call the store.
+func (m *MemKV) SetFault(f func(op Op, key string) error) {
+	m.mu.Lock()
+	m.fault = f
+	m.mu.Unlock()
+}
+
+// Calls reports how many calls of op the store answered or refused so far.
+func (m *MemKV) Calls(op Op) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.calls[op]
+}
+
+// enter counts a call and says how it fails (nil: it runs). Called with mu held.
+func (m *MemKV) enter(op Op, key string) error {
+	if m.calls == nil {
+		m.calls = map[Op]int{}
+	}
+	m.calls[op]++
+	if m.fail != nil {
+		return m.fail
+	}
+	if m.fault != nil {
+		return m.fault(op, key)
+	}
+	return nil
 }
 
 type entry struct {
@@ -49,8 +96,8 @@ func (m *MemKV) live(key string) ([]byte, bool) {
 func (m *MemKV) Get(key string) ([]byte, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.fail != nil {
-		return nil, m.fail
+	if err := m.enter(OpGet, key); err != nil {
+		return nil, err
 	}
 	v, ok := m.live(key)
 	if !ok {
@@ -63,8 +110,10 @@ func (m *MemKV) Get(key string) ([]byte, error) {
 func (m *MemKV) CompareAndSet(key string, old, value []byte, ttl time.Duration) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.fail != nil {
-		return false, m.fail
+	if err := m.enter(OpCAS, key); errors.Is(err, ErrLost) {
+		return false, nil
+	} else if err != nil {
+		return false, err
 	}
 	cur, exists := m.live(key)
 	if old == nil && exists || old != nil && (!exists || !bytes.Equal(cur, old)) {
@@ -93,8 +142,8 @@ func (m *MemKV) Set(key string, value []byte) {
 func (m *MemKV) ListKeys(page, perPage int) ([]string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.fail != nil {
-		return nil, m.fail
+	if err := m.enter(OpList, ""); err != nil {
+		return nil, err
 	}
 	if perPage <= 0 {
 		return nil, errors.New("perPage must be positive")
@@ -114,10 +163,26 @@ func (m *MemKV) ListKeys(page, perPage int) ([]string, error) {
 	return keys[start:end], nil
 }
 
-// Keys returns every live key.
+// Keys returns every live key, sorted (for tests to look: neither counted nor failed).
 func (m *MemKV) Keys() []string {
-	keys, _ := m.ListKeys(0, 1<<30)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	keys := make([]string, 0, len(m.data))
+	for k := range m.data {
+		if _, ok := m.live(k); ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
 	return keys
+}
+
+// Peek returns a key's value without counting or failing the call (nil when absent).
+func (m *MemKV) Peek(key string) []byte {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, _ := m.live(key)
+	return append([]byte(nil), v...)
 }
 
 // Update follows pluginapi's SetAtomicWithRetries: read, apply fn, compare-and-set, retry on conflict.

@@ -18,6 +18,8 @@ jest.mock('../client', () => ({
 
 const info: ReceiverInfo = {
     url: 'https://chat.example.com/plugins/pagertree/api/v1/pagertree/events',
+    secret_url: 'https://chat.example.com/plugins/pagertree/api/v1/pagertree/events/s3cr3t-in-the-path',
+    advice: {mode: 'basic_auth', text: 'Basic auth reaches the plugin on this server (the last event\'s Authorization header arrived).'},
     username: 'pagertree',
     password: 'pw-one',
     created: '2026-01-01T00:00:00Z',
@@ -38,11 +40,35 @@ describe('ReceiverSetup', () => {
         expect(await screen.findByLabelText('Receiver URL')).toHaveTextContent(info.url);
         expect(screen.getByLabelText('Username')).toHaveTextContent('pagertree');
         expect(screen.getByLabelText('Password')).not.toHaveTextContent('pw-one');
-        await userEvent.click(screen.getByRole('button', {name: 'Show'}));
+        await userEvent.click(screen.getByRole('button', {name: 'Show Password'}));
         expect(screen.getByLabelText('Password')).toHaveTextContent('pw-one');
         expect(screen.getByTestId('receiver')).toHaveTextContent('Outgoing Webhook');
         expect(screen.getByTestId('receiver')).toHaveTextContent('alert.acknowledged, alert.resolved');
         expect(screen.getByTestId('last-event')).toHaveTextContent('No event received from PagerTree yet.');
+    });
+
+    test('where basic auth does not arrive: the URL with the secret, masked, copied whole, and basic auth left empty', async () => {
+        const text = 'Mattermost 7.4.0 removes the Authorization header from every request to a plugin (fixed in 9.4), so basic auth cannot work here.';
+        mockInfo.mockResolvedValue({...info, advice: {mode: 'secret_url', text}});
+        writeText.mockResolvedValue(undefined);
+        render(<ReceiverSetup {...consoleProps('ReceiverSetup', '')}/>);
+        const url = await screen.findByLabelText('Receiver URL with the secret');
+        expect(url).not.toHaveTextContent('s3cr3t');
+        expect(screen.getByTestId('paste-advice')).toHaveTextContent(text);
+        expect(screen.getByTestId('receiver')).toHaveTextContent('Leave basic auth empty');
+        expect(screen.queryByLabelText('Password')).toBeNull();
+        await userEvent.click(screen.getByRole('button', {name: 'Copy Receiver URL with the secret'}));
+        expect(writeText).toHaveBeenCalledWith(info.secret_url);
+        await userEvent.click(screen.getByRole('button', {name: 'Show Receiver URL with the secret'}));
+        expect(url).toHaveTextContent(info.secret_url);
+    });
+
+    test('where basic auth arrives: the plain URL with the credentials, the secret URL as the other way, masked', async () => {
+        mockInfo.mockResolvedValue(info);
+        render(<ReceiverSetup {...consoleProps('ReceiverSetup', '')}/>);
+        expect(await screen.findByTestId('paste-advice')).toHaveTextContent('Basic auth reaches the plugin on this server');
+        expect(screen.getByLabelText('Receiver URL with the secret')).not.toHaveTextContent('s3cr3t');
+        expect(screen.getByTestId('receiver')).not.toHaveTextContent('s3cr3t');
     });
 
     test('says whether the card has Acknowledge and Resolve buttons, and why not', async () => {
@@ -66,11 +92,11 @@ describe('ReceiverSetup', () => {
         mockInfo.mockResolvedValue(info);
         mockRegenerate.mockResolvedValue({...info, password: 'pw-two'});
         render(<ReceiverSetup {...consoleProps('ReceiverSetup', '')}/>);
-        await userEvent.click(await screen.findByRole('button', {name: 'Regenerate password'}));
+        await userEvent.click(await screen.findByRole('button', {name: 'Regenerate the URL secret and password'}));
         expect(mockRegenerate).not.toHaveBeenCalled();
-        expect(screen.getByTestId('receiver')).toHaveTextContent('PagerTree will be refused until you paste the new password');
+        expect(screen.getByTestId('receiver')).toHaveTextContent('PagerTree will be refused until you paste the new URL secret or password');
         await userEvent.click(screen.getByRole('button', {name: 'Regenerate now'}));
-        await userEvent.click(await screen.findByRole('button', {name: 'Show'}));
+        await userEvent.click(await screen.findByRole('button', {name: 'Show Password'}));
         await waitFor(() => expect(screen.getByLabelText('Password')).toHaveTextContent('pw-two'));
         expect(mockRegenerate).toHaveBeenCalledTimes(1);
     });

@@ -6,8 +6,9 @@ import {receiverInfo, regenerateReceiverCredentials} from '../client';
 import type {CustomSettingProps, ReceiverInfo} from '../types';
 
 // ReceiverSetup is the "PagerTree → Mattermost" section: where PagerTree's Outgoing Webhook
-// integration must post, the basic-auth credentials it must send, the steps in PagerTree, and
-// the last event received so an admin sees it works.
+// integration must post (the URL with the secret, or the plain URL with basic auth: the server
+// says which works here, info.advice), the steps in PagerTree, and the last event received so an
+// admin sees it works.
 export default function ReceiverSetup(props: CustomSettingProps) {
     const [info, setInfo] = useState<ReceiverInfo | null>(null);
     const [error, setError] = useState('');
@@ -48,34 +49,50 @@ export default function ReceiverSetup(props: CustomSettingProps) {
             {!info && !error && <p className='help-text'>{'Loading…'}</p>}
             {info && (
                 <div data-testid='receiver'>
+                    <p data-testid='paste-advice'>{info.advice.text}</p>
                     <ol className='pagertree-steps'>
                         <li>{'In PagerTree, open Integrations and create a new '}<strong>{'Outgoing Webhook'}</strong>{' integration.'}</li>
                         <li>
                             {'Set its URL to:'}
                             {info.url ? (
                                 <Copyable
-                                    label='Receiver URL'
-                                    value={info.url}
+                                    label={info.advice.mode === 'secret_url' ? 'Receiver URL with the secret' : 'Receiver URL'}
+                                    value={info.advice.mode === 'secret_url' ? info.secret_url : info.url}
+                                    secret={info.advice.mode === 'secret_url'}
                                 />
                             ) : (
                                 <div className='alert alert-warning'>{info.problem || 'Set the Site URL first.'}</div>
                             )}
                         </li>
-                        <li>
-                            {'Under basic auth, set the username and password:'}
-                            <Copyable
-                                label='Username'
-                                value={info.username}
-                            />
-                            <Copyable
-                                label='Password'
-                                value={info.password}
-                                secret={true}
-                            />
-                        </li>
+                        {info.advice.mode === 'secret_url' ? (
+                            <li>{'Leave basic auth empty: the secret in the URL is the key. The URL is itself a secret: keep it out of tickets and chats.'}</li>
+                        ) : (
+                            <li>
+                                {'Under basic auth, set the username and password:'}
+                                <Copyable
+                                    label='Username'
+                                    value={info.username}
+                                />
+                                <Copyable
+                                    label='Password'
+                                    value={info.password}
+                                    secret={true}
+                                />
+                            </li>
+                        )}
                         <li>{'Tick the events: '}{info.events.map((e) => <code key={e}>{e}</code>).reduce<React.ReactNode[]>((acc, el, i) => (i ? [...acc, ', ', el] : [el]), [])}{'.'}</li>
                         <li>{'Save the integration, then page from Mattermost: the status card in the thread follows the alert.'}</li>
                     </ol>
+                    {info.advice.mode === 'basic_auth' && info.secret_url ? (
+                        <div>
+                            {'Or, instead of basic auth:'}
+                            <Copyable
+                                label='Receiver URL with the secret'
+                                value={info.secret_url}
+                                secret={true}
+                            />
+                        </div>
+                    ) : null}
                     {info.actions ? <p data-testid='card-actions'>{info.actions}</p> : null}
                     <p data-testid='last-event'>
                         {info.last_event ? `Last event received at ${new Date(info.last_event.at).toLocaleString()} (${info.last_event.type}${info.last_event.matched ? '' : ', not about an alert from this plugin'}).` : 'No event received from PagerTree yet.'}
@@ -88,7 +105,7 @@ export default function ReceiverSetup(props: CustomSettingProps) {
                     ) : null}
                     {confirming ? (
                         <div className='alert alert-warning'>
-                            {'PagerTree will be refused until you paste the new password into its integration. '}
+                            {'PagerTree will be refused until you paste the new URL secret or password into its integration. '}
                             <button
                                 type='button'
                                 className='btn btn-danger'
@@ -112,7 +129,7 @@ export default function ReceiverSetup(props: CustomSettingProps) {
                             disabled={props.disabled}
                             onClick={() => setConfirming(true)}
                         >
-                            {'Regenerate password'}
+                            {'Regenerate the URL secret and password'}
                         </button>
                     )}{' '}
                     <button
@@ -147,6 +164,7 @@ function Copyable({label, value, secret}: {label: string; value: string; secret?
                 <button
                     type='button'
                     className='btn btn-link'
+                    aria-label={`${shown ? 'Hide' : 'Show'} ${label}`}
                     onClick={() => setShown(!shown)}
                 >
                     {shown ? 'Hide' : 'Show'}
