@@ -2,7 +2,6 @@ package followup
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -17,7 +16,6 @@ import (
 // Service) retry the job with backoff and mark the action unconfirmed when PagerTree's event
 // does not follow in time.
 const (
-	actionsPendingKey = "actions_pending"
 	// actionRetryFor bounds how long a transient failure is retried.
 	actionRetryFor = 15 * time.Minute
 	actionLease    = 30 * time.Second
@@ -163,6 +161,9 @@ func (s *records) actionSent(tp string, a alertstate.Action) (Record, error) {
 func (s *records) actionFailed(tp string, a alertstate.Action, retry bool, next time.Time) (Record, bool, error) {
 	now := s.now()
 	again := false
+	if err := s.work.Add(tp); err != nil { // intent first: the card may have to offer the buttons again
+		return Record{}, false, err
+	}
 	rec, _, err := s.update(tp, func(r *Record) bool {
 		if r.Outbound == nil || r.Outbound.Action != a {
 			return false
@@ -185,12 +186,8 @@ func (s *records) actionFailed(tp string, a alertstate.Action, retry bool, next 
 			r.Status = alertstate.Withdraw(r.Status, a)
 		}
 		r.Rev++
-		r.CardDirty = true
 		return true
 	})
-	if err == nil && !again {
-		err = s.markPending(tp, true)
-	}
 	return rec, again, err
 }
 
@@ -220,6 +217,13 @@ func (s *records) claimAction(tp string) (Record, *ActionJob, error) {
 func (s *records) expireAction(tp string) (bool, error) {
 	now := s.now()
 	expired := false
+	if cur, ok, err := s.get(tp); err != nil {
+		return false, err
+	} else if _, due := alertstate.Expire(cur.Status, now); ok && cur.Outbound == nil && due {
+		if err := s.work.Add(tp); err != nil { // intent first: the card will say "not confirmed"
+			return false, err
+		}
+	}
 	rec, ok, err := s.update(tp, func(r *Record) bool {
 		if r.Outbound != nil {
 			return false
@@ -228,7 +232,7 @@ func (s *records) expireAction(tp string) (bool, error) {
 		if !changed {
 			return false
 		}
-		r.Status, r.CardDirty, expired = next, true, true
+		r.Status, expired = next, true
 		r.Rev++
 		return true
 	})
@@ -241,51 +245,15 @@ func (s *records) expireAction(tp string) (bool, error) {
 	if rec.Outbound == nil && (rec.Status.Pending == nil || rec.Status.Pending.Unconfirmed) {
 		err = s.markActions(tp, false)
 	}
-	if expired && err == nil {
-		err = s.markPending(tp, true)
-	}
 	return expired, err
 }
 
 // pendingActions lists alerts with an action on its way or waiting for confirmation.
-func (s *records) pendingActions() ([]string, error) {
-	raw, err := s.kv.Get(actionsPendingKey)
-	if err != nil || raw == nil {
-		return nil, err
-	}
-	var set map[string]time.Time
-	if json.Unmarshal(raw, &set) != nil {
-		return nil, nil
-	}
-	out := make([]string, 0, len(set))
-	for tp := range set {
-		out = append(out, tp)
-	}
-	return out, nil
-}
+func (s *records) pendingActions() ([]string, error) { return s.actions.Keys() }
 
 func (s *records) markActions(tp string, add bool) error {
-	return s.kv.Update(actionsPendingKey, func(old []byte) ([]byte, error) {
-		set := map[string]time.Time{}
-		if len(old) > 0 {
-			_ = json.Unmarshal(old, &set)
-		}
-		if _, had := set[tp]; had == add {
-			return old, nil
-		}
-		if add {
-			set[tp] = s.now()
-		} else {
-			delete(set, tp)
-		}
-		for k, at := range set { // an action cannot be pending longer than its retries and deadline
-			if s.now().Sub(at) > actionRetryFor+time.Hour {
-				delete(set, k)
-			}
-		}
-		if len(set) == 0 {
-			return nil, nil
-		}
-		return json.Marshal(set)
-	})
+	if add {
+		return s.actions.Add(tp)
+	}
+	return s.actions.Remove(tp)
 }

@@ -1,6 +1,7 @@
 package followup
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -8,26 +9,45 @@ import (
 	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 )
 
+// requeueAfter: a repeat that finds its record behind for this long re-queues it.
+const requeueAfter = 2 * time.Second
+
 // Applied says what an event did.
 type Applied struct {
 	Matched      bool   // the event is about an alert this plugin follows
 	Changed      bool   // the record changed (false for a repeat or a late event)
-	Work         bool   // the card or the thread must be updated
+	Work         bool   // the card or the thread is behind the record: the card queue must run
 	ThirdPartyID string // the record's key
 }
 
 // apply maps the event to its alert and feeds it to the state machine, queueing the card
 // redraw and (when replies is true) the thread replies in the same atomic write. Pushed and
 // polled events both come through here, so a change seen both ways posts once.
+//
+// Intent first: when the event will create work (or finds the record behind already), the
+// alert joins the work set BEFORE the record is written; if that fails nothing is changed and
+// the error makes the receiver answer 503 (PagerTree retries). An entry whose record has no
+// work after all is dropped by the sweep. A repeat that finds the record behind re-queues it:
+// "unchanged" never leaves a card behind its record.
 func (s *records) apply(e alertstate.Event, replies bool) (Applied, error) {
 	rec, ok, err := s.find(e)
 	if err != nil || !ok {
 		return Applied{}, err
 	}
 	now := s.now()
-	rec, changed, err := s.update(rec.ThirdPartyID, func(r *Record) bool { return applyTo(r, e, replies, now) })
+	tp := rec.ThirdPartyID
+	dry := rec
+	if applyTo(&dry, e, replies, now) && dry.HasWork() || rec.HasWork() {
+		if err := s.work.Add(tp); err != nil {
+			return Applied{Matched: true, ThirdPartyID: tp}, fmt.Errorf("could not queue the alert's update: %w", err)
+		}
+	}
+	rec, changed, err := s.update(tp, func(r *Record) bool { return applyTo(r, e, replies, now) })
 	if err != nil {
-		return Applied{Matched: true, ThirdPartyID: rec.ThirdPartyID}, err
+		return Applied{Matched: true, ThirdPartyID: tp}, err
+	}
+	if !changed && rec.ThirdPartyID == "" { // the record expired in between
+		return Applied{}, nil
 	}
 	return s.applied(rec, e, changed)
 }
@@ -43,7 +63,6 @@ func applyTo(r *Record, e alertstate.Event, replies bool, now time.Time) bool {
 	r.LastEventAt = now
 	if res.Redraw {
 		r.Rev++
-		r.CardDirty = true
 	}
 	if replies {
 		for _, m := range res.Replies {
@@ -54,21 +73,38 @@ func applyTo(r *Record, e alertstate.Event, replies bool, now time.Time) bool {
 }
 
 // applied finishes an event written into rec: the pointers that later events and commands
-// find the record by, and the pending list when the Mattermost side is behind.
+// find the record by (each write retried: the record is saved already). The work set holds
+// the alert already (intent first).
 func (s *records) applied(rec Record, e alertstate.Event, changed bool) (Applied, error) {
-	out := Applied{Matched: true, ThirdPartyID: rec.ThirdPartyID, Changed: changed, Work: changed && rec.HasWork()}
+	// A repeat re-queues a record that is behind once it has settled: its writer's card queue
+	// had time to catch up, so something failed there (an immediate repeat, or the same event
+	// on two nodes, leaves the work to the writer).
+	behind := rec.HasWork() && (changed || s.now().Sub(rec.Touched) >= requeueAfter)
+	out := Applied{Matched: true, ThirdPartyID: rec.ThirdPartyID, Changed: changed, Work: behind}
 	if id := rec.Status.AlertID; id != "" && len(id) <= maxThirdPartyLen && !e.Kind.IsComment() {
 		// Remember PagerTree's id for comment events; an existing pointer is left alone.
-		if _, perr := s.kv.CompareAndSet(alertIDPrefix+id, nil, []byte(rec.ThirdPartyID), s.lifetime()); perr != nil {
-			return out, perr
+		err := retried(func() error {
+			_, err := s.kv.CompareAndSet(alertIDPrefix+id, nil, []byte(rec.ThirdPartyID), s.lifetime())
+			return err
+		})
+		if err == nil {
+			err = retried(func() error { return s.rememberNumber(rec) }) // numbers.go: /pagertree ack <#>
 		}
-		if perr := s.rememberNumber(rec); perr != nil { // numbers.go: /pagertree ack <#>
-			return out, perr
+		if err != nil { // PagerTree sends the event again: its repeat writes them
+			return out, fmt.Errorf("the event was recorded but the pointers to its alert were not: %w", err)
 		}
 	}
+	return out, nil
+}
+
+// retried makes a few tries of a write that must follow one already made (the KV store's
+// failures are mostly momentary).
+func retried(write func() error) error {
 	var err error
-	if out.Work {
-		err = s.markPending(rec.ThirdPartyID, true)
+	for range 3 {
+		if err = write(); err == nil {
+			return nil
+		}
 	}
-	return out, err
+	return err
 }

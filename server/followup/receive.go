@@ -47,9 +47,7 @@ func (s *Service) Receive(body []byte) (EventResult, error) {
 			return "", fmt.Errorf("the event could not be recorded: %w", err)
 		}
 	}
-	if err := recordLastEvent(s.kv, LastEvent{At: s.now().UTC(), Type: ev.RawType, Matched: applied.Matched}); err != nil {
-		s.mm.LogWarn("PagerTree: could not record the last event received", "error", err.Error())
-	}
+	s.noteEvent(LastEvent{At: s.now().UTC(), Type: ev.RawType, Matched: applied.Matched}) // written once a second
 	result := EventIgnored
 	switch {
 	case applied.Matched && applied.Changed:
