@@ -105,6 +105,9 @@ type records struct {
 	work    *kvstore.KeySet
 	actions *kvstore.KeySet
 	settle  time.Duration // workSettle (tests: shorter)
+	// polledSet lists the alerts polled (poller.go); checks is when this node checked them.
+	polledSet *kvstore.KeySet
+	checks    polledChecks
 }
 
 // newRecords keeps records for ttl() after their last change (nil: DefaultAlertLifetime).
@@ -117,8 +120,9 @@ func newRecords(kv kvstore.KV, ttl func() time.Duration, now func() time.Time) *
 	}
 	return &records{
 		kv: kv, ttl: ttl, now: now, settle: workSettle,
-		work:    kvstore.NewKeySet(kv, workSetPrefix, workSetShards),
-		actions: kvstore.NewKeySet(kv, actionSetPrefix, workSetShards),
+		work:      kvstore.NewKeySet(kv, workSetPrefix, workSetShards),
+		actions:   kvstore.NewKeySet(kv, actionSetPrefix, workSetShards),
+		polledSet: kvstore.NewKeySet(kv, polledSetPrefix, workSetShards),
 	}
 }
 

@@ -252,11 +252,14 @@ func TestLegacyPendingListsAreMoved(t *testing.T) {
 	kv := kvstoretest.New()
 	kv.Set(legacyWorkKey, []byte(`{"a":"2026-01-01T00:00:00Z","b":"2026-01-01T00:00:00Z"}`))
 	kv.Set(legacyActionsKey, []byte(`{"c":"2026-01-01T00:00:00Z"}`))
+	kv.Set(legacyOpenKey, []byte(`{"d":"0001-01-01T00:00:00Z"}`))
 	s := newRecords(kv, nil, nil)
 	s.migrateLegacySets(newPostStore())
 	work, _ := s.work.Keys()
 	actions, _ := s.actions.Keys()
-	if strings.Join(work, ",") != "a,b" || strings.Join(actions, ",") != "c" || kv.Peek(legacyWorkKey) != nil || kv.Peek(legacyActionsKey) != nil {
+	polled, _ := s.polledSet.Keys()
+	if strings.Join(work, ",") != "a,b" || strings.Join(actions, ",") != "c" || strings.Join(polled, ",") != "d" ||
+		kv.Peek(legacyWorkKey) != nil || kv.Peek(legacyActionsKey) != nil || kv.Peek(legacyOpenKey) != nil {
 		t.Fatalf("work %v actions %v keys %v", work, actions, kv.Keys())
 	}
 }

@@ -266,7 +266,7 @@ func (s *records) migrateLegacySets(mm Mattermost) {
 	for _, m := range []struct {
 		key string
 		set interface{ Add(string) error }
-	}{{legacyWorkKey, s.work}, {legacyActionsKey, s.actions}} {
+	}{{legacyWorkKey, s.work}, {legacyActionsKey, s.actions}, {legacyOpenKey, s.polledSet}} {
 		raw, err := s.kv.Get(m.key)
 		if err != nil || raw == nil {
 			continue
