@@ -25,7 +25,7 @@ func (p *Plugin) newRouter() *mux.Router {
 	r := mux.NewRouter()
 	// PagerTree's events carry no Mattermost session: the receiver checks its own credentials.
 	r.HandleFunc(eventsPath, p.handleEvents)
-	// Button presses come as the logged-in user; the handler checks the card (actions.go).
+	// Button presses come as the logged-in user; the follow-up checks the card (http_card.go).
 	r.HandleFunc(actionsPath, only(http.MethodPost, p.handleCardAction))
 	api := r.PathPrefix("/api/v1").Subrouter()
 	api.Use(p.requireSystemAdmin)

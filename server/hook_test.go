@@ -266,7 +266,7 @@ func TestTwoNodesSamePost(t *testing.T) {
 	done := make(chan struct{})
 	go func() { a.p.MessageHasBeenPosted(nil, post); close(done) }()
 	b.p.MessageHasBeenPosted(nil, post)
-	<-done
+	receive(t, done, "the first node's hook to return")
 	select { // delivered and recorded by one of them
 	case <-a.fb.reactions:
 	case <-b.fb.reactions:

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
@@ -115,5 +116,48 @@ func TestPressBeforeTheCardIsRecorded(t *testing.T) {
 	text := env.s.PressCard(context.Background(), aliceID, cardID, map[string]any{"action": "resolve", "alert": tp})
 	if !strings.Contains(text, "Asked PagerTree to resolve") || len(st.integrationBodies()) != 1 {
 		t.Fatalf("%q, %d requests", text, len(st.integrationBodies()))
+	}
+}
+
+// TestPressFromCommand: /pagertree ack|resolve names the alert by number, link or thread and
+// takes the buttons' path; what it cannot find is said with the usage.
+func TestPressFromCommand(t *testing.T) {
+	st := newStandIn(t)
+	env := newTestService(t, st.testConfig(paging.FormatWebhook, nil), nil, nil)
+	cs := env.withCard(t)
+	tp := env.sentAlert(t, paging.FormatWebhook)
+	cs.addProp(CardProp, tp)
+	ctx := context.Background()
+	if text, usage := env.s.PressFromCommand(ctx, aliceID, AlertRef{By: ByNumber, Value: "9"}, alertstate.Acknowledge); !usage || !strings.Contains(text, "no record of that alert") {
+		t.Fatalf("unknown number: %q %v", text, usage)
+	}
+	if text, usage := env.s.PressFromCommand(ctx, aliceID, AlertRef{By: ByThread}, alertstate.Acknowledge); !usage || !strings.Contains(text, "Name the alert") {
+		t.Fatalf("no thread: %q %v", text, usage)
+	}
+	env.event(t, `{"type":"alert.open","data":{"id":"alt_9","tinyId":9,"thirdparty_id":"`+tp+`"}}`)
+	receive(t, cs.versions, "the card with its number")
+
+	env.api.On("HasPermissionToChannel", outsider, publicID, model.PermissionReadChannel).Return(false).Once()
+	if text, usage := env.s.PressFromCommand(ctx, outsider, AlertRef{By: ByNumber, Value: "9"}, alertstate.Acknowledge); usage || !strings.Contains(text, "channel you cannot read") {
+		t.Fatalf("unreadable channel: %q %v", text, usage)
+	}
+	env.api.On("HasPermissionToChannel", aliceID, publicID, model.PermissionReadChannel).Return(true)
+	if text, usage := env.s.PressFromCommand(ctx, aliceID, AlertRef{By: ByNumber, Value: "9"}, alertstate.Acknowledge); usage || !strings.Contains(text, "Asked PagerTree to acknowledge") {
+		t.Fatalf("by number: %q %v", text, usage)
+	}
+	if bodies := st.integrationBodies(); len(bodies) != 1 || !strings.Contains(bodies[0], `"event_type":"acknowledge"`) {
+		t.Fatalf("PagerTree got %v", bodies)
+	}
+	if text, _ := env.s.PressFromCommand(ctx, aliceID, AlertRef{By: ByAlertID, Value: "alt_9"}, alertstate.Resolve); !strings.Contains(text, "@alice already asked") {
+		t.Fatalf("by link, while the acknowledge is on its way: %q", text)
+	}
+	thread := &model.PostList{Posts: map[string]*model.Post{}}
+	card := &model.Post{Id: cardID, UserId: botID}
+	card.AddProp(CardProp, tp)
+	thread.Posts[cardID] = card
+	thread.Posts["other"] = &model.Post{Id: "other", UserId: aliceID}
+	env.api.On("GetPostThread", "root").Return(thread, nil).Once()
+	if text, _ := env.s.PressFromCommand(ctx, aliceID, AlertRef{By: ByThread, Value: "root"}, alertstate.Resolve); !strings.Contains(text, "@alice already asked") {
+		t.Fatalf("by thread: %q", text)
 	}
 }
