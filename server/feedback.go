@@ -26,28 +26,30 @@ func (p *Plugin) send(ctx context.Context, a paging.Alert) paging.Outcome {
 	}
 	if a.MappedAs != cfg.Format {
 		// Recorded when queued (prepare) under another format, or queued by an older
-		// version: record it under this one before the request.
-		p.remember(a, cfg.Format, cfg)
+		// version: record it under this one before the request (with the timestamp claimed).
+		a = p.remember(a, cfg.Format, cfg)
 	}
 	return cfg.Client.Send(ctx, a)
 }
 
 // prepare is the outbox's Prepare: the alert is recorded for PagerTree's events before its first
 // send, since PagerTree's first event can beat its answer.
-func (p *Plugin) prepare(a paging.Alert) {
+func (p *Plugin) prepare(a paging.Alert) paging.Alert {
 	if a.MappedAs != "" { // otherwise send records it
-		p.remember(a, a.MappedAs, p.config.Load())
+		return p.remember(a, a.MappedAs, p.config.Load())
 	}
+	return a
 }
 
 // remember records the alert under format f with the endpoint cfg sends to (the first record
-// wins: acting on the alert later checks that this endpoint is still the configured one).
-func (p *Plugin) remember(a paging.Alert, f paging.Format, cfg *runtimeConfig) {
+// wins: acting on the alert later checks that this endpoint is still the configured one), and
+// returns it with the timestamp claimed for it.
+func (p *Plugin) remember(a paging.Alert, f paging.Format, cfg *runtimeConfig) paging.Alert {
 	host, fp := "", ""
 	if cfg != nil && cfg.Client != nil {
 		host, fp = cfg.EndpointHost, cfg.Client.Fingerprint()
 	}
-	p.followup.Remember(a, f, host, fp)
+	return p.followup.Remember(a, f, host, fp)
 }
 
 func (p *Plugin) currentFormat() paging.Format {

@@ -39,7 +39,9 @@ type Options struct {
 	Endpoint func() string
 	// Prepare writes what an alert needs before its first send (the record PagerTree's events
 	// find it by). It runs in parallel with the outbox write, so it costs no extra round trip.
-	Prepare func(a paging.Alert)
+	// It returns the alert with the timestamp it claimed (Stamp; only that is taken): when it
+	// differs, the job is rewritten before the first send.
+	Prepare func(a paging.Alert) paging.Alert
 	// OnFinal is called once per alert, on the node that finished it: delivered, failed for
 	// good, or given up after the retry window.
 	OnFinal func(j Job, o paging.Outcome)
@@ -81,7 +83,7 @@ func (o *Options) defaults() {
 		o.Endpoint = func() string { return "" }
 	}
 	if o.Prepare == nil {
-		o.Prepare = func(paging.Alert) {}
+		o.Prepare = func(a paging.Alert) paging.Alert { return a }
 	}
 	if o.OnFinal == nil {
 		o.OnFinal = func(Job, paging.Outcome) {}
@@ -228,12 +230,12 @@ func (o *Outbox) createAt(key string, a paging.Alert) (work, error) {
 	now := o.opt.Now()
 	job := Job{Alert: a, State: statePending, Queued: now, NextAttempt: now, LeaseOwner: o.opt.NodeID, LeaseUntil: now.Add(o.opt.Lease)}
 	raw := job.encode()
-	indexed, prepared := make(chan error, 1), make(chan struct{})
+	indexed, prepared := make(chan error, 1), make(chan paging.Alert, 1)
 	go func() { indexed <- o.index.Add(key) }()
-	go func() { o.opt.Prepare(a); close(prepared) }()
+	go func() { prepared <- o.opt.Prepare(a) }()
 	ok, err := o.kv.CompareAndSet(key, nil, raw, 0)
 	idxErr := <-indexed
-	<-prepared // before the first send
+	claimed := <-prepared // before the first send
 	if err != nil {
 		return work{}, fmt.Errorf("could not record the alert in the outbox: %w", err)
 	}
@@ -242,6 +244,15 @@ func (o *Outbox) createAt(key string, a paging.Alert) (work, error) {
 	}
 	if idxErr != nil {
 		o.opt.OnError("could not index a queued alert; it is sent now, but if this node stops before that, only a restart of the plugin finds it", idxErr, key)
+	}
+	if claimed.SentAt() != a.SentAt() { // its timestamp was taken: the job carries the one claimed
+		job.Alert.Stamp = claimed.Stamp
+		next := job.encode()
+		if ok, err := o.kv.CompareAndSet(key, raw, next, 0); err == nil && ok {
+			raw = next
+		} else if err != nil { // the next write of the job (its lease, its outcome) stores it
+			o.opt.OnError("could not store the timestamp claimed for a queued alert; it is stored with its next change", err, key)
+		}
 	}
 	return work{key: key, raw: raw, job: &job}, nil
 }

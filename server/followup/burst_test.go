@@ -146,7 +146,7 @@ func TestBurstOfEventsOnAFlakyContendedStore(t *testing.T) {
 	for i := range ids {
 		ids[i] = fmt.Sprintf("post%022d", i)
 		a := paging.Alert{ID: ids[i], PostID: ids[i], ChannelID: publicID, Trigger: "outage", Urgency: paging.UrgencyHigh, Origin: paging.OriginPost}
-		if err := s.records.remember(a, paging.FormatWebhook, "pt.example", ""); err != nil {
+		if _, err := s.records.remember(a, paging.FormatWebhook, "pt.example", ""); err != nil {
 			t.Fatal(err)
 		}
 		// PagerTree's alert.created came before the burst: comments find the alert by its id.

@@ -128,7 +128,7 @@ func TestWorkLeftByAStoppedNodeIsAppliedAtStart(t *testing.T) {
 	kv := kvstoretest.New()
 	left := newRecords(kv, nil, nil)
 	a := paging.Alert{ID: "postpostpostpostpostpostpo", PostID: "postpostpostpostpostpostpo", ChannelID: publicID, Trigger: "outage", Origin: paging.OriginPost}
-	_ = left.remember(a, paging.FormatWebhook, "", "")
+	_, _ = left.remember(a, paging.FormatWebhook, "", "")
 	_, _ = left.setCard(a.ID, cardID)
 	if res, err := left.apply(alertstate.Event{Kind: alertstate.KindRejected, ThirdPartyID: a.ID, By: alertstate.Person{Name: "Bo"}, Key: "k"}, true); err != nil || !res.Work {
 		t.Fatalf("%+v %v", res, err)

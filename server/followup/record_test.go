@@ -26,7 +26,7 @@ func TestMappingByThirdPartyIdForBothFormats(t *testing.T) {
 	}
 	for _, c := range cases {
 		s := newRecords(kvstoretest.New(), nil, nil)
-		if err := s.remember(sent("post1"), c.format, "pt.example", ""); err != nil {
+		if _, err := s.remember(sent("post1"), c.format, "pt.example", ""); err != nil {
 			t.Fatal(err)
 		}
 		res, err := s.apply(alertstate.Event{Kind: alertstate.KindAcknowledged, ThirdPartyID: c.tp, AlertID: "alt_1", TinyID: "5", Key: "k"}, true)
@@ -48,7 +48,7 @@ func TestMappingByThirdPartyIdForBothFormats(t *testing.T) {
 
 func TestEventsForOtherAlertsAreNotMatched(t *testing.T) {
 	s := newRecords(kvstoretest.New(), nil, nil)
-	_ = s.remember(sent("post1"), paging.FormatWebhook, "", "")
+	_, _ = s.remember(sent("post1"), paging.FormatWebhook, "", "")
 	for _, e := range []alertstate.Event{
 		{Kind: alertstate.KindOpen, ThirdPartyID: "someone-else"},
 		{Kind: alertstate.KindOpen},
@@ -65,7 +65,7 @@ func TestTestAlertsAreNotRemembered(t *testing.T) {
 	kv := kvstoretest.New()
 	a := sent("t1")
 	a.Origin = paging.OriginTest
-	_ = newRecords(kv, nil, nil).remember(a, paging.FormatWebhook, "", "")
+	_, _ = newRecords(kv, nil, nil).remember(a, paging.FormatWebhook, "", "")
 	if keys := kv.Keys(); len(keys) != 0 {
 		t.Fatalf("keys %v", keys)
 	}
@@ -74,7 +74,7 @@ func TestTestAlertsAreNotRemembered(t *testing.T) {
 func TestRepeatedEventOnTwoNodesQueuesOnce(t *testing.T) {
 	kv := kvstoretest.New()
 	nodes := []*records{newRecords(kv, nil, nil), newRecords(kv, nil, nil)}
-	_ = nodes[0].remember(sent("p"), paging.FormatWebhook, "", "")
+	_, _ = nodes[0].remember(sent("p"), paging.FormatWebhook, "", "")
 	ev := alertstate.Event{Kind: alertstate.KindResolved, ThirdPartyID: "p", Key: "r"}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -114,7 +114,7 @@ func TestRepeatedEventOnTwoNodesQueuesOnce(t *testing.T) {
 
 func TestCardsOnlyQueuesNoReplies(t *testing.T) {
 	s := newRecords(kvstoretest.New(), nil, nil)
-	_ = s.remember(sent("p"), paging.FormatWebhook, "", "")
+	_, _ = s.remember(sent("p"), paging.FormatWebhook, "", "")
 	res, _ := s.apply(alertstate.Event{Kind: alertstate.KindAcknowledged, ThirdPartyID: "p"}, false)
 	rec, replies, _ := s.takeReplies("p")
 	if !res.Work || len(replies) != 0 || !rec.CardBehind() {
@@ -125,7 +125,7 @@ func TestCardsOnlyQueuesNoReplies(t *testing.T) {
 func TestGiveBackKeepsOrderAndPendingList(t *testing.T) {
 	now := time.Now()
 	s := newRecords(kvstoretest.New(), nil, func() time.Time { return now })
-	_ = s.remember(sent("p"), paging.FormatWebhook, "", "")
+	_, _ = s.remember(sent("p"), paging.FormatWebhook, "", "")
 	_, _ = s.apply(alertstate.Event{Kind: alertstate.KindAcknowledged, ThirdPartyID: "p"}, true)
 	if list, _ := s.work.Keys(); len(list) != 1 || list[0] != "p" {
 		t.Fatalf("pending %v", list)
@@ -160,7 +160,7 @@ func TestGiveBackKeepsOrderAndPendingList(t *testing.T) {
 
 func TestSetCardFirstWriterWins(t *testing.T) {
 	s := newRecords(kvstoretest.New(), nil, nil)
-	_ = s.remember(sent("p"), paging.FormatWebhook, "", "")
+	_, _ = s.remember(sent("p"), paging.FormatWebhook, "", "")
 	if id, _ := s.setCard("p", "card1"); id != "card1" {
 		t.Fatal(id)
 	}
@@ -174,7 +174,7 @@ func TestRecordsExpireAfterTheLifetime(t *testing.T) {
 	now := time.Now()
 	kv.Now = func() time.Time { return now }
 	s := newRecords(kv, func() time.Duration { return time.Hour }, func() time.Time { return now })
-	_ = s.remember(sent("p"), paging.FormatWebhook, "", "")
+	_, _ = s.remember(sent("p"), paging.FormatWebhook, "", "")
 	now = now.Add(59 * time.Minute)
 	if _, ok, _ := s.get("p"); !ok {
 		t.Fatal("gone too early")
@@ -187,7 +187,7 @@ func TestRecordsExpireAfterTheLifetime(t *testing.T) {
 
 func TestARefusedReplyIsDroppedAfterSomeAttempts(t *testing.T) {
 	s := newRecords(kvstoretest.New(), nil, nil)
-	_ = s.remember(sent("p"), paging.FormatWebhook, "", "")
+	_, _ = s.remember(sent("p"), paging.FormatWebhook, "", "")
 	_, _ = s.apply(alertstate.Event{Kind: alertstate.KindResolved, ThirdPartyID: "p"}, true)
 	for i := 1; i <= maxReplyAttempts; i++ {
 		_, replies, _ := s.takeReplies("p")
@@ -208,7 +208,7 @@ func TestARefusedReplyIsDroppedAfterSomeAttempts(t *testing.T) {
 func TestARepeatRequeuesARecordThatIsBehind(t *testing.T) {
 	now := time.Now()
 	s := newRecords(kvstoretest.New(), nil, func() time.Time { return now })
-	_ = s.remember(sent("p"), paging.FormatWebhook, "", "")
+	_, _ = s.remember(sent("p"), paging.FormatWebhook, "", "")
 	ev := alertstate.Event{Kind: alertstate.KindAcknowledged, ThirdPartyID: "p", Key: "a"}
 	if res, _ := s.apply(ev, true); !res.Changed || !res.Work {
 		t.Fatalf("first: %+v", res)
@@ -232,7 +232,7 @@ func TestARepeatRequeuesARecordThatIsBehind(t *testing.T) {
 func TestAnEventIsNotRecordedWhenItsWorkCannotBeQueued(t *testing.T) {
 	kv := kvstoretest.New()
 	s := newRecords(kv, nil, nil)
-	_ = s.remember(sent("p"), paging.FormatWebhook, "", "")
+	_, _ = s.remember(sent("p"), paging.FormatWebhook, "", "")
 	kv.SetFault(func(op kvstoretest.Op, key string) error {
 		if op == kvstoretest.OpCAS && strings.HasPrefix(key, workSetPrefix) {
 			return errors.New("down")
