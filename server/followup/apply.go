@@ -1,6 +1,8 @@
 package followup
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -8,6 +10,9 @@ import (
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 )
+
+// seenPrefix starts the keys that remember the notices an alert posted (seenKey).
+const seenPrefix = "alert_seen_"
 
 // requeueAfter: a repeat that finds its record behind for this long re-queues it.
 const requeueAfter = 2 * time.Second
@@ -36,6 +41,18 @@ func (s *records) apply(e alertstate.Event, replies bool) (Applied, error) {
 	}
 	now := s.now()
 	tp := rec.ThirdPartyID
+	// A notice (comment, rejection, handoff, timeout) is remembered by its identity as long as
+	// the record lives, beyond the record's own bounded list: a replay however late posts nothing.
+	id := e.Identity()
+	if id != "" {
+		seen, err := s.kv.Get(seenKey(tp, id))
+		if err != nil {
+			return Applied{Matched: true, ThirdPartyID: tp}, err
+		}
+		if seen != nil {
+			return s.applied(rec, e, false)
+		}
+	}
 	dry := rec
 	if applyTo(&dry, e, replies, now) && dry.HasWork() || rec.HasWork() {
 		if err := s.work.Add(tp); err != nil {
@@ -49,7 +66,23 @@ func (s *records) apply(e alertstate.Event, replies bool) (Applied, error) {
 	if !changed && rec.ThirdPartyID == "" { // the record expired in between
 		return Applied{}, nil
 	}
+	if id != "" {
+		err := retried(func() error {
+			_, err := s.kv.CompareAndSet(seenKey(tp, id), nil, []byte{1}, s.lifetime())
+			return err
+		})
+		if err != nil { // the record's list still stops a prompt replay; PagerTree retries this one
+			return Applied{Matched: true, ThirdPartyID: tp, Changed: changed}, fmt.Errorf("could not remember the event: %w", err)
+		}
+	}
 	return s.applied(rec, e, changed)
+}
+
+// seenKey is the key that remembers an event's identity for one alert (hashed: identities
+// hold ids from PagerTree, and keys are limited in length).
+func seenKey(tp, identity string) string {
+	sum := sha256.Sum256([]byte(tp + "\x00" + identity))
+	return seenPrefix + hex.EncodeToString(sum[:12])
 }
 
 // applyTo is how an event changes a record: the state machine's new status, the card to

@@ -2,6 +2,7 @@ package followup
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -274,5 +275,32 @@ func TestOldRecordsCardDirtyStillWorks(t *testing.T) {
 		if err != nil || rec.CardBehind() != c.behind {
 			t.Fatalf("%s: %+v %v", c.raw, rec, err)
 		}
+	}
+}
+
+// A comment replayed after 55 newer ones (beyond the record's own list of notices) posts
+// nothing: its identity is remembered as long as the record lives.
+func TestALateReplayPostsNothing(t *testing.T) {
+	s := newRecords(kvstoretest.New(), nil, nil)
+	_, _ = s.remember(sent("p"), paging.FormatWebhook, "", "")
+	if _, err := s.apply(alertstate.Event{Kind: alertstate.KindAcknowledged, ThirdPartyID: "p", AlertID: "alt_1"}, true); err != nil {
+		t.Fatal(err)
+	}
+	comment := func(id string) alertstate.Event {
+		return alertstate.Event{Kind: alertstate.KindCommentCreated, AlertID: "alt_1", CommentID: id, CommentBody: "note " + id}
+	}
+	if res, _ := s.apply(comment("c0"), true); !res.Changed {
+		t.Fatal("first comment not applied")
+	}
+	for i := 1; i <= 55; i++ {
+		if res, err := s.apply(comment(fmt.Sprintf("c%d", i)), true); err != nil || !res.Changed {
+			t.Fatalf("comment %d: %+v %v", i, res, err)
+		}
+	}
+	_, before, _ := s.takeReplies("p")
+	res, err := s.apply(comment("c0"), true)
+	_, after, _ := s.takeReplies("p")
+	if err != nil || res.Changed || len(after) != 0 || len(before) != 57 {
+		t.Fatalf("late replay: %+v %v, %d replies queued (before: %d)", res, err, len(after), len(before))
 	}
 }
