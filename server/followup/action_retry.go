@@ -2,6 +2,7 @@ package followup
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -20,7 +21,9 @@ const (
 	actionRetryFor = 15 * time.Minute
 	actionLease    = 30 * time.Second
 	// actionTimeout bounds one try of a retried action (the first try has pressTimeout).
-	actionTimeout = 15 * time.Second
+	actionTimeout = 10 * time.Second
+	// actionTries bounds the retries in flight at once: a hanging PagerTree holds at most these.
+	actionTries = 4
 )
 
 // ActionJob is an action that must still reach PagerTree.
@@ -105,6 +108,8 @@ func (r *actionRetries) run(ctx context.Context) {
 	}
 }
 
+// sweep claims every due action and tries them side by side (at most actionTries at once),
+// each with its own timeout, so one slow call does not hold up the others.
 func (r *actionRetries) sweep(ctx context.Context) {
 	s := r.s
 	list, err := s.records.pendingActions()
@@ -112,6 +117,9 @@ func (r *actionRetries) sweep(ctx context.Context) {
 		s.mm.LogWarn("PagerTree: could not read the pending actions", "error", err.Error())
 		return
 	}
+	slots := make(chan struct{}, actionTries)
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	for _, tp := range list {
 		if ctx.Err() != nil {
 			return
@@ -120,7 +128,20 @@ func (r *actionRetries) sweep(ctx context.Context) {
 		if err != nil {
 			continue
 		}
-		if job != nil {
+		if job == nil {
+			if expired, err := s.records.expireAction(tp); err == nil && expired {
+				s.cards.kick(tp) // the card says "not confirmed"
+			}
+			continue
+		}
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return // the claim's lease runs out: the next start tries it
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
 			route := s.config().actor().Decide(targetOf(rec)) // once per try
 			tctx, cancel := context.WithTimeout(ctx, actionTimeout)
 			text, final := s.runAction(tctx, route, rec, *job)
@@ -128,11 +149,7 @@ func (r *actionRetries) sweep(ctx context.Context) {
 			if final && job.UserID != "" {
 				s.mm.SendEphemeralPost(job.UserID, &model.Post{ChannelId: rec.ChannelID, RootId: rec.RootID, Message: text})
 			}
-			continue
-		}
-		if expired, err := s.records.expireAction(tp); err == nil && expired {
-			s.cards.kick(tp) // the card says "not confirmed"
-		}
+		}()
 	}
 }
 

@@ -28,18 +28,24 @@ const (
 	legacyActionsKey = "actions_pending"
 )
 
-// cardQueue is one goroutine per node, owned by the Service.
+// cardQueue is a few workers per node (card_workers.go), owned by the Service.
 type cardQueue struct {
 	s       *Service
 	kicks   chan string
 	sweepIn time.Duration
+	workers int
 
-	mu   sync.Mutex
-	held map[string][]PendingReply // replies taken whose give-back failed: given back by the sweep
+	mu    sync.Mutex
+	held  map[string][]PendingReply // replies taken whose give-back failed: given back by the sweep
+	busy  map[string]bool           // alerts a worker is bringing up to date
+	again map[string]bool           // kicked while busy: the worker runs once more
 }
 
 func newCardQueue(s *Service) *cardQueue {
-	return &cardQueue{s: s, kicks: make(chan string, 256), sweepIn: 10 * time.Second, held: map[string][]PendingReply{}}
+	return &cardQueue{
+		s: s, kicks: make(chan string, 256), sweepIn: 10 * time.Second, workers: cardWorkers,
+		held: map[string][]PendingReply{}, busy: map[string]bool{}, again: map[string]bool{},
+	}
 }
 
 // kick asks for an alert's card and replies to be brought up to date. Never blocks: when
@@ -48,28 +54,6 @@ func (q *cardQueue) kick(thirdPartyID string) {
 	select {
 	case q.kicks <- thirdPartyID:
 	default:
-	}
-}
-
-func (q *cardQueue) run(ctx context.Context) {
-	q.s.records.migrateLegacySets(q.s.mm)
-	ticker := time.NewTicker(q.sweepIn)
-	defer ticker.Stop()
-	flush := time.NewTicker(lastEventEvery)
-	defer flush.Stop()
-	defer q.s.flushLastEvent()
-	q.sweep(ctx)
-	for {
-		select {
-		case tp := <-q.kicks:
-			q.s.applyAlert(tp)
-		case <-ticker.C:
-			q.sweep(ctx)
-		case <-flush.C:
-			q.s.flushLastEvent()
-		case <-ctx.Done():
-			return
-		}
 	}
 }
 
@@ -92,7 +76,7 @@ func (q *cardQueue) sweep(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		q.s.applyAlert(tp)
+		q.process(tp)
 	}
 }
 

@@ -24,7 +24,7 @@ const (
 	// so a long list is covered over several rounds.
 	maxPollPerRound = 50
 	// pollTimeout bounds one REST call of a poll.
-	pollTimeout = 15 * time.Second
+	pollTimeout = 10 * time.Second
 )
 
 type poller struct {

@@ -20,7 +20,7 @@ import (
 
 // pressTimeout bounds the first try: Mattermost waits 30 s (by default) for a button's answer,
 // and the checks before it and this fit.
-const pressTimeout = 15 * time.Second
+const pressTimeout = 10 * time.Second
 
 // PressCard answers a press on the card postID by userID (the Mattermost-User-Id the server
 // set; nothing in the request body is trusted beyond what the stored card confirms). ctx is
