@@ -45,9 +45,9 @@ func (s *records) apply(e alertstate.Event, replies bool) (Applied, error) {
 	// the record lives, beyond the record's own bounded list: a replay however late posts nothing.
 	id := e.Identity()
 	if id != "" {
-		seen, err := s.kv.Get(seenKey(tp, id))
-		if err != nil {
-			return Applied{Matched: true, ThirdPartyID: tp}, err
+		seen, gerr := s.kv.Get(seenKey(tp, id))
+		if gerr != nil {
+			return Applied{Matched: true, ThirdPartyID: tp}, gerr
 		}
 		if seen != nil {
 			return s.applied(rec, e, false)
@@ -55,8 +55,8 @@ func (s *records) apply(e alertstate.Event, replies bool) (Applied, error) {
 	}
 	dry := rec
 	if applyTo(&dry, e, replies, now) && dry.HasWork() || rec.HasWork() {
-		if err := s.work.Add(tp); err != nil {
-			return Applied{Matched: true, ThirdPartyID: tp}, fmt.Errorf("could not queue the alert's update: %w", err)
+		if aerr := s.work.Add(tp); aerr != nil {
+			return Applied{Matched: true, ThirdPartyID: tp}, fmt.Errorf("could not queue the alert's update: %w", aerr)
 		}
 	}
 	rec, changed, err := s.update(tp, func(r *Record) bool { return applyTo(r, e, replies, now) })

@@ -118,10 +118,10 @@ func (s *records) press(tp, cardPostID string, a alertstate.Action, userID, user
 	now := s.now()
 	// Intent first: the retries and the card queue's sweep find the alert even if this node
 	// stops right after the write (an entry for a press refused is dropped by them).
-	if err := s.actions.Add(tp); err != nil {
+	if err = s.actions.Add(tp); err != nil {
 		return Record{}, "", err
 	}
-	if err := s.work.Add(tp); err != nil {
+	if err = s.work.Add(tp); err != nil {
 		return Record{}, "", err
 	}
 	rec, _, err = s.update(tp, func(r *Record) bool {

@@ -31,7 +31,7 @@ const (
 	OpList Op = "list"
 )
 
-// ErrLost, returned by a fault for a compare-and-set, makes it lose as it does to a
+// ErrLost is what a fault returns to make a compare-and-set lose as it does to a
 // concurrent writer (false, no error) without changing the value.
 var ErrLost = errors.New("lost to a concurrent writer")
 
