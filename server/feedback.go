@@ -28,8 +28,8 @@ func (p *Plugin) send(ctx context.Context, a paging.Alert) paging.Outcome {
 	}
 	if a.MappedAs != cfg.Format {
 		// Recorded when queued (prepare) under another format, or queued by an older
-		// version: record it under this one before the request.
-		p.remember(a, cfg.Format, cfg)
+		// version: record it under this one before the request (with the timestamp claimed).
+		a = p.remember(a, cfg.Format, cfg)
 	}
 	if since, ok := delivery.PresendStart(ctx); ok {
 		ctx = p.timePresend(ctx, since)
@@ -51,23 +51,35 @@ func (p *Plugin) timePresend(ctx context.Context, since time.Time) context.Conte
 	})
 }
 
-// prepare is the outbox's Prepare: the alert is recorded for PagerTree's events, started with its
-// outbox entry and alongside its first send (PagerTree's first event can beat its answer, not
-// its request), and before the result is recorded.
-func (p *Plugin) prepare(a paging.Alert) {
-	if a.MappedAs != "" { // otherwise send records it
-		p.remember(a, a.MappedAs, p.config.Load())
+// stamp is the outbox's Stamp: in the Mattermost format the alert's record is its claim of
+// channel_id.timestamp (unique per channel), which the request itself carries, so it is written
+// with the outbox entry, before the first send.
+func (p *Plugin) stamp(a paging.Alert) paging.Alert {
+	if a.MappedAs != paging.FormatMattermost {
+		return a
 	}
+	return p.remember(a, a.MappedAs, p.config.Load())
+}
+
+// prepare is the outbox's Prepare: in the Webhook format (whose thirdparty id is the alert's
+// own id) the alert is recorded for PagerTree's events alongside its first send (PagerTree's
+// first event can beat its answer, not its request), and before the result is recorded.
+func (p *Plugin) prepare(a paging.Alert) {
+	if a.MappedAs == "" || a.MappedAs == paging.FormatMattermost {
+		return // "": send records it; the Mattermost format: stamp did
+	}
+	p.remember(a, a.MappedAs, p.config.Load())
 }
 
 // remember records the alert under format f with the endpoint cfg sends to (the first record
-// wins: acting on the alert later checks that this endpoint is still the configured one).
-func (p *Plugin) remember(a paging.Alert, f paging.Format, cfg *runtimeConfig) {
+// wins: acting on the alert later checks that this endpoint is still the configured one), and
+// returns it with the timestamp claimed for it.
+func (p *Plugin) remember(a paging.Alert, f paging.Format, cfg *runtimeConfig) paging.Alert {
 	host, fp := "", ""
 	if cfg != nil && cfg.Client != nil {
 		host, fp = cfg.EndpointHost, cfg.Client.Fingerprint()
 	}
-	p.followup.Remember(a, f, host, fp)
+	return p.followup.Remember(a, f, host, fp)
 }
 
 func (p *Plugin) currentFormat() paging.Format {

@@ -151,6 +151,7 @@ func (p *Plugin) OnActivate() error {
 			return ""
 		},
 		Prepare:  p.prepare,
+		Stamp:    p.stamp,
 		OnFinal:  p.onFinal,
 		OnRetry:  p.onRetry,
 		OnOutage: p.onOutage,

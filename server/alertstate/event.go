@@ -85,7 +85,7 @@ type Event struct {
 	// Channel is the top-level "mattermost_channel" key an outgoing rule's setval added: where
 	// an alert from another source is posted (a channel id, name, or "team/channel").
 	Channel string
-	// Key identifies this event among repeats: the same delivery retried carries the same
-	// key. The decoder derives it from the event's data.
+	// Key is a digest of the event's type and data in canonical form (key order and spacing
+	// do not count): what Identity falls back on for facts the event does not name.
 	Key string
 }

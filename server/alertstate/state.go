@@ -123,19 +123,19 @@ func Apply(s Status, e Event) Result {
 			r.Replies = append(r.Replies, "**Dropped** by PagerTree: nobody acknowledged the alert.")
 		}
 	case KindTimeout:
-		if s.State == Open && s.notice("evt:"+string(e.Kind)+":"+e.Key) {
+		if s.State == Open && s.notice(e.Identity()) {
 			r.Replies = append(r.Replies, "Nobody acknowledged in time: PagerTree escalated the alert to the next layer.")
 		}
 	case KindRejected:
-		if s.State == Open && s.notice("evt:"+string(e.Kind)+":"+e.Key) {
+		if s.State == Open && s.notice(e.Identity()) {
 			r.Replies = append(r.Replies, fmt.Sprintf("**Rejected** in PagerTree by %s; PagerTree pages the next responder.", by))
 		}
 	case KindHandoff:
-		if (s.State == Open || s.State == Acknowledged) && s.notice("evt:"+string(e.Kind)+":"+e.Key) {
+		if (s.State == Open || s.State == Acknowledged) && s.notice(e.Identity()) {
 			r.Replies = append(r.Replies, handoffText(e))
 		}
 	case KindCommentCreated:
-		if e.CommentID != "" && s.notice("cmt:"+e.CommentID) {
+		if e.CommentID != "" && s.notice(e.Identity()) {
 			if body := strings.TrimSpace(e.CommentBody); body != "" {
 				r.Replies = append(r.Replies, fmt.Sprintf("%s commented in PagerTree:\n%s", by, quote(Neutralize(body))))
 			}

@@ -41,6 +41,12 @@ type Options struct {
 	// find it by). It starts with the outbox write and runs alongside the first send, which does
 	// not wait for it; the attempt's result is recorded after it (alongside.go).
 	Prepare func(a paging.Alert)
+	// Stamp claims what the first send itself depends on: in the Mattermost format, the
+	// channel_id.timestamp PagerTree will know the alert by (unique per channel). It runs in
+	// parallel with the outbox write, so it adds no round trip; the first send waits for it. It
+	// returns the alert with the timestamp it claimed (Stamp; only that is taken): when it
+	// differs, the job is rewritten before the first send.
+	Stamp func(a paging.Alert) paging.Alert
 	// OnFinal is called once per alert, on the node that finished it: delivered, failed for
 	// good, or given up after the retry window.
 	OnFinal func(j Job, o paging.Outcome)
@@ -83,6 +89,9 @@ func (o *Options) defaults() {
 	}
 	if o.Prepare == nil {
 		o.Prepare = func(paging.Alert) {}
+	}
+	if o.Stamp == nil {
+		o.Stamp = func(a paging.Alert) paging.Alert { return a }
 	}
 	if o.OnFinal == nil {
 		o.OnFinal = func(Job, paging.Outcome) {}
@@ -249,12 +258,24 @@ func (o *Outbox) createAt(key string, a paging.Alert) (work, error) {
 	job := Job{Alert: a, State: statePending, Queued: now, NextAttempt: now, LeaseOwner: o.opt.NodeID, LeaseUntil: now.Add(o.opt.Lease)}
 	raw := job.encode()
 	side := o.startAlongside(key, a)
+	stamped := make(chan paging.Alert, 1)
+	go func() { stamped <- o.opt.Stamp(a) }()
 	ok, err := o.kv.CompareAndSet(key, nil, raw, 0)
+	claimed := <-stamped // before the first send
 	if err != nil {
 		return work{}, fmt.Errorf("could not record the alert in the outbox: %w", err)
 	}
 	if !ok {
 		return work{}, ErrDuplicate // the index entry is dropped by the winner when it finishes
+	}
+	if claimed.SentAt() != a.SentAt() { // its timestamp was taken: the job carries the one claimed
+		job.Alert.Stamp = claimed.Stamp
+		next := job.encode()
+		if ok, err := o.kv.CompareAndSet(key, raw, next, 0); err == nil && ok {
+			raw = next
+		} else if err != nil { // the next write of the job (its lease, its outcome) stores it
+			o.opt.OnError("could not store the timestamp claimed for a queued alert; it is stored with its next change", err, key)
+		}
 	}
 	return work{key: key, raw: raw, job: &job, side: side}, nil
 }

@@ -2,7 +2,7 @@ package followup
 
 import (
 	"context"
-	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -17,12 +17,13 @@ import (
 // Service) retry the job with backoff and mark the action unconfirmed when PagerTree's event
 // does not follow in time.
 const (
-	actionsPendingKey = "actions_pending"
 	// actionRetryFor bounds how long a transient failure is retried.
 	actionRetryFor = 15 * time.Minute
 	actionLease    = 30 * time.Second
 	// actionTimeout bounds one try of a retried action (the first try has pressTimeout).
-	actionTimeout = 15 * time.Second
+	actionTimeout = 10 * time.Second
+	// actionTries bounds the retries in flight at once: a hanging PagerTree holds at most these.
+	actionTries = 4
 )
 
 // ActionJob is an action that must still reach PagerTree.
@@ -107,6 +108,8 @@ func (r *actionRetries) run(ctx context.Context) {
 	}
 }
 
+// sweep claims every due action and tries them side by side (at most actionTries at once),
+// each with its own timeout, so one slow call does not hold up the others.
 func (r *actionRetries) sweep(ctx context.Context) {
 	s := r.s
 	list, err := s.records.pendingActions()
@@ -114,6 +117,9 @@ func (r *actionRetries) sweep(ctx context.Context) {
 		s.mm.LogWarn("PagerTree: could not read the pending actions", "error", err.Error())
 		return
 	}
+	slots := make(chan struct{}, actionTries)
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	for _, tp := range list {
 		if ctx.Err() != nil {
 			return
@@ -122,7 +128,20 @@ func (r *actionRetries) sweep(ctx context.Context) {
 		if err != nil {
 			continue
 		}
-		if job != nil {
+		if job == nil {
+			if expired, err := s.records.expireAction(tp); err == nil && expired {
+				s.cards.kick(tp) // the card says "not confirmed"
+			}
+			continue
+		}
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return // the claim's lease runs out: the next start tries it
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
 			route := s.config().actor().Decide(targetOf(rec)) // once per try
 			tctx, cancel := context.WithTimeout(ctx, actionTimeout)
 			text, final := s.runAction(tctx, route, rec, *job)
@@ -130,11 +149,7 @@ func (r *actionRetries) sweep(ctx context.Context) {
 			if final && job.UserID != "" {
 				s.mm.SendEphemeralPost(job.UserID, &model.Post{ChannelId: rec.ChannelID, RootId: rec.RootID, Message: text})
 			}
-			continue
-		}
-		if expired, err := s.records.expireAction(tp); err == nil && expired {
-			s.cards.kick(tp) // the card says "not confirmed"
-		}
+		}()
 	}
 }
 
@@ -163,6 +178,9 @@ func (s *records) actionSent(tp string, a alertstate.Action) (Record, error) {
 func (s *records) actionFailed(tp string, a alertstate.Action, retry bool, next time.Time) (Record, bool, error) {
 	now := s.now()
 	again := false
+	if err := s.work.Add(tp); err != nil { // intent first: the card may have to offer the buttons again
+		return Record{}, false, err
+	}
 	rec, _, err := s.update(tp, func(r *Record) bool {
 		if r.Outbound == nil || r.Outbound.Action != a {
 			return false
@@ -185,12 +203,8 @@ func (s *records) actionFailed(tp string, a alertstate.Action, retry bool, next 
 			r.Status = alertstate.Withdraw(r.Status, a)
 		}
 		r.Rev++
-		r.CardDirty = true
 		return true
 	})
-	if err == nil && !again {
-		err = s.markPending(tp, true)
-	}
 	return rec, again, err
 }
 
@@ -220,6 +234,13 @@ func (s *records) claimAction(tp string) (Record, *ActionJob, error) {
 func (s *records) expireAction(tp string) (bool, error) {
 	now := s.now()
 	expired := false
+	if cur, ok, err := s.get(tp); err != nil {
+		return false, err
+	} else if _, due := alertstate.Expire(cur.Status, now); ok && cur.Outbound == nil && due {
+		if err := s.work.Add(tp); err != nil { // intent first: the card will say "not confirmed"
+			return false, err
+		}
+	}
 	rec, ok, err := s.update(tp, func(r *Record) bool {
 		if r.Outbound != nil {
 			return false
@@ -228,7 +249,7 @@ func (s *records) expireAction(tp string) (bool, error) {
 		if !changed {
 			return false
 		}
-		r.Status, r.CardDirty, expired = next, true, true
+		r.Status, expired = next, true
 		r.Rev++
 		return true
 	})
@@ -241,51 +262,15 @@ func (s *records) expireAction(tp string) (bool, error) {
 	if rec.Outbound == nil && (rec.Status.Pending == nil || rec.Status.Pending.Unconfirmed) {
 		err = s.markActions(tp, false)
 	}
-	if expired && err == nil {
-		err = s.markPending(tp, true)
-	}
 	return expired, err
 }
 
 // pendingActions lists alerts with an action on its way or waiting for confirmation.
-func (s *records) pendingActions() ([]string, error) {
-	raw, err := s.kv.Get(actionsPendingKey)
-	if err != nil || raw == nil {
-		return nil, err
-	}
-	var set map[string]time.Time
-	if json.Unmarshal(raw, &set) != nil {
-		return nil, nil
-	}
-	out := make([]string, 0, len(set))
-	for tp := range set {
-		out = append(out, tp)
-	}
-	return out, nil
-}
+func (s *records) pendingActions() ([]string, error) { return s.actions.Keys() }
 
 func (s *records) markActions(tp string, add bool) error {
-	return s.kv.Update(actionsPendingKey, func(old []byte) ([]byte, error) {
-		set := map[string]time.Time{}
-		if len(old) > 0 {
-			_ = json.Unmarshal(old, &set)
-		}
-		if _, had := set[tp]; had == add {
-			return old, nil
-		}
-		if add {
-			set[tp] = s.now()
-		} else {
-			delete(set, tp)
-		}
-		for k, at := range set { // an action cannot be pending longer than its retries and deadline
-			if s.now().Sub(at) > actionRetryFor+time.Hour {
-				delete(set, k)
-			}
-		}
-		if len(set) == 0 {
-			return nil, nil
-		}
-		return json.Marshal(set)
-	})
+	if add {
+		return s.actions.Add(tp)
+	}
+	return s.actions.Remove(tp)
 }

@@ -19,7 +19,7 @@ func pressed(t *testing.T) (*records, *clock, string) {
 	t.Helper()
 	c := &clock{t: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
 	s := newRecords(kvstoretest.New(), nil, c.now)
-	if err := s.remember(sent("post1"), paging.FormatWebhook, "", ""); err != nil {
+	if _, err := s.remember(sent("post1"), paging.FormatWebhook, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.setCard("post1", "card1"); err != nil {

@@ -100,12 +100,15 @@ func (s *records) adopt(e alertstate.Event, channelID string, replies bool) (App
 	tp := externalPrefix + e.AlertID
 	now := s.now()
 	rec := Record{
-		ThirdPartyID: tp, ChannelID: channelID, Created: now, External: true,
-		CardDirty: true, // the first card is drawn even when the event tells nothing else
-		Summary:   e.Title, Details: e.Description, Status: alertstate.Status{State: alertstate.Open},
+		ThirdPartyID: tp, ChannelID: channelID, Created: now, Touched: now, External: true,
+		Rev:     1, // the first card is drawn even when the event tells nothing else
+		Summary: e.Title, Details: e.Description, Status: alertstate.Status{State: alertstate.Open},
 	}
 	applyTo(&rec, e, replies, now)
 	raw := encodeRecord(&rec)
+	if err := s.work.Add(tp); err != nil { // intent first: the sweep finds the card to draw
+		return Applied{}, fmt.Errorf("could not queue the alert from PagerTree: %w", err)
+	}
 	created, err := s.kv.CompareAndSet(alertPrefix+tp, nil, raw, s.lifetime())
 	if err != nil {
 		return Applied{}, fmt.Errorf("could not record the alert from PagerTree: %w", err)

@@ -43,20 +43,22 @@ func (s *Service) buttonsFor(rec Record) alertstate.Buttons {
 	return alertstate.Buttons{URL: s.actions, Alert: rec.ThirdPartyID}
 }
 
-// drawCard creates the card in the thread if it has none, or edits it in place. UpdatePost
-// replaces all props, so the post is read, changed and written. After writing it checks the
-// record again: if another node changed it meanwhile, it draws again, so the newest wins.
-func (s *Service) drawCard(rec Record) error {
+// drawCard creates the card in the thread if it has none, or edits it in place, and returns
+// the revision it drew. UpdatePost replaces all props, so the post is read, changed and
+// written. After writing it checks the record again: if another node changed it meanwhile,
+// it draws again, so the newest wins.
+func (s *Service) drawCard(rec Record) (int64, error) {
 	if rec.CardPostID == "" {
 		post := &model.Post{UserId: s.botID, ChannelId: rec.ChannelID, RootId: rec.RootID, Message: cardMessage(rec)}
 		s.setCard(post, rec)
 		created, appErr := s.mm.CreatePost(post)
 		if appErr != nil {
-			return appErr
+			return 0, appErr
 		}
-		id, err := s.records.setCard(rec.ThirdPartyID, created.Id)
+		id, err := retriedValue(func() (string, error) { return s.records.setCard(rec.ThirdPartyID, created.Id) })
 		if err != nil {
-			return err
+			_ = s.mm.DeletePost(created.Id) // not recorded: the next try makes the card again
+			return 0, err
 		}
 		if id != created.Id { // another node made the card first: ours goes
 			_ = s.mm.DeletePost(created.Id)
@@ -64,34 +66,43 @@ func (s *Service) drawCard(rec Record) error {
 		rec.CardPostID = id
 		if id == created.Id {
 			cur, ok, err := s.records.get(rec.ThirdPartyID)
-			if err == nil && ok && cur.Rev == rec.Rev {
-				return nil
+			if err != nil || !ok || cur.Rev == rec.Rev {
+				return rec.Rev, nil
 			}
-			if err == nil && ok { // changed meanwhile: the edit below draws the newest
-				rec = cur
-			}
+			rec = cur // changed meanwhile: the edit below draws the newest
 		}
 	}
 	for i := 0; i < 5; i++ {
 		post, appErr := s.mm.GetPost(rec.CardPostID)
 		if appErr != nil && appErr.StatusCode == http.StatusNotFound || appErr == nil && post.DeleteAt != 0 {
-			return errCardGone
+			return 0, errCardGone
 		}
 		if appErr != nil {
-			return fmt.Errorf("the card post %s could not be read: %w", rec.CardPostID, appErr)
+			return 0, fmt.Errorf("the card post %s could not be read: %w", rec.CardPostID, appErr)
 		}
 		post = post.Clone()
 		s.setCard(post, rec)
 		if _, appErr := s.mm.UpdatePost(post); appErr != nil {
-			return appErr
+			return 0, appErr
 		}
 		cur, ok, err := s.records.get(rec.ThirdPartyID)
 		if err != nil || !ok || cur.Rev == rec.Rev {
-			return err
+			return rec.Rev, nil // drawn; a newer revision read later is the sweep's
 		}
 		rec = cur
 	}
-	return nil
+	return rec.Rev - 1, nil // the newest was not drawn: the card stays behind for the next try
+}
+
+// retriedValue is retried for a write that returns a value.
+func retriedValue[T any](write func() (T, error)) (T, error) {
+	var v T
+	err := retried(func() error {
+		var err error
+		v, err = write()
+		return err
+	})
+	return v, err
 }
 
 // Confirm posts the card (open) as the confirmation reply when the alert is delivered. It
@@ -104,8 +115,10 @@ func (s *Service) Confirm(thirdPartyID string) bool {
 	if rec.CardPostID != "" {
 		return true // an event was faster and drew it already
 	}
-	if err := s.drawCard(rec); err != nil {
+	if rev, err := s.drawCard(rec); err != nil {
 		s.mm.LogWarn("PagerTree: could not post the status card", "thirdparty_id", thirdPartyID, "error", err.Error())
+	} else if err := s.records.markDrawn(thirdPartyID, rev); err != nil {
+		s.mm.LogWarn("PagerTree: could not record the status card drawn", "thirdparty_id", thirdPartyID, "error", err.Error())
 	}
 	return true
 }

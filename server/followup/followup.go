@@ -51,6 +51,7 @@ type Service struct {
 	// credsChanged is Deps.CredentialsChanged.
 	credsChanged func()
 	creds        credentialCache
+	lastEvent    lastEventNote
 
 	records *records
 	cards   *cardQueue

@@ -2,9 +2,9 @@ package followup
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
@@ -17,15 +17,14 @@ import (
 // alerts to poll (oldest-checked first) and the lease that lets one node of a cluster poll at
 // a time. The last poll is in status.go.
 const (
-	openKey   = "alerts_open"
-	pollLease = "poll_lease"
-	// maxOpenTracked bounds the list; beyond it the oldest-checked entries are dropped.
-	maxOpenTracked = 5000
+	polledSetPrefix = "alerts_polled_"
+	legacyOpenKey   = "alerts_open" // the single-key list of earlier versions, moved at start
+	pollLease       = "poll_lease"
 	// maxPollPerRound bounds the REST calls of one poll: the oldest-checked alerts go first,
 	// so a long list is covered over several rounds.
 	maxPollPerRound = 50
 	// pollTimeout bounds one REST call of a poll.
-	pollTimeout = 15 * time.Second
+	pollTimeout = 10 * time.Second
 )
 
 type poller struct {
@@ -141,40 +140,37 @@ func fetchAlert(ctx context.Context, api *pagertreeclient.API, rec Record) (page
 	return api.FindAlert(ctx, rec.ThirdPartyID)
 }
 
-// trackOpen adds an alert to the polled list (checked soon: its time is zero).
+// trackOpen adds an alert to the polled list (checked soon: this node never checked it).
 func (s *records) trackOpen(tp string) error {
 	if tp == "" || len(tp) > maxThirdPartyLen {
 		return nil
 	}
-	return s.updateOpen(func(set map[string]time.Time) bool {
-		if _, ok := set[tp]; ok {
-			return false
-		}
-		set[tp] = time.Time{}
-		return true
-	})
+	return s.polledSet.Add(tp)
+}
+
+// polledChecks is when this node last asked PagerTree about each polled alert. It lives in
+// memory: the list itself is a sharded key set (no hot key when many alerts are sent), and a
+// node that takes the lease over starts from the alerts it never checked, in key order.
+type polledChecks struct {
+	mu sync.Mutex
+	at map[string]time.Time
 }
 
 // duePolls returns at most n alerts to ask PagerTree about, the longest unchecked first.
 func (s *records) duePolls(n int) ([]string, error) {
-	raw, err := s.kv.Get(openKey)
-	if err != nil || raw == nil {
+	list, err := s.polledSet.Keys()
+	if err != nil {
 		return nil, err
 	}
-	set := map[string]time.Time{}
-	if json.Unmarshal(raw, &set) != nil {
-		return nil, nil // a damaged list is rebuilt by the next alerts
+	c := &s.checks
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	in := make(map[string]time.Time, len(list))
+	for _, tp := range list {
+		in[tp] = c.at[tp]
 	}
-	list := make([]string, 0, len(set))
-	for tp := range set {
-		list = append(list, tp)
-	}
-	sort.Slice(list, func(i, j int) bool {
-		if !set[list[i]].Equal(set[list[j]]) {
-			return set[list[i]].Before(set[list[j]])
-		}
-		return list[i] < list[j]
-	})
+	c.at = in // forget alerts that left the list
+	sort.SliceStable(list, func(i, j int) bool { return in[list[i]].Before(in[list[j]]) })
 	if len(list) > n {
 		list = list[:n]
 	}
@@ -185,56 +181,31 @@ func (s *records) duePolls(n int) ([]string, error) {
 // followed) leave the list.
 func (s *records) polled(checked []string, done map[string]bool) error {
 	now := s.now()
-	return s.updateOpen(func(set map[string]time.Time) bool {
-		for _, tp := range checked {
-			if _, ok := set[tp]; !ok {
-				continue
-			}
-			if done[tp] {
-				delete(set, tp)
-			} else {
-				set[tp] = now
+	c := &s.checks
+	c.mu.Lock()
+	if c.at == nil {
+		c.at = map[string]time.Time{}
+	}
+	for _, tp := range checked {
+		if !done[tp] {
+			c.at[tp] = now
+		}
+	}
+	c.mu.Unlock()
+	for _, tp := range checked {
+		if done[tp] {
+			if err := s.polledSet.Remove(tp); err != nil {
+				return err
 			}
 		}
-		return true
-	})
+	}
+	return nil
 }
 
 // openCount is how many alerts are being polled.
 func (s *records) openCount() int {
-	raw, err := s.kv.Get(openKey)
-	if err != nil || raw == nil {
-		return 0
-	}
-	set := map[string]time.Time{}
-	_ = json.Unmarshal(raw, &set)
-	return len(set)
-}
-
-func (s *records) updateOpen(fn func(map[string]time.Time) bool) error {
-	return s.kv.Update(openKey, func(old []byte) ([]byte, error) {
-		set := map[string]time.Time{}
-		if len(old) > 0 {
-			_ = json.Unmarshal(old, &set)
-		}
-		if !fn(set) {
-			return old, nil
-		}
-		if len(set) > maxOpenTracked { // keep the newest-checked: the oldest are least likely still open
-			list := make([]string, 0, len(set))
-			for tp := range set {
-				list = append(list, tp)
-			}
-			sort.Slice(list, func(i, j int) bool { return set[list[i]].After(set[list[j]]) })
-			for _, tp := range list[maxOpenTracked:] {
-				delete(set, tp)
-			}
-		}
-		if len(set) == 0 {
-			return nil, nil
-		}
-		return json.Marshal(set)
-	})
+	list, _ := s.polledSet.Keys()
+	return len(list)
 }
 
 // takePollLease lets one node poll this round: the first to take the key holds it for ttl

@@ -24,7 +24,7 @@ func storeWithRecords(b *testing.B, n int) *records {
 	for i := 0; i < n; i++ {
 		id := fmt.Sprintf("done%06d", i)
 		a := paging.Alert{ID: id, PostID: id, ChannelID: "channel", CreateAt: int64(i), Origin: paging.OriginPost, Trigger: "outage"}
-		if err := s.remember(a, paging.FormatWebhook, "pagertree.example", ""); err != nil {
+		if _, err := s.remember(a, paging.FormatWebhook, "pagertree.example", ""); err != nil {
 			b.Fatal(err)
 		}
 		if i < 5 {

@@ -76,7 +76,7 @@ func TestPollIsBoundedAndStopsOnABadKey(t *testing.T) {
 	env := newTestService(t, cfg, nil, nil)
 	for i := 0; i < maxPollPerRound+10; i++ {
 		a := paging.Alert{ID: "p" + time.Duration(i).String(), PostID: "p" + time.Duration(i).String(), ChannelID: publicID, CreateAt: int64(i), Origin: paging.OriginPost}
-		if err := env.s.records.remember(a, paging.FormatWebhook, "pt.example", ""); err != nil {
+		if _, err := env.s.records.remember(a, paging.FormatWebhook, "pt.example", ""); err != nil {
 			t.Fatal(err)
 		}
 		if err := env.s.records.trackOpen(a.ID); err != nil {

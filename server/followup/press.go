@@ -20,7 +20,7 @@ import (
 
 // pressTimeout bounds the first try: Mattermost waits 30 s (by default) for a button's answer,
 // and the checks before it and this fit.
-const pressTimeout = 15 * time.Second
+const pressTimeout = 10 * time.Second
 
 // PressCard answers a press on the card postID by userID (the Mattermost-User-Id the server
 // set; nothing in the request body is trusted beyond what the stored card confirms). ctx is
@@ -116,7 +116,15 @@ func (s *Service) press(ctx context.Context, rec Record, cardPostID string, acti
 // recorded then).
 func (s *records) press(tp, cardPostID string, a alertstate.Action, userID, username string) (rec Record, refusal string, err error) {
 	now := s.now()
-	rec, changed, err := s.update(tp, func(r *Record) bool {
+	// Intent first: the retries and the card queue's sweep find the alert even if this node
+	// stops right after the write (an entry for a press refused is dropped by them).
+	if err = s.actions.Add(tp); err != nil {
+		return Record{}, "", err
+	}
+	if err = s.work.Add(tp); err != nil {
+		return Record{}, "", err
+	}
+	rec, _, err = s.update(tp, func(r *Record) bool {
 		if cardPostID != "" && r.CardPostID != "" && r.CardPostID != cardPostID {
 			refusal = "This button does not belong to this alert's card."
 			return false
@@ -129,15 +137,8 @@ func (s *records) press(tp, cardPostID string, a alertstate.Action, userID, user
 		r.Status = next
 		r.Outbound = &ActionJob{Action: a, UserID: userID, Username: username, First: now, NextTry: now, LeaseUntil: now.Add(actionLease)}
 		r.Rev++
-		r.CardDirty = true
 		return true
 	})
-	if err == nil && changed {
-		err = s.markActions(tp, true) // the retries find it here if the first try does not finish
-	}
-	if err == nil && changed {
-		err = s.markPending(tp, true) // and the card queue's sweep, if this node stops now
-	}
 	return rec, refusal, err
 }
 

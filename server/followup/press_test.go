@@ -107,7 +107,7 @@ func TestPressBeforeTheCardIsRecorded(t *testing.T) {
 	env := newTestService(t, st.testConfig(paging.FormatWebhook, nil), nil, nil)
 	cs := env.withCard(t)
 	a := paging.Alert{ID: "postpostpostpostpostpostpo", PostID: "postpostpostpostpostpostpo", RootID: "root", ChannelID: publicID, Origin: paging.OriginPost}
-	if err := env.s.records.remember(a, paging.FormatWebhook, "pt.example", ""); err != nil {
+	if _, err := env.s.records.remember(a, paging.FormatWebhook, "pt.example", ""); err != nil {
 		t.Fatal(err)
 	}
 	tp := paging.ThirdPartyID(a, paging.FormatWebhook)

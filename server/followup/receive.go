@@ -47,10 +47,8 @@ func (s *Service) Receive(body []byte, auth EventAuth) (EventResult, error) {
 			return "", fmt.Errorf("the event could not be recorded: %w", err)
 		}
 	}
-	if err := recordLastEvent(s.kv, LastEvent{At: s.now().UTC(), Type: ev.RawType, Matched: applied.Matched,
-		HeaderArrived: auth.HeaderArrived, ByURLSecret: auth.ByURLSecret}); err != nil {
-		s.mm.LogWarn("PagerTree: could not record the last event received", "error", err.Error())
-	}
+	s.noteEvent(LastEvent{At: s.now().UTC(), Type: ev.RawType, Matched: applied.Matched,
+		HeaderArrived: auth.HeaderArrived, ByURLSecret: auth.ByURLSecret}) // written once a second
 	result := EventIgnored
 	switch {
 	case applied.Matched && applied.Changed:

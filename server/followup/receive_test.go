@@ -128,16 +128,17 @@ func TestWorkLeftByAStoppedNodeIsAppliedAtStart(t *testing.T) {
 	kv := kvstoretest.New()
 	left := newRecords(kv, nil, nil)
 	a := paging.Alert{ID: "postpostpostpostpostpostpo", PostID: "postpostpostpostpostpostpo", ChannelID: publicID, Trigger: "outage", Origin: paging.OriginPost}
-	_ = left.remember(a, paging.FormatWebhook, "", "")
+	_, _ = left.remember(a, paging.FormatWebhook, "", "")
 	_, _ = left.setCard(a.ID, cardID)
 	if res, err := left.apply(alertstate.Event{Kind: alertstate.KindRejected, ThirdPartyID: a.ID, By: alertstate.Person{Name: "Bo"}, Key: "k"}, true); err != nil || !res.Work {
 		t.Fatalf("%+v %v", res, err)
 	}
 	// A rejection changes no card (GetPost and UpdatePost are not expected): only the reply is due.
-	env := newTestService(t, newStandIn(t).testConfig(paging.FormatWebhook, nil), kv, nil)
+	env := newTestService(t, newStandIn(t).testConfig(paging.FormatWebhook, nil), kv, nil,
+		func(s *Service) { s.records.settle = 0 })
 	reply := receive(t, env.posts, "the reply left pending")
 	if reply.RootId != a.PostID || !strings.HasPrefix(reply.Message, "**Rejected** in PagerTree by Bo") {
 		t.Fatalf("reply %+v", reply)
 	}
-	eventually(t, "the pending list emptied", func() bool { list, _ := env.s.records.pending(); return len(list) == 0 })
+	eventually(t, "the work set emptied", func() bool { list, _ := env.s.records.work.Keys(); return len(list) == 0 })
 }

@@ -44,12 +44,21 @@ type Record struct {
 	Created      time.Time         `json:"created"`
 	CardPostID   string            `json:"card_post_id,omitempty"`
 	Status       alertstate.Status `json:"status"`
-	Rev          int64             `json:"rev"`                  // bumped whenever the card's content changes
-	CardDirty    bool              `json:"card_dirty,omitempty"` // the card must be redrawn
-	Pending      []PendingReply    `json:"pending,omitempty"`    // replies to post
-	LastEventAt  time.Time         `json:"last_event_at,omitempty"`
-	EndpointFP   string            `json:"endpoint_fp,omitempty"` // which endpoint it was sent to (a fingerprint, not the URL)
-	Outbound     *ActionJob        `json:"outbound,omitempty"`    // an action pressed in Mattermost still to reach PagerTree (action_retry.go)
+	Rev          int64             `json:"rev"` // bumped whenever the card's content changes
+	// CardRev is the revision the card shows: set (compare-and-set, never lowered) after a
+	// draw succeeded, so a draw that fails leaves the card visibly behind its record.
+	CardRev int64 `json:"card_rev"`
+	// CardDirty mirrors CardRev < Rev for records written by versions without CardRev (read
+	// once when card_rev is absent; written for a downgrade).
+	CardDirty bool `json:"card_dirty,omitempty"`
+	// Touched is when the record was last written: a work-set entry is dropped only when its
+	// record has no work and settled (workSettle), so an event between its intent and its
+	// write is never left out.
+	Touched     time.Time      `json:"touched,omitempty"`
+	Pending     []PendingReply `json:"pending,omitempty"` // replies to post
+	LastEventAt time.Time      `json:"last_event_at,omitempty"`
+	EndpointFP  string         `json:"endpoint_fp,omitempty"` // which endpoint it was sent to (a fingerprint, not the URL)
+	Outbound    *ActionJob     `json:"outbound,omitempty"`    // an action pressed in Mattermost still to reach PagerTree (action_retry.go)
 	// External: the alert did not come from Mattermost (adopt.go); its card is the root
 	// post, showing the alert's Summary (title) and Details (description).
 	External bool   `json:"external,omitempty"`
@@ -58,7 +67,26 @@ type Record struct {
 }
 
 // HasWork reports whether the Mattermost side is behind the record.
-func (r Record) HasWork() bool { return r.CardDirty || len(r.Pending) > 0 }
+func (r Record) HasWork() bool { return r.CardBehind() || len(r.Pending) > 0 }
+
+// CardBehind reports whether the card shows an older revision than the record's.
+func (r Record) CardBehind() bool { return r.CardRev < r.Rev }
+
+// decodeRecord reads a stored record. One written before CardRev existed says with
+// CardDirty whether its card is behind.
+func decodeRecord(raw []byte) (Record, error) {
+	rec := Record{CardRev: -1}
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return Record{}, err
+	}
+	if rec.CardRev < 0 {
+		rec.CardRev = rec.Rev
+		if rec.CardDirty {
+			rec.CardRev = rec.Rev - 1
+		}
+	}
+	return rec, nil
+}
 
 // CardInput is what the card shows for this record.
 func (r Record) CardInput() alertstate.CardInput {
@@ -71,6 +99,15 @@ type records struct {
 	kv  kvstore.KV
 	ttl func() time.Duration
 	now func() time.Time
+	// work holds the alerts whose Mattermost side may be behind their record (work.go);
+	// actions those with an action on its way or waiting for confirmation (action_retry.go).
+	// Sharded: no single key takes every event of a burst.
+	work    *kvstore.KeySet
+	actions *kvstore.KeySet
+	settle  time.Duration // workSettle (tests: shorter)
+	// polledSet lists the alerts polled (poller.go); checks is when this node checked them.
+	polledSet *kvstore.KeySet
+	checks    polledChecks
 }
 
 // newRecords keeps records for ttl() after their last change (nil: DefaultAlertLifetime).
@@ -81,7 +118,12 @@ func newRecords(kv kvstore.KV, ttl func() time.Duration, now func() time.Time) *
 	if now == nil {
 		now = time.Now
 	}
-	return &records{kv: kv, ttl: ttl, now: now}
+	return &records{
+		kv: kv, ttl: ttl, now: now, settle: workSettle,
+		work:      kvstore.NewKeySet(kv, workSetPrefix, workSetShards),
+		actions:   kvstore.NewKeySet(kv, actionSetPrefix, workSetShards),
+		polledSet: kvstore.NewKeySet(kv, polledSetPrefix, workSetShards),
+	}
 }
 
 func (s *records) lifetime() time.Duration {
@@ -100,8 +142,8 @@ func (s *records) get(thirdPartyID string) (Record, bool, error) {
 	if err != nil || raw == nil {
 		return Record{}, false, err
 	}
-	var rec Record
-	if err := json.Unmarshal(raw, &rec); err != nil {
+	rec, err := decodeRecord(raw)
+	if err != nil {
 		return Record{}, false, fmt.Errorf("the record of alert %s could not be read: %w", thirdPartyID, err)
 	}
 	return rec, true, nil
@@ -132,13 +174,14 @@ func (s *records) update(tp string, fn func(*Record) bool) (Record, bool, error)
 		if err != nil || old == nil {
 			return Record{}, false, err
 		}
-		var rec Record
-		if uerr := json.Unmarshal(old, &rec); uerr != nil {
+		rec, uerr := decodeRecord(old)
+		if uerr != nil {
 			return Record{}, false, uerr
 		}
 		if !fn(&rec) {
 			return rec, false, nil
 		}
+		rec.Touched = s.now()
 		next := encodeRecord(&rec)
 		ok, err := s.kv.CompareAndSet(key, old, next, s.lifetime())
 		if err != nil {

@@ -17,8 +17,9 @@ const (
 )
 
 // encodeRecord is the one way a record is written: JSON within maxRecordBytes (rec is
-// trimmed in place, so the caller sees what was stored).
+// trimmed in place, so the caller sees what was stored), CardDirty mirroring CardRev.
 func encodeRecord(rec *Record) []byte {
+	rec.CardDirty = rec.CardBehind()
 	raw, _ := json.Marshal(rec)
 	for len(raw) > maxRecordBytes {
 		longest := rec.longestText()

@@ -7,13 +7,22 @@ import (
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
+// maxStampTries bounds the milliseconds tried after a post's own when its channel has other
+// alerts at the same time (a burst of posts): far more than a channel posts in one moment.
+const maxStampTries = 1000
+
 // Remember records an alert about to be sent under format f, to the endpoint with that host
 // and fingerprint (what acting on the alert later checks is still the configured one). The
 // outbox calls it before the first send, since PagerTree's first event can beat its answer;
-// a record already there is kept as it is. When updates are polled, the alert joins the
-// polled list. Failures are logged: the page goes out either way.
-func (s *Service) Remember(a paging.Alert, f paging.Format, endpointHost, endpointFP string) {
-	if err := s.records.remember(a, f, endpointHost, endpointFP); err != nil {
+// a record already there for this alert is kept as it is. When updates are polled, the alert
+// joins the polled list. Failures are logged: the page goes out either way.
+//
+// With the Mattermost format the record's creation is the claim of the thirdparty id
+// channel_id.timestamp: when another alert of the channel holds the post's millisecond, the
+// next free one is claimed. The alert returned carries the timestamp to send (Stamp).
+func (s *Service) Remember(a paging.Alert, f paging.Format, endpointHost, endpointFP string) paging.Alert {
+	a, err := s.records.remember(a, f, endpointHost, endpointFP)
+	if err != nil {
 		s.mm.LogWarn("PagerTree: "+err.Error(), "post_id", a.PostID)
 	}
 	if s.config().Polling() && followed(a) {
@@ -21,6 +30,7 @@ func (s *Service) Remember(a paging.Alert, f paging.Format, endpointHost, endpoi
 			s.mm.LogWarn("PagerTree: could not add the alert to the polled list: "+err.Error(), "post_id", a.PostID)
 		}
 	}
+	return a
 }
 
 // followed reports whether PagerTree's events about the alert are followed: not a test alert,
@@ -29,22 +39,48 @@ func followed(a paging.Alert) bool {
 	return a.Origin != paging.OriginTest && a.PostID != "" && a.ChannelID != ""
 }
 
-func (s *records) remember(a paging.Alert, f paging.Format, endpointHost, endpointFP string) error {
+// remember creates the alert's record (compare-and-set) and returns the alert with the
+// timestamp its thirdparty id holds: its own, or with the Mattermost format the first free
+// millisecond after it. A record of the same post is this alert's (a retry, a resend).
+func (s *records) remember(a paging.Alert, f paging.Format, endpointHost, endpointFP string) (paging.Alert, error) {
 	if !followed(a) {
-		return nil
+		return a, nil
 	}
 	root := a.RootID // the card goes in the post's thread; for /pagertree alert, under its announcement
 	if root == "" {
 		root = a.PostID
 	}
-	rec := Record{
-		ThirdPartyID: paging.ThirdPartyID(a, f), PostID: a.PostID, RootID: root, ChannelID: a.ChannelID,
-		Format: f, EndpointHost: endpointHost, EndpointFP: endpointFP, Urgency: a.Urgency, Trigger: a.Trigger,
-		Created: s.now(), Status: alertstate.Status{State: alertstate.Open},
+	base := a.SentAt()
+	for try := 0; try < maxStampTries; try++ {
+		cand := a
+		if f == paging.FormatMattermost && try > 0 {
+			cand.Stamp = base + int64(try)
+		}
+		tp := paging.ThirdPartyID(cand, f)
+		now := s.now()
+		rec := Record{
+			ThirdPartyID: tp, PostID: a.PostID, RootID: root, ChannelID: a.ChannelID,
+			Format: f, EndpointHost: endpointHost, EndpointFP: endpointFP, Urgency: a.Urgency, Trigger: a.Trigger,
+			Created: now, Touched: now, Status: alertstate.Status{State: alertstate.Open},
+		}
+		created, err := s.kv.CompareAndSet(alertPrefix+tp, nil, encodeRecord(&rec), s.lifetime())
+		if err != nil {
+			return a, fmt.Errorf("could not record the alert for PagerTree's updates: %w", err)
+		}
+		if created || f != paging.FormatMattermost {
+			return cand, nil
+		}
+		holder, ok, err := s.get(tp)
+		if err != nil {
+			return a, fmt.Errorf("could not record the alert for PagerTree's updates: %w", err)
+		}
+		if !ok { // expired in between: this millisecond is free again
+			try--
+			continue
+		}
+		if holder.PostID == a.PostID {
+			return cand, nil // ours already
+		}
 	}
-	raw := encodeRecord(&rec)
-	if _, err := s.kv.CompareAndSet(alertPrefix+rec.ThirdPartyID, nil, raw, s.lifetime()); err != nil {
-		return fmt.Errorf("could not record the alert for PagerTree's updates: %w", err)
-	}
-	return nil
+	return a, fmt.Errorf("could not find a free timestamp for the alert in its channel after %d tries", maxStampTries)
 }

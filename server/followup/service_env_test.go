@@ -278,7 +278,7 @@ func (e *testService) sentAlert(t *testing.T, f paging.Format) string {
 	t.Helper()
 	a := paging.Alert{ID: "postpostpostpostpostpostpo", PostID: "postpostpostpostpostpostpo", RootID: "root", ChannelID: publicID,
 		CreateAt: 1764240000123, Trigger: "outage", Urgency: paging.UrgencyHigh, Origin: paging.OriginPost}
-	if err := e.s.records.remember(a, f, "pt.example", ""); err != nil {
+	if _, err := e.s.records.remember(a, f, "pt.example", ""); err != nil {
 		t.Fatal(err)
 	}
 	tp := paging.ThirdPartyID(a, f)

@@ -2,6 +2,7 @@ package followup
 
 import (
 	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
@@ -46,7 +47,49 @@ type Status struct {
 	LastPoll       *LastPoll  // nil before the first poll
 }
 
-// Status reads the newest event and poll.
+// lastEventEvery bounds how often a node writes the newest event: an event is noted in
+// memory, and written at most once per interval (by the card queue's owner), so a burst of
+// events does not write one shared key each.
+const lastEventEvery = time.Second
+
+// lastEventNote is this node's newest event not yet written.
+type lastEventNote struct {
+	mu      sync.Mutex
+	pending *LastEvent
+	newest  *LastEvent // the newest this node saw (written or not)
+}
+
+// noteEvent keeps e as this node's newest event; flushLastEvent writes it.
+func (s *Service) noteEvent(e LastEvent) {
+	n := &s.lastEvent
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.newest == nil || !e.At.Before(n.newest.At) {
+		n.pending, n.newest = &e, &e
+	}
+}
+
+// flushLastEvent writes the newest event noted, if any; on failure it is kept for the next try.
+func (s *Service) flushLastEvent() {
+	n := &s.lastEvent
+	n.mu.Lock()
+	e := n.pending
+	n.pending = nil
+	n.mu.Unlock()
+	if e == nil {
+		return
+	}
+	if err := recordLastEvent(s.kv, *e); err != nil {
+		s.mm.LogWarn("PagerTree: could not record the last event received", "error", err.Error())
+		n.mu.Lock()
+		if n.pending == nil {
+			n.pending = e
+		}
+		n.mu.Unlock()
+	}
+}
+
+// Status reads the newest event (this node's, when newer than the stored one) and poll.
 func (s *Service) Status() Status {
 	var st Status
 	if e, ok, err := loadLastEvent(s.kv); err != nil {
@@ -54,6 +97,12 @@ func (s *Service) Status() Status {
 	} else if ok {
 		st.LastEvent = &e
 	}
+	s.lastEvent.mu.Lock()
+	if mine := s.lastEvent.newest; mine != nil && (st.LastEvent == nil || mine.At.After(st.LastEvent.At)) {
+		cp := *mine
+		st.LastEvent, st.LastEventError = &cp, nil
+	}
+	s.lastEvent.mu.Unlock()
 	if p, ok, err := loadLastPoll(s.kv); err == nil && ok {
 		st.LastPoll = &p
 	}

@@ -47,7 +47,7 @@ func decodeEvent(body []byte) (alertstate.Event, error) {
 	}
 	var data map[string]json.RawMessage
 	_ = json.Unmarshal(top["data"], &data) // a missing or odd data leaves the fields empty
-	sum := sha256.Sum256(append(append([]byte(typ), 0), bytes.TrimSpace(top["data"])...))
+	sum := sha256.Sum256(append(append([]byte(typ), 0), canonical(top["data"])...))
 	e.Key = hex.EncodeToString(sum[:12])
 	if data == nil {
 		return e, nil
@@ -76,6 +76,9 @@ func decodeEvent(body []byte) (alertstate.Event, error) {
 		e.At = when(data, "resolved", "resolved_at")
 	case alertstate.KindRejected:
 		e.By = withLinked(personOf(data, "rejectedby", "rejected_by"), linked)
+		e.At = when(data, "rejected", "rejected_at")
+	case alertstate.KindTimeout:
+		e.At = when(data, "timed_out", "timeout_at", "timed_out_at")
 	case alertstate.KindHandoff:
 		var handoffs []map[string]json.RawMessage
 		if json.Unmarshal(data["handoffs"], &handoffs) == nil && len(handoffs) > 0 {
@@ -194,4 +197,20 @@ func str(raw json.RawMessage) (string, bool) {
 		return "", false
 	}
 	return s, true
+}
+
+// canonical is raw JSON in one form (object keys sorted, no spacing): the same data sent with
+// its keys in another order digests the same. Not JSON: the bytes as they are.
+func canonical(raw json.RawMessage) []byte {
+	var v any
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	if d.Decode(&v) != nil {
+		return bytes.TrimSpace(raw)
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return bytes.TrimSpace(raw)
+	}
+	return out
 }

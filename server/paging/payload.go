@@ -31,25 +31,29 @@ func ParseFormat(s string) (Format, error) {
 
 // Alert is everything PagerTree is told about one page, gathered when the post is taken.
 type Alert struct {
-	ID                 string        `json:"id"` // stable: the post id, or a new id for /pagertree alert
-	PostID             string        `json:"post_id"`
-	RootID             string        `json:"root_id,omitempty"`
-	ChannelID          string        `json:"channel_id"`
-	ChannelName        string        `json:"channel_name"`
-	ChannelDisplayName string        `json:"channel_display_name,omitempty"`
-	TeamID             string        `json:"team_id"`
-	TeamName           string        `json:"team_name"`
-	UserID             string        `json:"user_id"`
-	UserName           string        `json:"user_name"`
-	CreateAt           int64         `json:"create_at"` // milliseconds
-	Message            string        `json:"message"`
-	Trigger            string        `json:"trigger"`
-	Urgency            Urgency       `json:"urgency"`
-	UrgencySource      UrgencySource `json:"urgency_source"`
-	FileIDs            []string      `json:"file_ids,omitempty"`
-	Permalink          string        `json:"permalink,omitempty"`
-	Origin             Origin        `json:"origin"`
-	Resent             *Resent       `json:"resent,omitempty"` // set when a System Admin sent it again
+	ID                 string `json:"id"` // stable: the post id, or a new id for /pagertree alert
+	PostID             string `json:"post_id"`
+	RootID             string `json:"root_id,omitempty"`
+	ChannelID          string `json:"channel_id"`
+	ChannelName        string `json:"channel_name"`
+	ChannelDisplayName string `json:"channel_display_name,omitempty"`
+	TeamID             string `json:"team_id"`
+	TeamName           string `json:"team_name"`
+	UserID             string `json:"user_id"`
+	UserName           string `json:"user_name"`
+	CreateAt           int64  `json:"create_at"` // milliseconds
+	// Stamp is the millisecond the Mattermost format sends as the timestamp when it is not
+	// CreateAt: two posts of a channel in the same millisecond would share PagerTree's
+	// thirdparty id (channel_id.timestamp), so each alert claims a free one (0: CreateAt).
+	Stamp         int64         `json:"stamp,omitempty"`
+	Message       string        `json:"message"`
+	Trigger       string        `json:"trigger"`
+	Urgency       Urgency       `json:"urgency"`
+	UrgencySource UrgencySource `json:"urgency_source"`
+	FileIDs       []string      `json:"file_ids,omitempty"`
+	Permalink     string        `json:"permalink,omitempty"`
+	Origin        Origin        `json:"origin"`
+	Resent        *Resent       `json:"resent,omitempty"` // set when a System Admin sent it again
 	// MappedAs is the format whose thirdparty id the alert was recorded under for PagerTree's
 	// events when it was queued; a send in another format records it again.
 	MappedAs Format `json:"mapped_as,omitempty"`
@@ -117,7 +121,7 @@ func BuildMattermost(a Alert, token string) ([]byte, error) {
 		TeamDomain:  a.TeamName,
 		ChannelID:   a.ChannelID,
 		ChannelName: a.ChannelName,
-		Timestamp:   a.CreateAt,
+		Timestamp:   a.SentAt(),
 		UserID:      a.UserID,
 		UserName:    a.UserName,
 		PostID:      a.PostID,

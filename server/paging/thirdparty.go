@@ -9,5 +9,13 @@ func ThirdPartyID(a Alert, f Format) string {
 	if f == FormatWebhook {
 		return a.ID
 	}
-	return a.ChannelID + "." + strconv.FormatInt(a.CreateAt, 10)
+	return a.ChannelID + "." + strconv.FormatInt(a.SentAt(), 10)
+}
+
+// SentAt is the timestamp the Mattermost format sends: the one claimed (Stamp), else CreateAt.
+func (a Alert) SentAt() int64 {
+	if a.Stamp != 0 {
+		return a.Stamp
+	}
+	return a.CreateAt
 }

@@ -1,0 +1,71 @@
+package followup
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+)
+
+// 20 trigger posts in one channel in the same millisecond (Mattermost format): each claims a
+// thirdparty id of its own (the next free millisecond), so PagerTree makes 20 alerts, each
+// with its record, and an event reaches only its own post's thread. Remembering an alert
+// again (a retry) keeps the timestamp it claimed.
+func TestConcurrentPostsInOneChannelClaimDistinctTimestamps(t *testing.T) {
+	const n = 20
+	kv := kvstoretest.New()
+	mm := newPostStore()
+	cfg := newStandIn(t).testConfig(paging.FormatMattermost, nil)
+	s := New(Deps{KV: kv, MM: mm, BotID: botID, Config: func() *Config { return cfg }})
+	alerts := make([]paging.Alert, n)
+	var wg sync.WaitGroup
+	for i := range alerts {
+		a := paging.Alert{ID: fmt.Sprintf("post%022d", i), PostID: fmt.Sprintf("post%022d", i), ChannelID: publicID,
+			CreateAt: 1764240000123, Trigger: "outage", Urgency: paging.UrgencyHigh, Origin: paging.OriginPost}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			alerts[i] = s.Remember(a, paging.FormatMattermost, "pt.example", "")
+		}()
+	}
+	wg.Wait()
+	seen := map[string]int{}
+	for i, a := range alerts {
+		tp := paging.ThirdPartyID(a, paging.FormatMattermost)
+		if j, dup := seen[tp]; dup {
+			t.Fatalf("posts %d and %d share the thirdparty id %s", j, i, tp)
+		}
+		seen[tp] = i
+		rec, ok, err := s.records.get(tp)
+		if err != nil || !ok || rec.PostID != a.PostID {
+			t.Fatalf("post %d: record %+v %v %v", i, rec, ok, err)
+		}
+		if a.SentAt() < a.CreateAt || a.SentAt() >= a.CreateAt+n {
+			t.Fatalf("post %d: timestamp %d", i, a.SentAt())
+		}
+		if again := s.Remember(a, paging.FormatMattermost, "pt.example", ""); again.SentAt() != a.SentAt() {
+			t.Fatalf("post %d: remembered again at %d, first at %d", i, again.SentAt(), a.SentAt())
+		}
+	}
+	// Remembered again from the job as first queued (no stamp): it finds its own record.
+	orig := alerts[n-1]
+	orig.Stamp = 0
+	if again := s.Remember(orig, paging.FormatMattermost, "pt.example", ""); again.SentAt() != alerts[n-1].SentAt() {
+		t.Fatalf("a retry claimed %d, the alert holds %d", again.SentAt(), alerts[n-1].SentAt())
+	}
+	// An acknowledgement of post 7's alert reaches only post 7's thread.
+	s.Start(t.Context())
+	defer func() { _ = s.Stop(t.Context()) }()
+	tp7 := paging.ThirdPartyID(alerts[7], paging.FormatMattermost)
+	if res, err := s.Receive([]byte(`{"type":"alert.acknowledged","data":{"id":"alt_7","thirdparty_id":"` + tp7 + `"}}`), EventAuth{HeaderArrived: true}); err != nil || res != EventApplied {
+		t.Fatalf("%q %v", res, err)
+	}
+	eventually(t, "the card of post 7", func() bool { st, _ := mm.cardOf(alerts[7].PostID); return st == "Acknowledged" })
+	for i, a := range alerts {
+		if _, cards := mm.cardOf(a.PostID); i != 7 && cards != 0 {
+			t.Fatalf("post %d got a card from post 7's event", i)
+		}
+	}
+}
