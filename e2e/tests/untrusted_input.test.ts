@@ -149,7 +149,7 @@ describe('a saved secret stays with the URL it was saved for', () => {
         const cases: Array<[Record<string, unknown>, RegExp]> = [
             [{apibaseurl: 'ftp://x', apikey: KEY}, /^The PagerTree settings were not saved: the PagerTree API URL "ftp:\/\/x\/…" is not an absolute http\(s\) URL/],
             [{apibaseurl: 'https://169.254.169.254', apikey: KEY}, /^The PagerTree settings were not saved: .*169\.254\.169\.254.*AllowedUntrustedInternalConnections/],
-            [{apibaseurl: pt.url + '/?q=1', apikey: KEY}, /^The PagerTree settings were not saved: the PagerTree API URL must not contain a user name, password, query or fragment\.$/],
+            [{apibaseurl: pt.url + '/?q=1', apikey: KEY}, /^The PagerTree settings were not saved: the PagerTree API URL must not contain a query or fragment\.$/],
             [{apikey: 'ptk_a\nX-Other: 1'}, /^The PagerTree settings were not saved: the PagerTree API key holds a space, line break or control character: paste the key again exactly as PagerTree shows it\.$/],
             [{whomaypress: 'pagertree_users', apikey: ''}, /^The PagerTree settings were not saved: "Who may acknowledge and resolve from Mattermost" is "PagerTree team members", which needs a PagerTree API key/],
         ];
