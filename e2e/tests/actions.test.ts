@@ -210,6 +210,7 @@ describe('Acknowledge and Resolve from the card', () => {
         saved.push({step: 'mattermost format, no key: no buttons', attachment: a});
         expect(a.actions || []).toEqual([]);
         const res = await direct(w.bob, {post_id: card.id, context: {action: 'acknowledge', alert: card.props.pagertree_alert}});
+
         // Bob is told a System Admin must look; an admin is told which setting (issue 21).
         expect(res.json.ephemeral_text).toMatch(/^This alert cannot be acknowledged from Mattermost: the plugin's PagerTree settings do not allow it\. Ask a System Admin/);
         expect(res.json.ephemeral_text).not.toMatch(/API key|Outgoing Webhook/);
