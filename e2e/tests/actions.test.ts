@@ -354,7 +354,8 @@ describe('PagerTree alerts that did not come from Mattermost', () => {
 
     test('mattermost_channel (setval) picks the channel: team/name (private: the bot is a member), a bare name in the configured channel\'s team; unknown falls back', async () => {
         await setPluginSettings(w, {...base, ExternalAlertsChannel: w.ops.id});
-        await w.admin.addToChannel(botId, w.secret.id); // a private channel may be named once a channel admin added the bot
+        await w.admin.addToTeam(w.team.id, botId).catch(() => undefined); // a private channel may be named once a channel admin added the bot
+        await w.admin.addToChannel(botId, w.secret.id);
         const byTeam = pt.rest.createElsewhere(`CPU high ${ref()}`, 'rule: team/name');
         expect((await pt.send(pt.event(byTeam, 'alert.created', undefined, {mattermost_channel: `${w.team.name}/${w.secret.name}`}))).status).toBe(200);
         await rootCard(w.secret.id, byTeam.prefix_id);
