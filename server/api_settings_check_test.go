@@ -48,7 +48,7 @@ func TestCheckSettingsSentences(t *testing.T) {
 		{"API URL with a query", map[string]any{"APIBaseURL": "https://api.pagertree.com/?x=1"},
 			map[string]string{"APIBaseURL": "The PagerTree API URL must not contain a query or fragment."}, nil},
 		{"API URL elsewhere: the saved key stays", map[string]any{"APIBaseURL": "https://pt.example.com", "APIKey": model.FakeSetting},
-			map[string]string{"APIBaseURL": ""}, map[string]string{"APIBaseURL": "pt.example.com is not a PagerTree host", "APIKey": "The saved API key is only sent to the saved PagerTree API URL; type the key again to use it with pt.example.com."}}, //nolint:gosec // a sentence, no credential
+			map[string]string{"APIBaseURL": ""}, map[string]string{"APIBaseURL": "pt.example.com is not a PagerTree host", "APIKey": "The saved API key is only sent to the saved PagerTree API URL; type the key again"}}, //nolint:gosec // a sentence, no credential
 		{"API URL as saved, with a slash", map[string]any{"APIBaseURL": "https://api.pagertree.com/"},
 			map[string]string{"APIBaseURL": ""}, map[string]string{"APIBaseURL": "", "APIKey": ""}},
 		{"no triggers", map[string]any{"TriggerWords": " , ;"},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/followup"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
 
@@ -112,15 +112,16 @@ func (p *Plugin) describeLayers(ctx context.Context, api *pagertreeclient.API, l
 	return strings.Join(parts, " · ")
 }
 
-// personFor shows a PagerTree user as a Mattermost @mention when one of their e-mails belongs to
-// an active Mattermost user, otherwise by their PagerTree name.
+// personFor shows a PagerTree user as a Mattermost @mention when one of their e-mails is an
+// active Mattermost user's verified e-mail (followup.VerifiedEmail), otherwise by their
+// PagerTree name.
 func (p *Plugin) personFor(ctx context.Context, api *pagertreeclient.API, accountUserID string) string {
 	u, err := api.AccountUser(ctx, accountUserID)
 	if err != nil {
 		return "someone in PagerTree (their name could not be read)"
 	}
 	for _, email := range u.Emails {
-		if mm, appErr := p.API.GetUserByEmail(email); appErr == nil && mm != nil && mm.DeleteAt == 0 {
+		if mm, appErr := p.API.GetUserByEmail(email); appErr == nil && followup.VerifiedEmail(mm) != "" {
 			if u.Name != "" && !strings.EqualFold(u.Name, mm.Username) {
 				return "@" + mm.Username + " (" + mdEscape(u.Name) + ")"
 			}
@@ -171,26 +172,10 @@ func oncallFailure(err error, isAdmin bool) string {
 // askAdmin ends an answer whose cause only a System Admin may see and fix.
 const askAdmin = "Ask a System Admin to check the PagerTree plugin."
 
-// apiFailureFor says what went wrong with a REST API call: PagerTree's sentence for a System
-// Admin; for anyone else the same, unless it is about the key or the API settings (a rejected
-// or unauthorised key, an internal address), which only an admin may see and fix.
+// apiFailureFor says what went wrong with a REST API call, as pagertreeclient.SentenceFor
+// decides for a System Admin and for anyone else.
 func apiFailureFor(err error, isAdmin bool) string {
-	if !isAdmin {
-		for _, k := range []pagertreeclient.ErrorKind{pagertreeclient.KindBadKey, pagertreeclient.KindForbidden, pagertreeclient.KindInternal} {
-			if pagertreeclient.IsKind(err, k) {
-				return "The plugin's PagerTree API key or settings need a System Admin's attention. " + askAdmin
-			}
-		}
-	}
-	return sentenceOf(err)
-}
-
-func sentenceOf(err error) string {
-	var ae *pagertreeclient.APIError
-	if errors.As(err, &ae) {
-		return ae.Sentence()
-	}
-	return err.Error()
+	return pagertreeclient.SentenceFor(err, isAdmin)
 }
 
 // mdEscape shows a name from PagerTree (team and user names can be anything) as plain text

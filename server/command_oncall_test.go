@@ -13,7 +13,7 @@ import (
 func oncallEnv(t *testing.T, key string) (*fakeREST, *testEnv) {
 	rest := newFakeREST(t)
 	_, env := standInAndEnv(t, func(s *settings) { s.APIKey, s.APIBaseURL = key, rest.srv.URL })
-	env.api.On("GetUserByEmail", "alice@example.com").Return(&model.User{Id: aliceID, Username: "alice"}, nil).Maybe()
+	env.api.On("GetUserByEmail", "alice@example.com").Return(&model.User{Id: aliceID, Username: "alice", Email: "alice@example.com", EmailVerified: true}, nil).Maybe()
 	env.api.On("GetUserByEmail", mock.Anything).Return(nil, model.NewAppError("GetUserByEmail", "not found", nil, "", http.StatusNotFound)).Maybe()
 	return rest, env
 }

@@ -202,8 +202,8 @@ func TestConfigurationWillBeSaved(t *testing.T) {
 		// The REST API's settings are refused in the words the runtime check uses (apiProblems).
 		{"API URL not http(s)", with("apibaseurl", "ftp://x"), "", `the PagerTree API URL "ftp://x/…" is not an absolute http(s) URL`},
 		{"API URL internal", with("apibaseurl", "https://169.254.169.254"), "", "AllowedUntrustedInternalConnections"},
-		{"API URL with a query", with("apibaseurl", "https://api.pagertree.com/?a=b"), "", "must not contain a query or fragment"},
-		{"API URL with user info", with("apibaseurl", "https://u:p@api.pagertree.com"), "", "must not contain a user name or password"},
+		{"API URL with a query", with("apibaseurl", "https://api.pagertree.com/?a=b"), "", "the PagerTree API URL must not contain a query or fragment"},
+		{"API URL with user info", with("apibaseurl", "https://u:p@api.pagertree.com"), "", "the PagerTree API URL must not contain a user name or password"},
 		{"API URL plain http unlisted", with("apibaseurl", "http://pagertree.example"), "", "the PagerTree API URL must use https"},
 		{"API key with a line break", with("apikey", "ptk_a\nX-Other: 1"), "", "the PagerTree API key holds a space, line break or control character"},
 		{"API key with a tab", with("apikey", "ptk\tb"), "", "the PagerTree API key holds a space"},

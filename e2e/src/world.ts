@@ -167,3 +167,16 @@ export function ref(): string {
     seq++;
     return `[ref ${seq}${String(Date.now() % 1e6).padStart(6, '0')}]`;
 }
+
+// verifyEmail marks a user's e-mail verified, as a System Admin can (System Console > Users).
+// The e2e server runs with e-mail verification off, so what its users get is not relied on:
+// "PagerTree team members" and the @mentions from PagerTree's e-mails need a verified one.
+export async function verifyEmail(w: World, userId: string): Promise<void> {
+    const res = await fetch(`${w.url}/api/v4/users/${userId}/email/verify/member`, {
+        method: 'POST',
+        headers: {Authorization: `Bearer ${w.admin.getToken()}`, 'X-Requested-With': 'XMLHttpRequest'},
+    });
+    if (res.status !== 200) {
+        throw new Error(`verifying ${userId}'s e-mail: HTTP ${res.status} ${await res.text()}`);
+    }
+}

@@ -9,7 +9,7 @@ import type {Post} from '@mattermost/types/posts';
 import type {UserProfile} from '@mattermost/types/users';
 
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
-import {client, command, installPlugin, PASSWORD, pluginRunning, post, ref, setPluginSettings, sharedWorld, sleep, waitUntil} from '../src/world';
+import {client, command, installPlugin, PASSWORD, pluginRunning, post, ref, setPluginSettings, sharedWorld, sleep, verifyEmail, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
 
 const TOKEN = 'e2e-actions-token';
@@ -210,7 +210,12 @@ describe('Acknowledge and Resolve from the card', () => {
         saved.push({step: 'mattermost format, no key: no buttons', attachment: a});
         expect(a.actions || []).toEqual([]);
         const res = await direct(w.bob, {post_id: card.id, context: {action: 'acknowledge', alert: card.props.pagertree_alert}});
-        expect(res.json.ephemeral_text).toMatch(/cannot be acknowledged from Mattermost: .*Mattermost \(Outgoing Webhook\) integration/);
+
+        // Bob is told a System Admin must look; an admin is told which setting (issue 21).
+        expect(res.json.ephemeral_text).toMatch(/^This alert cannot be acknowledged from Mattermost: the plugin's PagerTree settings do not allow it\. Ask a System Admin/);
+        expect(res.json.ephemeral_text).not.toMatch(/API key|Outgoing Webhook/);
+        const forAdmin = await direct(w.admin, {post_id: card.id, context: {action: 'acknowledge', alert: card.props.pagertree_alert}});
+        expect(forAdmin.json.ephemeral_text).toMatch(/cannot be acknowledged from Mattermost: .*Mattermost \(Outgoing Webhook\) integration.*no PagerTree API key is set/);
     });
 
     test('forged presses are refused and nothing reaches PagerTree', async () => {
@@ -259,13 +264,14 @@ describe('Acknowledge and Resolve from the card', () => {
         expect(fields(after).Status).toBe('Open');
     });
 
-    test('who may press: PagerTree team members only (e-mail matches), then System Admins only', async () => {
+    test('who may press: PagerTree team members only (verified e-mail matches), then System Admins only', async () => {
         pt.rest.users = [{id: 'usr_alice', name: 'Alice PT', emails: ['other@example.org', 'alice@example.com']}];
+        await verifyEmail(w, w.aliceUser.id); // the proof "PagerTree team members" asks for
         await setPluginSettings(w, {...base, WhoMayPress: 'pagertree_users'});
         const {card} = await pageAndCard(w.ops.id, 'outage in cache');
         const ctx = {action: 'acknowledge', alert: card.props.pagertree_alert};
         const bob = await direct(w.bob, {post_id: card.id, context: ctx});
-        expect(bob.json.ephemeral_text).toMatch(/Only PagerTree team members .* your Mattermost e-mail is not a PagerTree user's/);
+        expect(bob.json.ephemeral_text).toMatch(/Only PagerTree team members .* (your verified Mattermost e-mail is not a PagerTree user's|yours is not verified)/);
         expect(pt.alertFor(card.props.pagertree_alert as string).status).toBe('open');
 
         await setPluginSettings(w, {...base, WhoMayPress: 'system_admins'});
@@ -346,8 +352,10 @@ describe('PagerTree alerts that did not come from Mattermost', () => {
         expect(replies.some((m) => m.startsWith('**Resolved**'))).toBe(true);
     });
 
-    test('mattermost_channel (setval) picks the channel: team/name, a bare name in the configured channel\'s team; unknown falls back', async () => {
+    test('mattermost_channel (setval) picks the channel: team/name (private: the bot is a member), a bare name in the configured channel\'s team; unknown falls back', async () => {
         await setPluginSettings(w, {...base, ExternalAlertsChannel: w.ops.id});
+        await w.admin.addToTeam(w.team.id, botId).catch(() => undefined); // a private channel may be named once a channel admin added the bot
+        await w.admin.addToChannel(botId, w.secret.id);
         const byTeam = pt.rest.createElsewhere(`CPU high ${ref()}`, 'rule: team/name');
         expect((await pt.send(pt.event(byTeam, 'alert.created', undefined, {mattermost_channel: `${w.team.name}/${w.secret.name}`}))).status).toBe(200);
         await rootCard(w.secret.id, byTeam.prefix_id);

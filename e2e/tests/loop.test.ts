@@ -8,7 +8,7 @@ import type {Post} from '@mattermost/types/posts';
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
 import type {EventBody, PTUser} from '../src/stand_in';
 import type {StandInAlert} from '../src/stand_in_rest';
-import {command, installPlugin, pluginRunning, post, ref, setPluginSettings, sharedWorld, sleep, waitUntil} from '../src/world';
+import {command, installPlugin, pluginRunning, post, ref, setPluginSettings, sharedWorld, sleep, verifyEmail, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
 
 const TOKEN = 'e2e-loop-token';
@@ -95,6 +95,7 @@ beforeAll(async () => {
     }
     await pt.start();
     w = await sharedWorld(MM_URL);
+    await verifyEmail(w, w.aliceUser.id); // PagerTree's alice@example.com is shown as @alice only on a verified e-mail
     base = {
         Enabled: true,
         EndpointURL: pt.url + PATHS.mattermost,

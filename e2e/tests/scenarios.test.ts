@@ -7,7 +7,7 @@ import type {Post} from '@mattermost/types/posts';
 
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
 import type {Recorded} from '../src/stand_in';
-import {command, installPlugin, post, ref, setPluginSettings, sharedWorld, sleep, waitUntil} from '../src/world';
+import {command, installPlugin, post, ref, setPluginSettings, sharedWorld, sleep, verifyEmail, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
 
 const TOKEN = 'e2e-token';
@@ -663,8 +663,9 @@ describe('PagerTree REST API: who is on call and the API key', () => {
         expect(pt.rest.calls.length).toBe(before);
     });
 
-    test('/pagertree oncall shows who is on call per team, with an @mention where the e-mail matches', async () => {
+    test('/pagertree oncall shows who is on call per team, with an @mention where the e-mail is a verified one', async () => {
         await setPluginSettings(w, {...base, APIKey: API_KEY});
+        await verifyEmail(w, w.aliceUser.id);
         const before = pt.rest.calls.length;
         const text = await command(w.alice, w, w.ops.id, '/pagertree oncall');
         expect(text).toContain('**Devops**: layer 1: @alice (Alice Liddell) · layer 2: Grace Hopper');

@@ -14,7 +14,8 @@ import (
 // for an alert the plugin did not send starts a card in the configured channel, or in the
 // channel an outgoing rule named with the top-level setval "mattermost_channel". They get the
 // same record as ours, keyed by PagerTree's alert id, so every later event finds them the
-// usual way.
+// usual way. A mattermost_channel is never a way into a channel the admin did not open to
+// the plugin (issue 21): see externalChannelFor.
 
 // externalPrefix starts the record key of an alert from another source.
 const externalPrefix = "pt."
@@ -31,7 +32,7 @@ func adoptable(e alertstate.Event) bool {
 	return !strings.HasPrefix(e.ThirdPartyID, "test.") // the plugin's own test alerts are never followed
 }
 
-// adoptExternal records such an alert when a channel is known for it; otherwise the event
+// adoptExternal records such an alert when the setting names a channel; otherwise the event
 // stays ignored (answered 2xx, as before).
 func (s *Service) adoptExternal(ev alertstate.Event, cfg *Config, replies bool) (Applied, error) {
 	if !adoptable(ev) {
@@ -48,45 +49,59 @@ func (s *Service) adoptExternal(ev alertstate.Event, cfg *Config, replies bool) 
 	return applied, err
 }
 
-// externalChannelFor picks the channel: the event's mattermost_channel when it names a public
-// or private channel (an id; "team/channel"; or a name in the default channel's team), else
-// the configured channel. A name that does not resolve falls back, with a warning in the log.
+// externalChannelFor picks the channel, or "" when the event stays ignored: nothing is posted
+// unless the setting names a channel (cfg.ExternalChannel). The event's mattermost_channel
+// (an id, "team/channel", or a name) is used only when it names a channel of the configured
+// channel's team that is public, or private with the bot already a member (a channel admin
+// added it on purpose); anything else is posted to the configured channel, with one warning
+// in the log naming the value.
 func (s *Service) externalChannelFor(ev alertstate.Event, cfg *Config) string {
-	def := ""
-	if cfg != nil {
-		def = cfg.ExternalChannel
+	if cfg == nil || cfg.ExternalChannel == "" {
+		return ""
 	}
+	def := cfg.ExternalChannel
 	want := strings.TrimPrefix(strings.TrimSpace(ev.Channel), "~")
 	if want == "" {
 		return def
 	}
-	ch, appErr := s.lookupExternalChannel(want, def)
-	if appErr != nil || ch == nil || ch.DeleteAt != 0 || ch.Type != model.ChannelTypeOpen && ch.Type != model.ChannelTypePrivate {
-		where := "no channel for alerts from other sources is set"
-		if def != "" {
-			where = "posted to the configured channel instead"
-		}
-		s.mm.LogWarn("PagerTree: mattermost_channel does not name a public or private channel; "+where, "mattermost_channel", want, "alert_id", ev.AlertID)
-		return def
+	if id, why := s.namedExternalChannel(want, def); why != "" {
+		s.mm.LogWarn("PagerTree: mattermost_channel "+why+"; posted to the configured channel instead", "mattermost_channel", want, "alert_id", ev.AlertID)
+	} else {
+		return id
 	}
-	return ch.Id
+	return def
 }
 
-func (s *Service) lookupExternalChannel(want, def string) (*model.Channel, *model.AppError) {
-	if model.IsValidId(want) {
-		return s.mm.GetChannel(want)
-	}
-	if team, name, ok := strings.Cut(want, "/"); ok {
-		return s.mm.GetChannelByNameForTeamName(strings.TrimSpace(team), strings.TrimPrefix(strings.TrimSpace(name), "~"), false)
-	}
-	if def == "" {
-		return nil, nil // a bare name needs the configured channel's team
-	}
+// namedExternalChannel resolves want in the team of the configured channel def; why says in
+// a clause why it may not be used ("" when it may).
+func (s *Service) namedExternalChannel(want, def string) (string, string) {
 	home, appErr := s.mm.GetChannel(def)
-	if appErr != nil {
-		return nil, appErr
+	if appErr != nil || home == nil {
+		return "", "could not be checked (the configured channel could not be read)"
 	}
-	return s.mm.GetChannelByName(home.TeamId, want, false)
+	var ch *model.Channel
+	switch team, name, isPath := strings.Cut(want, "/"); {
+	case model.IsValidId(want):
+		ch, appErr = s.mm.GetChannel(want)
+	case isPath:
+		ch, appErr = s.mm.GetChannelByNameForTeamName(strings.TrimSpace(team), strings.TrimPrefix(strings.TrimSpace(name), "~"), false)
+	default:
+		ch, appErr = s.mm.GetChannelByName(home.TeamId, want, false)
+	}
+	switch {
+	case appErr != nil || ch == nil || ch.DeleteAt != 0:
+		return "", "does not name a channel"
+	case ch.TeamId != home.TeamId:
+		return "", "names a channel outside the configured channel's team"
+	case ch.Type == model.ChannelTypeOpen:
+		return ch.Id, ""
+	case ch.Type != model.ChannelTypePrivate:
+		return "", "does not name a public or private channel"
+	}
+	if member, mErr := s.mm.GetChannelMember(ch.Id, s.botID); mErr != nil || member == nil {
+		return "", "names a private channel the plugin's bot is not a member of"
+	}
+	return ch.Id, ""
 }
 
 // adopt records an alert from another source for channelID with its event applied, in one

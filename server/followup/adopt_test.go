@@ -122,7 +122,6 @@ func TestAlertFromAnotherSourceGetsACardInTheConfiguredChannel(t *testing.T) {
 	env.api.On("UpdatePost", mock.Anything).Run(func(a mock.Arguments) { updates <- a.Get(0).(*model.Post) }).
 		Return(func(p *model.Post) *model.Post { return p }, nil)
 	env.api.On("GetUserByEmail", mock.Anything).Return(nil, model.NewAppError("GetUserByEmail", "nf", nil, "", 404)).Maybe()
-	env.api.On("GetUserByUsername", mock.Anything).Return(nil, model.NewAppError("GetUserByUsername", "nf", nil, "", 404)).Maybe()
 	ack := `{"type":"alert.acknowledged","data":{"id":"alt_ext","thirdparty_id":"nagios-77","acknowledgedby":{"id":"usr_1","name":"Bob"}}}`
 	if got := env.event(t, ack); got != EventApplied {
 		t.Fatalf("ack %q", got)
@@ -140,25 +139,52 @@ func TestAlertFromAnotherSourceGetsACardInTheConfiguredChannel(t *testing.T) {
 }
 
 func TestMattermostChannelSetvalChoosesTheChannel(t *testing.T) {
-	warned := func(api *plugintest.API) { // the fallback is told in the log, once
-		api.On("LogWarn", mock.MatchedBy(func(m string) bool { return strings.Contains(m, "mattermost_channel does not name") }),
-			mock.Anything, mock.Anything, mock.Anything, mock.Anything).Once()
+	const otherTeamPrivate, otherTeamPublic = "otherprivateotherprivateot", "otherpublicotherpublicothe"
+	warned := func(why string) func(api *plugintest.API) { // the fallback is told in the log, once, naming the value
+		return func(api *plugintest.API) {
+			api.On("LogWarn", mock.MatchedBy(func(m string) bool {
+				return strings.Contains(m, "mattermost_channel "+why) && strings.Contains(m, "posted to the configured channel instead")
+			}), "mattermost_channel", mock.Anything, "alert_id", "alt_s").Once()
+		}
+	}
+	botIn := func(api *plugintest.API) {
+		api.On("GetChannelMember", privateID, botID).Return(&model.ChannelMember{ChannelId: privateID, UserId: botID}, nil).Once()
+	}
+	botOut := func(api *plugintest.API) {
+		api.On("GetChannelMember", privateID, botID).Return(nil, model.NewAppError("GetChannelMember", "nf", nil, "", 404)).Once()
+		warned("names a private channel the plugin's bot is not a member of")(api)
+	}
+	both := func(fs ...func(*plugintest.API)) func(*plugintest.API) {
+		return func(api *plugintest.API) {
+			for _, f := range fs {
+				f(api)
+			}
+		}
 	}
 	cases := []struct {
 		name, setval, want string
 		setup              func(api *plugintest.API)
 	}{
-		{"a name in the configured channel's team", "secret-ops", privateID, func(api *plugintest.API) {
-			api.On("GetChannelByName", teamID, "secret-ops", false).Return(&model.Channel{Id: privateID, Type: model.ChannelTypePrivate}, nil).Once()
+		{"a private channel of the team with the bot in it, by name", "secret-ops", privateID, both(botIn, func(api *plugintest.API) {
+			api.On("GetChannelByName", teamID, "secret-ops", false).Return(&model.Channel{Id: privateID, Type: model.ChannelTypePrivate, TeamId: teamID}, nil).Once()
+		})},
+		{"team/channel of the same team, bot in it", "acme/~secret-ops", privateID, both(botIn, func(api *plugintest.API) {
+			api.On("GetChannelByNameForTeamName", "acme", "secret-ops", false).Return(&model.Channel{Id: privateID, Type: model.ChannelTypePrivate, TeamId: teamID}, nil).Once()
+		})},
+		{"an id of a private channel with the bot in it", privateID, privateID, botIn},
+		{"a private channel without the bot: the configured channel", privateID, publicID, botOut},
+		{"a private channel of another team (finance/payroll): the configured channel", "finance/payroll", publicID, func(api *plugintest.API) {
+			api.On("GetChannelByNameForTeamName", "finance", "payroll", false).Return(&model.Channel{Id: otherTeamPrivate, Type: model.ChannelTypePrivate, TeamId: "financeteamfinanceteamfina"}, nil).Once()
+			warned("names a channel outside the configured channel's team")(api)
 		}},
-		{"team/channel", "acme/~secret-ops", privateID, func(api *plugintest.API) {
-			api.On("GetChannelByNameForTeamName", "acme", "secret-ops", false).Return(&model.Channel{Id: privateID, Type: model.ChannelTypePrivate}, nil).Once()
+		{"a public channel of another team by id: the configured channel", otherTeamPublic, publicID, func(api *plugintest.API) {
+			api.On("GetChannel", otherTeamPublic).Return(&model.Channel{Id: otherTeamPublic, Type: model.ChannelTypeOpen, TeamId: "financeteamfinanceteamfina"}, nil).Once()
+			warned("names a channel outside the configured channel's team")(api)
 		}},
-		{"an id", privateID, privateID, nil},
-		{"a direct message is refused: the configured channel", dmID, publicID, warned},
+		{"a direct message is refused: the configured channel", dmID, publicID, warned("names a channel outside the configured channel's team")},
 		{"unknown name: the configured channel", "nope", publicID, func(api *plugintest.API) {
 			api.On("GetChannelByName", teamID, "nope", false).Return(nil, model.NewAppError("GetChannelByName", "nf", nil, "", 404)).Once()
-			warned(api)
+			warned("does not name a channel")(api)
 		}},
 	}
 	for _, c := range cases {
@@ -171,6 +197,24 @@ func TestMattermostChannelSetvalChoosesTheChannel(t *testing.T) {
 			if card := receive(t, env.posts, "card"); card.ChannelId != c.want {
 				t.Fatalf("posted in %s, want %s", card.ChannelId, c.want)
 			}
+			env.api.AssertExpectations(t)
+		})
+	}
+}
+
+func TestMattermostChannelIgnoredWithoutTheSetting(t *testing.T) {
+	// Issue 21 finding 1: with the setting empty, naming a channel (even the private one the
+	// bot is in) posts nothing; the event is answered "ignored".
+	for _, setval := range []string{privateID, "acme/secret-ops", "secret-ops"} {
+		t.Run(setval, func(t *testing.T) {
+			env := newTestService(t, newStandIn(t).testConfig(paging.FormatMattermost, nil), nil, nil)
+			body := `{"type":"alert.created","mattermost_channel":"` + setval + `","data":{"id":"alt_s","title":"From a rule"}}`
+			if got := env.event(t, body); got != EventIgnored {
+				t.Fatalf("result %q", got)
+			}
+			env.quiesce(t)
+			empty(t, env.posts, "post")
+			env.api.AssertNotCalled(t, "GetChannelMember", mock.Anything, mock.Anything)
 		})
 	}
 }

@@ -93,6 +93,9 @@ func (m *postStore) GetUserByUsername(string) (*model.User, *model.AppError) {
 	return m.GetUser("")
 }
 func (m *postStore) GetChannel(string) (*model.Channel, *model.AppError) { return nil, nil }
+func (m *postStore) GetChannelMember(string, string) (*model.ChannelMember, *model.AppError) {
+	return nil, model.NewAppError("GetChannelMember", "not a member", nil, "", 404)
+}
 func (m *postStore) GetChannelByName(string, string, bool) (*model.Channel, *model.AppError) {
 	return nil, nil
 }

@@ -49,7 +49,7 @@ type PressRule string
 // The rules.
 const (
 	PressChannelMembers PressRule = "channel_members" // anyone who can read the channel (default)
-	PressPagerTreeUsers PressRule = "pagertree_users" // e-mail matches a PagerTree user (needs the API key)
+	PressPagerTreeUsers PressRule = "pagertree_users" // a verified e-mail matches a PagerTree user (needs the API key)
 	PressSystemAdmins   PressRule = "system_admins"
 )
 
@@ -133,7 +133,7 @@ func (c *Config) ActionsSummary() string {
 	}
 	who := map[PressRule]string{
 		PressChannelMembers: "anyone who can read the channel",
-		PressPagerTreeUsers: "PagerTree team members (e-mail matches)",
+		PressPagerTreeUsers: "PagerTree team members (verified e-mail matches)",
 		PressSystemAdmins:   "System Admins",
 	}[c.WhoMayPress]
 	switch {

@@ -53,7 +53,7 @@ func TestAHangingPagerTreeDelaysNoOtherCard(t *testing.T) {
 		receive(t, st.entered, fmt.Sprintf("hanging retry %d", i+1))
 	}
 	start := time.Now()
-	if res, err := s.Receive([]byte(`{"type":"alert.acknowledged","data":{"id":"alt_o","thirdparty_id":"` + other + `","acknowledgedby":{"name":"Ann"}}}`), EventAuth{HeaderArrived: true}); err != nil || res != EventApplied {
+	if res, err := s.Receive([]byte(`{"type":"alert.acknowledged","data":{"id":"alt_o","thirdparty_id":"`+other+`","acknowledgedby":{"name":"Ann"}}}`), EventAuth{HeaderArrived: true}); err != nil || res != EventApplied {
 		t.Fatalf("%q %v", res, err)
 	}
 	deadline := time.After(2 * time.Second)

@@ -16,11 +16,11 @@ type Mattermost interface {
 
 	GetUser(userID string) (*model.User, *model.AppError)
 	GetUserByEmail(email string) (*model.User, *model.AppError)
-	GetUserByUsername(name string) (*model.User, *model.AppError)
 
 	GetChannel(channelID string) (*model.Channel, *model.AppError)
 	GetChannelByName(teamID, name string, includeDeleted bool) (*model.Channel, *model.AppError)
 	GetChannelByNameForTeamName(teamName, channelName string, includeDeleted bool) (*model.Channel, *model.AppError)
+	GetChannelMember(channelID, userID string) (*model.ChannelMember, *model.AppError)
 
 	HasPermissionTo(userID string, permission *model.Permission) bool
 	HasPermissionToChannel(userID, channelID string, permission *model.Permission) bool

@@ -2,20 +2,17 @@ package followup
 
 import "github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 
-// mentionPeople turns PagerTree people into @mentions when their e-mail or username is a
-// Mattermost user's. One local lookup each; unknown people keep PagerTree's name.
+// mentionPeople turns PagerTree people into @mentions when their e-mail is a Mattermost
+// user's verified e-mail (verifiedEmail: the same proof as "PagerTree team members"). A
+// username or an unverified e-mail proves nothing (anyone may set their own to match), so
+// such people keep PagerTree's name. One local lookup each.
 func (s *Service) mentionPeople(ev *alertstate.Event) {
 	for _, person := range []*alertstate.Person{&ev.By, &ev.From} {
-		if person.Email != "" {
-			if u, appErr := s.mm.GetUserByEmail(person.Email); appErr == nil && u.DeleteAt == 0 {
-				person.Mention = "@" + u.Username
-				continue
-			}
+		if person.Email == "" {
+			continue
 		}
-		if person.Username != "" {
-			if u, appErr := s.mm.GetUserByUsername(person.Username); appErr == nil && u.DeleteAt == 0 {
-				person.Mention = "@" + u.Username
-			}
+		if u, appErr := s.mm.GetUserByEmail(person.Email); appErr == nil && VerifiedEmail(u) != "" {
+			person.Mention = "@" + u.Username
 		}
 	}
 }

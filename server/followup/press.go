@@ -84,16 +84,29 @@ func (s *Service) press(ctx context.Context, rec Record, cardPostID string, acti
 	if appErr != nil {
 		return "The plugin could not read your Mattermost account; try again."
 	}
-	if why := s.mayPress(ctx, cfg, user); why != "" {
+	// Everything decided locally comes before the one check that may ask PagerTree (a refused
+	// press costs PagerTree nothing): the rule's local half, the route, the alert's state.
+	isAdmin := s.mm.HasPermissionTo(userID, model.PermissionManageSystem)
+	if why := mayPressLocally(cfg, user, isAdmin); why != "" {
 		return why
 	}
-	route := cfg.Actor.Decide(targetOf(rec)) // once: the first try goes this way
+	route := cfg.Actor.Decide(targetOf(rec)).For(isAdmin) // once: the first try goes this way
 	if route.Route == pagertreeclient.RouteNone {
-		msg := fmt.Sprintf("This alert cannot be %s from Mattermost: %s.", action.PastTense(), route.Why)
+		why := route.Why
+		if !isAdmin {
+			why = "the plugin's PagerTree settings do not allow it. Ask a System Admin to check the PagerTree plugin"
+		}
+		msg := fmt.Sprintf("This alert cannot be %s from Mattermost: %s.", action.PastTense(), why)
 		if link := alertstate.Link(rec.Status); link != "" {
 			msg += " Open it in PagerTree: " + link
 		}
 		return msg
+	}
+	if _, why := alertstate.Press(rec.Status, action, user.Username, s.now()); why != "" {
+		return why // checked again when the press is recorded
+	}
+	if why := s.mayPressAsTeamMember(ctx, cfg, user, isAdmin); why != "" {
+		return why
 	}
 	after, refusal, err := s.records.press(rec.ThirdPartyID, cardPostID, action, userID, user.Username)
 	if err != nil {
@@ -160,6 +173,14 @@ const (
 	ByAlertID
 )
 
+// unknownAlert and noCardInThread answer a command naming an alert the plugin has no record
+// of, or a thread without a card; an alert or thread in a channel the user cannot read gets
+// the same sentence (issue 21 finding 4: the command must not tell which alerts exist there).
+const (
+	unknownAlert   = "The plugin has no record of that alert (it only knows alerts it sent in the last days set by \"Follow alerts for\"). Act on it in PagerTree."
+	noCardInThread = "This thread has no PagerTree status card: name the alert."
+)
+
 // PressFromCommand is /pagertree ack|resolve: the card's buttons as a command, for keyboards
 // and for alerts whose card scrolled away, with the same rule and route as the buttons. ctx
 // bounds the PagerTree calls. usage is true when the answer should repeat how to name an alert.
@@ -175,7 +196,7 @@ func (s *Service) PressFromCommand(ctx context.Context, userID string, ref Alert
 	case ref.Value == "":
 		return "Name the alert, or use the command in the thread of its PagerTree card.", true
 	default:
-		tp, why := s.cardInThread(ref.Value)
+		tp, why := s.cardInThread(userID, ref.Value)
 		if why != "" {
 			return why, true
 		}
@@ -184,20 +205,23 @@ func (s *Service) PressFromCommand(ctx context.Context, userID string, ref Alert
 	if err != nil {
 		return "The plugin could not read its record of the alert; try again in a moment.", true
 	}
-	if !ok {
-		return "The plugin has no record of that alert (it only knows alerts it sent in the last days set by \"Follow alerts for\"). Act on it in PagerTree.", true
-	}
-	if !s.mm.HasPermissionToChannel(userID, rec.ChannelID, model.PermissionReadChannel) {
-		return "That alert was paged from a channel you cannot read, so you cannot act on it from Mattermost.", false
+	if !ok || !s.mm.HasPermissionToChannel(userID, rec.ChannelID, model.PermissionReadChannel) {
+		return unknownAlert, true
 	}
 	return s.press(ctx, rec, "", action, userID), false
 }
 
-// cardInThread finds the alert whose status card is in the thread.
-func (s *Service) cardInThread(rootID string) (string, string) {
+// cardInThread finds the alert whose status card is in the thread. A thread userID cannot
+// read (or that does not exist) is answered like one without a card, before anything in it is
+// looked at.
+func (s *Service) cardInThread(userID, rootID string) (string, string) {
+	root, appErr := s.mm.GetPost(rootID)
+	if appErr != nil || root == nil || !s.mm.HasPermissionToChannel(userID, root.ChannelId, model.PermissionReadChannel) {
+		return "", noCardInThread
+	}
 	list, appErr := s.mm.GetPostThread(rootID)
 	if appErr != nil {
-		return "", "The plugin could not read this thread."
+		return "", "The plugin could not read this thread; try again in a moment."
 	}
 	found := ""
 	for _, post := range list.Posts {
@@ -209,7 +233,7 @@ func (s *Service) cardInThread(rootID string) (string, string) {
 		}
 	}
 	if found == "" {
-		return "", "This thread has no PagerTree status card: name the alert."
+		return "", noCardInThread
 	}
 	return found, ""
 }

@@ -137,10 +137,26 @@ func TestPressFromCommand(t *testing.T) {
 	env.event(t, `{"type":"alert.open","data":{"id":"alt_9","tinyId":9,"thirdparty_id":"`+tp+`"}}`)
 	receive(t, cs.versions, "the card with its number")
 
-	env.api.On("HasPermissionToChannel", outsider, publicID, model.PermissionReadChannel).Return(false).Once()
-	if text, usage := env.s.PressFromCommand(ctx, outsider, AlertRef{By: ByNumber, Value: "9"}, alertstate.Acknowledge); usage || !strings.Contains(text, "channel you cannot read") {
-		t.Fatalf("unreadable channel: %q %v", text, usage)
+	env.api.On("HasPermissionToChannel", outsider, publicID, model.PermissionReadChannel).Return(false)
+	env.api.On("GetPost", "root").Return(&model.Post{Id: "root", ChannelId: publicID}, nil)
+	env.api.On("GetPost", "nosuchroot").Return(nil, model.NewAppError("GetPost", "nf", nil, "", 404))
+	// Issue 21 finding 4: an alert in a channel the user cannot read is answered exactly like
+	// an unknown one, by number, link and thread root; nothing of the thread is read.
+	for _, c := range []struct {
+		name              string
+		known, unreadable AlertRef
+	}{
+		{"number", AlertRef{By: ByNumber, Value: "8"}, AlertRef{By: ByNumber, Value: "9"}},
+		{"link", AlertRef{By: ByAlertID, Value: "alt_8"}, AlertRef{By: ByAlertID, Value: "alt_9"}},
+		{"thread root", AlertRef{By: ByThread, Value: "nosuchroot"}, AlertRef{By: ByThread, Value: "root"}},
+	} {
+		unknownText, unknownUsage := env.s.PressFromCommand(ctx, outsider, c.known, alertstate.Acknowledge)
+		text, usage := env.s.PressFromCommand(ctx, outsider, c.unreadable, alertstate.Acknowledge)
+		if text != unknownText || usage != unknownUsage || strings.Contains(text, "cannot read") {
+			t.Fatalf("%s: unreadable %q %v, unknown %q %v", c.name, text, usage, unknownText, unknownUsage)
+		}
 	}
+	env.api.AssertNotCalled(t, "GetPostThread", "root")
 	env.api.On("HasPermissionToChannel", aliceID, publicID, model.PermissionReadChannel).Return(true)
 	if text, usage := env.s.PressFromCommand(ctx, aliceID, AlertRef{By: ByNumber, Value: "9"}, alertstate.Acknowledge); usage || !strings.Contains(text, "Asked PagerTree to acknowledge") {
 		t.Fatalf("by number: %q %v", text, usage)
@@ -156,6 +172,7 @@ func TestPressFromCommand(t *testing.T) {
 	card.AddProp(CardProp, tp)
 	thread.Posts[cardID] = card
 	thread.Posts["other"] = &model.Post{Id: "other", UserId: aliceID}
+	env.api.On("HasPermissionToChannel", aliceID, publicID, model.PermissionReadChannel).Return(true)
 	env.api.On("GetPostThread", "root").Return(thread, nil).Once()
 	if text, _ := env.s.PressFromCommand(ctx, aliceID, AlertRef{By: ByThread, Value: "root"}, alertstate.Resolve); !strings.Contains(text, "@alice already asked") {
 		t.Fatalf("by thread: %q", text)

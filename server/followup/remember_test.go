@@ -59,7 +59,7 @@ func TestConcurrentPostsInOneChannelClaimDistinctTimestamps(t *testing.T) {
 	s.Start(t.Context())
 	defer func() { _ = s.Stop(t.Context()) }()
 	tp7 := paging.ThirdPartyID(alerts[7], paging.FormatMattermost)
-	if res, err := s.Receive([]byte(`{"type":"alert.acknowledged","data":{"id":"alt_7","thirdparty_id":"` + tp7 + `"}}`), EventAuth{HeaderArrived: true}); err != nil || res != EventApplied {
+	if res, err := s.Receive([]byte(`{"type":"alert.acknowledged","data":{"id":"alt_7","thirdparty_id":"`+tp7+`"}}`), EventAuth{HeaderArrived: true}); err != nil || res != EventApplied {
 		t.Fatalf("%q %v", res, err)
 	}
 	eventually(t, "the card of post 7", func() bool { st, _ := mm.cardOf(alerts[7].PostID); return st == "Acknowledged" })

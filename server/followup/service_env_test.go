@@ -200,7 +200,7 @@ func newTestService(t *testing.T, cfg *Config, kv *kvstoretest.MemKV, setup func
 	// Two nodes (or the delivery confirmation and an early event) may draw an alert's card at
 	// once; the one whose post id is not recorded deletes its copy (drawCard).
 	api.On("DeletePost", mock.Anything).Return(nil).Maybe()
-	api.On("GetUser", aliceID).Return(&model.User{Id: aliceID, Username: "alice", Email: "alice@example.com"}, nil).Maybe()
+	api.On("GetUser", aliceID).Return(&model.User{Id: aliceID, Username: "alice", Email: "alice@example.com", EmailVerified: true}, nil).Maybe()
 	api.On("GetUser", adminID).Return(&model.User{Id: adminID, Username: "admin", Roles: model.SystemAdminRoleId}, nil).Maybe()
 	api.On("GetChannel", publicID).Return(&model.Channel{Id: publicID, Name: "ops", Type: model.ChannelTypeOpen, TeamId: teamID}, nil).Maybe()
 	api.On("GetChannel", privateID).Return(&model.Channel{Id: privateID, Name: "secret-ops", Type: model.ChannelTypePrivate, TeamId: teamID}, nil).Maybe()
@@ -261,9 +261,9 @@ func (e *testService) withCard(t *testing.T) *cardStore {
 		cs.mu.Unlock()
 		cs.versions <- p.Clone()
 	}).Return(func(p *model.Post) *model.Post { return p }, nil).Maybe()
-	e.api.On("GetUserByEmail", "alice@example.com").Return(&model.User{Id: aliceID, Username: "alice"}, nil).Maybe()
+	e.api.On("GetUserByEmail", "alice@example.com").Return(&model.User{Id: aliceID, Username: "alice", Email: "alice@example.com", EmailVerified: true}, nil).Maybe()
+	e.api.On("GetUserByEmail", "eve@example.com").Return(&model.User{Id: "eveeveeveeveeveeveeveeveev", Username: "eve", Email: "eve@example.com"}, nil).Maybe() // not verified
 	e.api.On("GetUserByEmail", mock.Anything).Return(nil, model.NewAppError("GetUserByEmail", "not found", nil, "", 404)).Maybe()
-	e.api.On("GetUserByUsername", mock.Anything).Return(nil, model.NewAppError("GetUserByUsername", "not found", nil, "", 404)).Maybe()
 	return cs
 }
 

@@ -48,6 +48,16 @@ type Decision struct {
 	Why   string // for RouteNone: why not, as a clause ("it was sent to …")
 	actor Actor
 	t     Target
+	// forAdmin: the sentences may name settings, hosts and configuration problems (For).
+	forAdmin bool
+}
+
+// For says who will read the sentences of Do: a System Admin keeps every detail; anyone else
+// is told that a System Admin must look when the cause is the plugin's settings (a rejected
+// key or token, an internal host, an endpoint PagerTree does not know), never what it is.
+func (d Decision) For(isAdmin bool) Decision {
+	d.forAdmin = isAdmin
+	return d
 }
 
 // Decide says how an action on t would reach PagerTree with this actor's clients.
@@ -106,24 +116,29 @@ func (d Decision) Do(ctx context.Context, action alertstate.Action, byUsername s
 	case RouteWebhook:
 		o := a.Integration.Act(ctx, t.ThirdpartyID, action)
 		res.Retryable, res.RetryAfter = o.Class == paging.Transient, o.RetryAfter
-		if o.Class == paging.Delivered {
+		switch {
+		case o.Class == paging.Delivered:
 			res.Done = true
 			res.Sentence = fmt.Sprintf("Asked PagerTree to %s the alert; the card updates when PagerTree confirms.", action)
-		} else {
+		case !d.forAdmin && o.Class == paging.Transient:
+			res.Sentence = fmt.Sprintf("PagerTree did not take the request to %s the alert: it could not be reached or was busy.", action)
+		case !d.forAdmin:
+			res.Sentence = fmt.Sprintf("PagerTree did not take the request to %s the alert. %s", action, SettingsNeedAdmin)
+		default:
 			res.Sentence = fmt.Sprintf("PagerTree did not take the request to %s the alert: %s.", action, o.Meaning)
 		}
 		return res
 	}
-	return a.doAPI(ctx, t, action, byUsername, res)
+	return a.doAPI(ctx, t, action, byUsername, d.forAdmin, res)
 }
 
-func (a Actor) doAPI(ctx context.Context, t Target, action alertstate.Action, byUsername string, res Result) Result {
+func (a Actor) doAPI(ctx context.Context, t Target, action alertstate.Action, byUsername string, forAdmin bool, res Result) Result {
 	alertID := t.AlertID
 	var alert Alert
 	if alertID == "" {
 		found, err := a.API.FindAlert(ctx, t.ThirdpartyID)
 		if err != nil {
-			return apiFailure(res, err, action)
+			return apiFailure(res, err, action, forAdmin)
 		}
 		alert, alertID = found, found.ID
 		res.TinyID = found.TinyID
@@ -148,7 +163,7 @@ func (a Actor) doAPI(ctx context.Context, t Target, action alertstate.Action, by
 		err = a.API.Resolve(ctx, alertID)
 	}
 	if err != nil {
-		return apiFailure(res, err, action)
+		return apiFailure(res, err, action, forAdmin)
 	}
 	res.Done = true
 	res.Sentence = fmt.Sprintf("%s %s.", upperFirstASCII(action.PastTense()), alertLabel(alert.TinyID))
@@ -162,10 +177,10 @@ func (a Actor) doAPI(ctx context.Context, t Target, action alertstate.Action, by
 	return res
 }
 
-func apiFailure(res Result, err error, action alertstate.Action) Result {
+func apiFailure(res Result, err error, action alertstate.Action, forAdmin bool) Result {
 	var ae *APIError
 	if !errors.As(err, &ae) {
-		res.Sentence = fmt.Sprintf("The alert could not be %s: %s.", action.PastTense(), err)
+		res.Sentence = fmt.Sprintf("The alert could not be %s: %s.", action.PastTense(), SentenceFor(err, forAdmin))
 		return res
 	}
 	res.Kind, res.Retryable, res.RetryAfter = ae.Kind, ae.Retryable(), ae.RetryAfter
@@ -174,7 +189,7 @@ func apiFailure(res Result, err error, action alertstate.Action) Result {
 		res.Retryable = true
 		return res
 	}
-	res.Sentence = fmt.Sprintf("The alert could not be %s. %s", action.PastTense(), ae.Sentence())
+	res.Sentence = fmt.Sprintf("The alert could not be %s. %s", action.PastTense(), SentenceFor(err, forAdmin))
 	return res
 }
 

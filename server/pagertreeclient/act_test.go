@@ -68,7 +68,7 @@ func TestActorRoutesAndResults(t *testing.T) {
 			if c.target.Endpoint == "" && c.intStatus != 0 {
 				c.target.Endpoint = a.Integration.endpoint // sent to the endpoint still configured
 			}
-			r := a.Decide(c.target).Do(context.Background(), c.action, "alice")
+			r := a.Decide(c.target).For(true).Do(context.Background(), c.action, "alice") // a System Admin: every detail
 			if r.Route != c.route || r.Done != c.done || r.Retryable != c.retryable || !strings.Contains(r.Sentence, c.says) {
 				t.Fatalf("%+v", r)
 			}
@@ -91,5 +91,68 @@ func TestActorRoutesAndResults(t *testing.T) {
 				t.Fatal("the integration was called")
 			}
 		})
+	}
+}
+
+// TestActorSentencesForNonAdmins (issue 21): whoever is not a System Admin is told that the
+// settings need one, never the key, token, host or setting; what is not about the settings
+// reads the same for everyone.
+func TestActorSentencesForNonAdmins(t *testing.T) {
+	openAlert := fakeAnswer{200, `{"data":[{"id":"A1","tiny_id":42,"status":"open"}]}`, nil}
+	cases := []struct {
+		name      string
+		api       map[string]fakeAnswer
+		intStatus int
+		format    paging.Format
+		says      string
+	}{
+		{"API key rejected", map[string]fakeAnswer{"GET /api/v4/alerts": {401, `{"errors":[{"message":"Unauthorized"}],"code":401}`, nil}}, 0, paging.FormatMattermost,
+			"The alert could not be acknowledged. " + SettingsNeedAdmin},
+		{"API key not allowed", map[string]fakeAnswer{"GET /api/v4/alerts": {403, `{"errors":[{"message":"Forbidden"}],"code":403}`, nil}}, 0, paging.FormatMattermost,
+			"The alert could not be acknowledged. " + SettingsNeedAdmin},
+		{"API state refusal is told as it is", map[string]fakeAnswer{"GET /api/v4/alerts": openAlert, "POST /api/v4/alerts/A1/acknowledge": {422, `{"errors":[{"message":"Alert must be open"}],"code":422}`, nil}}, 0, paging.FormatMattermost,
+			"Alert must be open"},
+		{"Webhook token rejected", nil, 403, paging.FormatWebhook, "PagerTree did not take the request to acknowledge the alert. " + SettingsNeedAdmin},
+		{"Webhook endpoint unknown", nil, 404, paging.FormatWebhook, "PagerTree did not take the request to acknowledge the alert. " + SettingsNeedAdmin},
+		{"Webhook busy", nil, 503, paging.FormatWebhook, "PagerTree did not take the request to acknowledge the alert: it could not be reached or was busy."},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, api := newFakeAPI(t, c.api)
+			integ, _ := newFakeAPI(t, map[string]fakeAnswer{"POST /int": {c.intStatus, ``, nil}})
+			a := Actor{Integration: New(integ.srvURL+"/int", "tok", c.format, time.Second, "", nil)}
+			if c.api != nil {
+				a.API = api
+			}
+			target := Target{ThirdpartyID: "p1", Format: c.format, Endpoint: a.Integration.endpoint}
+			r := a.Decide(target).For(false).Do(context.Background(), alertstate.Acknowledge, "alice")
+			if !strings.Contains(r.Sentence, c.says) {
+				t.Fatalf("%q, want %q", r.Sentence, c.says)
+			}
+			for _, secret := range []string{"127.0.0.1", "localhost", "token", "API URL", "endpoint", "Unauthorized"} {
+				if strings.Contains(r.Sentence, secret) {
+					t.Fatalf("a non-admin was told %q: %q", secret, r.Sentence)
+				}
+			}
+		})
+	}
+}
+
+func TestSentenceForAdminsAndOthers(t *testing.T) {
+	for _, c := range []struct {
+		err         *APIError
+		admin, user string
+	}{
+		{&APIError{Kind: KindInternal, Op: "list teams"}, AllowSettingName, SettingsNeedAdmin},
+		{&APIError{Kind: KindBadKey, Op: "list teams", Status: 401}, "rejected the API key", SettingsNeedAdmin},
+		{&APIError{Kind: KindForbidden, Op: "list teams", Status: 403}, "not allowed to list teams", SettingsNeedAdmin},
+		{&APIError{Kind: KindRateLimited, Op: "list teams", Status: 429}, "rate limiting", "rate limiting"},
+	} {
+		if got := SentenceFor(c.err, true); !strings.Contains(got, c.admin) {
+			t.Errorf("%s, admin: %q", c.err.Kind, got)
+		}
+		if got := SentenceFor(c.err, false); !strings.Contains(got, c.user) {
+			t.Errorf("%s, non-admin: %q", c.err.Kind, got)
+		}
 	}
 }

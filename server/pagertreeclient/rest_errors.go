@@ -110,6 +110,25 @@ func (e *APIError) networkReason() string {
 	return "the request failed"
 }
 
+// SettingsNeedAdmin is what a person who is not a System Admin is told when the cause is the
+// plugin's settings: that a System Admin must look, never the host, the setting or the problem.
+const SettingsNeedAdmin = "The plugin's PagerTree API key or settings need a System Admin's attention. Ask a System Admin to check the PagerTree plugin."
+
+// SentenceFor says what went wrong with a REST API call, for a System Admin (isAdmin: every
+// detail) or anyone else: the same, unless it is about the key or the API settings (a rejected
+// or unauthorised key, an internal address), which only an admin may see and fix. The one
+// owner of this rule (commands, buttons, the press check).
+func SentenceFor(err error, isAdmin bool) string {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		return err.Error()
+	}
+	if !isAdmin && (ae.Kind == KindBadKey || ae.Kind == KindForbidden || ae.Kind == KindInternal) {
+		return SettingsNeedAdmin
+	}
+	return ae.Sentence()
+}
+
 // IsKind reports whether err is an *APIError of that kind.
 func IsKind(err error, kind ErrorKind) bool {
 	var ae *APIError
