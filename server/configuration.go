@@ -12,6 +12,7 @@ import (
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/routing"
 )
 
 // runtimeConfig is the validated, immutable configuration the plugin runs on. A new one is
@@ -47,6 +48,12 @@ type runtimeConfig struct {
 
 	// The REST API (who is on call, acting on alerts) stands apart from forwarding.
 	REST apiConfig
+
+	// Routes are the other integrations, by scope (routes.go); Client, Format and EndpointHost
+	// above are the default route's.
+	Routes *routing.Table
+	// clients are the routes' clients by route id (the default route's is Client).
+	clients map[string]*pagertreeclient.Client
 
 	WhoMayPress pressRule     // who may acknowledge and resolve from Mattermost (press_rule.go)
 	Updates     updatesConfig // pushed, polled or both (updates_mode.go)
@@ -89,9 +96,15 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 	fail := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 
 	endpoint := strings.TrimSpace(s.EndpointURL)
+	specs, specsErr := routing.ParseSpecs(s.Routes)
+	if specsErr != nil {
+		fail("%s", specsErr)
+	}
 	if host, err := validateEndpoint(endpoint, guard); err != nil {
-		fail("%s", err)
 		c.noEndpoint = errors.Is(err, errNoEndpoint)
+		if !c.noEndpoint || len(specs) == 0 {
+			fail("%s", err) // with routes, the default route may have no endpoint (routes.go)
+		}
 	} else {
 		c.EndpointHost = host
 	}
@@ -200,12 +213,14 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 		fail("%s", err)
 	}
 
+	problems = append(problems, c.buildRoutes(s, specs, aliases, guard)...)
+
 	if len(problems) > 0 {
 		c.Problem = strings.Join(problems, "; ")
 		c.problems = problems
 		return c
 	}
-	c.Client = pagertreeclient.New(endpoint, strings.TrimSpace(s.Token), format, pagertreeclient.DefaultTimeout, userAgent, guard)
+	c.buildClients(userAgent, guard)
 	return c
 }
 
@@ -274,6 +289,9 @@ func redactURL(s string) string {
 func (c *runtimeConfig) closeIdle() {
 	if c.Client != nil {
 		c.Client.CloseIdle()
+	}
+	for _, cl := range c.clients {
+		cl.CloseIdle()
 	}
 	if c.REST.API != nil {
 		c.REST.API.CloseIdle()

@@ -49,18 +49,38 @@ func (p *Plugin) ConfigurationWillBeSaved(newCfg *model.Config) (*model.Config, 
 		// by status) must not block them.
 		return nil, nil
 	}
-	problems := saveProblems(raw, p.userAgent(), pagertreeclient.NewGuard(allowedInternal(newCfg)))
+	// GetConfig masks secrets; the routes' saved tokens are read unmasked, to resolve the
+	// panel's per-route "unchanged" placeholders (routes_save.go).
+	var stored map[string]any
+	if err := p.API.LoadPluginConfiguration(&stored); err != nil {
+		stored = nil
+	}
+	tokens := resolveRouteTokens(stored, raw)
+	checked := make(map[string]any, len(raw))
+	for k, v := range raw {
+		checked[k] = v
+	}
+	setFold(checked, keyRouteTokens, tokens.text)
+	problems := saveProblems(checked, p.userAgent(), pagertreeclient.NewGuard(allowedInternal(newCfg)))
+	if len(tokens.moved) > 0 {
+		problems = append(problems, movedProblem(tokens.moved))
+	}
 	if pr := p.externalChannelProblem(raw); pr != "" {
 		problems = append(problems, pr)
 	}
-	if len(problems) == 0 {
-		return nil, nil
+	problems = append(problems, p.routeScopeProblems(raw)...)
+	if len(problems) > 0 {
+		msg := "The PagerTree settings were not saved: " + strings.Join(problems, "; ") + "."
+		return nil, &model.AppError{
+			Id: "plugin.pagertree.settings_invalid", Message: msg, Where: "PagerTree.ConfigurationWillBeSaved",
+			StatusCode: http.StatusBadRequest, SkipTranslation: true,
+		}
 	}
-	msg := "The PagerTree settings were not saved: " + strings.Join(problems, "; ") + "."
-	return nil, &model.AppError{
-		Id: "plugin.pagertree.settings_invalid", Message: msg, Where: "PagerTree.ConfigurationWillBeSaved",
-		StatusCode: http.StatusBadRequest, SkipTranslation: true,
+	if next, _ := lookupString(raw, keyRouteTokens); next != model.FakeSetting && next != tokens.text {
+		setFold(raw, keyRouteTokens, tokens.text) // placeholders replaced by the saved tokens
+		return newCfg, nil
 	}
+	return nil, nil
 }
 
 // externalChannelProblem checks that the channel for alerts from other sources exists and

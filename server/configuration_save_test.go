@@ -147,6 +147,11 @@ func saveEnv(t *testing.T, stored map[string]any, allowed string) (*Plugin, *plu
 		cfg.PluginSettings.Plugins[manifest.Id] = stored
 	}
 	api.On("GetConfig").Return(cfg).Maybe()
+	api.On("LoadPluginConfiguration", mock.AnythingOfType("*map[string]interface {}")).Run(func(args mock.Arguments) {
+		if stored != nil {
+			*args.Get(0).(*map[string]any) = stored
+		}
+	}).Return(nil).Maybe()
 	p := &Plugin{}
 	p.SetAPI(api)
 	t.Cleanup(func() { api.AssertExpectations(t) })
