@@ -147,8 +147,12 @@ type testResponse struct {
 	Error        string       `json:"error,omitempty"`
 	EndpointHost string       `json:"endpoint_host"`
 	Format       string       `json:"format"`
+	RouteID      string       `json:"route_id,omitempty"`
+	RouteName    string       `json:"route_name,omitempty"`
 }
 
+// handleTest sends a test alert through the default route, or the route route_id names,
+// with the settings on screen.
 func (p *Plugin) handleTest(w http.ResponseWriter, r *http.Request) {
 	var req screenRequest
 	if !decodeBody(w, r, &req) {
@@ -160,8 +164,16 @@ func (p *Plugin) handleTest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer cfg.closeIdle()
-	if cfg.Client == nil {
+	route, client, why := cfg.routeClient(req.RouteID)
+	switch {
+	case route == nil && req.RouteID != "":
+		writeError(w, http.StatusNotFound, "There is no route with the id "+strconv.Quote(req.RouteID)+" in the settings on screen.")
+		return
+	case client == nil && cfg.Problem != "":
 		writeError(w, http.StatusUnprocessableEntity, "Fix the settings first: "+cfg.Problem+".")
+		return
+	case client == nil:
+		writeError(w, http.StatusUnprocessableEntity, "Fix the settings first: "+why+".")
 		return
 	}
 	name := "admin"
@@ -170,11 +182,15 @@ func (p *Plugin) handleTest(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
 	defer cancel()
-	o := p.sendTest(ctx, cfg, name)
-	writeJSON(w, http.StatusOK, testResponse{
+	o := p.sendTest(ctx, route, client, name)
+	res := testResponse{
 		Class: o.Class, StatusCode: o.StatusCode, Meaning: o.Meaning, Error: o.Error,
-		EndpointHost: cfg.EndpointHost, Format: string(cfg.Format),
-	})
+		EndpointHost: route.EndpointHost, Format: string(route.Format),
+	}
+	if !route.IsDefault() {
+		res.RouteID, res.RouteName = route.ID, route.Name
+	}
+	writeJSON(w, http.StatusOK, res)
 }
 
 type previewResponse struct {

@@ -89,6 +89,13 @@ func screenSettings(saved, screen map[string]any, sendsToken bool) (map[string]a
 		}
 		merged[k] = v
 	}
+	// The routes' tokens: the whole setting masked keeps the saved tokens; a route's
+	// placeholder is its saved token, sent only to its saved endpoint (routes_save.go).
+	routeTokens := resolveRouteTokens(saved, merged, !sendsToken)
+	merged[keyRouteTokens] = routeTokens.text
+	if len(routeTokens.moved) > 0 {
+		return nil, &requestError{msg: "T" + strings.TrimPrefix(movedProblem(routeTokens.moved), "t") + ".", field: "Routes"}
+	}
 	savedToken, _ := merged["token"].(string)
 	if tokenOnScreen && screenToken != model.FakeSetting {
 		merged["token"] = screenToken // typed by the admin (or cleared): decoded and checked like any value

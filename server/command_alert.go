@@ -80,7 +80,7 @@ func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.Comma
 		team, _ = p.API.GetTeam(teamID) // optional: the alert goes without a team name
 	}
 	a := p.newAlert(paging.OriginCommand, route, posted, ch, user, team, message, "/"+commandTrigger, urg)
-	p.metrics.Matched(string(a.Origin))
+	p.metrics.Matched(string(a.Origin), a)
 	if err := p.enqueue(a); err != nil {
 		// The channel must not keep "paged PagerTree" for a page that never left.
 		p.releaseAlertSlot(user.Id, slot)

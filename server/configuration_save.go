@@ -55,7 +55,7 @@ func (p *Plugin) ConfigurationWillBeSaved(newCfg *model.Config) (*model.Config, 
 	if err := p.API.LoadPluginConfiguration(&stored); err != nil {
 		stored = nil
 	}
-	tokens := resolveRouteTokens(stored, raw)
+	tokens := resolveRouteTokens(stored, raw, false)
 	checked := make(map[string]any, len(raw))
 	for k, v := range raw {
 		checked[k] = v

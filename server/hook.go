@@ -48,7 +48,7 @@ func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model
 		return
 	}
 	alert := p.newAlert(paging.OriginPost, m.Route, post, ch, user, team, post.Message, ev.Trigger, ev.Urgency)
-	p.metrics.Matched(string(alert.Origin))
+	p.metrics.Matched(string(alert.Origin), alert)
 	reason, claimErr, err := p.outbox.ClaimAndEnqueue(alert, delivery.FloodRule{OnePerThread: cfg.OnePerThread, Cooldown: cfg.Cooldown})
 	if claimErr != nil {
 		p.API.LogWarn("PagerTree: flood control is unavailable for this alert", "post_id", post.Id, "error", claimErr.Error())
@@ -76,7 +76,7 @@ func (p *Plugin) enqueue(alert paging.Alert) error {
 // that error (nil for a duplicate: the hook ran twice, or on two nodes, and the first one owns it).
 func (p *Plugin) queueFailed(alert paging.Alert, err error) error {
 	if err == nil {
-		p.metrics.Queued(string(alert.Origin))
+		p.metrics.Queued(string(alert.Origin), alert)
 	}
 	if err == nil || errors.Is(err, delivery.ErrDuplicate) {
 		return nil

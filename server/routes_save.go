@@ -29,7 +29,8 @@ type tokenResolution struct {
 // equal to model.FakeSetting is the console sending back an untouched secret: the stored value.
 // Inside it, a route's token equal to model.FakeSetting means "unchanged": the stored token of
 // that route when its endpoint is the stored one, no token when none was stored.
-func resolveRouteTokens(stored, next map[string]any) tokenResolution {
+// anyEndpoint resolves a moved route's placeholder too: for the preview, which sends nothing.
+func resolveRouteTokens(stored, next map[string]any, anyEndpoint bool) tokenResolution {
 	storedText, _ := lookupString(stored, keyRouteTokens)
 	nextText, ok := lookupString(next, keyRouteTokens)
 	if !ok || nextText == model.FakeSetting {
@@ -60,7 +61,7 @@ func resolveRouteTokens(stored, next map[string]any) tokenResolution {
 		}
 		was, okWas := storedSpecs[id]
 		now, okNow := nextSpecs[id]
-		if !okWas || !okNow || !sameEndpoint(was.EndpointURL, now.EndpointURL) {
+		if !anyEndpoint && (!okWas || !okNow || !sameEndpoint(was.EndpointURL, now.EndpointURL)) {
 			name := id
 			if okNow && strings.TrimSpace(now.Name) != "" {
 				name = strings.TrimSpace(now.Name)

@@ -1,6 +1,8 @@
 package routing
 
 import (
+	"strings"
+
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
@@ -31,6 +33,20 @@ func (t *Table) Len() int { return len(t.routes) }
 func (t *Table) ByID(id string) (*Route, bool) {
 	r, ok := t.byID[id]
 	return r, ok
+}
+
+// ByName finds a route by its name, without case; "default" is the default route.
+func (t *Table) ByName(name string) *Route {
+	name = strings.TrimSpace(name)
+	if strings.EqualFold(name, DefaultName) {
+		return t.Default
+	}
+	for _, r := range t.routes {
+		if strings.EqualFold(r.Name, name) {
+			return r
+		}
+	}
+	return nil
 }
 
 // InScope says whether channelID, or its team when teamID is known, is in some route's scope.
