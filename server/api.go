@@ -19,8 +19,12 @@ import (
 	"github.com/pagertree/mattermost-plugin-pagertree/server/routing"
 )
 
-// maxBodyBytes bounds request bodies: settings plus a message fit easily.
+// maxBodyBytes bounds request bodies from PagerTree and the card buttons.
 const maxBodyBytes = 64 << 10
+
+// maxAdminBodyBytes bounds the System Admin API's bodies: the settings on screen (100 routes
+// with their scopes) or a list of webhooks to import fit easily.
+const maxAdminBodyBytes = 1 << 20
 
 func (p *Plugin) newRouter() *mux.Router {
 	r := mux.NewRouter()
@@ -37,6 +41,7 @@ func (p *Plugin) newRouter() *mux.Router {
 	api.HandleFunc("/receiver", only(http.MethodGet, p.handleReceiver))
 	api.HandleFunc("/receiver/regenerate", only(http.MethodPost, p.handleRegenerate))
 	api.HandleFunc("/apikey/check", only(http.MethodPost, p.handleCheckAPIKey))
+	api.HandleFunc("/routes/import", only(http.MethodPost, p.handleImportRoutes))
 	notFound := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "There is no such PagerTree plugin API route.")
 	})
@@ -79,7 +84,7 @@ func (p *Plugin) requireSystemAdmin(next http.Handler) http.Handler {
 			writeError(w, http.StatusForbidden, "Only System Admins can use the PagerTree plugin API.")
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, maxAdminBodyBytes)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -102,7 +107,7 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, http.StatusRequestEntityTooLarge, "The request is larger than "+strconv.Itoa(maxBodyBytes>>10)+" KB; shorten the message.")
+			writeError(w, http.StatusRequestEntityTooLarge, "The request is larger than "+strconv.Itoa(maxAdminBodyBytes>>20)+" MB; shorten the message.")
 			return false
 		}
 		writeError(w, http.StatusBadRequest, "The request body could not be read.")

@@ -80,3 +80,22 @@ func TestAlertOfARemovedRouteIsNotSentElsewhere(t *testing.T) {
 		t.Fatalf("%+v", o)
 	}
 }
+
+func TestImportRoute(t *testing.T) {
+	_, _, _, env := routedEnv(t)
+	body := `{"routes":` + strconvQuote(specsJSON(t, dbSpec("https://api.pagertree.com/integration/int_db"))) + `,"webhooks":[` +
+		`{"id":"hook1hook1hook1hook1hook1h","team_id":"` + netTeamID + `","channel_id":"","trigger_words":["net"],"trigger_when":0,"callback_urls":["https://api.pagertree.com/integration/int_net"],"display_name":"","content_type":"application/json","token":"hooktoken","create_at":1},` +
+		`{"id":"hook2hook2hook2hook2hook2h","team_id":"` + netTeamID + `","channel_id":"` + dbChanID + `","trigger_words":["x"],"callback_urls":["https://api.pagertree.com/integration/int_x"],"display_name":"Dup","token":"t2"}]}`
+	w := call(env, "POST", "/api/v1/routes/import", adminID, body)
+	var res importResponse
+	if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil || w.Code != 200 {
+		t.Fatalf("%d %s", w.Code, w.Body.String())
+	}
+	if res.Found != 2 || len(res.Routes) != 1 || res.Routes[0].Spec.Name != "network" || res.Routes[0].Token != "hooktoken" ||
+		len(res.Skipped) != 1 || !strings.Contains(res.Skipped[0].Reason, `already in the scope of the route "Database"`) {
+		t.Fatalf("%+v", res)
+	}
+	if w := call(env, "POST", "/api/v1/routes/import", aliceID, body); w.Code != http.StatusForbidden {
+		t.Fatalf("a non-admin got %d", w.Code)
+	}
+}
