@@ -2,7 +2,7 @@
 import type {AxiosError} from 'axios';
 import axios from 'axios';
 
-import type {APIKeyCheck, Delivery, PreviewResult, ReceiverInfo, ResendResult, TestResult} from './types';
+import type {APIKeyCheck, Delivery, ImportResult, PreviewResult, ReceiverInfo, ResendResult, TestResult} from './types';
 
 import manifest from '../../plugin.json';
 
@@ -61,15 +61,17 @@ function toApiError(err: unknown): ApiError {
 
 export type ScreenSettings = Record<string, unknown>;
 
-export async function sendTestAlert(settings: ScreenSettings): Promise<TestResult> {
+// sendTestAlert sends a test alert with the settings on screen, through the default route or
+// the route routeId names.
+export async function sendTestAlert(settings: ScreenSettings, routeId?: string): Promise<TestResult> {
     try {
-        return (await http.post<TestResult>(apiURL('test'), {settings})).data;
+        return (await http.post<TestResult>(apiURL('test'), routeId ? {settings, route_id: routeId} : {settings})).data;
     } catch (err) {
         throw toApiError(err);
     }
 }
 
-export type PreviewRequest = {settings: ScreenSettings; message: string; channel_type?: string; from_bot?: boolean};
+export type PreviewRequest = {settings: ScreenSettings; message: string; channel_type?: string; from_bot?: boolean; route_id?: string};
 
 export async function previewMessage(req: PreviewRequest, signal?: AbortSignal): Promise<PreviewResult> {
     try {
@@ -125,6 +127,28 @@ export async function checkAPIKey(settings: ScreenSettings): Promise<APIKeyCheck
     }
     try {
         return (await http.post<APIKeyCheck>(apiURL('apikey/check'), {settings: pick})).data;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}
+
+// convertWebhooks asks the plugin to turn Mattermost's outgoing webhooks (read with the admin's
+// session) into routes next to the ones on screen; nothing is saved.
+export async function convertWebhooks(webhooks: unknown[], routes: string): Promise<ImportResult> {
+    try {
+        return (await http.post<ImportResult>(apiURL('routes/import'), {webhooks, routes})).data;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}
+
+export type SavedRoute = {id: string; name: string; imported_from?: string};
+
+// savedRoutes lists the routes as saved (no tokens), so an imported webhook is only deleted
+// once its route is stored.
+export async function savedRoutes(): Promise<SavedRoute[]> {
+    try {
+        return (await http.get<{routes: SavedRoute[]}>(apiURL('routes/saved'))).data.routes;
     } catch (err) {
         throw toApiError(err);
     }
