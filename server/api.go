@@ -42,6 +42,7 @@ func (p *Plugin) newRouter() *mux.Router {
 	api.HandleFunc("/receiver/regenerate", only(http.MethodPost, p.handleRegenerate))
 	api.HandleFunc("/apikey/check", only(http.MethodPost, p.handleCheckAPIKey))
 	api.HandleFunc("/routes/import", only(http.MethodPost, p.handleImportRoutes))
+	api.HandleFunc("/routes/saved", only(http.MethodGet, p.handleSavedRoutes))
 	notFound := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "There is no such PagerTree plugin API route.")
 	})

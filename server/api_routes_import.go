@@ -63,3 +63,30 @@ func (p *Plugin) handleImportRoutes(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, importResponse{Routes: made, Skipped: skipped, Found: len(req.Webhooks)})
 }
+
+type savedRoute struct {
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	ImportedFrom string `json:"imported_from,omitempty"`
+}
+
+// handleSavedRoutes is GET routes/saved: the routes as stored, without tokens or endpoints, so
+// the panel offers to delete an imported webhook only once its route is saved.
+func (p *Plugin) handleSavedRoutes(w http.ResponseWriter, _ *http.Request) {
+	var raw map[string]any
+	if err := p.API.LoadPluginConfiguration(&raw); err != nil {
+		writeError(w, http.StatusInternalServerError, "The saved settings could not be read.")
+		return
+	}
+	text, _ := lookupString(raw, keyRoutes)
+	specs, err := routing.ParseSpecs(text)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "The saved routes could not be read: "+err.Error()+".")
+		return
+	}
+	out := make([]savedRoute, 0, len(specs))
+	for _, s := range specs {
+		out = append(out, savedRoute{ID: s.ID, Name: s.Name, ImportedFrom: s.ImportedFrom})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"routes": out})
+}

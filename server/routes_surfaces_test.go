@@ -95,6 +95,10 @@ func TestImportRoute(t *testing.T) {
 		len(res.Skipped) != 1 || !strings.Contains(res.Skipped[0].Reason, `already in the scope of the route "Database"`) {
 		t.Fatalf("%+v", res)
 	}
+	w = call(env, "GET", "/api/v1/routes/saved", adminID, "")
+	if w.Code != 200 || w.Body.String() != `{"routes":[{"id":"db","name":"Database"},{"id":"net","name":"Network"}]}`+"\n" {
+		t.Fatalf("%d %s", w.Code, w.Body.String())
+	}
 	if w := call(env, "POST", "/api/v1/routes/import", aliceID, body); w.Code != http.StatusForbidden {
 		t.Fatalf("a non-admin got %d", w.Code)
 	}
