@@ -16,8 +16,11 @@ type Table struct {
 	// teamGate holds, per match mode, every trigger of the team routes that have their own:
 	// the post hook asks it before it knows the channel's team (reading the channel is an
 	// API call, made only once some trigger matched).
-	teamGate []*paging.Rules
+	teamGate []matcher
 }
+
+// matcher is a gate's question: is some trigger in the message?
+type matcher interface{ Matches(message string) bool }
 
 func newTable(def *Route) *Table {
 	return &Table{Default: def, byID: map[string]*Route{DefaultID: def}, byChannel: map[string]*Route{}, byTeam: map[string]*Route{}}
@@ -147,6 +150,10 @@ func (t *Table) buildGate() {
 		byMode[mode] = append(byMode[mode], r.Rules.Matcher.Triggers()...)
 	}
 	for _, mode := range modes {
+		if mode == paging.MatchWholeWord { // one pass over the message, however many words
+			t.teamGate = append(t.teamGate, paging.NewAnyIndex(byMode[mode], t.Default.Rules.IgnoreCode))
+			continue
+		}
 		m, err := paging.NewMatcher(mode, byMode[mode])
 		if err != nil {
 			continue // each route's triggers compiled in this mode, so their union does too
