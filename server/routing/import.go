@@ -104,7 +104,7 @@ func Import(hooks []OutgoingWebhook, existing []Spec, teamNames, channelNames ma
 			skip("its %s is already in the scope of the route %q: two webhooks fire for one post today, a route pages once; merge their trigger words into that route by hand", scopeKind(h), taken[scopeID])
 			continue
 		}
-		var warnings []string
+		warnings := []string{} // a list, never null, for the panel
 		if len(endpoints) > 1 {
 			warnings = append(warnings, fmt.Sprintf("it has %d PagerTree callback URLs: only the first is used (a route pages one integration)", len(endpoints)))
 		}
