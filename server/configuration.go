@@ -225,7 +225,7 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 	}
 	// Acting on alerts: the REST API when a key is set, else the Webhook integration (the
 	// alert's route's: IntegrationFor).
-	f.Actor = pagertreeclient.Actor{API: c.REST.API, Integration: c.Client}
+	f.Actor = pagertreeclient.Actor{API: c.REST.API, Integration: c.Client, Routes: c.clients}
 	return c
 }
 

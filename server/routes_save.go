@@ -137,9 +137,9 @@ func (p *Plugin) routeScopeProblems(raw map[string]any) []settingProblem {
 			team, appErr := p.API.GetTeam(id)
 			switch {
 			case appErr != nil && appErr.StatusCode == http.StatusNotFound:
-				add("the route "+name+" holds the team "+id+", which does not exist")
+				add("the route " + name + " holds the team " + id + ", which does not exist")
 			case appErr == nil && team.DeleteAt != 0:
-				add("the route "+name+" holds the team "+team.Name+", which is archived")
+				add("the route " + name + " holds the team " + team.Name + ", which is archived")
 			}
 		}
 		for _, id := range s.Channels {
@@ -149,12 +149,12 @@ func (p *Plugin) routeScopeProblems(raw map[string]any) []settingProblem {
 			ch, appErr := p.API.GetChannel(id)
 			switch {
 			case appErr != nil && appErr.StatusCode == http.StatusNotFound:
-				add("the route "+name+" holds the channel "+id+", which does not exist")
+				add("the route " + name + " holds the channel " + id + ", which does not exist")
 			case appErr != nil:
 			case ch.DeleteAt != 0:
-				add("the route "+name+" holds the channel ~"+ch.Name+", which is archived")
+				add("the route " + name + " holds the channel ~" + ch.Name + ", which is archived")
 			case ch.Type != model.ChannelTypeOpen && ch.Type != model.ChannelTypePrivate:
-				add("the route "+name+" holds a direct or group message: a route's channels must be public or private channels")
+				add("the route " + name + " holds a direct or group message: a route's channels must be public or private channels")
 			}
 		}
 	}

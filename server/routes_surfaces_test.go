@@ -103,3 +103,33 @@ func TestImportRoute(t *testing.T) {
 		t.Fatalf("a non-admin got %d", w.Code)
 	}
 }
+
+// TestRouteAlertIsRememberedWithItsRoute: a post through a Webhook-format route is recorded
+// for PagerTree's events with the route's id and endpoint, and the follow-up acts through the
+// route's client (the followup package tests the press and the event).
+func TestRouteAlertIsRememberedWithItsRoute(t *testing.T) {
+	def, db, _ := newFakePagerTree(t), newFakePagerTree(t), newFakePagerTree(t)
+	s := baseSettings(def.srv.URL)
+	spec := dbSpec(db.srv.URL + "/integration/int_db")
+	spec.Format = string(paging.FormatWebhook)
+	s.Routes = specsJSON(t, spec)
+	s.RouteTokens = `{"db":"` + token + `"}`
+	env := newEnv(t, s, nil)
+	env.api.On("GetChannel", dbChanID).Return(&model.Channel{Id: dbChanID, Name: "db", Type: model.ChannelTypeOpen, TeamId: teamID}, nil).Maybe()
+	cfg := env.p.config.Load()
+	if cfg.Problem != "" || cfg.clients["db"] == nil || cfg.Followup.Actor.Routes["db"] != cfg.clients["db"] {
+		t.Fatalf("the follow-up does not act through the route's client: %q %+v", cfg.Problem, cfg.Followup.Actor)
+	}
+	post := userPost(dbChanID, "db down on primary")
+	env.p.MessageHasBeenPosted(nil, post)
+	db.wait(t)
+	a := paging.Alert{ID: post.Id, PostID: post.Id, ChannelID: dbChanID, CreateAt: post.CreateAt}
+	tp := paging.ThirdPartyID(a, paging.FormatWebhook)
+	eventually(t, "the route's alert's record", func() bool {
+		rec, ok, err := env.p.followup.Record(tp)
+		return err == nil && ok && rec.RouteID == "db" && rec.EndpointFP == cfg.clients["db"].Fingerprint()
+	})
+	if def.count() != 0 {
+		t.Fatalf("the default route got %d requests", def.count())
+	}
+}

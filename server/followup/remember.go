@@ -40,7 +40,7 @@ func (s *records) remember(a paging.Alert, f paging.Format, endpointHost, endpoi
 	}
 	rec := Record{
 		ThirdPartyID: paging.ThirdPartyID(a, f), PostID: a.PostID, RootID: root, ChannelID: a.ChannelID,
-		Format: f, EndpointHost: endpointHost, EndpointFP: endpointFP, Urgency: a.Urgency, Trigger: a.Trigger,
+		Format: f, EndpointHost: endpointHost, EndpointFP: endpointFP, RouteID: a.RouteID, Urgency: a.Urgency, Trigger: a.Trigger,
 		Created: s.now(), Status: alertstate.Status{State: alertstate.Open},
 	}
 	raw, _ := json.Marshal(rec)

@@ -4,10 +4,10 @@ import {ChannelName, ChannelSearchBox} from './channel_search';
 import {TeamName, TeamSearchBox} from './team_search';
 
 import {ApiError, previewMessage, sendTestAlert} from '../client';
+import {settingOptions} from '../manifest_options';
 import type {RouteSpec} from '../routes/model';
 import {scopeSummary} from '../routes/model';
 import {screenSettings} from '../screen_state';
-import {URGENCIES} from '../text';
 import type {PreviewResult, TestResult} from '../types';
 
 type Props = {
@@ -146,8 +146,14 @@ export default function RouteCard({route, tokenState, token, disabled, onChange,
                         onChange={(e) => set({format: e.target.value})}
                     >
                         <option value=''>{'As the default route'}</option>
-                        <option value='mattermost'>{'Mattermost (Outgoing Webhook)'}</option>
-                        <option value='webhook'>{'Webhook'}</option>
+                        {settingOptions('Format').map((o) => (
+                            <option
+                                key={o.value}
+                                value={o.value}
+                            >
+                                {o.label}
+                            </option>
+                        ))}
                     </select>
                 </label>
                 <label>
@@ -159,13 +165,12 @@ export default function RouteCard({route, tokenState, token, disabled, onChange,
                         onChange={(e) => set({default_urgency: e.target.value})}
                     >
                         <option value=''>{'As the default route'}</option>
-                        <option value='pagertree_default'>{'Let PagerTree decide'}</option>
-                        {URGENCIES.map((u) => (
+                        {settingOptions('DefaultUrgency').map((o) => (
                             <option
-                                key={u}
-                                value={u}
+                                key={o.value}
+                                value={o.value}
                             >
-                                {u}
+                                {o.label}
                             </option>
                         ))}
                     </select>
@@ -189,9 +194,14 @@ export default function RouteCard({route, tokenState, token, disabled, onChange,
                     onChange={(e) => set({match_mode: e.target.value})}
                 >
                     <option value=''>{'Match mode: as the default route'}</option>
-                    <option value='whole_word'>{'Whole word anywhere'}</option>
-                    <option value='first_word_is'>{'First word is (like an outgoing webhook)'}</option>
-                    <option value='first_word_starts_with'>{'First word starts with'}</option>
+                    {settingOptions('MatchMode').map((o) => (
+                        <option
+                            key={o.value}
+                            value={o.value}
+                        >
+                            {o.label}
+                        </option>
+                    ))}
                 </select>
                 <label className='pagertree-route__check'>
                     <input
