@@ -74,8 +74,6 @@ function importAnswer(webhooks: Hook[]) {
     };
 }
 
-
-
 export async function startStandIn(root: string, react: string): Promise<StandIn> {
     const requests: Recorded[] = [];
     const uncanned: string[] = [];

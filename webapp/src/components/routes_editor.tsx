@@ -31,6 +31,7 @@ export default function RoutesEditor(props: CustomSettingProps) {
     const savedIDs = useRef(new Set(parseRoutes(props.value).map((r) => r.id)));
     const [typed, setTyped] = useState<Record<string, string>>({});
     const disabled = Boolean(props.disabled || props.setByEnv);
+
     // The server's sentences for the two settings (the same check that refuses a save).
     const routesCheck = useFieldCheck(props.id, value).field;
     const tokensCheck = useFieldCheck(ROUTE_TOKENS_ID).field;
