@@ -7,11 +7,13 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/routing"
 )
 
 // newAlert is the one builder of what PagerTree is told: post is the post the alert links to
 // (the trigger post, or the bot's announcement of /pagertree alert); team may be nil.
-func (p *Plugin) newAlert(origin paging.Origin, post *model.Post, ch *model.Channel, user *model.User, team *model.Team,
+// route is the route it goes through (its format is the one recorded).
+func (p *Plugin) newAlert(origin paging.Origin, route *routing.Route, post *model.Post, ch *model.Channel, user *model.User, team *model.Team,
 	message, trigger string, urg paging.UrgencyResult) paging.Alert {
 	a := paging.Alert{
 		ID: post.Id, PostID: post.Id, RootID: post.RootId, ChannelID: ch.Id, ChannelName: ch.Name,
@@ -22,8 +24,11 @@ func (p *Plugin) newAlert(origin paging.Origin, post *model.Post, ch *model.Chan
 	if team != nil {
 		a.TeamID, a.TeamName = team.Id, team.Name
 	}
-	if cfg := p.config.Load(); cfg != nil {
-		a.MappedAs = cfg.Format
+	if route != nil {
+		a.RouteID, a.RouteName, a.MappedAs = route.ID, route.Name, route.Format
+		if route.IsDefault() {
+			a.RouteName = "" // an alert with no route went through the default route
+		}
 	}
 	a.Permalink = p.permalink(a.TeamName, post.Id)
 	return a

@@ -16,10 +16,15 @@ import (
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/routing"
 )
 
-// maxBodyBytes bounds request bodies: settings plus a message fit easily.
+// maxBodyBytes bounds request bodies from PagerTree and the card buttons.
 const maxBodyBytes = 64 << 10
+
+// maxAdminBodyBytes bounds the System Admin API's bodies: the settings on screen (100 routes
+// with their scopes) or a list of webhooks to import fit easily.
+const maxAdminBodyBytes = 1 << 20
 
 func (p *Plugin) newRouter() *mux.Router {
 	r := mux.NewRouter()
@@ -38,6 +43,8 @@ func (p *Plugin) newRouter() *mux.Router {
 	api.HandleFunc("/receiver/regenerate", only(http.MethodPost, p.handleRegenerate))
 	api.HandleFunc("/apikey/check", only(http.MethodPost, p.handleCheckAPIKey))
 	api.HandleFunc("/settings/check", only(http.MethodPost, p.handleSettingsCheck))
+	api.HandleFunc("/routes/import", only(http.MethodPost, p.handleImportRoutes))
+	api.HandleFunc("/routes/saved", only(http.MethodGet, p.handleSavedRoutes))
 	notFound := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "There is no such PagerTree plugin API route.")
 	})
@@ -80,7 +87,7 @@ func (p *Plugin) requireSystemAdmin(next http.Handler) http.Handler {
 			writeError(w, http.StatusForbidden, "Only System Admins can use the PagerTree plugin API.")
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, maxAdminBodyBytes)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -103,7 +110,7 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, http.StatusRequestEntityTooLarge, "The request is larger than "+strconv.Itoa(maxBodyBytes>>10)+" KB; shorten the message.")
+			writeError(w, http.StatusRequestEntityTooLarge, "The request is larger than "+strconv.Itoa(maxAdminBodyBytes>>20)+" MB; shorten the message.")
 			return false
 		}
 		writeError(w, http.StatusBadRequest, "The request body could not be read.")
@@ -148,8 +155,12 @@ type testResponse struct {
 	Error        string       `json:"error,omitempty"`
 	EndpointHost string       `json:"endpoint_host"`
 	Format       string       `json:"format"`
+	RouteID      string       `json:"route_id,omitempty"`
+	RouteName    string       `json:"route_name,omitempty"`
 }
 
+// handleTest sends a test alert through the default route, or the route route_id names,
+// with the settings on screen.
 func (p *Plugin) handleTest(w http.ResponseWriter, r *http.Request) {
 	var req screenRequest
 	if !decodeBody(w, r, &req) {
@@ -161,8 +172,16 @@ func (p *Plugin) handleTest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer cfg.closeIdle()
-	if cfg.Client == nil {
+	route, client, why := cfg.routeClient(req.RouteID)
+	switch {
+	case route == nil && req.RouteID != "":
+		writeError(w, http.StatusNotFound, "There is no route with the id "+strconv.Quote(req.RouteID)+" in the settings on screen.")
+		return
+	case client == nil && cfg.Problem != "":
 		writeError(w, http.StatusUnprocessableEntity, "Fix the settings first: "+cfg.Problem+".")
+		return
+	case client == nil:
+		writeError(w, http.StatusUnprocessableEntity, "Fix the settings first: "+why+".")
 		return
 	}
 	name := "admin"
@@ -171,11 +190,15 @@ func (p *Plugin) handleTest(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
 	defer cancel()
-	o := p.sendTest(ctx, cfg, name)
-	writeJSON(w, http.StatusOK, testResponse{
+	o := p.sendTest(ctx, route, client, name)
+	res := testResponse{
 		Class: o.Class, StatusCode: o.StatusCode, Meaning: o.Meaning, Error: o.Error,
-		EndpointHost: cfg.EndpointHost, Format: string(cfg.Format),
-	})
+		EndpointHost: route.EndpointHost, Format: string(route.Format),
+	}
+	if !route.IsDefault() {
+		res.RouteID, res.RouteName = route.ID, route.Name
+	}
+	writeJSON(w, http.StatusOK, res)
 }
 
 type previewResponse struct {
@@ -187,6 +210,16 @@ type previewResponse struct {
 	PagerTreeText  string               `json:"pagertree_text,omitempty"`  // the text PagerTree receives (Mattermost format)
 	PagerTreeReads paging.Urgency       `json:"pagertree_reads,omitempty"` // the urgency PagerTree reads from it
 	Problem        string               `json:"problem,omitempty"`
+	Route          *previewRoute        `json:"route,omitempty"` // the route it would page through
+}
+
+// previewRoute names the route a previewed message goes through, and why that one.
+type previewRoute struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Why    string `json:"why"`
+	Host   string `json:"endpoint_host,omitempty"`
+	Format string `json:"format,omitempty"`
 }
 
 func (p *Plugin) handlePreview(w http.ResponseWriter, r *http.Request) {
@@ -202,40 +235,78 @@ func (p *Plugin) handlePreview(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, preview(cfg, p.botID, req))
 }
 
-// preview runs the post hook's decision (skipReason) on a message and says whether it would
-// page. Without a channel id it judges a channel in the allow-list, if there is one: the
-// panel asks about the message, not about one channel.
+// preview runs the post hook's decision (routes, then skipReason) on a message and says whether
+// it would page, and through which route. Without a channel it judges a channel in the route
+// asked for (route_id), or in the allow-list if there is one: the panel asks about the message,
+// not about one channel.
 func preview(cfg *runtimeConfig, botID string, req screenRequest) previewResponse {
 	res := previewResponse{Matches: []paging.Match{}, Problem: cfg.Problem}
 	post := &model.Post{Message: req.Message, ChannelId: req.ChannelID}
 	if req.FromBot {
 		post.AddProp(model.PostPropsFromBot, "true")
 	}
-	if post.ChannelId == "" {
+	teamID := req.TeamID
+	if route, ok := cfg.Routes.ByID(req.RouteID); ok && req.RouteID != "" && post.ChannelId == "" && teamID == "" {
+		if len(route.Channels) > 0 {
+			post.ChannelId = route.Channels[0]
+		} else if len(route.Teams) > 0 {
+			teamID = route.Teams[0]
+		}
+	}
+	if post.ChannelId == "" && teamID == "" {
 		for id := range cfg.AllowList {
 			post.ChannelId = id
 			break
 		}
 	}
-	ch := &model.Channel{Id: post.ChannelId, Type: model.ChannelType(req.ChannelType)}
+	ch := &model.Channel{Id: post.ChannelId, TeamId: teamID, Type: model.ChannelType(req.ChannelType)}
 	if ch.Type == "" {
 		ch.Type = model.ChannelTypeOpen
 	}
-	var ev paging.Evaluation
-	if cfg.Rules != nil {
-		ev = cfg.Rules.EvaluateAll(req.Message)
-	}
+	m := cfg.Routes.Match(ch.Id, ch.TeamId, req.Message, true)
+	ev := m.Eval
 	if ev.Matches != nil {
 		res.Matches = ev.Matches
 	}
 	res.Trigger, res.Urgency = ev.Trigger, ev.Urgency
-	res.Reason = cfg.skipReason(post, botID, &ev, ch)
+	res.Reason = cfg.skipReason(post, botID, &m, ch)
 	res.WouldPage = res.Reason == ""
+	if m.Route != nil && cfg.Routes.Len() > 0 { // a site without routes sees what it saw before
+		res.Route = &previewRoute{ID: m.Route.ID, Name: m.Route.Name, Why: routeWhy(m, ch), Host: m.Route.EndpointHost, Format: string(m.Route.Format)}
+	}
 	if ev.Matched {
 		res.PagerTreeText = paging.TextForPagerTree(req.Message, ev.Urgency.Urgency)
 		res.PagerTreeReads = paging.PagerTreeReading(res.PagerTreeText)
 	}
 	return res
+}
+
+// routeWhy says in a sentence why a message goes through the route it matched.
+func routeWhy(m routing.Result, ch *model.Channel) string {
+	var why string
+	switch {
+	case !m.Route.IsDefault() && containsID(m.Route.Channels, ch.Id):
+		why = "the channel is in the route's scope"
+	case !m.Route.IsDefault():
+		why = "the channel's team is in the route's scope"
+	case len(m.Tried) > 0:
+		why = "the default route: the message has none of the trigger words of the route " + triedNames(m.Tried)
+	default:
+		why = "the default route: no route holds the channel or its team"
+	}
+	if m.Route.EveryMessage {
+		why += ", and the route pages on every message"
+	}
+	return why
+}
+
+func containsID(ids []string, id string) bool {
+	for _, v := range ids {
+		if v == id {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *Plugin) handleDeliveries(w http.ResponseWriter, r *http.Request) {

@@ -14,7 +14,9 @@ type screenRequest struct {
 	Settings    map[string]any `json:"settings"`
 	Message     string         `json:"message"`
 	ChannelType string         `json:"channel_type"` // O (default), P, D, G
-	ChannelID   string         `json:"channel_id"`   // optional: checked against the allow-list
+	ChannelID   string         `json:"channel_id"`   // optional: checked against the allow-list and routes
+	TeamID      string         `json:"team_id"`      // optional: the channel's team, for team routes
+	RouteID     string         `json:"route_id"`     // optional: a channel of this route (the panel's per-route try)
 	FromBot     bool           `json:"from_bot"`
 }
 
@@ -48,7 +50,7 @@ func jsonProblem(err error) string {
 		if field == "" {
 			return "The request body must be a JSON object of the expected fields."
 		}
-		want := map[string]string{"settings": "an object of setting values", "message": "text", "channel_type": "text (O, P, D or G)", "channel_id": "text", "from_bot": "true or false",
+		want := map[string]string{"settings": "an object of setting values", "message": "text", "channel_type": "text (O, P, D or G)", "channel_id": "text", "team_id": "text", "route_id": "text", "from_bot": "true or false",
 			"settings.apikey": "text", "settings.apibaseurl": "text"}[field]
 		if want == "" {
 			want = "of another type"
@@ -77,6 +79,14 @@ func screenSettings(saved, screen map[string]any, sendsToken bool) (map[string]a
 			continue
 		}
 		merged[k] = v
+	}
+	// The routes' tokens: the whole setting masked keeps the saved tokens; a route's
+	// placeholder is its saved token, sent only to its saved endpoint (routeTokenBinding).
+	routeTokens := resolveRouteTokens(saved, merged, !sendsToken)
+	merged[keyRouteTokens] = routeTokens.text
+	if len(routeTokens.moved) > 0 {
+		pr := routeTokensMoved(routeTokens.moved)
+		return nil, &requestError{msg: sentence(pr.Text), field: pr.Key}
 	}
 	if !usesSavedSecret(screenToken, tokenOnScreen) {
 		merged["token"] = screenToken // typed by the admin (or cleared): decoded and checked like any value

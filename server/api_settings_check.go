@@ -71,6 +71,10 @@ func (p *Plugin) handleSettingsCheck(w http.ResponseWriter, r *http.Request) {
 	if pr := p.externalChannelProblem(merged); pr != "" {
 		res.Fields["ExternalAlertsChannel"] = sentence(pr)
 	}
+	addFieldProblems(res, p.routeScopeProblems(merged))
+	if moved := movedRouteTokens(saved, req.Settings); len(moved) > 0 {
+		addFieldProblems(res, []settingProblem{routeTokensMoved(moved)}) // as the save refuses them
+	}
 	writeJSON(w, http.StatusOK, res)
 }
 
@@ -80,17 +84,7 @@ func checkSettings(saved, screen, merged map[string]any, userAgent string, guard
 	res := settingsCheck{Fields: map[string]string{}, Hints: map[string]string{}, Choices: map[string][]string{}}
 	c := configFromRaw(merged, userAgent, guard)
 	defer c.closeIdle()
-	byKey := map[string][]string{}
-	var order []string
-	for _, pr := range saveProblemsOf(c) {
-		if _, ok := byKey[pr.Key]; !ok {
-			order = append(order, pr.Key)
-		}
-		byKey[pr.Key] = append(byKey[pr.Key], pr.Text)
-	}
-	for _, k := range order {
-		res.Fields[k] = sentence(strings.Join(byKey[k], "; "))
-	}
+	addFieldProblems(res, saveProblemsOf(c))
 	if c.REST.Problem != "" {
 		res.Fields["APIBaseURL"] = sentence(c.REST.Problem)
 	}
@@ -120,6 +114,26 @@ func checkSettings(saved, screen, merged map[string]any, userAgent string, guard
 		res.Choices["UrgencyAliases"] = append(res.Choices["UrgencyAliases"], string(l))
 	}
 	return res
+}
+
+// addFieldProblems adds the problems to their settings' sentences (several for one setting
+// are joined, after any sentence it has already).
+func addFieldProblems(res settingsCheck, problems []settingProblem) {
+	byKey := map[string][]string{}
+	var order []string
+	for _, pr := range problems {
+		if _, ok := byKey[pr.Key]; !ok {
+			order = append(order, pr.Key)
+		}
+		byKey[pr.Key] = append(byKey[pr.Key], pr.Text)
+	}
+	for _, k := range order {
+		text := sentence(strings.Join(byKey[k], "; "))
+		if prev := res.Fields[k]; prev != "" {
+			text = prev + " " + text
+		}
+		res.Fields[k] = text
+	}
 }
 
 // addURLHints warns about the endpoint and the API URL when they are accepted but risky, and

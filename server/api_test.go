@@ -48,7 +48,7 @@ func TestAPIAccessAndBadInput(t *testing.T) {
 		{"trailing garbage", "POST", "/api/v1/preview", adminID, `{"message":"outage"} {"message":"x"}`, 400, "something after the JSON object"},
 		{"trailing junk", "POST", "/api/v1/test", adminID, `{}xyz`, 400, "something after the JSON object"},
 		{"wrong settings type", "POST", "/api/v1/test", adminID, `{"settings": {"TriggerWords": 7}}`, 422, "the setting \"Trigger words\" (TriggerWords) must be text, not the number 7"},
-		{"too large", "POST", "/api/v1/preview", adminID, `{"message":"` + strings.Repeat("x", 70<<10) + `"}`, 413, "larger than"},
+		{"too large", "POST", "/api/v1/preview", adminID, `{"message":"` + strings.Repeat("x", 1100<<10) + `"}`, 413, "larger than 1 MB"},
 		{"bad n", "GET", "/api/v1/deliveries?n=-2", adminID, ``, 400, "whole number"},
 		{"unknown route", "GET", "/api/v1/nope", adminID, ``, 404, "no such"},
 		{"wrong method", "GET", "/api/v1/test", adminID, ``, 405, "POST only"},

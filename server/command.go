@@ -18,7 +18,7 @@ const helpTable = "#### /pagertree — page the on-call team in PagerTree\n" +
 	"| `/pagertree ack [alert #\\|link]` | everyone* | Acknowledges a PagerTree alert the plugin sent, like the card's **Acknowledge** button. Without an argument, in the thread of the alert's card. |\n" +
 	"| `/pagertree resolve [alert #\\|link]` | everyone* | Resolves it, like the card's **Resolve** button. |\n" +
 	"| `/pagertree oncall [team]` | everyone | Shows who is on call now in each PagerTree team (or the team named), with @mentions where PagerTree's e-mail is a Mattermost user's verified e-mail. Needs a PagerTree API key in the plugin settings. |\n" +
-	"| `/pagertree test` | System Admins | Sends a clearly marked low-urgency test alert and shows PagerTree's answer. |\n" +
+	"| `/pagertree test [route]` | System Admins | Sends a clearly marked low-urgency test alert (through the route named, or the default) and shows PagerTree's answer. |\n" +
 	"| `/pagertree status` | System Admins | Shows whether forwarding is on, the settings in use, the queue and the last success and failure. |\n" +
 	"| `/pagertree history [n]` | System Admins | Shows the last n deliveries (default 10, at most 50). |\n" +
 	"| `/pagertree resend <alert id>` · `/pagertree resend failed [since 1h]` | System Admins | Sends alerts that failed for good (wrong token, endpoint, disabled integration, gave up) again, once the settings are fixed (default: failed in the last 24h). |\n" +
@@ -46,7 +46,8 @@ func commandDefinition() *model.Command {
 	ack.AddTextArgument("Alert number or link (optional in the card's thread)", "[alert #|link]", "")
 	resolve := model.NewAutocompleteData("resolve", "[alert #|link]", "Resolve a PagerTree alert (in its card's thread, no argument needed)")
 	resolve.AddTextArgument("Alert number or link (optional in the card's thread)", "[alert #|link]", "")
-	test := model.NewAutocompleteData("test", "", "Send a test alert to PagerTree and show its answer (System Admins)")
+	test := model.NewAutocompleteData("test", "[route]", "Send a test alert to PagerTree and show its answer (System Admins)")
+	test.AddTextArgument("Route name (optional; otherwise the default route)", "[route]", "")
 	status := model.NewAutocompleteData("status", "", "Show the plugin's state, queue and last deliveries (System Admins)")
 	history := model.NewAutocompleteData("history", "[n]", "Show the last n deliveries, default 10 (System Admins)")
 	history.AddTextArgument("How many (1-50)", "[n]", "^[0-9]*$")
@@ -99,7 +100,7 @@ func (p *Plugin) ExecuteCommand(_ *plugin.Context, args *model.CommandArgs) (*mo
 		}
 		switch sub {
 		case "test":
-			return ephemeral(p.commandTest(args)), nil
+			return ephemeral(p.commandTest(args, rest)), nil
 		case "status":
 			return ephemeral(p.commandStatus()), nil
 		case "resend":

@@ -10,19 +10,25 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/routing"
 )
 
-// sendTest sends a test alert right away (not through the outbox) and records it in the history.
-func (p *Plugin) sendTest(ctx context.Context, cfg *runtimeConfig, userName string) paging.Outcome {
+// sendTest sends a test alert through route right away (not through the outbox) and records
+// it in the history.
+func (p *Plugin) sendTest(ctx context.Context, route *routing.Route, client *pagertreeclient.Client, userName string) paging.Outcome {
 	a := testAlert(userName, p.clock())
-	o := cfg.Client.Send(ctx, a) // sent once: never retried, whatever the class
+	if !route.IsDefault() {
+		a.RouteID, a.RouteName = route.ID, route.Name
+	}
+	o := client.Send(ctx, a) // sent once: never retried, whatever the class
 	status := delivery.StatusDelivered
 	if o.Class != paging.Delivered {
 		status = delivery.StatusFailed
 	}
 	e := delivery.EntryFor(a, status, p.clock())
-	e.Format, e.Attempts, e.StatusCode, e.Meaning, e.Error = cfg.Format, 1, o.StatusCode, o.Meaning, o.Error
+	e.Format, e.Attempts, e.StatusCode, e.Meaning, e.Error = route.Format, 1, o.StatusCode, o.Meaning, o.Error
 	if p.history != nil {
 		if err := p.history.Add(e); err != nil {
 			p.API.LogWarn("PagerTree: could not record the test in the history", "error", err.Error())
@@ -43,10 +49,23 @@ func describeOutcome(o paging.Outcome) string {
 	return fmt.Sprintf("%s PagerTree answered **%d**: %s.", icon, o.StatusCode, o.Meaning)
 }
 
-func (p *Plugin) commandTest(args *model.CommandArgs) string {
+// commandTest answers `/pagertree test [route name]`: the default route, or the route named.
+func (p *Plugin) commandTest(args *model.CommandArgs, rest string) string {
 	cfg := p.config.Load()
-	if cfg == nil || cfg.Client == nil {
-		return "Cannot send a test alert: the settings need fixing first — " + cfg.state() + "."
+	routeID := routing.DefaultID
+	if name := strings.TrimSpace(rest); name != "" && cfg != nil && cfg.Routes != nil {
+		r := cfg.Routes.ByName(name)
+		if r == nil {
+			return fmt.Sprintf("There is no route named %q. The routes are: %s.", name, routeNameList(cfg.Routes))
+		}
+		routeID = r.ID
+	}
+	route, client, why := cfg.routeClient(routeID)
+	if client == nil {
+		if cfg == nil || cfg.Problem != "" || route == nil {
+			return "Cannot send a test alert: the settings need fixing first — " + cfg.state() + "."
+		}
+		return "Cannot send a test alert: " + why + "."
 	}
 	name := "admin"
 	if u, appErr := p.API.GetUser(args.UserId); appErr == nil {
@@ -54,8 +73,21 @@ func (p *Plugin) commandTest(args *model.CommandArgs) string {
 	}
 	ctx, cancel := context.WithTimeout(p.lifetime, 15*time.Second)
 	defer cancel()
-	o := p.sendTest(ctx, cfg, name)
-	return fmt.Sprintf("Sent a low-urgency test alert to %s (%s format).\n%s", cfg.EndpointHost, formatNames[cfg.Format], describeOutcome(o))
+	o := p.sendTest(ctx, route, client, name)
+	through := ""
+	if !route.IsDefault() {
+		through = " through the route " + strconv.Quote(route.Name)
+	}
+	return fmt.Sprintf("Sent a low-urgency test alert%s to %s (%s format).\n%s", through, route.EndpointHost, formatNames[route.Format], describeOutcome(o))
+}
+
+// routeNameList names the routes for a person: "default" first.
+func routeNameList(t *routing.Table) string {
+	names := []string{"`" + routing.DefaultName + "` (the top-level settings)"}
+	for _, r := range t.Routes() {
+		names = append(names, "`"+r.Name+"`")
+	}
+	return strings.Join(names, ", ")
 }
 
 func onOff(b bool) string {
@@ -114,7 +146,7 @@ func (p *Plugin) commandStatus() string {
 		row("Last failure", p.lastOf(delivery.StatusFailed))
 	}
 	p.receiverRows(row)
-	return "#### PagerTree plugin status\n" + markdownTable([]string{"", ""}, rows)
+	return "#### PagerTree plugin status\n" + markdownTable([]string{"", ""}, rows) + p.routeStatus(cfg)
 }
 
 var formatNames = map[paging.Format]string{
@@ -166,6 +198,10 @@ func (p *Plugin) commandHistory(rest string) string {
 	if len(entries) == 0 {
 		return "No deliveries yet. Post a message with a trigger word, or run `/pagertree test`."
 	}
+	withRoutes := false // the Route column shows once some alert went through a route
+	for _, e := range entries {
+		withRoutes = withRoutes || e.RouteName != ""
+	}
 	rows := make([][]string, 0, len(entries))
 	for _, e := range entries {
 		code := "—"
@@ -187,11 +223,18 @@ func (p *Plugin) commandHistory(rest string) string {
 		if e.Status == delivery.StatusFailed && !e.Test {
 			meaning += " · resend: `/pagertree resend " + e.AlertID + "`"
 		}
-		rows = append(rows, []string{e.Time.UTC().Format("01-02 15:04:05"), "~" + e.ChannelName, "@" + e.UserName, e.Trigger,
-			e.Urgency.String(), status, strconv.Itoa(e.Attempts), code, meaning})
+		row := []string{e.Time.UTC().Format("01-02 15:04:05"), "~" + e.ChannelName, "@" + e.UserName, e.Trigger,
+			e.Urgency.String(), status, strconv.Itoa(e.Attempts), code, meaning}
+		if withRoutes {
+			row = append(row[:2], append([]string{routeDisplayName(e.RouteName)}, row[2:]...)...)
+		}
+		rows = append(rows, row)
 	}
-	return fmt.Sprintf("#### Last %d deliveries (newest first)\n", len(entries)) + markdownTable(
-		[]string{"Time (UTC)", "Channel", "Poster", "Trigger", "Urgency", "Result", "Attempts", "Code", "Meaning"}, rows)
+	header := []string{"Time (UTC)", "Channel", "Poster", "Trigger", "Urgency", "Result", "Attempts", "Code", "Meaning"}
+	if withRoutes {
+		header = append(header[:2], append([]string{"Route"}, header[2:]...)...)
+	}
+	return fmt.Sprintf("#### Last %d deliveries (newest first)\n", len(entries)) + markdownTable(header, rows)
 }
 
 // markdownTable renders a table; cells may hold any text (pipes and line breaks are escaped).

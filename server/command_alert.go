@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -22,6 +23,18 @@ func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.Comma
 	if rest == "" {
 		return ephemeral("Say what is happening. " + alertUsage)
 	}
+	ch, appErr := p.API.GetChannel(args.ChannelId)
+	if appErr != nil {
+		return ephemeral("PagerTree was not paged: this channel could not be read (" + appErr.Message + ").")
+	}
+	teamID := ch.TeamId
+	if teamID == "" {
+		teamID = args.TeamId // a direct message has none: the team the command ran in
+	}
+	route := cfg.Routes.Candidates(ch.Id, teamID)[0] // the channel's route: no trigger word is needed
+	if route.Paused != "" {
+		return ephemeral("PagerTree was not paged: " + route.Paused + ".")
+	}
 	message := rest
 	var urg paging.UrgencyResult
 	first := strings.ToLower(strings.Fields(rest)[0])
@@ -35,20 +48,20 @@ func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.Comma
 		return ephemeral(fmt.Sprintf("`%s` is not an urgency: did you mean `%s`? Urgencies are low, medium, high and critical. %s",
 			first, near, alertUsage))
 	} else {
-		urg = cfg.Rules.UrgencyOf(message)
+		urg = route.Rules.UrgencyOf(message)
 	}
 
 	user, appErr := p.API.GetUser(args.UserId)
 	if appErr != nil {
 		return ephemeral("PagerTree was not paged: your user could not be read (" + appErr.Message + ").")
 	}
-	ch, appErr := p.API.GetChannel(args.ChannelId)
-	if appErr != nil {
-		return ephemeral("PagerTree was not paged: this channel could not be read (" + appErr.Message + ").")
+	through := ""
+	if !route.IsDefault() {
+		through = " through the route " + strconv.Quote(route.Name)
 	}
 	announce := &model.Post{
 		UserId: p.botID, ChannelId: args.ChannelId, RootId: args.RootId,
-		Message: fmt.Sprintf("@%s paged PagerTree — urgency: %s\n%s", user.Username, urg.Urgency, quote(message)),
+		Message: fmt.Sprintf("@%s paged PagerTree%s — urgency: %s\n%s", user.Username, through, urg.Urgency, quote(message)),
 	}
 	if refusal := tooLongAnswer(announce.Message, message); refusal != "" {
 		return ephemeral(refusal)
@@ -62,15 +75,12 @@ func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.Comma
 		p.releaseAlertSlot(user.Id, slot)
 		return ephemeral("PagerTree was not paged: the announcement could not be posted in this channel (" + appErr.Message + ").")
 	}
-	var team *model.Team // a direct message has none: the team the command ran in
-	for _, id := range []string{ch.TeamId, args.TeamId} {
-		if id != "" {
-			team, _ = p.API.GetTeam(id) // optional: the alert goes without a team name
-			break
-		}
+	var team *model.Team
+	if teamID != "" {
+		team, _ = p.API.GetTeam(teamID) // optional: the alert goes without a team name
 	}
-	a := p.newAlert(paging.OriginCommand, posted, ch, user, team, message, "/"+commandTrigger, urg)
-	p.metrics.Matched(string(a.Origin))
+	a := p.newAlert(paging.OriginCommand, route, posted, ch, user, team, message, "/"+commandTrigger, urg)
+	p.metrics.Matched(string(a.Origin), a)
 	if err := p.enqueue(a); err != nil {
 		// The channel must not keep "paged PagerTree" for a page that never left.
 		p.releaseAlertSlot(user.Id, slot)

@@ -13,6 +13,7 @@ import (
 	"github.com/pagertree/mattermost-plugin-pagertree/server/followup"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/routing"
 )
 
 // runtimeConfig is the validated, immutable configuration the plugin runs on. A new one is
@@ -48,6 +49,12 @@ type runtimeConfig struct {
 
 	// Followup is what happens after a page (cards, buttons, polling): never nil.
 	Followup *followup.Config
+
+	// Routes are the other integrations, by scope (routes.go); Client, Format and EndpointHost
+	// above are the default route's.
+	Routes *routing.Table
+	// clients are the routes' clients by route id (the default route's is Client).
+	clients map[string]*pagertreeclient.Client
 }
 
 // forwarding reports whether posts are being forwarded.
@@ -91,9 +98,15 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 	}
 
 	endpoint := strings.TrimSpace(s.EndpointURL)
+	specs, specsErr := routing.ParseSpecs(s.Routes)
+	if specsErr != nil {
+		fail("Routes", "%s", specsErr)
+	}
 	if host, err := validateEndpoint(endpoint, guard); err != nil {
-		fail("EndpointURL", "%s", err)
 		c.noEndpoint = errors.Is(err, errNoEndpoint)
+		if !c.noEndpoint || len(specs) == 0 {
+			fail("EndpointURL", "%s", err) // with routes, the default route may have no endpoint (routes.go)
+		}
 	} else {
 		c.EndpointHost = host
 	}
@@ -202,14 +215,17 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 		fail("UpdatesArrive", "%s", err)
 	}
 
+	problems = append(problems, c.buildRoutes(s, specs, aliases, guard)...)
+
 	if len(problems) > 0 {
 		c.problems = problems
 		c.Problem = problemText(problems)
 	} else {
-		c.Client = pagertreeclient.New(endpoint, strings.TrimSpace(s.Token), format, pagertreeclient.DefaultTimeout, userAgent, guard)
+		c.buildClients(userAgent, guard)
 	}
-	// Acting on alerts: the REST API when a key is set, else the Webhook integration.
-	f.Actor = pagertreeclient.Actor{API: c.REST.API, Integration: c.Client}
+	// Acting on alerts: the REST API when a key is set, else the Webhook integration (the
+	// alert's route's: IntegrationFor).
+	f.Actor = pagertreeclient.Actor{API: c.REST.API, Integration: c.Client, Routes: c.clients}
 	return c
 }
 
@@ -282,6 +298,9 @@ func redactURL(s string) string {
 func (c *runtimeConfig) closeIdle() {
 	if c.Client != nil {
 		c.Client.CloseIdle()
+	}
+	for _, cl := range c.clients {
+		cl.CloseIdle()
 	}
 	if c.REST.API != nil {
 		c.REST.API.CloseIdle()

@@ -50,7 +50,6 @@ func (p *Plugin) ConfigurationWillBeSaved(newCfg *model.Config) (*model.Config, 
 		return nil, nil
 	}
 	guard := pagertreeclient.NewGuard(allowedInternal(newCfg))
-	problems := saveProblems(raw, p.userAgent(), guard)
 	// The saved secrets: GetConfig shows every secret as the placeholder, set or not; the
 	// plugin's own settings are read unmasked. Unreadable, the masked copy stands in (every
 	// secret counts as saved, so a moved URL is refused rather than let through).
@@ -58,22 +57,38 @@ func (p *Plugin) ConfigurationWillBeSaved(newCfg *model.Config) (*model.Config, 
 	if err := p.API.LoadPluginConfiguration(&stored); err != nil && current != nil {
 		stored = current.PluginSettings.Plugins[manifest.Id]
 	}
+	// The routes' per-route "unchanged" placeholders become the saved tokens (routes_save.go).
+	tokens := resolveRouteTokens(stored, raw, false)
+	checked := make(map[string]any, len(raw))
+	for k, v := range raw {
+		checked[k] = v
+	}
+	setFold(checked, keyRouteTokens, tokens.text)
+	problems := saveProblems(checked, p.userAgent(), guard)
 	for _, b := range []boundSecret{tokenBinding, apiKeyBinding} {
 		if err := b.saveRefusal(stored, raw, guard); err != nil {
 			problems = append(problems, settingProblem{Key: b.settingKey, Text: err.Error()})
 		}
 	}
+	if len(tokens.moved) > 0 {
+		problems = append(problems, routeTokensMoved(tokens.moved))
+	}
 	if pr := p.externalChannelProblem(raw); pr != "" {
 		problems = append(problems, settingProblem{Key: "ExternalAlertsChannel", Text: pr})
 	}
-	if len(problems) == 0 {
-		return nil, nil
+	problems = append(problems, p.routeScopeProblems(raw)...)
+	if len(problems) > 0 {
+		msg := "The PagerTree settings were not saved: " + problemText(problems) + "."
+		return nil, &model.AppError{
+			Id: "plugin.pagertree.settings_invalid", Message: msg, Where: "PagerTree.ConfigurationWillBeSaved",
+			StatusCode: http.StatusBadRequest, SkipTranslation: true,
+		}
 	}
-	msg := "The PagerTree settings were not saved: " + problemText(problems) + "."
-	return nil, &model.AppError{
-		Id: "plugin.pagertree.settings_invalid", Message: msg, Where: "PagerTree.ConfigurationWillBeSaved",
-		StatusCode: http.StatusBadRequest, SkipTranslation: true,
+	if next, _ := lookupString(raw, keyRouteTokens); next != model.FakeSetting && next != tokens.text {
+		setFold(raw, keyRouteTokens, tokens.text) // placeholders replaced by the saved tokens
+		return newCfg, nil
 	}
+	return nil, nil
 }
 
 // externalChannelProblem checks that the channel for alerts from other sources exists and

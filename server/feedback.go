@@ -17,24 +17,25 @@ import (
 // endpoint or token while an alert is being retried takes effect on the next attempt.
 func (p *Plugin) send(ctx context.Context, a paging.Alert) paging.Outcome {
 	cfg := p.config.Load()
-	if cfg == nil || cfg.Client == nil {
-		reason := "the plugin is starting"
-		if cfg != nil && cfg.Problem != "" {
-			reason = cfg.Problem
-		}
+	route, client, why := cfg.routeClient(a.RouteID)
+	switch {
+	case route == nil && cfg != nil && cfg.Routes != nil:
+		// The route was removed after the alert was queued: its saved endpoint and token are gone.
+		return paging.Outcome{Class: paging.Permanent, Meaning: why + ", so it was not sent"}
+	case client == nil:
 		// The meaning may reach the poster; the problem (which can name the endpoint) stays in
 		// Error, which only admins, the history and the log see.
-		return paging.Outcome{Class: paging.Transient, Meaning: "forwarding is paused until a System Admin fixes the plugin settings", Error: reason}
+		return paging.Outcome{Class: paging.Transient, Meaning: "forwarding is paused until a System Admin fixes the plugin settings", Error: why}
 	}
-	if a.MappedAs != cfg.Format {
+	if a.MappedAs != route.Format {
 		// Recorded when queued (prepare) under another format, or queued by an older
 		// version: record it under this one before the request (with the timestamp claimed).
-		a = p.remember(a, cfg.Format, cfg)
+		a = p.remember(a, route.Format, cfg)
 	}
 	if since, ok := delivery.PresendStart(ctx); ok {
 		ctx = p.timePresend(ctx, since)
 	}
-	return cfg.Client.Send(ctx, a)
+	return client.Send(ctx, a)
 }
 
 // timePresend records, once the request is written to PagerTree's connection (the moment
@@ -76,17 +77,18 @@ func (p *Plugin) prepare(a paging.Alert) {
 // returns it with the timestamp claimed for it.
 func (p *Plugin) remember(a paging.Alert, f paging.Format, cfg *runtimeConfig) paging.Alert {
 	host, fp := "", ""
-	if cfg != nil && cfg.Client != nil {
-		host, fp = cfg.EndpointHost, cfg.Client.Fingerprint()
+	if route, client, _ := cfg.routeClient(a.RouteID); client != nil {
+		host, fp = route.EndpointHost, client.Fingerprint()
 	}
 	return p.followup.Remember(a, f, host, fp)
 }
 
-func (p *Plugin) currentFormat() paging.Format {
-	if c := p.config.Load(); c != nil {
-		return c.Format
+// formatOf is the format an alert is sent in now: its route's.
+func (p *Plugin) formatOf(a paging.Alert) paging.Format {
+	if route, _, _ := p.config.Load().routeClient(a.RouteID); route != nil {
+		return route.Format
 	}
-	return ""
+	return a.MappedAs
 }
 
 // onRetry notes a transient failure at debug level; the channel hears nothing while retrying,
@@ -122,7 +124,7 @@ func (p *Plugin) onFinal(j delivery.Job, o paging.Outcome) {
 	}
 	p.metrics.Final(a, string(a.Origin), o, j.GaveUp)
 	e := delivery.EntryFor(a, status, p.clock())
-	e.Format, e.Attempts, e.StatusCode, e.Meaning, e.Error = p.currentFormat(), j.Attempts, o.StatusCode, meaning, o.Error
+	e.Format, e.Attempts, e.StatusCode, e.Meaning, e.Error = p.formatOf(a), j.Attempts, o.StatusCode, meaning, o.Error
 	if err := p.history.Add(e); err != nil {
 		p.API.LogWarn("PagerTree: could not record a delivery in the history", "post_id", a.PostID, "error", err.Error())
 	}
@@ -155,7 +157,7 @@ func (p *Plugin) confirm(a paging.Alert) {
 	if cfg.ReplyInThread && (a.Origin == paging.OriginPost || a.Resent != nil) {
 		// The confirmation is the status card that PagerTree's events keep up to date; a resend
 		// also gets a reply of its own that says so.
-		if p.followup.Confirm(paging.ThirdPartyID(a, cfg.Format)) && a.Resent == nil {
+		if p.followup.Confirm(paging.ThirdPartyID(a, p.formatOf(a))) && a.Resent == nil {
 			return
 		}
 		root := a.ThreadRoot()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/routing"
 )
 
 // MessageHasBeenPosted runs for every new post on the server. The gate is ordered by cost:
@@ -20,8 +21,7 @@ func (p *Plugin) MessageHasBeenPosted(_ *plugin.Context, post *model.Post) {
 	if p.outbox == nil || cfg.skipReason(post, p.botID, nil, nil) != "" {
 		return
 	}
-	ev := cfg.Rules.Evaluate(post.Message)
-	if !ev.Matched {
+	if !cfg.Routes.MayMatch(post.ChannelId, post.Message) {
 		return
 	}
 	ch, appErr := p.channel(post.ChannelId)
@@ -30,13 +30,15 @@ func (p *Plugin) MessageHasBeenPosted(_ *plugin.Context, post *model.Post) {
 			"post_id", post.Id, "channel_id", post.ChannelId, "error", appErr.Error())
 		return
 	}
-	if cfg.skipReason(post, p.botID, &ev, ch) != "" {
+	m := cfg.Routes.Match(ch.Id, ch.TeamId, post.Message, false)
+	if cfg.skipReason(post, p.botID, &m, ch) != "" {
 		return
 	}
-	p.takeMatchedPost(cfg, post, ch, ev, entered)
+	p.takeMatchedPost(cfg, post, ch, m, entered)
 }
 
-func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model.Channel, ev paging.Evaluation, entered time.Time) {
+func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model.Channel, m routing.Result, entered time.Time) {
+	ev := m.Eval
 	user, appErr := p.user(post.UserId)
 	var team *model.Team
 	if appErr == nil && ch.TeamId != "" {
@@ -47,8 +49,8 @@ func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model
 			"post_id", post.Id, "error", appErr.Error())
 		return
 	}
-	alert := p.newAlert(paging.OriginPost, post, ch, user, team, post.Message, ev.Trigger, ev.Urgency)
-	p.metrics.Matched(string(alert.Origin))
+	alert := p.newAlert(paging.OriginPost, m.Route, post, ch, user, team, post.Message, ev.Trigger, ev.Urgency)
+	p.metrics.Matched(string(alert.Origin), alert)
 	held, claimErr, err := p.outbox.ClaimAndEnqueue(alert, delivery.FloodRule{OnePerThread: cfg.OnePerThread, Cooldown: cfg.Cooldown}, entered)
 	if claimErr != nil {
 		p.API.LogWarn("PagerTree: flood control is unavailable for this alert", "post_id", post.Id, "error", claimErr.Error())
@@ -57,7 +59,7 @@ func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model
 		p.metrics.Suppressed(held.Label())
 		e := delivery.EntryFor(alert, delivery.StatusSuppressed, p.clock())
 		e.Meaning = held.Sentence()
-		e.Format = cfg.Format
+		e.Format = m.Route.Format
 		if histErr := p.history.Add(e); histErr != nil {
 			p.API.LogWarn("PagerTree: could not record a suppressed alert in the history", "post_id", post.Id, "error", histErr.Error())
 		}
@@ -76,7 +78,7 @@ func (p *Plugin) enqueue(alert paging.Alert) error {
 // that error (nil for a duplicate: the hook ran twice, or on two nodes, and the first one owns it).
 func (p *Plugin) queueFailed(alert paging.Alert, err error) error {
 	if err == nil {
-		p.metrics.Queued(string(alert.Origin))
+		p.metrics.Queued(string(alert.Origin), alert)
 	}
 	if err == nil || errors.Is(err, delivery.ErrDuplicate) {
 		return nil

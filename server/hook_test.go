@@ -64,8 +64,9 @@ func TestPostFilters(t *testing.T) {
 			cfg := buildConfig(s, "ua", testGuard)
 			reason := cfg.skipReason(c.post, botID, nil, nil)
 			if reason == "" {
-				ev := cfg.Rules.Evaluate(c.post.Message)
-				reason = cfg.skipReason(c.post, botID, &ev, testChannels[c.post.ChannelId])
+				ch := testChannels[c.post.ChannelId]
+				m := cfg.Routes.Match(ch.Id, ch.TeamId, c.post.Message, false)
+				reason = cfg.skipReason(c.post, botID, &m, ch)
 			}
 			if (reason == "") != c.wantPage {
 				t.Fatalf("skip reason %q, want page=%v", reason, c.wantPage)

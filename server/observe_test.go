@@ -50,10 +50,10 @@ func TestServeMetricsAfterAFewAlerts(t *testing.T) {
 	})
 	out := scrapePlugin(t, env.p)
 	for _, line := range []string{
-		`mattermost_plugin_pagertree_alerts_matched_total{origin="post"} 5`,
-		`mattermost_plugin_pagertree_alerts_queued_total{origin="post"} 4`,
-		`mattermost_plugin_pagertree_alerts_delivered_total{origin="post"} 3`,
-		`mattermost_plugin_pagertree_alerts_failed_total{reason="token_rejected"} 1`,
+		`mattermost_plugin_pagertree_alerts_matched_total{origin="post",route="default"} 5`,
+		`mattermost_plugin_pagertree_alerts_queued_total{origin="post",route="default"} 4`,
+		`mattermost_plugin_pagertree_alerts_delivered_total{origin="post",route="default"} 3`,
+		`mattermost_plugin_pagertree_alerts_failed_total{reason="token_rejected",route="default"} 1`,
 		`mattermost_plugin_pagertree_pagertree_answers_total{class="delivered",status="200"} 3`,
 		`mattermost_plugin_pagertree_pagertree_answers_total{class="permanent",status="403"} 1`,
 		`mattermost_plugin_pagertree_delivery_attempts_total 4`,

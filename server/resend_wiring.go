@@ -28,7 +28,7 @@ func (p *Plugin) resend(alertID, by string) (queued bool, msg string, err error)
 		return false, fmt.Sprintf("Alert `%s` was already resent just now; the resend is on its way.", alertID), nil
 	}
 	if p.metrics != nil {
-		p.metrics.Queued("resend")
+		p.metrics.Queued("resend", a)
 	}
 	p.API.LogInfo("PagerTree: alert resent by a System Admin", "alert_id", alertID, "resend", a.Resent.Number, "user_id", by)
 	return true, fmt.Sprintf("Alert `%s` (~%s, trigger: %s) is queued again for PagerTree with the saved settings (resend %d).",

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -52,6 +53,23 @@ var (
 		},
 	}
 )
+
+// routeTokenRefusal is tokenBinding for a route's token: a route's saved token goes only to
+// that route's saved endpoint (savedSecretMayGo), and is refused in the token's words.
+func routeTokenRefusal(savedToken, savedEndpoint, nextEndpoint string) error {
+	return tokenBinding.refusal(savedToken, savedEndpoint, nextEndpoint, true, nil)
+}
+
+// routeTokensMoved is the problem of the routes (by name) whose saved token was kept while
+// their endpoint changed: the same sentence as the top-level token's, naming the routes.
+func routeTokensMoved(names []string) settingProblem {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = strconv.Quote(n)
+	}
+	return settingProblem{Key: "RouteTokens", Text: "the route " + strings.Join(quoted, ", ") + " has a new endpoint URL: " +
+		tokenBinding.again("", nil).Error()}
+}
 
 // refusal is why the saved secret may not be used with nextURL, or nil when it may: a kept
 // secret (the placeholder, or left out) that is saved goes only to the saved URL. A typed

@@ -36,6 +36,8 @@ type settings struct {
 	WhoMayPress            string  `json:"WhoMayPress"`
 	UpdatesArrive          string  `json:"UpdatesArrive"`
 	PollSeconds            flexInt `json:"PollSeconds"`
+	Routes                 string  `json:"Routes"`      // JSON list of routes (routing.Spec), no tokens
+	RouteTokens            string  `json:"RouteTokens"` // JSON object of tokens by route id (secret)
 }
 
 // defaultSettings are the defaults in plugin.json's settings_schema, for callers (the API's

@@ -10,6 +10,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/routing"
 )
 
 // supportFile is the plugin's file in a Support Packet.
@@ -26,6 +27,7 @@ type supportData struct {
 	Version         string           `json:"version"`
 	GeneratedAt     time.Time        `json:"generated_at"`
 	Settings        map[string]any   `json:"settings"`
+	Routes          []supportRoute   `json:"routes,omitempty"`
 	SettingsProblem string           `json:"settings_problem,omitempty"`
 	Queue           supportQueue     `json:"queue"`
 	LastOutcomes    []supportOutcome `json:"last_outcomes"`
@@ -52,6 +54,42 @@ type supportOutcome struct {
 	Meaning    string          `json:"meaning,omitempty"`
 	Error      string          `json:"error,omitempty"`
 	Test       bool            `json:"test,omitempty"`
+	Route      string          `json:"route,omitempty"`
+}
+
+// supportRoute is a route without its token or endpoint path.
+type supportRoute struct {
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	Teams        int    `json:"teams"`
+	Channels     int    `json:"channels"`
+	Endpoint     string `json:"endpoint"` // scheme and host
+	Format       string `json:"format,omitempty"`
+	TokenSet     bool   `json:"token_set"`
+	OwnTriggers  bool   `json:"own_triggers,omitempty"`
+	MatchMode    string `json:"match_mode,omitempty"`
+	EveryMessage bool   `json:"every_message,omitempty"`
+	Imported     bool   `json:"imported,omitempty"`
+}
+
+// supportRoutes describes the stored routes; their tokens only as set or not.
+func supportRoutes(raw map[string]any) []supportRoute {
+	text, _ := lookupString(raw, keyRoutes)
+	specs, err := routing.ParseSpecs(text)
+	if err != nil {
+		return nil
+	}
+	tokenText, _ := lookupString(raw, keyRouteTokens)
+	tokens, _ := routing.ParseTokens(tokenText)
+	out := make([]supportRoute, 0, len(specs))
+	for _, sp := range specs {
+		out = append(out, supportRoute{
+			ID: sp.ID, Name: sp.Name, Teams: len(sp.Teams), Channels: len(sp.Channels), Endpoint: redactURLs(sp.EndpointURL),
+			Format: sp.Format, TokenSet: strings.TrimSpace(tokens[sp.ID]) != "", OwnTriggers: strings.TrimSpace(sp.TriggerWords) != "",
+			MatchMode: sp.MatchMode, EveryMessage: sp.EveryMessage, Imported: sp.ImportedFrom != "",
+		})
+	}
+	return out
 }
 
 const (
@@ -65,7 +103,7 @@ const (
 func redactSettings(raw map[string]any, schema []*model.PluginSetting) map[string]any {
 	out := map[string]any{}
 	for _, s := range schema {
-		if s == nil || s.Key == "" {
+		if s == nil || s.Key == "" || strings.EqualFold(s.Key, keyRoutes) { // routes: supportRoutes
 			continue
 		}
 		v, ok := lookupFold(raw, s.Key)
@@ -132,7 +170,7 @@ func supportOutcomeOf(e delivery.Entry, scrub func(string) string) supportOutcom
 	return supportOutcome{
 		Time: e.Time, AlertID: e.AlertID, PostID: e.PostID, ChannelID: e.ChannelID, Trigger: e.Trigger,
 		Urgency: string(e.Urgency), Format: string(e.Format), Status: e.Status, Attempts: e.Attempts,
-		StatusCode: e.StatusCode, Meaning: scrub(e.Meaning), Error: scrub(e.Error), Test: e.Test,
+		StatusCode: e.StatusCode, Meaning: scrub(e.Meaning), Error: scrub(e.Error), Test: e.Test, Route: e.RouteName,
 	}
 }
 
@@ -146,6 +184,14 @@ func secretValues(raw map[string]any, schema []*model.PluginSetting) []string {
 		if v, ok := lookupFold(raw, s.Key); ok {
 			if str, isStr := v.(string); isStr && len(str) >= 4 {
 				out = append(out, str)
+			}
+		}
+	}
+	tokenText, _ := lookupString(raw, keyRouteTokens)
+	if tokens, err := routing.ParseTokens(tokenText); err == nil { // each route's token on its own
+		for _, tok := range tokens {
+			if len(tok) >= 4 {
+				out = append(out, tok)
 			}
 		}
 	}
@@ -171,7 +217,7 @@ func buildSupportData(raw map[string]any, schema []*model.PluginSetting, problem
 	}
 	d := supportData{
 		Plugin: manifest.Id, Version: manifest.Version, GeneratedAt: now.UTC(),
-		Settings: redactSettings(raw, schema), SettingsProblem: scrub(problem),
+		Settings: redactSettings(raw, schema), Routes: supportRoutes(raw), SettingsProblem: scrub(problem),
 		Queue:        supportQueue{Depth: q.Pending},
 		LastOutcomes: []supportOutcome{}, Problems: problems,
 	}

@@ -50,16 +50,19 @@ func TestSupportDataHasNoSecret(t *testing.T) {
 		endpoint = "https://api.pagertree.com/integration/" + path
 		text     = "the db is down in eu-west"
 	)
-	schema := manifest.SettingsSchema.Settings // plugin.json: every secret it declares is covered
-	const apiKey = "ptk-secret-api-key-77"     //nolint:gosec // a made-up key the output must not contain
-	raw := map[string]any{"enabled": true, "endpointurl": endpoint, "token": token, "triggerwords": "outage", "format": "mattermost", "apikey": apiKey}
+	schema := manifest.SettingsSchema.Settings                                // plugin.json: every secret it declares is covered
+	const apiKey = "ptk-secret-api-key-77"                                    //nolint:gosec // a made-up key the output must not contain
+	const routeToken, routePath = "route-tok-secret-9", "int_RouteSecretPath" //nolint:gosec // made up
+	raw := map[string]any{"enabled": true, "endpointurl": endpoint, "token": token, "triggerwords": "outage", "format": "mattermost", "apikey": apiKey,
+		"routes":      `[{"id":"db","name":"Database","channels":["chdbchdbchdbchdbchdbchdbch"],"endpoint_url":"https://api.pagertree.com/integration/` + routePath + `"}]`,
+		"routetokens": `{"db":"` + routeToken + `"}`}
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	var entries []delivery.Entry
 	for i := 0; i < 25; i++ {
 		e := delivery.EntryFor(paging.Alert{ID: fmt.Sprintf("a%d", i), PostID: fmt.Sprintf("p%d", i), ChannelID: "c", UserName: "alice", Message: text, Trigger: "outage"}, delivery.StatusDelivered, now)
 		if i == 10 {
 			e.Status, e.StatusCode, e.Meaning = delivery.StatusFailed, 403, paging.Meaning(403)
-			e.Error = fmt.Sprintf(`Post %q: token %s rejected`, endpoint, token)
+			e.Error = fmt.Sprintf(`Post %q: token %s rejected (route token %s)`, endpoint, token, routeToken)
 		}
 		entries = append([]delivery.Entry{e}, entries...) // newest first, as History.Recent
 	}
@@ -69,7 +72,7 @@ func TestSupportDataHasNoSecret(t *testing.T) {
 	out := string(f.Body)
 
 	assert.Equal(t, supportFile, f.Filename)
-	for _, secret := range []string{token, apiKey, path, "integration/", text, "alice"} {
+	for _, secret := range []string{token, apiKey, path, "integration/", text, "alice", routeToken, routePath} {
 		assert.NotContains(t, out, secret)
 	}
 	assert.Len(t, d.LastOutcomes, supportOutcomes)
@@ -81,4 +84,7 @@ func TestSupportDataHasNoSecret(t *testing.T) {
 	assert.Equal(t, "https://api.pagertree.com/(path redacted)", d.Settings["EndpointURL"])
 	assert.Equal(t, redactedSet, d.Settings["Token"])
 	assert.Contains(t, out, `"version": "`+manifest.Version+`"`)
+	require.Len(t, d.Routes, 1)
+	assert.Equal(t, supportRoute{ID: "db", Name: "Database", Channels: 1, Endpoint: "https://api.pagertree.com/(path redacted)", TokenSet: true}, d.Routes[0])
+	assert.Equal(t, redactedSet, d.Settings["RouteTokens"])
 }

@@ -47,6 +47,9 @@ export class PagerTreeStandIn {
     outgoing: Outgoing | null = null; // the "Outgoing Webhook" integration pointed at the plugin
     private v3 = new Map<string, V3Extra>();
     token: string;
+
+    // More "Mattermost (Outgoing Webhook)" integrations, by path, each with its own token (routes).
+    readonly integrations = new Map<string, string>();
     private rules: Rule[] = [];
     private server: http.Server | null = null;
     private sockets = new Set<Socket>();
@@ -167,6 +170,8 @@ export class PagerTreeStandIn {
                 res.writeHead(answer.status, {'Content-Type': 'application/json'});
                 res.end(JSON.stringify(answer.body));
                 return;
+            } else if (this.integrations.has(path)) {
+                status = body.token === this.integrations.get(path) ? 200 : 403;
             } else if (path === PATHS.mattermost && this.token && body.token !== this.token) {
                 status = 403;
             } else if (path === PATHS.webhook && this.token && req.headers['pagertree-token'] !== this.token) {

@@ -479,10 +479,10 @@ describe('nothing lost to a configuration mistake, and what operators see', () =
         const value = (line: string) => Number((text.split('\n').find((l) => l.startsWith(line + ' ')) || ' NaN').split(' ').pop());
 
         // Counters start at zero when the plugin starts (it was disabled and enabled above).
-        expect(value('mattermost_plugin_pagertree_alerts_delivered_total{origin="post"}')).toBeGreaterThan(3);
-        expect(value('mattermost_plugin_pagertree_alerts_failed_total{reason="token_rejected"}')).toBeGreaterThanOrEqual(1);
+        expect(value('mattermost_plugin_pagertree_alerts_delivered_total{origin="post",route="default"}')).toBeGreaterThan(3);
+        expect(value('mattermost_plugin_pagertree_alerts_failed_total{reason="token_rejected",route="default"}')).toBeGreaterThanOrEqual(1);
         expect(value('mattermost_plugin_pagertree_delivery_retries_total')).toBeGreaterThan(0);
-        expect(value('mattermost_plugin_pagertree_alerts_queued_total{origin="resend"}')).toBe(1);
+        expect(value('mattermost_plugin_pagertree_alerts_queued_total{origin="resend",route="default"}')).toBe(1);
         expect(value('mattermost_plugin_pagertree_queue_depth')).toBe(0);
         expect(text).toContain('mattermost_plugin_pagertree_post_to_pagertree_seconds_bucket');
     });

@@ -42,6 +42,9 @@ type Entry struct {
 	Error       string         `json:"error,omitempty"`
 	Test        bool           `json:"test,omitempty"`
 	Resent      *paging.Resent `json:"resent,omitempty"` // this try is a resend
+	// RouteID and RouteName are the route the alert went through; empty for the default route.
+	RouteID   string `json:"route_id,omitempty"`
+	RouteName string `json:"route_name,omitempty"`
 }
 
 // EntryFor makes a history entry for an alert.
@@ -49,7 +52,7 @@ func EntryFor(a paging.Alert, status Status, now time.Time) Entry {
 	return Entry{
 		Time: now, AlertID: a.ID, PostID: a.PostID, ChannelID: a.ChannelID, ChannelName: a.ChannelName,
 		TeamName: a.TeamName, UserName: a.UserName, Trigger: a.Trigger, Urgency: a.Urgency, Status: status,
-		Test: a.Origin == paging.OriginTest, Resent: a.Resent,
+		Test: a.Origin == paging.OriginTest, Resent: a.Resent, RouteID: a.RouteID, RouteName: a.RouteName,
 	}
 }
 

@@ -39,7 +39,7 @@ type ActionJob struct {
 
 // targetOf is the alert as the action layer needs it.
 func targetOf(rec Record) pagertreeclient.Target {
-	return pagertreeclient.Target{ThirdpartyID: rec.ThirdPartyID, Format: rec.Format, EndpointFingerprint: rec.EndpointFP, AlertID: rec.Status.AlertID}
+	return pagertreeclient.Target{ThirdpartyID: rec.ThirdPartyID, Format: rec.Format, EndpointFingerprint: rec.EndpointFP, AlertID: rec.Status.AlertID, Route: rec.RouteID}
 }
 
 // runAction makes one try of an action through the route decided for it and records the

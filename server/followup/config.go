@@ -125,6 +125,20 @@ func (c *Config) UpdatesState() string {
 	return fmt.Sprintf("pushed by PagerTree and polled from its API every %s", c.Updates.Every)
 }
 
+// webhookCanAct reports whether the default route's integration or a route's is a Webhook
+// integration, which can act on the alerts sent to it.
+func (c *Config) webhookCanAct() bool {
+	if c.Actor.Integration != nil && c.Actor.Integration.CanAct() {
+		return true
+	}
+	for _, cl := range c.Actor.Routes {
+		if cl != nil && cl.CanAct() {
+			return true
+		}
+	}
+	return false
+}
+
 // ActionsSummary says, for the settings panel and /pagertree status, whether the card offers
 // Acknowledge and Resolve, how they reach PagerTree and who may press; or why there are none.
 func (c *Config) ActionsSummary() string {
@@ -139,8 +153,8 @@ func (c *Config) ActionsSummary() string {
 	switch {
 	case c.Actor.API != nil:
 		return "On every card, through PagerTree's REST API (API key set); " + who + " may press them."
-	case c.Actor.Integration != nil && c.Actor.Integration.CanAct():
-		return "On cards of alerts sent in the Webhook format to the endpoint now configured, through that integration (no API key set); " + who + " may press them."
+	case c.webhookCanAct():
+		return "On cards of alerts sent in the Webhook format to the endpoint now configured for their route, through that integration (no API key set); " + who + " may press them."
 	}
 	return "None: the Mattermost (Outgoing Webhook) integration cannot acknowledge or resolve alerts, and " + c.APIUnavailable +
 		". The card links to the alert in PagerTree instead. Add a PagerTree API key, or use the Webhook format, to get the buttons."

@@ -58,6 +58,7 @@ type Record struct {
 	Pending     []PendingReply `json:"pending,omitempty"` // replies to post
 	LastEventAt time.Time      `json:"last_event_at,omitempty"`
 	EndpointFP  string         `json:"endpoint_fp,omitempty"` // which endpoint it was sent to (a fingerprint, not the URL)
+	RouteID     string         `json:"route_id,omitempty"`    // the plugin route it was sent through ("": the default)
 	Outbound    *ActionJob     `json:"outbound,omitempty"`    // an action pressed in Mattermost still to reach PagerTree (action_retry.go)
 	// External: the alert did not come from Mattermost (adopt.go); its card is the root
 	// post, showing the alert's Summary (title) and Details (description).

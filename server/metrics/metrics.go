@@ -72,10 +72,10 @@ func New(queue QueueFunc, now func() time.Time) *Metrics {
 		m.reg.MustRegister(c)
 		return c
 	}
-	m.matched = counterVec("alerts_matched_total", "Messages that matched a trigger (origin: post or command).", "origin")
-	m.queued = counterVec("alerts_queued_total", "Alerts recorded in the outbox for delivery (origin: post, command or resend).", "origin")
-	m.delivered = counterVec("alerts_delivered_total", "Alerts PagerTree accepted (origin: post, command or resend).", "origin")
-	m.failed = counterVec("alerts_failed_total", "Alerts not delivered, for good (reason: token_rejected, no_integration, integration_disabled, payment_required, bad_request, redirect, other_status, gave_up).", "reason")
+	m.matched = counterVec("alerts_matched_total", "Messages that matched a trigger (origin: post or command), by route.", "origin", "route")
+	m.queued = counterVec("alerts_queued_total", "Alerts recorded in the outbox for delivery (origin: post, command or resend), by route.", "origin", "route")
+	m.delivered = counterVec("alerts_delivered_total", "Alerts PagerTree accepted (origin: post, command or resend), by route.", "origin", "route")
+	m.failed = counterVec("alerts_failed_total", "Alerts not delivered, for good (reason: token_rejected, no_integration, integration_disabled, payment_required, bad_request, redirect, other_status, gave_up), by route.", "reason", "route")
 	m.suppressed = counterVec("alerts_suppressed_total", "Matched messages that did not page (reason: flood control and filters).", "reason")
 	m.attempts = counter("delivery_attempts_total", "Requests sent to PagerTree, first tries and retries.")
 	m.retries = counter("delivery_retries_total", "Attempts that failed for a passing reason and are retried.")
@@ -148,17 +148,26 @@ func (m *Metrics) Handler() http.Handler {
 // Registry is for tests and for adding collectors.
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
+// RouteLabel is the route label of an alert: its route's name, "default" for the default
+// route (and alerts queued before routes existed). Names are bounded by the route limit.
+func RouteLabel(a paging.Alert) string {
+	if a.RouteName == "" {
+		return "default"
+	}
+	return a.RouteName
+}
+
 // Matched counts a message that matched a trigger, before flood control.
-func (m *Metrics) Matched(origin string) {
+func (m *Metrics) Matched(origin string, a paging.Alert) {
 	if m != nil {
-		m.matched.WithLabelValues(origin).Inc()
+		m.matched.WithLabelValues(origin, RouteLabel(a)).Inc()
 	}
 }
 
 // Queued counts an alert recorded in the outbox.
-func (m *Metrics) Queued(origin string) {
+func (m *Metrics) Queued(origin string, a paging.Alert) {
 	if m != nil {
-		m.queued.WithLabelValues(origin).Inc()
+		m.queued.WithLabelValues(origin, RouteLabel(a)).Inc()
 	}
 }
 
@@ -193,7 +202,7 @@ func (m *Metrics) Final(a paging.Alert, origin string, o paging.Outcome, gaveUp 
 	}
 	m.attempt(o)
 	if o.Class == paging.Delivered {
-		m.delivered.WithLabelValues(origin).Inc()
+		m.delivered.WithLabelValues(origin, RouteLabel(a)).Inc()
 		if a.CreateAt > 0 {
 			if d := m.now().Sub(time.UnixMilli(a.CreateAt)); d >= 0 {
 				m.latency.Observe(d.Seconds())
@@ -201,7 +210,7 @@ func (m *Metrics) Final(a paging.Alert, origin string, o paging.Outcome, gaveUp 
 		}
 		return
 	}
-	m.failed.WithLabelValues(FailureReason(o, gaveUp)).Inc()
+	m.failed.WithLabelValues(FailureReason(o, gaveUp), RouteLabel(a)).Inc()
 }
 
 // Presend records the time from the post hook's entry to the first request written to PagerTree.

@@ -28,8 +28,8 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	m := New(func() (Queue, error) { return Queue{Pending: 2, OldestQueued: now.Add(-90 * time.Second)}, nil }, func() time.Time { return now })
 	a := paging.Alert{ID: "a", CreateAt: now.Add(-1500 * time.Millisecond).UnixMilli()}
-	m.Matched("post")
-	m.Queued("post")
+	m.Matched("post", a)
+	m.Queued("post", a)
 	m.Retry(paging.Outcome{Class: paging.Transient, StatusCode: 503})
 	m.Retry(paging.Outcome{Class: paging.Transient})
 	m.Final(a, "post", paging.Outcome{Class: paging.Delivered, StatusCode: 200}, false)
@@ -42,11 +42,11 @@ func TestMetricsCountWhatHappened(t *testing.T) {
 
 	out := scrape(t, m)
 	for _, line := range []string{
-		`mattermost_plugin_pagertree_alerts_matched_total{origin="post"} 1`,
-		`mattermost_plugin_pagertree_alerts_queued_total{origin="post"} 1`,
-		`mattermost_plugin_pagertree_alerts_delivered_total{origin="post"} 1`,
-		`mattermost_plugin_pagertree_alerts_failed_total{reason="token_rejected"} 1`,
-		`mattermost_plugin_pagertree_alerts_failed_total{reason="gave_up"} 1`,
+		`mattermost_plugin_pagertree_alerts_matched_total{origin="post",route="default"} 1`,
+		`mattermost_plugin_pagertree_alerts_queued_total{origin="post",route="default"} 1`,
+		`mattermost_plugin_pagertree_alerts_delivered_total{origin="post",route="default"} 1`,
+		`mattermost_plugin_pagertree_alerts_failed_total{reason="token_rejected",route="default"} 1`,
+		`mattermost_plugin_pagertree_alerts_failed_total{reason="gave_up",route="default"} 1`,
 		`mattermost_plugin_pagertree_alerts_suppressed_total{reason="thread_already_paged"} 1`,
 		`mattermost_plugin_pagertree_delivery_attempts_total 5`,
 		`mattermost_plugin_pagertree_delivery_retries_total 2`,
@@ -109,5 +109,22 @@ func TestFailureReason(t *testing.T) {
 		{paging.Outcome{Class: paging.Transient, StatusCode: 503}, true, "gave_up"},
 	} {
 		assert.Equal(t, tc.want, FailureReason(tc.o, tc.gaveUp), "%+v", tc.o)
+	}
+}
+
+func TestMetricsNameTheRoute(t *testing.T) {
+	m := New(func() (Queue, error) { return Queue{}, nil }, nil)
+	db := paging.Alert{ID: "a", RouteID: "db", RouteName: "Database"}
+	m.Queued("post", db)
+	m.Final(db, "post", paging.Outcome{Class: paging.Delivered, StatusCode: 200}, false)
+	m.Final(paging.Alert{ID: "b"}, "post", paging.Outcome{Class: paging.Permanent, StatusCode: 403}, false)
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	for _, want := range []string{
+		`mattermost_plugin_pagertree_alerts_queued_total{origin="post",route="Database"} 1`,
+		`mattermost_plugin_pagertree_alerts_delivered_total{origin="post",route="Database"} 1`,
+		`mattermost_plugin_pagertree_alerts_failed_total{reason="token_rejected",route="default"} 1`,
+	} {
+		assert.Contains(t, rec.Body.String(), want+"\n")
 	}
 }

@@ -32,12 +32,27 @@ type Target struct {
 	// EndpointFingerprint is Fingerprint(endpoint) when only that was kept ("" when unknown).
 	EndpointFingerprint string
 	AlertID             string // PagerTree's alert id, once an event has told it ("" when unknown)
+	// Route is the id of the plugin's route it was sent through ("": the default route, as for
+	// alerts sent before routes existed); a Webhook-format action goes to that route's integration.
+	Route string
 }
 
-// Actor holds the clients of one configuration; either may be nil.
+// Actor holds the clients of one configuration; any may be nil.
 type Actor struct {
 	API         *API
-	Integration *Client
+	Integration *Client // the default route's integration
+	// Routes are the other routes' integrations by route id (a paused route has none).
+	Routes map[string]*Client
+}
+
+// integration is the integration of the route t was sent through, and whether the
+// configuration still has that route.
+func (a Actor) integration(t Target) (*Client, bool) {
+	if t.Route == "" {
+		return a.Integration, true
+	}
+	c, ok := a.Routes[t.Route]
+	return c, ok
 }
 
 // Decision is how one attempt of an action on an alert reaches PagerTree, decided once by
@@ -62,16 +77,19 @@ func (d Decision) For(isAdmin bool) Decision {
 
 // Decide says how an action on t would reach PagerTree with this actor's clients.
 func (a Actor) Decide(t Target) Decision {
-	d := Decision{Route: RouteWebhook, actor: a, t: t}
+	integ, routeKept := a.integration(t)
+	d := Decision{Route: RouteWebhook, actor: Actor{API: a.API, Integration: integ}, t: t}
 	switch {
 	case a.API != nil:
 		d.Route = RouteAPI
 	case t.Format != paging.FormatWebhook:
 		d.Route, d.Why = RouteNone, "it was sent to a Mattermost (Outgoing Webhook) integration, which cannot acknowledge or resolve alerts, and no PagerTree API key is set in the plugin settings"
-	case a.Integration == nil || !a.Integration.CanAct():
+	case !routeKept:
+		d.Route, d.Why = RouteNone, "it was sent through a route that is no longer in the plugin settings, and no PagerTree API key is set"
+	case integ == nil || !integ.CanAct():
 		d.Route, d.Why = RouteNone, "the plugin's PagerTree integration settings no longer point at a Webhook integration, and no PagerTree API key is set"
-	case t.Endpoint != "" && t.Endpoint != a.Integration.endpoint,
-		t.EndpointFingerprint != "" && t.EndpointFingerprint != a.Integration.Fingerprint():
+	case t.Endpoint != "" && t.Endpoint != integ.endpoint,
+		t.EndpointFingerprint != "" && t.EndpointFingerprint != integ.Fingerprint():
 		d.Route, d.Why = RouteNone, "it was sent to a PagerTree integration the plugin no longer uses, and no PagerTree API key is set"
 	}
 	return d

@@ -57,6 +57,10 @@ type Alert struct {
 	// MappedAs is the format whose thirdparty id the alert was recorded under for PagerTree's
 	// events when it was queued; a send in another format records it again.
 	MappedAs Format `json:"mapped_as,omitempty"`
+	// RouteID and RouteName are the route the alert went through (DESIGN §12); empty for the
+	// default route, and for alerts queued before routes existed.
+	RouteID   string `json:"route_id,omitempty"`
+	RouteName string `json:"route_name,omitempty"`
 }
 
 // Origin says what made an alert.

@@ -54,3 +54,10 @@ func (r *Rules) EvaluateAll(message string) Evaluation {
 	}
 	return ev
 }
+
+// Matches says whether some trigger is in message, without parsing urgency: the cheapest
+// question, for a gate that only decides whether to look further.
+func (r *Rules) Matches(message string) bool {
+	_, ok := r.Matcher.First(r.scope(message))
+	return ok
+}

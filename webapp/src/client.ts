@@ -5,9 +5,10 @@ import type {AxiosError} from 'axios';
 import axios from 'axios';
 
 import type {Channel} from '@mattermost/types/channels';
+import type {OutgoingWebhook} from '@mattermost/types/integrations';
 import type {Team} from '@mattermost/types/teams';
 
-import type {APIKeyCheck, Delivery, PreviewResult, ReceiverInfo, ResendResult, SettingsCheck, TestResult} from './types';
+import type {APIKeyCheck, Delivery, ImportResult, PreviewResult, ReceiverInfo, ResendResult, SettingsCheck, TestResult} from './types';
 
 import manifest from '../../plugin.json';
 
@@ -67,15 +68,17 @@ function toApiError(err: unknown, who = 'The plugin'): ApiError {
 
 export type ScreenSettings = Record<string, unknown>;
 
-export async function sendTestAlert(settings: ScreenSettings): Promise<TestResult> {
+// sendTestAlert sends a test alert with the settings on screen, through the default route or
+// the route routeId names.
+export async function sendTestAlert(settings: ScreenSettings, routeId?: string): Promise<TestResult> {
     try {
-        return (await http.post<TestResult>(apiURL('test'), {settings})).data;
+        return (await http.post<TestResult>(apiURL('test'), routeId ? {settings, route_id: routeId} : {settings})).data;
     } catch (err) {
         throw toApiError(err);
     }
 }
 
-export type PreviewRequest = {settings: ScreenSettings; message: string; channel_type?: string; from_bot?: boolean};
+export type PreviewRequest = {settings: ScreenSettings; message: string; channel_type?: string; from_bot?: boolean; route_id?: string};
 
 export async function previewMessage(req: PreviewRequest, signal?: AbortSignal): Promise<PreviewResult> {
     try {
@@ -146,6 +149,16 @@ export async function checkSettings(settings: ScreenSettings, signal?: AbortSign
     }
 }
 
+// convertWebhooks asks the plugin to turn Mattermost's outgoing webhooks (read with the admin's
+// session) into routes next to the ones on screen; nothing is saved.
+export async function convertWebhooks(webhooks: unknown[], routes: string): Promise<ImportResult> {
+    try {
+        return (await http.post<ImportResult>(apiURL('routes/import'), {webhooks, routes})).data;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}
+
 // Mattermost's REST API, for the channel pickers.
 function mattermostURL(path: string): string {
     return `${siteURL()}/api/v4/${path}`;
@@ -179,6 +192,56 @@ export async function searchChannels(term: string, signal?: AbortSignal): Promis
             {params: {include_deleted: false, exclude_remote: false}, signal},
         );
         return Array.isArray(res.data) ? res.data : res.data.channels || [];
+    } catch (err) {
+        throw toApiError(err, 'Mattermost');
+    }
+}
+
+export type SavedRoute = {id: string; name: string; imported_from?: string};
+
+// savedRoutes lists the routes as saved (no tokens), so an imported webhook is only deleted
+// once its route is stored.
+export async function savedRoutes(): Promise<SavedRoute[]> {
+    try {
+        return (await http.get<{routes: SavedRoute[]}>(apiURL('routes/saved'))).data.routes;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}
+
+// searchTeams finds teams by name (System Admins see every team), for the routes' team picker.
+export async function searchTeams(term: string, signal?: AbortSignal): Promise<Team[]> {
+    try {
+        const res = await http.post<Team[] | {teams: Team[]}>(mattermostURL('teams/search'), {term, page: 0, per_page: 20}, {signal});
+        return (Array.isArray(res.data) ? res.data : res.data.teams) || [];
+    } catch (err) {
+        throw toApiError(err, 'Mattermost');
+    }
+}
+
+// listOutgoingWebhooks reads every team's outgoing webhooks with the admin's own session (the
+// plugin API has no call for them), 200 at a time, one page after the other: each says whether
+// there is more.
+export async function listOutgoingWebhooks(): Promise<OutgoingWebhook[]> {
+    const all: OutgoingWebhook[] = [];
+    try {
+        for (let page = 0; page < 50; page++) {
+            const batch = (await http.get<OutgoingWebhook[]>(mattermostURL('hooks/outgoing'), {params: {page, per_page: 200}})).data; // eslint-disable-line no-await-in-loop
+            all.push(...batch);
+            if (batch.length < 200) {
+                break;
+            }
+        }
+    } catch (err) {
+        throw toApiError(err, 'Mattermost');
+    }
+    return all;
+}
+
+// deleteOutgoingWebhook deletes one imported webhook (the admin's own session).
+export async function deleteOutgoingWebhook(id: string): Promise<void> {
+    try {
+        await http.delete(mattermostURL(`hooks/outgoing/${encodeURIComponent(id)}`));
     } catch (err) {
         throw toApiError(err, 'Mattermost');
     }

@@ -7,6 +7,8 @@ import EndpointURL from './components/endpoint_url';
 import ExternalChannel from './components/external_channel';
 import ReceiverSetup from './components/receiver_setup';
 import RecentDeliveries from './components/recent_deliveries';
+import RouteTokens from './components/route_tokens';
+import RoutesEditor from './components/routes_editor';
 import SendTestAlert from './components/send_test_alert';
 import Token from './components/token';
 import TriggerWords from './components/trigger_words';
@@ -36,6 +38,8 @@ export const CUSTOM_SETTINGS: Record<string, React.ComponentType<CustomSettingPr
     ReceiverSetup,
     APIKey: Token, // the same password field: a saved key comes back as a placeholder
     CheckAPIKey,
+    Routes: RoutesEditor,
+    RouteTokens,
 };
 
 export class Plugin {

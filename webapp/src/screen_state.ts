@@ -26,6 +26,11 @@ export function publish(id: string, value: unknown): void {
     listeners.forEach((l) => l());
 }
 
+// screenValue is one published value (undefined until its setting rendered).
+export function screenValue(id: string): unknown {
+    return values.get(settingKey(id));
+}
+
 // The plugin's plain (non-custom) settings, from plugin.json. The System Console renders them
 // itself: a select or input with the id "PluginSettings.Plugins.<id>.<key>", or for a bool two
 // radio buttons named with that id and valued "true" and "false".

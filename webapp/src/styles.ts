@@ -24,6 +24,17 @@ const CSS = `
 .pagertree-steps li { margin-bottom: 6px; }
 .pagertree-copyable { display: flex; flex-wrap: wrap; align-items: center; gap: 4px; margin: 2px 0; }
 .pagertree-copyable code { word-break: break-all; }
+.pagertree-route { border: 1px solid rgba(0,0,0,.15); border-radius: 4px; padding: 8px 12px; margin-bottom: 10px; }
+.pagertree-route legend { font-size: 14px; font-weight: 600; width: auto; border: 0; margin: 0; padding: 0 4px; }
+.pagertree-route__row { margin-bottom: 8px; }
+.pagertree-route__row > label, .pagertree-route__row > span { display: block; font-weight: normal; margin-bottom: 2px; }
+.pagertree-route__inline { display: flex; gap: 16px; }
+.pagertree-route__inline label { font-weight: normal; }
+.pagertree-route__check { font-weight: normal; display: block; margin-top: 4px; }
+.pagertree-verdict--yes { color: #06752c; margin-top: 4px; }
+.pagertree-verdict--no { color: #8a6500; margin-top: 4px; }
+.pagertree-import { margin-top: 10px; }
+.pagertree-import-list { padding-left: 18px; margin: 6px 0; }
 `;
 
 export function injectStyles(doc: Document = document): void {

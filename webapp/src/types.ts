@@ -31,6 +31,7 @@ export type PreviewResult = {
     pagertree_text?: string;
     pagertree_reads?: Urgency;
     problem?: string;
+    route?: {id: string; name: string; why: string; endpoint_host?: string; format?: string}; // only when routes exist
 };
 
 export type TestResult = {
@@ -40,6 +41,8 @@ export type TestResult = {
     error?: string;
     endpoint_host: string;
     format: string;
+    route_id?: string;
+    route_name?: string;
 };
 
 export type Delivery = {
@@ -59,6 +62,7 @@ export type Delivery = {
     error?: string;
     test?: boolean;
     resent?: {number: number; by: string}; // this row is the n-th resend of the alert
+    route_name?: string; // the route it went through; none for the default route
 };
 
 // ResendResult answers a resend: queued, or already resent by someone else just now.
@@ -104,4 +108,11 @@ export type SettingsCheck = {
         UrgencyAliases: Array<{alias: string; urgency: string; problem?: string; hint?: string}>; // every item
     };
     choices: Record<string, string[]>; // e.g. the urgencies an alias may point to
+};
+
+// ImportResult is the plugin's conversion of outgoing webhooks into routes.
+export type ImportResult = {
+    found: number;
+    routes: Array<{route: import('./routes/model').RouteSpec; token: string; webhook_id: string; warnings: string[]}>;
+    skipped: Array<{webhook_id: string; display_name: string; reason: string}>;
 };

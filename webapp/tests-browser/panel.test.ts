@@ -209,6 +209,57 @@ describe.each(['18', '19'])('React %s host', (react) => {
         await section.screenshot({path: path.join(SHOTS, `react${react}-receiver.png`)});
     });
 
+    test('routes: edit one route\'s token only, test it, import from outgoing webhooks, delete the imported one once saved', async () => {
+        const db = {id: 'db', name: 'Database', channels: ['dbdbdbdbdbdbdbdbdbdbdbdbdb'], endpoint_url: 'https://api.pagertree.com/integration/int_db', trigger_words: 'db down'};
+        const net = {id: 'net', name: 'Network', teams: ['netteamnetteamnetteamnette'], endpoint_url: 'https://api.pagertree.com/integration/int_net2'};
+        await page.reload();
+        await page.evaluate((routes) => window.renderConsole({token: '********************************',
+            endpointurl: 'https://api.pagertree.com/integration/int_1',
+            triggerwords: 'outage',
+            routes: JSON.stringify(routes),
+            routetokens: '********************************'}), [db, net]);
+        const cards = page.getByTestId('route');
+        await cards.first().waitFor();
+        expect(await cards.count()).toBe(2);
+        await cards.nth(0).getByText('Databases').waitFor(); // the channel's name, read from Mattermost
+        await cards.nth(1).getByTestId('route-team').getByText('Network').waitFor(); // the team's
+
+        await cards.nth(1).getByLabel('Token').fill('new-net-token');
+        let values = await page.evaluate(() => window.hostState.values);
+        expect(JSON.parse(values.routetokens as string)).toEqual({db: '********************************', net: 'new-net-token'});
+        await cards.nth(0).getByRole('button', {name: 'Send test alert through this route'}).click();
+        await cards.nth(0).getByTestId('route-test-result').getByText(/PagerTree answered 200/).waitFor();
+        expect(await cards.nth(0).getByTestId('route-test-result').innerText()).toContain('Sent through Database to api.pagertree.com.');
+        const sent = standIn.requests.filter((r) => r.url.endsWith('/api/v1/test')).pop();
+        expect(sent?.body).toMatchObject({route_id: 'db', settings: {routes: values.routes, routetokens: values.routetokens}});
+        await page.getByTestId('pagertree-PluginSettings.Plugins.pagertree.routes').screenshot({path: path.join(SHOTS, `react${react}-routes-editor.png`)});
+
+        // Import: Mattermost's outgoing-webhook API answers the admin's session (the host page's stand-in).
+        await page.getByRole('button', {name: 'Import from outgoing webhooks'}).click();
+        const review = page.getByTestId('import-review');
+        await review.waitFor();
+        expect(await review.innerText()).toContain('Found 2 outgoing webhooks: 1 becomes a route, 1 skipped.');
+        expect(await page.getByTestId('import-skipped').innerText()).toContain('Skipped Slack relay: none of its callback URLs is a PagerTree integration endpoint');
+        expect(await page.getByTestId('import-route').innerText()).toContain('it sends application/x-www-form-urlencoded');
+        const asked = standIn.requests.filter((r) => r.url.endsWith('/api/v1/routes/import')).pop();
+        expect((asked?.body?.webhooks as Array<{id: string}>).map((h) => h.id)).toEqual(['hookpthookpthookpthookptho', 'hookslackhookslackhookslac']);
+        await page.getByRole('button', {name: 'Add 1 route'}).click();
+        values = await page.evaluate(() => window.hostState.values);
+        expect(JSON.parse(values.routes as string).map((r: {id: string}) => r.id)).toEqual(['db', 'net', 'whhookpthookpthookpthookptho']);
+        expect(JSON.parse(values.routetokens as string)).toEqual({db: '********************************', net: 'new-net-token', whhookpthookpthookpthookptho: 'hook-token'});
+        expect(await cards.count()).toBe(3);
+
+        // Not saved yet: nothing to delete. Saved: the imported webhook can go.
+        await page.getByRole('button', {name: 'I saved: offer to delete the imported webhooks'}).click();
+        await page.getByText('1 of the new routes are not saved yet: press Save first.').waitFor();
+        standIn.saveRoutes(JSON.parse(values.routes as string));
+        await page.getByRole('button', {name: 'I saved: offer to delete the imported webhooks'}).click();
+        await page.getByRole('button', {name: 'Delete the outgoing webhook of Network on-call'}).click();
+        await page.getByText('Deleted the outgoing webhook of Network on-call: the route pages instead.').waitFor();
+        expect(standIn.requests.some((r) => r.method === 'DELETE' && r.url === '/api/v4/hooks/outgoing/hookpthookpthookpthookptho')).toBe(true);
+        await page.getByTestId('route-import').screenshot({path: path.join(SHOTS, `react${react}-routes-import.png`)});
+    });
+
     // The README's picture: a working setup — the test alert accepted, a message that would page,
     // deliveries flowing. It is docs/settings-panel.png (copied by hand after looking at it).
     test('a working setup, for the README', async () => {

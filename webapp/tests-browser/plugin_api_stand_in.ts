@@ -55,11 +55,33 @@ function settingsCheck(onScreen: Record<string, unknown>, uncanned: string[]): [
     return [200, answer];
 }
 
-export type StandIn = {url: string; requests: Recorded[]; uncanned: string[]; seed: (entries: unknown[]) => void; close: () => Promise<void>};
+export type StandIn = {url: string; requests: Recorded[]; uncanned: string[]; seed: (entries: unknown[]) => void; saveRoutes: (routes: unknown[]) => void; close: () => Promise<void>};
+
+type Hook = {id: string; team_id: string; channel_id: string; trigger_words: string[]; trigger_when: number; callback_urls: string[]; display_name: string; content_type: string; token: string; delete_at: number};
+
+// The conversion is the server's (routing.Import, Go-tested): canned here for these two hooks.
+function importAnswer(webhooks: Hook[]) {
+    const pt = webhooks.find((h) => h.id === 'hookpthookpthookpthookptho');
+    return {
+        found: webhooks.length,
+        routes: pt ? [{
+            route: {id: 'wh' + pt.id, name: pt.display_name, teams: [pt.team_id], endpoint_url: pt.callback_urls[0], format: 'mattermost', trigger_words: 'net, link', match_mode: 'first_word_is', imported_from: pt.id},
+            token: pt.token,
+            webhook_id: pt.id,
+            warnings: ['it sends application/x-www-form-urlencoded; the plugin sends JSON, which PagerTree\'s Mattermost integration reads'],
+        }] : [],
+        skipped: webhooks.filter((h) => h !== pt).map((h) => ({webhook_id: h.id, display_name: h.display_name, reason: 'none of its callback URLs is a PagerTree integration endpoint (…/integration/int_…)'})),
+    };
+}
 
 export async function startStandIn(root: string, react: string): Promise<StandIn> {
     const requests: Recorded[] = [];
     const uncanned: string[] = [];
+    let savedRoutes: unknown[] = [];
+    const hooks: Hook[] = [
+        {id: 'hookpthookpthookpthookptho', team_id: 'netteamnetteamnetteamnette', channel_id: '', trigger_words: ['net', 'link'], trigger_when: 0, callback_urls: ['https://api.pagertree.com/integration/int_net'], display_name: 'Network on-call', content_type: 'application/x-www-form-urlencoded', token: 'hook-token', delete_at: 0},
+        {id: 'hookslackhookslackhookslac', team_id: 'netteamnetteamnetteamnette', channel_id: '', trigger_words: ['deploy'], trigger_when: 0, callback_urls: ['https://hooks.slack.com/services/T0/B0/x'], display_name: 'Slack relay', content_type: 'application/json', token: 'other', delete_at: 0},
+    ];
     const deliveries: unknown[] = [];
     const receiver = {
         url: 'https://chat.example.com/plugins/pagertree/api/v1/pagertree/events',
@@ -108,11 +130,13 @@ export async function startStandIn(root: string, react: string): Promise<StandIn
                     json(422, {error: 'Fix the settings first: no PagerTree endpoint URL is set: paste the Endpoint URL of your PagerTree integration.'});
                     return;
                 }
-                const tok = settings.token === PLACEHOLDER ? SAVED_TOKEN : settings.token;
+                const savedToken = body?.route_id || settings.token === PLACEHOLDER; // a route's saved token, in this stand-in
+                const tok = savedToken ? SAVED_TOKEN : settings.token;
                 const ok = tok === SAVED_TOKEN;
                 const entry = {time: new Date().toISOString(), alert_id: String(deliveries.length), channel_name: 'pagertree-plugin-test', user_name: 'admin', trigger: 'test', urgency: 'low', status: ok ? 'delivered' : 'failed', attempts: 1, status_code: ok ? 200 : 403, meaning: ok ? 'accepted by PagerTree' : 'PagerTree rejected the token: the token in the plugin settings does not match the one on the PagerTree integration', test: true};
                 deliveries.unshift(entry);
-                json(200, {class: ok ? 'delivered' : 'permanent', status_code: entry.status_code, meaning: entry.meaning, endpoint_host: new URL(endpoint).host, format: settings.format || 'mattermost'});
+                const route = body?.route_id ? {route_id: body.route_id, route_name: body.route_id === 'db' ? 'Database' : body.route_id} : {};
+                json(200, {class: ok ? 'delivered' : 'permanent', status_code: entry.status_code, meaning: entry.meaning, endpoint_host: new URL(endpoint).host, format: settings.format || 'mattermost', ...route});
                 return;
             }
             case 'POST /plugins/pagertree/api/v1/settings/check':
@@ -140,10 +164,41 @@ export async function startStandIn(root: string, react: string): Promise<StandIn
             case 'GET /plugins/pagertree/api/v1/deliveries':
                 json(200, {entries: deliveries});
                 return;
+            case 'POST /plugins/pagertree/api/v1/routes/import':
+                json(200, importAnswer(body?.webhooks || []));
+                return;
+            case 'GET /plugins/pagertree/api/v1/routes/saved':
+                json(200, {routes: savedRoutes});
+                return;
+            case 'GET /api/v4/hooks/outgoing':
+                // Mattermost's outgoing-webhook API, as the admin's session sees it.
+                json(200, url.searchParams.get('page') === '0' ? hooks.filter((h) => !h.delete_at) : []);
+                return;
+            case 'POST /api/v4/teams/search':
+                json(200, [{id: 'netteamnetteamnetteamnette', display_name: 'Network', name: 'network'}]);
+                return;
             case 'POST /api/v4/channels/search':
                 json(200, [{id: 'incidentsincidentsincident', display_name: 'Incidents', name: 'incidents', team_display_name: 'Acme', type: 'O'}]);
                 return;
             default:
+                if (req.method === 'DELETE' && url.pathname.startsWith('/api/v4/hooks/outgoing/')) {
+                    const hook = hooks.find((h) => h.id === url.pathname.split('/').pop());
+                    if (hook) {
+                        hook.delete_at = Date.now();
+                        json(200, {status: 'OK'});
+                    } else {
+                        json(404, {message: 'Unable to get the outgoing webhook.'});
+                    }
+                    return;
+                }
+                if (req.method === 'GET' && url.pathname.startsWith('/api/v4/teams/')) {
+                    json(200, {id: url.pathname.split('/').pop(), display_name: 'Network', name: 'network'});
+                    return;
+                }
+                if (req.method === 'GET' && url.pathname.startsWith('/api/v4/channels/')) {
+                    json(200, {id: url.pathname.split('/').pop(), display_name: 'Databases', name: 'db', team_id: 'team1', type: 'O'});
+                    return;
+                }
                 json(404, {error: 'There is no such PagerTree plugin API route.'});
             }
         });
@@ -155,6 +210,9 @@ export async function startStandIn(root: string, react: string): Promise<StandIn
         requests,
         uncanned,
         seed: (entries) => deliveries.splice(0, deliveries.length, ...entries), // replaces the history, newest first
+        saveRoutes: (routes) => {
+            savedRoutes = routes;
+        },
         close: () => new Promise((r) => server.close(() => r())),
     };
 }
