@@ -9,7 +9,7 @@ import type {Post} from '@mattermost/types/posts';
 import type {UserProfile} from '@mattermost/types/users';
 
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
-import {client, command, installPlugin, PASSWORD, pluginRunning, post, ref, setPluginSettings, sharedWorld, sleep, verifyEmail, waitUntil} from '../src/world';
+import {client, command, installPlugin, nothingMoreWithin, PASSWORD, pluginRunning, post, ref, setPluginSettings, sharedWorld, verifyEmail, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
 
 const TOKEN = 'e2e-actions-token';
@@ -33,11 +33,16 @@ function attachmentOf(p: Post | undefined): Attachment | undefined {
     return (p?.props?.attachments as Attachment[] | undefined)?.[0];
 }
 
+// currentCard reads the card in the thread as it is now (undefined: none yet).
+async function currentCard(rootId: string): Promise<Post | undefined> {
+    const thread = await w.admin.getPostThread(rootId);
+    return Object.values(thread.posts).find((x) => x.user_id === botId && attachmentOf(x));
+}
+
 async function cardPost(rootId: string, check: (a: Attachment) => boolean = () => true, what = 'the card'): Promise<Post> {
     let found: Post | undefined;
     await waitUntil(async () => {
-        const thread = await w.admin.getPostThread(rootId);
-        found = Object.values(thread.posts).find((x) => x.user_id === botId && attachmentOf(x));
+        found = await currentCard(rootId);
         return Boolean(found && check(attachmentOf(found) as Attachment));
     }, what, 20000);
     return found as Post;
@@ -243,11 +248,12 @@ describe('Acknowledge and Resolve from the card', () => {
         // No session at all.
         expect((await fetch(MM_URL + ACTIONS_PATH, {method: 'POST', body: '{}'})).status).toBe(401);
 
-        await sleep(1000);
-        expect(pt.rest.calls.length).toBe(callsBefore);
-        for (const c of [one, two, secret]) {
-            expect(fields(attachmentOf(await cardPost(c.p.id)) as Attachment).Status).toBe('Open');
-        }
+        await nothingMoreWithin(1000, 'nothing to reach PagerTree and every card to stay open', async () => {
+            expect(pt.rest.calls.length).toBe(callsBefore);
+            for (const c of [one, two, secret]) {
+                expect(fields(attachmentOf(await currentCard(c.p.id)) as Attachment).Status).toBe('Open');
+            }
+        });
     });
 
     test('API key rejected (401): the clicker gets a sentence, the card offers the buttons again', async () => {
@@ -374,9 +380,10 @@ describe('PagerTree alerts that did not come from Mattermost', () => {
         const res = await pt.send(pt.event(a, 'alert.created'));
         expect(res.status).toBe(200);
         expect(JSON.parse(res.text).result).toBe('ignored');
-        await sleep(1500);
-        const list = await w.admin.getPosts(w.ops.id, 0, 60);
-        expect(Object.values(list.posts).filter((x) => x.props?.pagertree_alert === `pt.${a.prefix_id}`)).toHaveLength(0);
+        await nothingMoreWithin(1500, 'no card for the ignored alert', async () => {
+            const list = await w.admin.getPosts(w.ops.id, 0, 60);
+            expect(Object.values(list.posts).filter((x) => x.props?.pagertree_alert === `pt.${a.prefix_id}`)).toHaveLength(0);
+        });
     });
 });
 
