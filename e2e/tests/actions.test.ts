@@ -39,6 +39,23 @@ async function currentCard(rootId: string): Promise<Post | undefined> {
     return Object.values(thread.posts).find((x) => x.user_id === botId && attachmentOf(x));
 }
 
+// replyTexts are the messages of the thread's replies (the card included), as they are now.
+async function replyTexts(rootId: string): Promise<string[]> {
+    const thread = await w.admin.getPostThread(rootId);
+    return Object.values(thread.posts).filter((x) => x.root_id === rootId).map((x) => x.message);
+}
+
+// bothReplies waits for the Acknowledged and the Resolved reply: the card is drawn first, its
+// replies are posted after it.
+async function bothReplies(rootId: string): Promise<string[]> {
+    let replies: string[] = [];
+    await waitUntil(async () => {
+        replies = await replyTexts(rootId);
+        return ['**Acknowledged**', '**Resolved**'].every((start) => replies.some((m) => m.startsWith(start)));
+    }, 'the Acknowledged and the Resolved reply', 20000);
+    return replies;
+}
+
 async function cardPost(rootId: string, check: (a: Attachment) => boolean = () => true, what = 'the card'): Promise<Post> {
     let found: Post | undefined;
     await waitUntil(async () => {
@@ -352,8 +369,7 @@ describe('PagerTree alerts that did not come from Mattermost', () => {
         const done = await rootCard(w.ops.id, a.prefix_id, (x) => fields(x).Status === 'Resolved', 'the resolved card');
         expect(done).toHaveLength(1);
         expect(buttons(attachmentOf(done[0]) as Attachment)).toEqual([]);
-        const thread = await w.admin.getPostThread(card.id);
-        const replies = Object.values(thread.posts).filter((x) => x.root_id === card.id).map((x) => x.message);
+        const replies = await bothReplies(card.id);
         expect(replies.some((m) => m.startsWith('**Acknowledged**'))).toBe(true);
         expect(replies.some((m) => m.startsWith('**Resolved**'))).toBe(true);
     });
@@ -410,8 +426,7 @@ describe('Updates polled from PagerTree', () => {
             expect(buttons(resolved)).toEqual([]);
             expect(pt.autoSent.length).toBe(sent); // nothing was pushed
 
-            const thread = await w.admin.getPostThread(card.root_id);
-            const replies = Object.values(thread.posts).map((x) => x.message);
+            const replies = await bothReplies(card.root_id);
             expect(replies.filter((m) => m.startsWith('**Acknowledged**'))).toHaveLength(1);
             expect(replies.filter((m) => m.startsWith('**Resolved**'))).toHaveLength(1);
 
