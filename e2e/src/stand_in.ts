@@ -53,6 +53,7 @@ export class PagerTreeStandIn {
     private rules: Rule[] = [];
     private server: http.Server | null = null;
     private sockets = new Set<Socket>();
+    private reopen?: NodeJS.Timeout;
     port = 0;
     onRecord?: (r: Recorded) => void; // called once per request, after it was answered
 
@@ -100,19 +101,30 @@ export class PagerTreeStandIn {
         this.server = server;
     }
 
-    // stop closes the port: connections are refused until start() again.
+    // listening tells whether the port is open (false after stop(), and during refuseFor).
+    get listening(): boolean {
+        return this.server !== null;
+    }
+
+    // stop closes the port: connections are refused until start() again. A reopening that
+    // refuseFor scheduled is cancelled.
     async stop(): Promise<void> {
+        clearTimeout(this.reopen);
         const server = this.server;
         this.server = null;
         this.sockets.forEach((s) => s.destroy());
         await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     }
 
-    // refuseFor closes the port for ms milliseconds, then opens it again on the same port.
+    // refuseFor simulates PagerTree unreachable for ms milliseconds: it closes the port and
+    // returns; ms later the stand-in opens it again on the same port by itself (see listening).
     async refuseFor(ms: number): Promise<void> {
         await this.stop();
-        await new Promise((r) => setTimeout(r, ms));
-        await this.start();
+        this.reopen = setTimeout(() => {
+            this.start().catch((err) => {
+                console.error(`stand-in: could not open port ${this.port} again after refusing connections: ${err}`); // listening stays false
+            });
+        }, ms);
     }
 
     // failNext answers the next n requests (to the given paths, default all) with the failure.

@@ -118,6 +118,12 @@ export async function installPlugin(w: World, bundlePath: string): Promise<void>
 // Settings of the plugin, as the System Console stores them (keys lower-cased).
 export type PluginSettings = Record<string, string | number | boolean>;
 
+// setPluginSettings saves the plugin's settings through PUT /api/v4/config, as the System
+// Console does. No wait is needed after it: Mattermost runs every plugin's OnConfigurationChange
+// inside that request (the config store calls its listeners synchronously before Set returns,
+// and the plugins' listener calls the hook over RPC and waits for it), and the plugin swaps its
+// runtime settings in the hook. So once the answer is in, the plugin works with the new settings;
+// settings the plugin refuses (ConfigurationWillBeSaved) make updateConfig throw.
 export async function setPluginSettings(w: World, settings: PluginSettings): Promise<void> {
     const cfg = await w.admin.getConfig();
     const plugins = (cfg.PluginSettings.Plugins || {}) as Record<string, Record<string, unknown>>;
@@ -125,29 +131,61 @@ export async function setPluginSettings(w: World, settings: PluginSettings): Pro
     plugins.pagertree = {...(plugins.pagertree || {}), ...lower};
     cfg.PluginSettings.Plugins = plugins as never;
     await w.admin.updateConfig(cfg);
-
-    // The plugin picks the change up through OnConfigurationChange; give it a moment.
-    await sleep(400);
 }
 
+// sleep is for pacing and for the stand-in's simulated delays, never to wait for something to
+// happen: wait with waitUntil (or the stand-in's waitFor), and say "nothing more happens" with
+// nothingMoreWithin.
 export function sleep(ms: number): Promise<void> {
     return new Promise((r) => setTimeout(r, ms));
 }
 
+function message(err: unknown): string {
+    return err instanceof Error ? err.message : String(err);
+}
+
+// waitUntil polls check until it returns true; a check that throws counts as "not yet". On
+// timeout the error says what was awaited and how the last check failed.
 export async function waitUntil(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 15000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    let last = '';
     for (;;) {
         try {
             if (await check()) {
                 return;
             }
-        } catch {
-            // not yet
+            last = '';
+        } catch (err) {
+            last = message(err); // not yet
         }
         if (Date.now() > deadline) {
-            throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+            throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last check: ${last})` : ''}`);
         }
         await sleep(150);
+    }
+}
+
+// nothingMoreWithin is the scenarios' one way of saying "nothing more happens within ms":
+// assert (jest expects on what the stand-in or the server holds) must hold now and keep holding
+// for ms milliseconds. It is checked every 100 ms and a last time at the end, and the first
+// failure is thrown at once, so a broken rule fails as soon as it shows. Everything the window
+// must start from (the request that did come, the reply that was posted) is waited for first.
+export async function nothingMoreWithin(ms: number, what: string, assert: () => void | Promise<void>): Promise<void> {
+    const started = Date.now();
+    const deadline = started + ms;
+    for (;;) {
+        const final = Date.now() >= deadline;
+        try {
+            await assert();
+        } catch (err) {
+            const e = new Error(`expected ${what} within ${ms} ms; after ${Date.now() - started} ms:\n${message(err)}`);
+            e.stack = e.message + '\n' + ((err instanceof Error && err.stack) || '').split('\n').filter((l) => l.trimStart().startsWith('at ')).join('\n');
+            throw e;
+        }
+        if (final) {
+            return;
+        }
+        await sleep(Math.min(100, deadline - Date.now()));
     }
 }
 

@@ -9,7 +9,7 @@ import type {Post} from '@mattermost/types/posts';
 import type {UserProfile} from '@mattermost/types/users';
 
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
-import {client, command, installPlugin, PASSWORD, pluginRunning, post, ref, setPluginSettings, sharedWorld, sleep, verifyEmail, waitUntil} from '../src/world';
+import {client, command, installPlugin, nothingMoreWithin, PASSWORD, pluginRunning, post, ref, setPluginSettings, sharedWorld, verifyEmail, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
 
 const TOKEN = 'e2e-actions-token';
@@ -33,11 +33,33 @@ function attachmentOf(p: Post | undefined): Attachment | undefined {
     return (p?.props?.attachments as Attachment[] | undefined)?.[0];
 }
 
+// currentCard reads the card in the thread as it is now (undefined: none yet).
+async function currentCard(rootId: string): Promise<Post | undefined> {
+    const thread = await w.admin.getPostThread(rootId);
+    return Object.values(thread.posts).find((x) => x.user_id === botId && attachmentOf(x));
+}
+
+// replyTexts are the messages of the thread's replies (the card included), as they are now.
+async function replyTexts(rootId: string): Promise<string[]> {
+    const thread = await w.admin.getPostThread(rootId);
+    return Object.values(thread.posts).filter((x) => x.root_id === rootId).map((x) => x.message);
+}
+
+// bothReplies waits for the Acknowledged and the Resolved reply: the card is drawn first, its
+// replies are posted after it.
+async function bothReplies(rootId: string): Promise<string[]> {
+    let replies: string[] = [];
+    await waitUntil(async () => {
+        replies = await replyTexts(rootId);
+        return ['**Acknowledged**', '**Resolved**'].every((start) => replies.some((m) => m.startsWith(start)));
+    }, 'the Acknowledged and the Resolved reply', 20000);
+    return replies;
+}
+
 async function cardPost(rootId: string, check: (a: Attachment) => boolean = () => true, what = 'the card'): Promise<Post> {
     let found: Post | undefined;
     await waitUntil(async () => {
-        const thread = await w.admin.getPostThread(rootId);
-        found = Object.values(thread.posts).find((x) => x.user_id === botId && attachmentOf(x));
+        found = await currentCard(rootId);
         return Boolean(found && check(attachmentOf(found) as Attachment));
     }, what, 20000);
     return found as Post;
@@ -243,11 +265,12 @@ describe('Acknowledge and Resolve from the card', () => {
         // No session at all.
         expect((await fetch(MM_URL + ACTIONS_PATH, {method: 'POST', body: '{}'})).status).toBe(401);
 
-        await sleep(1000);
-        expect(pt.rest.calls.length).toBe(callsBefore);
-        for (const c of [one, two, secret]) {
-            expect(fields(attachmentOf(await cardPost(c.p.id)) as Attachment).Status).toBe('Open');
-        }
+        await nothingMoreWithin(1000, 'nothing to reach PagerTree and every card to stay open', async () => {
+            expect(pt.rest.calls.length).toBe(callsBefore);
+            for (const c of [one, two, secret]) {
+                expect(fields(attachmentOf(await currentCard(c.p.id)) as Attachment).Status).toBe('Open');
+            }
+        });
     });
 
     test('API key rejected (401): the clicker gets a sentence, the card offers the buttons again', async () => {
@@ -346,8 +369,7 @@ describe('PagerTree alerts that did not come from Mattermost', () => {
         const done = await rootCard(w.ops.id, a.prefix_id, (x) => fields(x).Status === 'Resolved', 'the resolved card');
         expect(done).toHaveLength(1);
         expect(buttons(attachmentOf(done[0]) as Attachment)).toEqual([]);
-        const thread = await w.admin.getPostThread(card.id);
-        const replies = Object.values(thread.posts).filter((x) => x.root_id === card.id).map((x) => x.message);
+        const replies = await bothReplies(card.id);
         expect(replies.some((m) => m.startsWith('**Acknowledged**'))).toBe(true);
         expect(replies.some((m) => m.startsWith('**Resolved**'))).toBe(true);
     });
@@ -374,9 +396,10 @@ describe('PagerTree alerts that did not come from Mattermost', () => {
         const res = await pt.send(pt.event(a, 'alert.created'));
         expect(res.status).toBe(200);
         expect(JSON.parse(res.text).result).toBe('ignored');
-        await sleep(1500);
-        const list = await w.admin.getPosts(w.ops.id, 0, 60);
-        expect(Object.values(list.posts).filter((x) => x.props?.pagertree_alert === `pt.${a.prefix_id}`)).toHaveLength(0);
+        await nothingMoreWithin(1500, 'no card for the ignored alert', async () => {
+            const list = await w.admin.getPosts(w.ops.id, 0, 60);
+            expect(Object.values(list.posts).filter((x) => x.props?.pagertree_alert === `pt.${a.prefix_id}`)).toHaveLength(0);
+        });
     });
 });
 
@@ -403,8 +426,7 @@ describe('Updates polled from PagerTree', () => {
             expect(buttons(resolved)).toEqual([]);
             expect(pt.autoSent.length).toBe(sent); // nothing was pushed
 
-            const thread = await w.admin.getPostThread(card.root_id);
-            const replies = Object.values(thread.posts).map((x) => x.message);
+            const replies = await bothReplies(card.root_id);
             expect(replies.filter((m) => m.startsWith('**Acknowledged**'))).toHaveLength(1);
             expect(replies.filter((m) => m.startsWith('**Resolved**'))).toHaveLength(1);
 

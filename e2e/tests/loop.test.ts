@@ -8,7 +8,7 @@ import type {Post} from '@mattermost/types/posts';
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
 import type {EventBody, PTUser} from '../src/stand_in';
 import type {StandInAlert} from '../src/stand_in_rest';
-import {command, installPlugin, pluginRunning, post, ref, setPluginSettings, sharedWorld, sleep, verifyEmail, waitUntil} from '../src/world';
+import {command, installPlugin, nothingMoreWithin, pluginRunning, post, ref, setPluginSettings, sharedWorld, verifyEmail, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
 
 const TOKEN = 'e2e-loop-token';
@@ -44,14 +44,19 @@ function attachmentOf(p: Post | undefined): Attachment | undefined {
     return (p?.props?.attachments as Attachment[] | undefined)?.[0];
 }
 
+// currentCard reads the thread's card as it is now (undefined: none yet).
+async function currentCard(rootId: string): Promise<Attachment | undefined> {
+    const cards = (await threadPosts(rootId)).filter((x) => attachmentOf(x));
+    if (cards.length > 1) {
+        throw new Error(`${cards.length} cards in one thread`);
+    }
+    return attachmentOf(cards[0]);
+}
+
 async function card(rootId: string, check: (a: Attachment) => boolean = () => true, what = 'the card'): Promise<Attachment> {
     let found: Attachment | undefined;
     await waitUntil(async () => {
-        const cards = (await threadPosts(rootId)).filter((x) => attachmentOf(x));
-        if (cards.length > 1) {
-            throw new Error(`${cards.length} cards in one thread`);
-        }
-        found = attachmentOf(cards[0]);
+        found = await currentCard(rootId);
         return Boolean(found && check(found));
     }, what);
     return found as Attachment;
@@ -189,10 +194,11 @@ describe('PagerTree → the thread that paged', () => {
         await card(p.id, (a) => a.color === '#3DB887', 'the green card');
         expect((await send(open)).text).toContain('"unchanged"'); // late: would move it backwards
         expect((await send(ack)).text).toContain('"unchanged"');
-        await sleep(1500);
-        const c = await card(p.id);
-        expect(fields(c).Status).toBe('Resolved');
-        expect(await replies(p.id)).toEqual(['**Acknowledged** in PagerTree by Pat Tree.', '**Resolved** in PagerTree by Pat Tree.']);
+        await waitUntil(async () => (await replies(p.id)).length >= 2, 'the two replies');
+        await nothingMoreWithin(1500, 'the late events to change nothing and post nothing', async () => {
+            expect(fields(await currentCard(p.id) as Attachment).Status).toBe('Resolved');
+            expect(await replies(p.id)).toEqual(['**Acknowledged** in PagerTree by Pat Tree.', '**Resolved** in PagerTree by Pat Tree.']);
+        });
     });
 
     test('a wrong URL secret or password gets 401 and changes nothing; basic auth works where the header arrives', async () => {
@@ -205,10 +211,11 @@ describe('PagerTree → the thread that paged', () => {
         expect((await send(ack, {url: receiver.url})).status).toBe(401); // the plain URL, no credentials
         const wrong = await send(ack, {url: receiver.url, authorization: Buffer.from(`${receiver.username}:not-the-password`).toString('base64')});
         expect(wrong.status).toBe(401);
-        await sleep(1000);
-        expect(fields(await card(p.id)).Status).toBe('Open');
-        expect(await replies(p.id)).toEqual([]);
-        expect((await (await pluginApi('receiver')).json()).last_event).toEqual(before.last_event);
+        await nothingMoreWithin(1000, 'the refused events to change nothing', async () => {
+            expect(fields(await currentCard(p.id) as Attachment).Status).toBe('Open');
+            expect(await replies(p.id)).toEqual([]);
+            expect((await (await pluginApi('receiver')).json()).last_event).toEqual(before.last_event);
+        });
 
         // Basic auth on the plain URL (both forms): it reaches the plugin only where the server
         // passes the Authorization header on; before 9.4 the server strips it (mattermost#23575).
@@ -240,8 +247,9 @@ describe('PagerTree → the thread that paged', () => {
         expect((await send(comment)).text).toContain('"applied"');
         await send(comment);
         await waitUntil(async () => (await replies(p.id)).length === 1, 'the comment reply');
-        await sleep(800);
-        expect(await replies(p.id)).toEqual(['Dee Ops commented in PagerTree:\n> Rolling back the deploy.\n> @\u200ball stay calm']);
+        await nothingMoreWithin(800, 'one reply for the repeated comment', async () => {
+            expect(await replies(p.id)).toEqual(['Dee Ops commented in PagerTree:\n> Rolling back the deploy.\n> @\u200ball stay calm']);
+        });
     });
 
     test('events for alerts this plugin did not send, and unknown types, are accepted and ignored', async () => {
@@ -278,8 +286,9 @@ describe('PagerTree → the thread that paged', () => {
         const dropped = await card(p.id, (a) => a.color === '#8D93A5', 'the grey card');
         saved.push({state: 'dropped', attachment: dropped});
         expect(fields(dropped).Status).toBe('Dropped (nobody acknowledged)');
-        await sleep(800);
-        expect(await replies(p.id)).toEqual([]);
+        await nothingMoreWithin(800, 'no replies with cards only', async () => {
+            expect(await replies(p.id)).toEqual([]);
+        });
     });
 
     test('with "Reply in thread" off the card appears with the first PagerTree event; without linked data people are "someone"', async () => {
@@ -288,8 +297,9 @@ describe('PagerTree → the thread that paged', () => {
         const r = ref();
         const p = await post(w.alice, w.ops.id, `outage in search again ${r}`);
         await pt.waitFor(r, {status: 200});
-        await sleep(1000);
-        expect(await threadPosts(p.id)).toEqual([]);
+        await nothingMoreWithin(1000, 'no card and no reply before PagerTree\'s first event', async () => {
+            expect(await threadPosts(p.id)).toEqual([]);
+        });
         await send(pt.event(pt.alertFor(r), 'alert.acknowledged', PAT));
         const c = await card(p.id, (a) => a.color === '#FFBC1F', 'the card');
         pt.sendTo({...(pt.outgoing as NonNullable<typeof pt.outgoing>), linkedData: true});

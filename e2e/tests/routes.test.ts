@@ -6,7 +6,7 @@ import type {Channel} from '@mattermost/types/channels';
 import type {Team} from '@mattermost/types/teams';
 
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
-import {command, installPlugin, pluginRunning, post, ref, setPluginSettings, sharedWorld, sleep} from '../src/world';
+import {command, installPlugin, nothingMoreWithin, pluginRunning, post, ref, setPluginSettings, sharedWorld} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
 
 const TOKEN = 'e2e-token';
@@ -95,11 +95,12 @@ test('posts in a channel route, a team route and elsewhere reach only their own 
     expect(netReq.body).toMatchObject({token: NET.token, team_id: netTeam.id});
     await pt.waitFor(sev, {path: PATHS.mattermost, status: 200});
     await pt.waitFor(noc, {path: PATHS.mattermost, status: 200});
-    await sleep(800);
-    expect(pt.matching(db).map((r) => r.path)).toEqual([DB.path]);
-    expect(pt.matching(sev).map((r) => r.path)).toEqual([PATHS.mattermost]);
-    expect(pt.matching(net).map((r) => r.path)).toEqual([NET.path]);
-    expect(pt.matching(noc).map((r) => r.path)).toEqual([PATHS.mattermost]);
+    await nothingMoreWithin(800, 'each post at its own integration only', () => {
+        expect(pt.matching(db).map((r) => r.path)).toEqual([DB.path]);
+        expect(pt.matching(sev).map((r) => r.path)).toEqual([PATHS.mattermost]);
+        expect(pt.matching(net).map((r) => r.path)).toEqual([NET.path]);
+        expect(pt.matching(noc).map((r) => r.path)).toEqual([PATHS.mattermost]);
+    });
 });
 
 test('/pagertree alert follows the channel\'s route and says which', async () => {
@@ -178,6 +179,7 @@ test('a real import: outgoing webhooks read, converted, saved, the PagerTree one
     await post(w.alice, w.town.id, `page-town the lobby screen is dark ${r}`);
     const got = await pt.waitFor(r, {path: HOOK.path, status: 200});
     expect(got[0].body).toMatchObject({token: hooked.token, trigger_word: 'page-town'});
-    await sleep(1000);
-    expect(pt.matching(r)).toHaveLength(1); // the plugin only: the webhook is gone
+    await nothingMoreWithin(1000, 'the plugin\'s request only (the webhook is gone)', () => {
+        expect(pt.matching(r)).toHaveLength(1);
+    });
 });

@@ -7,7 +7,7 @@ import type {Post} from '@mattermost/types/posts';
 
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
 import type {Recorded} from '../src/stand_in';
-import {command, installPlugin, post, ref, setPluginSettings, sharedWorld, sleep, verifyEmail, waitUntil} from '../src/world';
+import {command, installPlugin, nothingMoreWithin, pluginRunning, post, ref, setPluginSettings, sharedWorld, verifyEmail, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
 
 const TOKEN = 'e2e-token';
@@ -18,16 +18,23 @@ let w: World;
 const pt = new PagerTreeStandIn(TOKEN);
 let base: PluginSettings;
 
-// quiet waits long enough for a post that should not page to have paged if it were going to:
-// a later post that does page is seen first, then a little more time passes.
+// quiet checks that posts which should not page do not: a later post that does page is seen
+// first, then nothing arrives for any of refs for a little longer (the hook runs per post, not
+// strictly in order).
 async function quiet(channelId: string, refs: string[]): Promise<void> {
     const sentinel = ref();
     await post(w.alice, channelId, `outage sentinel ${sentinel}`);
     await pt.waitFor(sentinel);
-    await sleep(800);
-    for (const r of refs) {
-        expect(pt.matching(r)).toEqual([]);
-    }
+    await nothingMoreWithin(800, `no page for ${refs.join(' ')}`, () => {
+        for (const r of refs) {
+            expect(pt.matching(r)).toEqual([]);
+        }
+    });
+}
+
+// pluginStatus is the /pagertree status table as a System Admin sees it.
+function pluginStatus(): Promise<string> {
+    return command(w.admin, w, w.ops.id, '/pagertree status');
 }
 
 async function paged(r: string, path = PATHS.mattermost): Promise<Recorded> {
@@ -180,8 +187,9 @@ describe('payloads and tokens', () => {
         const r = ref();
         await post(w.alice, w.ops.id, `outage ${r}`);
         await pt.waitFor(r, {status: 403});
-        await sleep(5000);
-        expect(pt.matching(r)).toHaveLength(1);
+        await nothingMoreWithin(5000, 'no retry of the rejected alert', () => {
+            expect(pt.matching(r)).toHaveLength(1);
+        });
         const history = await command(w.admin, w, w.ops.id, '/pagertree history 3');
         expect(history).toMatch(/\| @alice \| outage \| PagerTree default \| failed \| 1 \| 403 \| PagerTree rejected the token/);
     });
@@ -282,18 +290,22 @@ describe('feedback in chat', () => {
 
 describe('delivery', () => {
     test('PagerTree down for 30 s, then back: each alert delivered exactly once', async () => {
-        await pt.stop();
-        const [a, b] = [ref(), ref()];
+        // The outage is what is tested: the stand-in's port is closed for 30 s (refuseFor opens
+        // it again by itself); meanwhile both alerts wait in the plugin's queue.
         const started = Date.now();
+        await pt.refuseFor(30000);
+        const [a, b] = [ref(), ref()];
         await post(w.alice, w.ops.id, `outage one ${a}`);
         await post(w.bob, w.ops.id, `sev-1 two ${b}`);
-        await sleep(30000 - (Date.now() - started));
-        await pt.start();
+        const waiting = async () => Number((/\| Queue \| (\d+) waiting \|/).exec(await pluginStatus())?.[1]);
+        await waitUntil(async () => (await waiting()) >= 2, 'both alerts waiting in the queue while PagerTree is down', 25000);
+        await waitUntil(() => pt.listening, 'PagerTree back after its 30 s outage', 35000 - (Date.now() - started));
         await pt.waitFor(a, {status: 200, timeoutMs: 90000});
         await pt.waitFor(b, {status: 200, timeoutMs: 90000});
-        await sleep(3000);
-        expect(pt.matching(a)).toHaveLength(1);
-        expect(pt.matching(b)).toHaveLength(1);
+        await nothingMoreWithin(3000, 'no second delivery', () => {
+            expect(pt.matching(a)).toHaveLength(1);
+            expect(pt.matching(b)).toHaveLength(1);
+        });
     });
 
     test('PagerTree answering 503 and 429 (Retry-After) is retried until accepted', async () => {
@@ -322,11 +334,12 @@ describe('delivery', () => {
         await pt.waitFor(r, {status: 503});
         await w.admin.disablePlugin('pagertree');
         pt.clearFailures();
-        await sleep(1000);
+        await waitUntil(async () => !(await pluginRunning(w)), 'the plugin to stop');
         await w.admin.enablePlugin('pagertree');
         await pt.waitFor(r, {status: 200, timeoutMs: 60000});
-        await sleep(2000);
-        expect(pt.matching(r).filter((x) => x.status === 200)).toHaveLength(1);
+        await nothingMoreWithin(2000, 'no second delivery', () => {
+            expect(pt.matching(r).filter((x) => x.status === 200)).toHaveLength(1);
+        });
     });
 });
 
@@ -421,10 +434,11 @@ describe('side by side with the built-in outgoing webhook', () => {
             await paged(r);
         }
         await pt.waitFor(first, {path: PATHS.builtin});
-        await sleep(1500);
-        for (const r of [mid, upper, priv]) {
-            expect(pt.matching(r, PATHS.builtin)).toEqual([]);
-        }
+        await nothingMoreWithin(1500, 'the built-in to miss the other three', () => {
+            for (const r of [mid, upper, priv]) {
+                expect(pt.matching(r, PATHS.builtin)).toEqual([]);
+            }
+        });
     });
 
     test('during a PagerTree outage the built-in loses the alert; the plugin retries it through', async () => {
@@ -432,9 +446,10 @@ describe('side by side with the built-in outgoing webhook', () => {
         const r = ref();
         await post(w.alice, w.ops.id, `outage during maintenance ${r}`);
         await pt.waitFor(r, {status: 200, timeoutMs: 60000, path: PATHS.mattermost});
-        await sleep(2000);
-        const builtin = pt.matching(r, PATHS.builtin);
-        expect(builtin.map((x) => x.status)).toEqual([503]); // fired once, never again
+        await nothingMoreWithin(2000, 'the built-in to have fired once, never again', () => {
+            const builtin = pt.matching(r, PATHS.builtin);
+            expect(builtin.map((x) => x.status)).toEqual([503]);
+        });
     });
 });
 
@@ -466,8 +481,9 @@ describe('nothing lost to a configuration mistake, and what operators see', () =
         expect((await again.json()).error).toMatch(/was delivered; there is nothing to resend/);
         const history = await command(w.admin, w, w.ops.id, '/pagertree history 3');
         expect(history).toContain('delivered (resend 1)');
-        await sleep(1000);
-        expect(pt.matching(r).map((x) => x.status)).toEqual([403, 200]);
+        await nothingMoreWithin(1000, 'no request after the resend\'s', () => {
+            expect(pt.matching(r).map((x) => x.status)).toEqual([403, 200]);
+        });
     });
 
     test('the plugin\'s metrics are served on the metrics listener without a license', async () => {
@@ -524,9 +540,10 @@ describe('hardening', () => {
                 expect(res.status).toBe(400);
                 expect(await res.json()).toEqual({error: 'Enter the token again: the saved token is only sent to the saved endpoint.', field: 'Token'});
             }
-            await sleep(500);
-            expect(foreign.requests).toEqual([]);
-            expect(pt.requests.filter((r) => r.path === '/integration/int_other')).toEqual([]);
+            await nothingMoreWithin(500, 'nothing sent to the other endpoints', () => {
+                expect(foreign.requests).toEqual([]);
+                expect(pt.requests.filter((r) => r.path === '/integration/int_other')).toEqual([]);
+            });
 
             // Typed on screen, the token goes where the admin points it; the saved one never does.
             const typed = await (await api('test', {settings: {EndpointURL: foreign.url + PATHS.mattermost, Token: 'typed-on-screen'}})).json();
@@ -549,8 +566,11 @@ describe('hardening', () => {
         for (const a of refused) {
             expect(a).toMatch(/^PagerTree was not paged: you have paged 3 times in the last 10 minutes; the limit is 3 per user per 10 minutes\. You can page again in (9|10) minutes\. If this cannot wait, ask a System Admin/);
         }
-        await sleep(2000);
-        expect(refs.filter((r) => pt.matching(r, PATHS.mattermost).length > 0)).toHaveLength(3);
+        const pagedRefs = () => refs.filter((r) => pt.matching(r, PATHS.mattermost).length > 0);
+        await waitUntil(() => pagedRefs().length >= 3, 'the three accepted alerts at PagerTree');
+        await nothingMoreWithin(2000, 'no page for the seven refused', () => {
+            expect(pagedRefs()).toHaveLength(3);
+        });
 
         const adminRef = ref();
         expect(await command(w.admin, w, w.ops.id, `/pagertree alert high admin page ${adminRef}`)).toBe('');
@@ -580,8 +600,7 @@ describe('hardening', () => {
             const res = await putConfig((c) => {
                 c.ServiceSettings.AllowedUntrustedInternalConnections = value;
             });
-            expect(res.status).toBe(200);
-            await sleep(400);
+            expect(res.status).toBe(200); // the plugin has re-read it: see setPluginSettings
         };
         try {
             await setAllowed('');
@@ -593,8 +612,9 @@ describe('hardening', () => {
             expect(typed.status).toBe(422);
             expect(await command(w.alice, w, w.ops.id, `/pagertree alert high x ${r}`)).toBe(
                 'PagerTree was not paged: forwarding is paused until a System Admin fixes the plugin settings. Ask a System Admin to check the PagerTree plugin.');
-            await sleep(1000);
-            expect(pt.matching(r, PATHS.mattermost)).toEqual([]);
+            await nothingMoreWithin(1000, 'no page while unlisted', () => {
+                expect(pt.matching(r, PATHS.mattermost)).toEqual([]);
+            });
         } finally {
             await setAllowed('127.0.0.1 localhost');
         }

@@ -4,7 +4,7 @@
 import type {Post} from '@mattermost/types/posts';
 
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
-import {command, installPlugin, pluginRunning, post, ref, setPluginSettings, sharedWorld, sleep, waitUntil} from '../src/world';
+import {command, installPlugin, nothingMoreWithin, pluginRunning, post, ref, setPluginSettings, sharedWorld, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
 
 const TOKEN = 'e2e-untrusted-token';
@@ -130,8 +130,9 @@ describe('a saved secret stays with the URL it was saved for', () => {
             await post(w.alice, w.ops.id, `outage after a refused save ${r}`);
             await pt.waitFor(r, {status: 200});
             expect(await command(w.alice, w, w.ops.id, '/pagertree oncall')).toContain('**Devops**');
-            await sleep(500);
-            expect(foreign.requests).toEqual([]);
+            await nothingMoreWithin(500, 'nothing sent to the other host', () => {
+                expect(foreign.requests).toEqual([]);
+            });
 
             // Typed again, the secret goes where the admin points it.
             const typed = await putConfig((s) => {
@@ -202,8 +203,9 @@ describe('PagerTree text renders no image', () => {
         expect(reply).toBe(`Eve Ops commented in PagerTree:\n> screenshot: ${shown('shot', 'comment')}`);
 
         // Three times what the control took, and at least 3 s: the server fetched none of them.
-        await sleep(Math.max(3000, 3 * fetchMs));
-        expect(pt.requests.filter((x) => x.path.startsWith('/track-')).map((x) => x.path)).toEqual([]);
+        await nothingMoreWithin(Math.max(3000, 3 * fetchMs), 'no image fetched', () => {
+            expect(pt.requests.filter((x) => x.path.startsWith('/track-')).map((x) => x.path)).toEqual([]);
+        });
         expect(JSON.stringify([cardPost.message, attachmentOf(cardPost), reply])).not.toContain('![');
     });
 });
