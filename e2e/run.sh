@@ -53,15 +53,8 @@ mm_modversion=$(sed -E 's/^require //' "$moddir/go.mod" | awk -v m="$mm_module" 
 cache=${PAGERTREE_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pagertree-e2e}/mattermost-$mm_modversion
 export GONOSUMDB=github.com/mattermost/mattermost,github.com/mattermost/mattermost-server GOFLAGS=-mod=mod
 if [ ! -x "$cache/bin/mattermost" ]; then
-  echo "e2e: building Mattermost server $version ($mm_module $mm_modversion; first run only, a few minutes)…"
-  start=$(date +%s)
-  rm -rf "$cache.tmp" && mkdir -p "$cache.tmp/bin"
-  (cd "$moddir" && go build -trimpath -o "$cache.tmp/bin/mattermost" "$mm_module/cmd/mattermost")
-  src=$(cd "$moddir" && go list -m -f '{{.Dir}}' "$mm_module")
-  for d in i18n templates fonts; do cp -r "$src/$d" "$cache.tmp/$d"; done
-  chmod -R u+w "$cache.tmp"
-  rm -rf "$cache" && mv "$cache.tmp" "$cache"
-  echo "e2e: built in $(( $(date +%s) - start )) s, cached in $cache"
+  echo "e2e: building Mattermost server $version ($mm_module $mm_modversion): first run only, 10–25 minutes on two cores; progress every 10 s"
+  "$here/build-server.sh" "$moddir" "$mm_module" "$cache" "Mattermost $version"
 else
   echo "e2e: using cached Mattermost server $version ($cache)"
 fi
