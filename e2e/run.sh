@@ -7,6 +7,8 @@
 #   E2E_SCOPE=SCOPE[,SCOPE…]  which scenarios, one or more of (default: full):
 #                               full   every scenario (but the two-node phase)
 #                               smoke  install, trigger → alert, reaction and reply, slash commands, retry
+#                               files  the test files in E2E_TESTS (space-separated, e.g.
+#                                      E2E_TESTS=tests/loop.test.ts), for working on a few
 #                               loop   PagerTree → Mattermost: pushed events, the card's buttons, alerts
 #                                      from other sources, polled updates, /pagertree ack N
 #                                      (loop.test.ts, actions.test.ts)
@@ -37,13 +39,14 @@ run_scope() {
       npm test -w e2e -- tests/scenarios.test.ts -t 'a trigger mid-sentence|a reaction and a bot reply|PagerTree answering 503|alert pages from any channel|test, status and history'
       ;;
     loop) npm test -w e2e -- tests/loop.test.ts tests/actions.test.ts ;;
+    files) npm test -w e2e -- ${E2E_TESTS:?E2E_SCOPE=files needs E2E_TESTS, e.g. E2E_TESTS=tests/loop.test.ts} ;;
   esac
 }
 IFS=, read -r -a scopes <<<"${E2E_SCOPE:-full}"
 for scope in "${scopes[@]}"; do
   case "$scope" in
-    full | smoke | loop) ;;
-    *) echo "e2e: E2E_SCOPE is a comma-separated list of full, smoke and loop (got \"${E2E_SCOPE}\")" >&2; exit 2 ;;
+    full | smoke | loop | files) ;;
+    *) echo "e2e: E2E_SCOPE is a comma-separated list of full, smoke, loop and files (got \"${E2E_SCOPE}\")" >&2; exit 2 ;;
   esac
 done
 

@@ -61,6 +61,8 @@ type Alert struct {
 	// default route, and for alerts queued before routes existed.
 	RouteID   string `json:"route_id,omitempty"`
 	RouteName string `json:"route_name,omitempty"`
+	// Severity makes the alert an incident (DESIGN §13); SeverityNone for a plain alert.
+	Severity Severity `json:"severity,omitempty"`
 }
 
 // Origin says what made an alert.
@@ -71,6 +73,7 @@ const (
 	OriginPost    Origin = "post"    // a trigger word in a post (the post hook)
 	OriginCommand Origin = "command" // /pagertree alert: PostID is the bot's announcement
 	OriginTest    Origin = "test"    // a test alert: no post, no channel, nobody to tell
+	OriginMessage Origin = "message" // "Page PagerTree…" on an existing post: PostID is that post
 )
 
 // ThreadRoot is the thread that replies about the alert belong in, "" for the channel itself:
