@@ -142,6 +142,7 @@ stop_plugins() {
     esac
   done
   [ "${#pids[@]}" -gt 0 ] || return 0
+  echo "e2e: stopping ${#pids[@]} plugin process(es) of this run that outlived their server"
   kill "${pids[@]}" 2>/dev/null || true
   for _ in $(seq 20); do
     local alive=()
