@@ -183,13 +183,12 @@ func (p *Plugin) OnDeactivate() error {
 		return nil
 	}
 	p.stop()
-	deadline := time.Now().Add(stopWithin)
-	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	ctx, cancel := context.WithTimeout(context.Background(), stopWithin)
 	defer cancel()
 	stops := []func() error{
-		func() error { return p.outbox.Stop(time.Until(deadline)) },
+		func() error { return p.outbox.Stop(ctx) },
 		func() error {
-			if !p.feedback.close(time.Until(deadline)) {
+			if !p.feedback.close(ctx) {
 				return fmt.Errorf("the reactions and replies of delivered alerts did not finish within %s", stopWithin)
 			}
 			return nil

@@ -166,17 +166,21 @@ func (o *Outbox) Start() {
 	}
 }
 
-// Stop ends every goroutine, waiting at most timeout. An alert being sent or waiting for the
-// endpoint when Stop is called stays pending in the KV store (its lease released) for the
-// next start or another node.
-func (o *Outbox) Stop(timeout time.Duration) error {
+// Stop ends every goroutine, waiting for them until ctx ends (OnDeactivate passes its one
+// deadline). An alert being sent or waiting for the endpoint when Stop is called stays pending
+// in the KV store (its lease released) for the next start or another node.
+func (o *Outbox) Stop(ctx context.Context) error {
 	o.cancel()
 	done := make(chan struct{})
 	go func() { o.wg.Wait(); o.sides.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(timeout):
-		return fmt.Errorf("outbox workers did not stop within %s", timeout)
+	case <-ctx.Done():
+		select {
+		case <-done: // both ready: it did stop
+		default:
+			return errors.New("the outbox's workers did not stop in time")
+		}
 	}
 	o.releaseParked()
 	return nil
