@@ -144,12 +144,7 @@ func (p *Plugin) OnActivate() error {
 			}
 			return time.Hour
 		},
-		Endpoint: func() string {
-			if c := p.config.Load(); c != nil {
-				return c.EndpointHost
-			}
-			return ""
-		},
+		Endpoint: p.endpointOf,
 		Prepare:  p.prepare,
 		Stamp:    p.stamp,
 		OnFinal:  p.onFinal,
