@@ -125,7 +125,7 @@ func TestFailingEndpointHoldsBackOnlyItsOwnAlerts(t *testing.T) {
 	opt.OnFinal = func(j delivery.Job, _ paging.Outcome) { finals <- j }
 	box := delivery.New(kvstoretest.New(), eps.send, opt)
 	box.Start()
-	defer func() { _ = box.Stop(5 * time.Second) }()
+	defer func() { _ = stopWithin(box, 5*time.Second) }()
 
 	idsA, idsB := map[string]bool{}, map[string]bool{}
 	for i := 0; i < n; i++ {
@@ -198,7 +198,7 @@ func TestChangedEndpointReleasesItsWaitingAlerts(t *testing.T) {
 	opt.OnFinal = func(j delivery.Job, _ paging.Outcome) { finals <- j }
 	box := delivery.New(kvstoretest.New(), eps.send, opt)
 	box.Start()
-	defer func() { _ = box.Stop(5 * time.Second) }()
+	defer func() { _ = stopWithin(box, 5*time.Second) }()
 	ids := map[string]bool{}
 	for i := 0; i < n; i++ {
 		a := routeAlert("a", i)
@@ -251,7 +251,7 @@ func TestIdleFailingEndpointExpires(t *testing.T) {
 	opt.OnFinal = func(j delivery.Job, _ paging.Outcome) { finals <- j }
 	box := delivery.New(kvstoretest.New(), eps.send, opt)
 	box.Start()
-	defer func() { _ = box.Stop(5 * time.Second) }()
+	defer func() { _ = stopWithin(box, 5*time.Second) }()
 	first := routeAlert("a", 1)
 	if err := box.Enqueue(first); err != nil {
 		t.Fatal(err)
