@@ -46,6 +46,7 @@ const CSS = `
 .pagertree-modal__field--bad .form-control { border-color: var(--error-text, #d24b4e); }
 .pagertree-modal__hint { display: block; text-align: right; font-size: 12px; opacity: .6; margin-top: 2px; }
 .pagertree-modal__pair { display: flex; gap: 16px; }
+.pagertree-modal textarea { font-family: inherit; resize: vertical; }
 .pagertree-modal__buttons { display: flex; justify-content: flex-end; gap: 8px; margin-top: 16px; }
 `;
 

@@ -93,6 +93,9 @@ describe('the Page PagerTree dialog', () => {
         expect(screen.getByLabelText('Note for the on-call engineer (optional)')).toHaveValue('x');
         expect(screen.getByLabelText('Title')).not.toHaveAttribute('aria-invalid');
         expect(screen.getByRole('button', {name: 'Page PagerTree'})).toBeEnabled();
+        fireEvent.change(screen.getByLabelText('Note for the on-call engineer (optional)'), {target: {value: 'shorter'}});
+        expect(screen.queryByRole('alert')).toBeNull(); // corrected: the sentence goes
+        expect(screen.getByLabelText('Note for the on-call engineer (optional)')).not.toHaveAttribute('aria-invalid');
     });
 
     test('a thread that already paged offers its card, whether the prefill or the page says so', async () => {

@@ -101,6 +101,9 @@ export function PageDialog({postId, onClose}: {postId: string; onClose: () => vo
 
     const set = (key: keyof Form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => {
         const value = e.target.value;
+        if (state.kind === 'form' && state.field === key) {
+            setState({...state, error: undefined, field: undefined}); // corrected: the refusal no longer holds
+        }
         setForm((f) => {
             const next = {...f, [key]: value};
             if (key === 'urgency') {
