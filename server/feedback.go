@@ -162,7 +162,8 @@ func (p *Plugin) confirm(a paging.Alert) {
 		}
 	}
 	// A command's announcement already says it paged; a resend is told in the thread either way.
-	if cfg.ReplyInThread && (a.Origin == paging.OriginPost || a.Resent != nil) {
+	// A page from a message always gets its card: nothing else in the thread says it paged.
+	if a.Origin == paging.OriginMessage || cfg.ReplyInThread && (a.Origin == paging.OriginPost || a.Resent != nil) {
 		// The confirmation is the status card that PagerTree's events keep up to date; a resend
 		// also gets a reply of its own that says so.
 		if p.followup.Confirm(paging.ThirdPartyID(a, p.formatOf(a))) && a.Resent == nil {
