@@ -2,6 +2,7 @@ package alertstate
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -16,10 +17,52 @@ const (
 	Resolve     Action = "resolve"
 )
 
+// actionInfo is everything the plugin knows about one action. A new card button is a row in
+// actions (and its REST call in pagertreeclient's restCalls): the buttons, their labels, the
+// sentences that list the actions, the pending-press rules and the routes all read this table.
+type actionInfo struct {
+	Action      Action
+	Label       string  // the button's text
+	Progressive string  // the card's word while PagerTree has not confirmed
+	PastTense   string  // what the action did, for chat and PagerTree's timeline
+	From        []State // the states PagerTree accepts it in ("" counts as Open)
+	// LeadsTo is the state PagerTree moves the alert to ("": none, the alert stays where it is).
+	LeadsTo State
+	// ConfirmedBy is the event that confirms it when it changes no state ("": the state confirms it).
+	ConfirmedBy Kind
+	Webhook     bool // the Webhook integration knows it as an event_type (else only the REST API can)
+	Primary     bool // drawn as the card's primary button
+}
+
+// actions is the vocabulary, in button order.
+var actions = []actionInfo{
+	{Action: Acknowledge, Label: "Acknowledge", Progressive: "acknowledging…", PastTense: "acknowledged",
+		From: []State{Open, Dropped}, LeadsTo: Acknowledged, Webhook: true, Primary: true},
+	{Action: Resolve, Label: "Resolve", Progressive: "resolving…", PastTense: "resolved",
+		From: []State{Open, Acknowledged, Dropped}, LeadsTo: Resolved, Webhook: true},
+}
+
+// Actions lists every action, in button order.
+func Actions() []Action {
+	out := make([]Action, 0, len(actions))
+	for _, r := range actions {
+		out = append(out, r.Action)
+	}
+	return out
+}
+
+func (a Action) info() (actionInfo, bool) {
+	for _, r := range actions {
+		if r.Action == a {
+			return r, true
+		}
+	}
+	return actionInfo{}, false
+}
+
 // ParseAction maps a button id or context value to an Action ("" when it is not one).
 func ParseAction(s string) Action {
-	switch Action(s) {
-	case Acknowledge, Resolve:
+	if _, ok := Action(s).info(); ok {
 		return Action(s)
 	}
 	return ""
@@ -31,29 +74,79 @@ func (a Action) Valid() bool { return ParseAction(string(a)) != "" }
 // PastTense is what the action did ("acknowledged"), for sentences in chat and PagerTree's
 // timeline. Anything else is named as it is.
 func (a Action) PastTense() string {
-	switch a {
-	case Acknowledge:
-		return "acknowledged"
-	case Resolve:
-		return "resolved"
+	if r, ok := a.info(); ok {
+		return r.PastTense
 	}
 	return string(a)
 }
 
 // Progressive is the card's word while PagerTree has not confirmed ("acknowledging…").
 func (a Action) Progressive() string {
-	if a == Acknowledge {
-		return "acknowledging…"
+	if r, ok := a.info(); ok {
+		return r.Progressive
 	}
-	return "resolving…"
+	return string(a) + "…"
 }
 
 // Label is the button's text.
 func (a Action) Label() string {
-	if a == Acknowledge {
-		return "Acknowledge"
+	if r, ok := a.info(); ok {
+		return r.Label
 	}
-	return "Resolve"
+	return upperFirst(string(a))
+}
+
+// LeadsTo is the state the action moves the alert to in PagerTree ("" when it changes none,
+// or is not an action).
+func (a Action) LeadsTo() State {
+	r, _ := a.info()
+	return r.LeadsTo
+}
+
+// ViaWebhook reports whether the Webhook integration can do the action (event_type a with
+// the alert's Id); the others need the REST API.
+func (a Action) ViaWebhook() bool {
+	r, _ := a.info()
+	return r.Webhook
+}
+
+// Verbs lists the actions for a sentence, joined by conj: "acknowledge or resolve".
+func Verbs(conj string) string {
+	return joinWords(Actions(), conj, func(a Action) string { return string(a) })
+}
+
+// Labels lists the buttons' texts for a sentence, joined by conj: "Acknowledge and Resolve".
+func Labels(conj string) string {
+	return joinWords(Actions(), conj, Action.Label)
+}
+
+// RESTOnly lists the actions the Webhook integration cannot do.
+func RESTOnly() []Action {
+	var out []Action
+	for _, r := range actions {
+		if !r.Webhook {
+			out = append(out, r.Action)
+		}
+	}
+	return out
+}
+
+// JoinLabels names the given actions' buttons for a sentence ("Reject", "Reject and Snooze").
+func JoinLabels(list []Action, conj string) string { return joinWords(list, conj, Action.Label) }
+
+func joinWords(list []Action, conj string, word func(Action) string) string {
+	var b strings.Builder
+	for i, a := range list {
+		switch {
+		case i == 0:
+		case i == len(list)-1:
+			b.WriteString(" " + conj + " ")
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString(word(a))
+	}
+	return b.String()
 }
 
 // ConfirmWithin is how long the card waits for PagerTree's event before it says the
@@ -70,16 +163,23 @@ type PendingAction struct {
 	Unconfirmed bool `json:"unconfirmed,omitempty"`
 }
 
-// Allowed lists the actions PagerTree accepts in a state, in button order: acknowledge when
-// open or dropped, resolve when open, acknowledged or dropped, nothing once resolved.
+// Allowed lists the actions PagerTree accepts in a state, in button order (the From column
+// of the table): acknowledge when open or dropped, resolve when open, acknowledged or
+// dropped, nothing once resolved.
 func Allowed(s State) []Action {
-	switch s {
-	case "", Open, Dropped:
-		return []Action{Acknowledge, Resolve}
-	case Acknowledged:
-		return []Action{Resolve}
+	if s == "" {
+		s = Open
 	}
-	return nil
+	var out []Action
+	for _, r := range actions {
+		for _, from := range r.From {
+			if from == s {
+				out = append(out, r.Action)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Allows reports whether a can be pressed in state s.
@@ -130,14 +230,16 @@ func Expire(s Status, now time.Time) (Status, bool) {
 	return s, true
 }
 
-// settle clears a pending action that the state now confirms (an acknowledge is also
-// confirmed by a resolve), and any pending action once resolved.
-func settle(s Status) Status {
+// settle clears a pending action once PagerTree confirmed it: the state no longer allows it
+// (it moved where the action leads, or past it: an acknowledge is also confirmed by a resolve,
+// and anything by the end), or the event that confirms an action which changes no state came.
+func settle(s Status, k Kind) Status {
 	p := s.Pending
 	if p == nil {
 		return s
 	}
-	if s.State == Resolved || p.Action == Acknowledge && s.State == Acknowledged {
+	r, known := p.Action.info()
+	if !Allows(s.State, p.Action) || known && r.ConfirmedBy != "" && r.ConfirmedBy == k {
 		s.Pending = nil
 	}
 	return s
@@ -155,6 +257,9 @@ func samePending(a, b *PendingAction) bool {
 type Buttons struct {
 	URL   string
 	Alert string // the alert's thirdparty id, echoed in the context and checked by the handler
+	// WebhookOnly: the alert's actions go through its Webhook integration, so only the actions
+	// it knows get a button.
+	WebhookOnly bool
 }
 
 // buttons renders the card's actions: those the state allows, none while an action is on
@@ -166,8 +271,12 @@ func buttons(in CardInput) []*model.PostAction {
 	}
 	var out []*model.PostAction
 	for _, a := range Allowed(in.Status.State) {
+		r, _ := a.info()
+		if in.Buttons.WebhookOnly && !r.Webhook {
+			continue // the card's route cannot do it
+		}
 		style := "default"
-		if a == Acknowledge {
+		if r.Primary {
 			style = "primary"
 		}
 		out = append(out, &model.PostAction{
