@@ -2,8 +2,27 @@ package alertstate
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
+
+func ids(list []Action) []string {
+	var out []string
+	for _, a := range list {
+		out = append(out, string(a))
+	}
+	return out
+}
+
+func webhookOnly(list []Action) []Action {
+	var out []Action
+	for _, a := range list {
+		if a.ViaWebhook() {
+			out = append(out, a)
+		}
+	}
+	return out
+}
 
 // TestActionTableReadsTheSame: what Acknowledge and Resolve say comes from the table and
 // reads as it always did.
@@ -30,13 +49,12 @@ func TestActionTableReadsTheSame(t *testing.T) {
 	if got := RESTOnly(); got != nil {
 		t.Errorf("RESTOnly %v", got)
 	}
-	if ParseAction("reject") != "" || Action("reject").ViaWebhook() || Action("reject").LeadsTo() != "" {
+	if ParseAction("snooze") != "" || Action("snooze").ViaWebhook() || Action("snooze").LeadsTo() != "" {
 		t.Error("an unknown action is taken for one")
 	}
 }
 
-// withRow adds a row to the table for one test: a REST-only action that changes no state
-// and is confirmed by its own event (as PagerTree's reject is).
+// withRow adds a row to the table for one test.
 func withRow(t *testing.T, r actionInfo) {
 	saved := actions
 	actions = append(append([]actionInfo(nil), saved...), r)
@@ -44,19 +62,21 @@ func withRow(t *testing.T, r actionInfo) {
 }
 
 // TestANewRowIsEverywhere: one row gives the button, its words, the sentences and the
-// pending rules; a route that is the Webhook integration leaves out what it cannot do.
+// pending rules; a route that is the Webhook integration leaves out what it cannot do. The
+// row is hypothetical: a REST-only action that changes no state and is confirmed by its own
+// event (alert.rejected stands in for it here).
 func TestANewRowIsEverywhere(t *testing.T) {
-	const reject Action = "reject"
-	withRow(t, actionInfo{Action: reject, Label: "Reject", Progressive: "rejecting…", PastTense: "rejected",
+	const snooze Action = "snooze"
+	withRow(t, actionInfo{Action: snooze, Label: "Snooze", Progressive: "snoozing…", PastTense: "snoozed",
 		From: []State{Open}, ConfirmedBy: KindRejected})
 
-	if ParseAction("reject") != reject || reject.Label() != "Reject" || reject.Progressive() != "rejecting…" {
+	if ParseAction("snooze") != snooze || snooze.Label() != "Snooze" || snooze.Progressive() != "snoozing…" {
 		t.Fatal("the row is not read")
 	}
-	if got := Verbs("or"); got != "acknowledge, resolve or reject" {
+	if got := Verbs("or"); !strings.HasPrefix(got, "acknowledge, resolve") || !strings.HasSuffix(got, " or snooze") {
 		t.Errorf("Verbs %q", got)
 	}
-	if got := JoinLabels(RESTOnly(), "and"); got != "Reject" {
+	if got := JoinLabels(RESTOnly(), "and"); !strings.HasSuffix(got, "Snooze") {
 		t.Errorf("RESTOnly %q", got)
 	}
 	on := Buttons{URL: "/u", Alert: "tp1"}
@@ -66,17 +86,21 @@ func TestANewRowIsEverywhere(t *testing.T) {
 		b     Buttons
 		want  []string
 	}{
-		{"open, REST", Open, on, []string{"acknowledge", "resolve", "reject"}},
-		{"open, Webhook", Open, Buttons{URL: "/u", Alert: "tp1", WebhookOnly: true}, []string{"acknowledge", "resolve"}},
+		{"open, REST: every allowed action, the new one last", Open, on, ids(Allowed(Open))},
+		{"open, Webhook: not the new one", Open, Buttons{URL: "/u", Alert: "tp1", WebhookOnly: true}, ids(webhookOnly(Allowed(Open)))},
 		{"acknowledged", Acknowledged, on, []string{"resolve"}},
 		{"dropped", Dropped, on, []string{"acknowledge", "resolve"}},
 	} {
-		if got := buttonIDs(CardInput{Status: Status{State: c.state}, Buttons: c.b}); !reflect.DeepEqual(got, c.want) {
+		got := buttonIDs(CardInput{Status: Status{State: c.state}, Buttons: c.b})
+		if !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: buttons %v, want %v", c.name, got, c.want)
+		}
+		if hasSnooze := len(got) > 0 && got[len(got)-1] == "snooze"; hasSnooze != (c.state == Open && !c.b.WebhookOnly) {
+			t.Errorf("%s: buttons %v", c.name, got)
 		}
 	}
 
-	pressed := &PendingAction{Action: reject, By: "bob", Since: 1}
+	pressed := &PendingAction{Action: snooze, By: "bob", Since: 1}
 	for _, c := range []struct {
 		name    string
 		event   Event

@@ -54,7 +54,8 @@ const (
 	PressSystemAdmins   PressRule = "system_admins"
 )
 
-// ParsePressRule reads the setting ("" is the default).
+// ParsePressRule reads the setting ("" is the default). The error names the setting as
+// plugin.json does ("Who may acknowledge and resolve"), not the actions' table.
 func ParsePressRule(s string) (PressRule, error) {
 	switch r := PressRule(strings.TrimSpace(s)); r {
 	case "":
@@ -62,7 +63,7 @@ func ParsePressRule(s string) (PressRule, error) {
 	case PressChannelMembers, PressPagerTreeUsers, PressSystemAdmins:
 		return r, nil
 	}
-	return PressChannelMembers, fmt.Errorf("who may %s must be %q, %q or %q, not %q", alertstate.Verbs("and"), PressChannelMembers, PressPagerTreeUsers, PressSystemAdmins, s)
+	return PressChannelMembers, fmt.Errorf("who may acknowledge and resolve must be %q, %q or %q, not %q", PressChannelMembers, PressPagerTreeUsers, PressSystemAdmins, s)
 }
 
 // UpdatesMode is how PagerTree's updates arrive: pushed to the receiver, polled from the REST
