@@ -7,55 +7,6 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 )
 
-// Action is what a person can press on the card (or ask with /pagertree ack|resolve).
-type Action string
-
-// The actions. The values are also the buttons' ids: alphanumeric, as Mattermost wants.
-const (
-	Acknowledge Action = "acknowledge"
-	Resolve     Action = "resolve"
-)
-
-// ParseAction maps a button id or context value to an Action ("" when it is not one).
-func ParseAction(s string) Action {
-	switch Action(s) {
-	case Acknowledge, Resolve:
-		return Action(s)
-	}
-	return ""
-}
-
-// Valid reports whether a is one of the actions above.
-func (a Action) Valid() bool { return ParseAction(string(a)) != "" }
-
-// PastTense is what the action did ("acknowledged"), for sentences in chat and PagerTree's
-// timeline. Anything else is named as it is.
-func (a Action) PastTense() string {
-	switch a {
-	case Acknowledge:
-		return "acknowledged"
-	case Resolve:
-		return "resolved"
-	}
-	return string(a)
-}
-
-// Progressive is the card's word while PagerTree has not confirmed ("acknowledging…").
-func (a Action) Progressive() string {
-	if a == Acknowledge {
-		return "acknowledging…"
-	}
-	return "resolving…"
-}
-
-// Label is the button's text.
-func (a Action) Label() string {
-	if a == Acknowledge {
-		return "Acknowledge"
-	}
-	return "Resolve"
-}
-
 // ConfirmWithin is how long the card waits for PagerTree's event before it says the
 // action was not confirmed.
 const ConfirmWithin = 60 * time.Second
@@ -70,16 +21,23 @@ type PendingAction struct {
 	Unconfirmed bool `json:"unconfirmed,omitempty"`
 }
 
-// Allowed lists the actions PagerTree accepts in a state, in button order: acknowledge when
-// open or dropped, resolve when open, acknowledged or dropped, nothing once resolved.
+// Allowed lists the actions PagerTree accepts in a state, in button order (the From column
+// of the table): acknowledge when open or dropped, resolve when open, acknowledged or
+// dropped, nothing once resolved.
 func Allowed(s State) []Action {
-	switch s {
-	case "", Open, Dropped:
-		return []Action{Acknowledge, Resolve}
-	case Acknowledged:
-		return []Action{Resolve}
+	if s == "" {
+		s = Open
 	}
-	return nil
+	var out []Action
+	for _, r := range actions {
+		for _, from := range r.From {
+			if from == s {
+				out = append(out, r.Action)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Allows reports whether a can be pressed in state s.
@@ -130,14 +88,16 @@ func Expire(s Status, now time.Time) (Status, bool) {
 	return s, true
 }
 
-// settle clears a pending action that the state now confirms (an acknowledge is also
-// confirmed by a resolve), and any pending action once resolved.
-func settle(s Status) Status {
+// settle clears a pending action once PagerTree confirmed it: the state no longer allows it
+// (it moved where the action leads, or past it: an acknowledge is also confirmed by a resolve,
+// and anything by the end), or the event that confirms an action which changes no state came.
+func settle(s Status, k Kind) Status {
 	p := s.Pending
 	if p == nil {
 		return s
 	}
-	if s.State == Resolved || p.Action == Acknowledge && s.State == Acknowledged {
+	r, known := p.Action.info()
+	if !Allows(s.State, p.Action) || known && r.ConfirmedBy != "" && r.ConfirmedBy == k {
 		s.Pending = nil
 	}
 	return s
@@ -155,6 +115,9 @@ func samePending(a, b *PendingAction) bool {
 type Buttons struct {
 	URL   string
 	Alert string // the alert's thirdparty id, echoed in the context and checked by the handler
+	// WebhookOnly: the alert's actions go through its Webhook integration, so only the actions
+	// it knows get a button.
+	WebhookOnly bool
 }
 
 // buttons renders the card's actions: those the state allows, none while an action is on
@@ -166,8 +129,12 @@ func buttons(in CardInput) []*model.PostAction {
 	}
 	var out []*model.PostAction
 	for _, a := range Allowed(in.Status.State) {
+		r, _ := a.info()
+		if in.Buttons.WebhookOnly && !r.Webhook {
+			continue // the card's route cannot do it
+		}
 		style := "default"
-		if a == Acknowledge {
+		if r.Primary {
 			style = "primary"
 		}
 		out = append(out, &model.PostAction{

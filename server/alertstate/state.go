@@ -141,7 +141,7 @@ func Apply(s Status, e Event) Result {
 			}
 		}
 	}
-	s = settle(s)
+	s = settle(s, e.Kind)
 	r.Status = s
 	r.Redraw = !sameCard(before, s)
 	r.Changed = r.Redraw || len(s.Seen) != beforeSeen || (beforeSeen > 0 && s.Seen[len(s.Seen)-1] != before.Seen[beforeSeen-1])

@@ -142,7 +142,7 @@ func (r *actionRetries) sweep(ctx context.Context) {
 		wg.Add(1)
 		go func() {
 			defer func() { <-slots; wg.Done() }()
-			route := s.config().actor().Decide(targetOf(rec)) // once per try
+			route := s.config().actor().DecideAction(targetOf(rec), job.Action) // once per try
 			tctx, cancel := context.WithTimeout(ctx, actionTimeout)
 			text, final := s.runAction(tctx, route, rec, *job)
 			cancel()

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
 
@@ -53,7 +54,8 @@ const (
 	PressSystemAdmins   PressRule = "system_admins"
 )
 
-// ParsePressRule reads the setting ("" is the default).
+// ParsePressRule reads the setting ("" is the default). The error names the setting as
+// plugin.json does ("Who may acknowledge and resolve"), not the actions' table.
 func ParsePressRule(s string) (PressRule, error) {
 	switch r := PressRule(strings.TrimSpace(s)); r {
 	case "":
@@ -125,6 +127,14 @@ func (c *Config) UpdatesState() string {
 	return fmt.Sprintf("pushed by PagerTree and polled from its API every %s", c.Updates.Every)
 }
 
+// restOnly names the buttons a Webhook integration cannot offer, as a clause ("" when none).
+func restOnly() string {
+	if only := alertstate.RESTOnly(); len(only) > 0 {
+		return "; " + alertstate.JoinLabels(only, "and") + " only with an API key"
+	}
+	return ""
+}
+
 // webhookCanAct reports whether the default route's integration or a route's is a Webhook
 // integration, which can act on the alerts sent to it.
 func (c *Config) webhookCanAct() bool {
@@ -140,7 +150,8 @@ func (c *Config) webhookCanAct() bool {
 }
 
 // ActionsSummary says, for the settings panel and /pagertree status, whether the card offers
-// Acknowledge and Resolve, how they reach PagerTree and who may press; or why there are none.
+// its buttons (alertstate's actions), how they reach PagerTree and who may press; or why there
+// are none.
 func (c *Config) ActionsSummary() string {
 	if c == nil {
 		return "unknown: the plugin is starting"
@@ -154,8 +165,8 @@ func (c *Config) ActionsSummary() string {
 	case c.Actor.API != nil:
 		return "On every card, through PagerTree's REST API (API key set); " + who + " may press them."
 	case c.webhookCanAct():
-		return "On cards of alerts sent in the Webhook format to the endpoint now configured for their route, through that integration (no API key set); " + who + " may press them."
+		return "On cards of alerts sent in the Webhook format to the endpoint now configured for their route, through that integration (no API key set" + restOnly() + "); " + who + " may press them."
 	}
-	return "None: the Mattermost (Outgoing Webhook) integration cannot acknowledge or resolve alerts, and " + c.APIUnavailable +
+	return "None: the Mattermost (Outgoing Webhook) integration cannot " + alertstate.Verbs("or") + " alerts, and " + c.APIUnavailable +
 		". The card links to the alert in PagerTree instead. Add a PagerTree API key, or use the Webhook format, to get the buttons."
 }

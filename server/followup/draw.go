@@ -37,10 +37,11 @@ func (s *Service) setCard(post *model.Post, rec Record) {
 
 // buttonsFor gives the card its buttons when an action can reach PagerTree.
 func (s *Service) buttonsFor(rec Record) alertstate.Buttons {
-	if s.actions == "" || s.config().actor().Decide(targetOf(rec)).Route == pagertreeclient.RouteNone {
+	route := s.config().actor().Decide(targetOf(rec)).Route
+	if s.actions == "" || route == pagertreeclient.RouteNone {
 		return alertstate.Buttons{}
 	}
-	return alertstate.Buttons{URL: s.actions, Alert: rec.ThirdPartyID}
+	return alertstate.Buttons{URL: s.actions, Alert: rec.ThirdPartyID, WebhookOnly: route == pagertreeclient.RouteWebhook}
 }
 
 // drawCard creates the card in the thread if it has none, or edits it in place, and returns

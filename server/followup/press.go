@@ -90,7 +90,7 @@ func (s *Service) press(ctx context.Context, rec Record, cardPostID string, acti
 	if why := mayPressLocally(cfg, user, isAdmin); why != "" {
 		return why
 	}
-	route := cfg.Actor.Decide(targetOf(rec)).For(isAdmin) // once: the first try goes this way
+	route := cfg.Actor.DecideAction(targetOf(rec), action).For(isAdmin) // once: the first try goes this way
 	if route.Route == pagertreeclient.RouteNone {
 		why := route.Why
 		if !isAdmin {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
 
@@ -40,22 +41,25 @@ func (s *Service) mayPress(ctx context.Context, cfg *Config, user *model.User) s
 	return s.mayPressAsTeamMember(ctx, cfg, user, isAdmin)
 }
 
+// onlyMembers opens the sentences of the "PagerTree team members" rule.
+var onlyMembers = "Only PagerTree team members may " + alertstate.Verbs("or") + " alerts from Mattermost"
+
 // mayPressLocally is the half Mattermost decides alone.
 func mayPressLocally(cfg *Config, user *model.User, isAdmin bool) string {
 	switch cfg.WhoMayPress {
 	case PressSystemAdmins:
 		if !isAdmin {
-			return "Only System Admins may acknowledge or resolve PagerTree alerts from Mattermost (a plugin setting). Open the alert in PagerTree instead."
+			return "Only System Admins may " + alertstate.Verbs("or") + " PagerTree alerts from Mattermost (a plugin setting). Open the alert in PagerTree instead."
 		}
 	case PressPagerTreeUsers:
 		if cfg.Actor.API == nil {
 			if isAdmin {
-				return "Only PagerTree team members may acknowledge or resolve alerts from Mattermost, and the plugin cannot check who is one because " + cfg.APIUnavailable + "."
+				return onlyMembers + ", and the plugin cannot check who is one because " + cfg.APIUnavailable + "."
 			}
-			return "Only PagerTree team members may acknowledge or resolve alerts from Mattermost, and the plugin cannot check who is one now. " + pagertreeclient.SettingsNeedAdmin
+			return onlyMembers + ", and the plugin cannot check who is one now. " + pagertreeclient.SettingsNeedAdmin
 		}
 		if VerifiedEmail(user) == "" {
-			return "Only PagerTree team members may acknowledge or resolve alerts from Mattermost, and they are recognised by a verified Mattermost e-mail: yours is not verified, so the plugin cannot tell that it is yours. Verify it (Mattermost sends a link when e-mail verification is on) or ask a System Admin to, then try again."
+			return onlyMembers + ", and they are recognised by a verified Mattermost e-mail: yours is not verified, so the plugin cannot tell that it is yours. Verify it (Mattermost sends a link when e-mail verification is on) or ask a System Admin to, then try again."
 		}
 	}
 	return ""
@@ -74,7 +78,7 @@ func (s *Service) mayPressAsTeamMember(ctx context.Context, cfg *Config, user *m
 		return "The plugin could not check with PagerTree that you are a PagerTree team member. " + pagertreeclient.SentenceFor(err, isAdmin)
 	}
 	if !ok {
-		return "Only PagerTree team members may acknowledge or resolve alerts from Mattermost, and your verified Mattermost e-mail is not a PagerTree user's in this account."
+		return onlyMembers + ", and your verified Mattermost e-mail is not a PagerTree user's in this account."
 	}
 	return ""
 }

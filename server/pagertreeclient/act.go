@@ -75,15 +75,23 @@ func (d Decision) For(isAdmin bool) Decision {
 	return d
 }
 
-// Decide says how an action on t would reach PagerTree with this actor's clients.
-func (a Actor) Decide(t Target) Decision {
+// Decide says how an action on t would reach PagerTree with this actor's clients, whatever
+// the action (the card asks it to know whether it has buttons at all).
+func (a Actor) Decide(t Target) Decision { return a.decide(t, "") }
+
+// DecideAction is Decide for one action: the Webhook route is refused for an action the
+// Webhook integration cannot do (alertstate's table says which), so a press of it is told why
+// before anything is recorded or sent.
+func (a Actor) DecideAction(t Target, action alertstate.Action) Decision { return a.decide(t, action) }
+
+func (a Actor) decide(t Target, action alertstate.Action) Decision {
 	integ, routeKept := a.integration(t)
 	d := Decision{Route: RouteWebhook, actor: Actor{API: a.API, Integration: integ}, t: t}
 	switch {
 	case a.API != nil:
 		d.Route = RouteAPI
 	case t.Format != paging.FormatWebhook:
-		d.Route, d.Why = RouteNone, "it was sent to a Mattermost (Outgoing Webhook) integration, which cannot acknowledge or resolve alerts, and no PagerTree API key is set in the plugin settings"
+		d.Route, d.Why = RouteNone, "it was sent to a Mattermost (Outgoing Webhook) integration, which cannot "+alertstate.Verbs("or")+" alerts, and no PagerTree API key is set in the plugin settings"
 	case !routeKept:
 		d.Route, d.Why = RouteNone, "it was sent through a route that is no longer in the plugin settings, and no PagerTree API key is set"
 	case integ == nil || !integ.CanAct():
@@ -91,8 +99,18 @@ func (a Actor) Decide(t Target) Decision {
 	case t.Endpoint != "" && t.Endpoint != integ.endpoint,
 		t.EndpointFingerprint != "" && t.EndpointFingerprint != integ.Fingerprint():
 		d.Route, d.Why = RouteNone, "it was sent to a PagerTree integration the plugin no longer uses, and no PagerTree API key is set"
+	case action != "" && action.Valid() && !webhookKnows(action):
+		d.Route, d.Why = RouteNone, webhookLacks(action)
 	}
 	return d
+}
+
+// webhookKnows is alertstate's Webhook column (a variable so tests can take an action from it).
+var webhookKnows = alertstate.Action.ViaWebhook
+
+// webhookLacks is why an action the Webhook integration does not know cannot be done without a key.
+func webhookLacks(action alertstate.Action) string {
+	return fmt.Sprintf("the Webhook integration it was sent to cannot %s alerts (only PagerTree's REST API can), and no PagerTree API key is set", action)
 }
 
 // Result is the outcome of one action, with a sentence for the person who asked.
@@ -112,8 +130,9 @@ type Result struct {
 	CommentError error
 }
 
-// Do acknowledges or resolves the decided alert as the Mattermost user byUsername, through the
-// decided route.
+// Do acts on the decided alert as the Mattermost user byUsername, through the decided route.
+// An action the route cannot do (no event_type in the Webhook integration, no REST call) is a
+// sentence, and nothing is sent.
 func (d Decision) Do(ctx context.Context, action alertstate.Action, byUsername string) Result {
 	a, t, route, why := d.actor, d.t, d.Route, d.Why
 	if route != RouteAPI && route != RouteWebhook { // a zero Decision: nothing was decided
@@ -126,6 +145,10 @@ func (d Decision) Do(ctx context.Context, action alertstate.Action, byUsername s
 	if !action.Valid() {
 		res.Sentence = fmt.Sprintf("%q is not something the plugin can do to an alert.", action)
 		return res
+	}
+	if route == RouteWebhook && !webhookKnows(action) {
+		route, why = RouteNone, webhookLacks(action)
+		res.Route = route
 	}
 	switch route {
 	case RouteNone:
@@ -151,6 +174,12 @@ func (d Decision) Do(ctx context.Context, action alertstate.Action, byUsername s
 }
 
 func (a Actor) doAPI(ctx context.Context, t Target, action alertstate.Action, byUsername string, forAdmin bool, res Result) Result {
+	call := restCalls[action]
+	if call == nil { // never another action in its place
+		res.Kind = KindNotAllowed
+		res.Sentence = fmt.Sprintf("The plugin cannot %s alerts through PagerTree's REST API; nothing was sent. Open the alert in PagerTree instead.", action)
+		return res
+	}
 	alertID := t.AlertID
 	var alert Alert
 	if alertID == "" {
@@ -160,27 +189,23 @@ func (a Actor) doAPI(ctx context.Context, t Target, action alertstate.Action, by
 		}
 		alert, alertID = found, found.ID
 		res.TinyID = found.TinyID
-		// Skip a request PagerTree would refuse (or that would change nothing).
+		// Skip a request PagerTree would refuse (or that would change nothing): the table
+		// says where the action leads and which states allow it.
+		state := knownState(found.Status)
 		switch {
-		case action == alertstate.Acknowledge && found.Status == "acknowledged", action == alertstate.Resolve && found.Status == "resolved":
+		case state != "" && state == action.LeadsTo():
 			res.Done, res.Already, res.AlertID = true, true, alertID
 			res.Sentence = fmt.Sprintf("%s was already %s.", upperFirstASCII(alertLabel(found.TinyID)), action.PastTense())
 			return res
-		case action == alertstate.Acknowledge && found.Status == "resolved":
+		case state != "" && !alertstate.Allows(state, action):
 			res.AlertID = alertID
 			res.Kind = KindNotAllowed
-			res.Sentence = fmt.Sprintf("%s is already resolved, so it cannot be acknowledged.", upperFirstASCII(alertLabel(found.TinyID)))
+			res.Sentence = fmt.Sprintf("%s is already %s, so it cannot be %s.", upperFirstASCII(alertLabel(found.TinyID)), found.Status, action.PastTense())
 			return res
 		}
 	}
 	res.AlertID = alertID
-	var err error
-	if action == alertstate.Acknowledge {
-		err = a.API.Acknowledge(ctx, alertID)
-	} else {
-		err = a.API.Resolve(ctx, alertID)
-	}
-	if err != nil {
+	if err := call(a.API, ctx, alertID); err != nil {
 		return apiFailure(res, err, action, forAdmin)
 	}
 	res.Done = true
@@ -193,6 +218,17 @@ func (a Actor) doAPI(ctx context.Context, t Target, action alertstate.Action, by
 		}
 	}
 	return res
+}
+
+// knownState is PagerTree's status of an alert as one of alertstate's states ("" for the
+// others, such as suppressed: PagerTree decides then).
+func knownState(status string) alertstate.State {
+	for _, s := range alertstate.States {
+		if string(s) == status {
+			return s
+		}
+	}
+	return ""
 }
 
 func apiFailure(res Result, err error, action alertstate.Action, forAdmin bool) Result {

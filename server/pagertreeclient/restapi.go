@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
@@ -88,6 +89,13 @@ func (a *API) Acknowledge(ctx context.Context, alertID string) error {
 func (a *API) Resolve(ctx context.Context, alertID string) error {
 	_, err := a.do(ctx, http.MethodPost, "/api/v4/alerts/"+url.PathEscape(alertID)+"/resolve", nil, "resolve the alert")
 	return err
+}
+
+// restCalls is the REST call of each action (alertstate's table names the actions): an
+// action without one cannot go through the REST API, and is refused before anything is sent.
+var restCalls = map[alertstate.Action]func(*API, context.Context, string) error{
+	alertstate.Acknowledge: (*API).Acknowledge,
+	alertstate.Resolve:     (*API).Resolve,
 }
 
 // Comment adds a comment to an alert's timeline.

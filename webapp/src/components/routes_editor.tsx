@@ -1,4 +1,4 @@
-import React, {useRef, useState, useSyncExternalStore} from 'react';
+import React, {useEffect, useRef, useState, useSyncExternalStore} from 'react';
 
 import RouteCard from './route_card';
 import RouteImport from './route_import';
@@ -23,11 +23,15 @@ export default function RoutesEditor(props: CustomSettingProps) {
     const set = useConsoleSetting(props, value);
     const routes = parseRoutes(value);
     useSyncExternalStore(subscribe, screenVersion); // the tokens' setting publishes after this one renders
+    // The saved tokens are the first value the tokens' setting publishes, before any edit
+    // publishes over it; kept once rendered (never written during render), read only by write.
     const saved = useRef<SavedTokens | null>(null);
     const published = screenValue(ROUTE_TOKENS_ID);
-    if (saved.current === null && published !== undefined) {
-        saved.current = parseSavedTokens(published);
-    }
+    useEffect(() => {
+        if (saved.current === null && published !== undefined) {
+            saved.current = parseSavedTokens(published);
+        }
+    }, [published]);
     const savedIDs = useRef(new Set(parseRoutes(props.value).map((r) => r.id)));
     const [typed, setTyped] = useState<Record<string, string>>({});
     const disabled = Boolean(props.disabled || props.setByEnv);
