@@ -14,7 +14,7 @@ import (
 var receiverEvents = func() []string {
 	out := []string{}
 	for _, k := range []alertstate.Kind{alertstate.KindOpen, alertstate.KindAcknowledged, alertstate.KindRejected,
-		alertstate.KindTimeout, alertstate.KindResolved, alertstate.KindDropped, alertstate.KindHandoff} {
+		alertstate.KindTimeout, alertstate.KindResolved, alertstate.KindDropped, alertstate.KindHandoff, alertstate.KindCommentCreated} {
 		out = append(out, string(k))
 	}
 	return out
@@ -134,6 +134,24 @@ func (p *Plugin) receiverRows(row func(k, v string)) {
 	if st.LastPoll != nil {
 		row("Last poll of PagerTree", lastPollText(*st.LastPoll))
 	}
+	row("Thread replies → PagerTree comments", commentsText(p.followupConfig(), st.Comments))
+}
+
+// commentsText says whether thread replies become PagerTree comments, how many wait, and the
+// newest failure to send one.
+func commentsText(cfg *followup.Config, st followup.CommentsStatus) string {
+	s := cfg.CommentsState()
+	if st.Waiting > 0 {
+		s += fmt.Sprintf("; %d waiting to be sent", st.Waiting)
+	}
+	if lp := st.LastProblem; lp != nil {
+		what := "retrying"
+		if lp.GaveUp {
+			what = "given up"
+		}
+		s += fmt.Sprintf("; last failure %s (%s): %s", lp.At.UTC().Format("2006-01-02 15:04:05 UTC"), what, lp.Problem)
+	}
+	return s
 }
 
 // lastPollText says when the plugin last asked PagerTree and what it learned.

@@ -3,7 +3,6 @@ package pagertreeclient
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -87,16 +86,6 @@ func (a *API) Acknowledge(ctx context.Context, alertID string) error {
 // Resolve resolves an alert (PagerTree allows it when open, dropped or acknowledged).
 func (a *API) Resolve(ctx context.Context, alertID string) error {
 	_, err := a.do(ctx, http.MethodPost, "/api/v4/alerts/"+url.PathEscape(alertID)+"/resolve", nil, "resolve the alert")
-	return err
-}
-
-// Comment adds a comment to an alert's timeline.
-func (a *API) Comment(ctx context.Context, alertID, text string) error {
-	b, err := json.Marshal(map[string]string{"body": text})
-	if err != nil {
-		return &APIError{Kind: KindRejected, Op: "comment on the alert", Err: err}
-	}
-	_, err = a.do(ctx, http.MethodPost, "/api/v4/alerts/"+url.PathEscape(alertID)+"/comments", b, "comment on the alert")
 	return err
 }
 
