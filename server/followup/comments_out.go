@@ -153,17 +153,19 @@ func (c *commentJobs) claim(postID string) (*CommentJob, error) {
 
 // finish removes a job sent or given up, then its set entry.
 func (c *commentJobs) finish(postID string) error {
-	for range 3 {
+	err := retried(func() error {
 		_, raw, err := c.get(postID)
-		if err == nil && raw == nil {
-			break
+		if err != nil || raw == nil {
+			return err
 		}
-		if err == nil {
-			var ok bool
-			if ok, err = c.kv.CompareAndSet(commentJobPrefix+postID, raw, nil, 0); ok {
-				break
-			}
+		ok, err := c.kv.CompareAndSet(commentJobPrefix+postID, raw, nil, 0)
+		if err == nil && !ok {
+			err = fmt.Errorf("the comment job of post %s changed while it was removed", postID)
 		}
+		return err
+	})
+	if err != nil {
+		return err // the set keeps the entry: the sweep finds the job and finishes it
 	}
 	return retried(func() error { return c.set.Remove(postID) })
 }

@@ -98,23 +98,23 @@ func (s *Service) sendComment(ctx context.Context, job CommentJob) {
 		return
 	}
 	if job.Body == "" {
-		body, skip, err := s.composeComment(job)
+		body, skip, cerr := s.composeComment(job)
 		switch {
 		case skip != "":
 			s.mm.LogDebug("PagerTree: a reply is not sent as a comment: "+skip, "post_id", job.PostID)
 			s.finishComment(job.PostID)
 			return
-		case err != nil:
-			s.commentFailed(job, err, true, 0)
+		case cerr != nil:
+			s.commentFailed(job, cerr, true, 0)
 			return
 		}
 		job.Body = body
-		if _, _, err := s.comments.update(job.PostID, func(j *CommentJob) bool { j.Body = body; return true }); err != nil {
-			s.commentFailed(job, err, true, 0)
+		if _, _, cerr = s.comments.update(job.PostID, func(j *CommentJob) bool { j.Body = body; return true }); cerr != nil {
+			s.commentFailed(job, cerr, true, 0)
 			return
 		}
 	}
-	if err := s.records.noteSending(tp, job.PostID, pagertreeclient.CommentHash(job.Body)); err != nil {
+	if err = s.records.noteSending(tp, job.PostID, pagertreeclient.CommentHash(job.Body)); err != nil {
 		s.commentFailed(job, err, true, 0) // not sent: an echo could not be recognised
 		return
 	}
@@ -122,9 +122,9 @@ func (s *Service) sendComment(ctx context.Context, job CommentJob) {
 	defer cancel()
 	alertID := rec.Status.AlertID
 	if alertID == "" { // no event told PagerTree's id yet
-		found, err := cfg.Actor.API.FindAlert(tctx, tp)
-		if err != nil {
-			s.commentAPIFailed(ctx, job, err)
+		found, ferr := cfg.Actor.API.FindAlert(tctx, tp)
+		if ferr != nil {
+			s.commentAPIFailed(ctx, job, ferr)
 			return
 		}
 		alertID = found.ID

@@ -64,11 +64,11 @@ func TestCommentCallsAndTheirAnswers(t *testing.T) {
 	if err != nil || c.ID != "101" || c.PrefixID != "cmt_101" || f.bodies[0] != `{"body":"@alice: hi"}` {
 		t.Fatalf("comment %+v %v %q", c, err, f.bodies)
 	}
-	if c, err := api.Comment(ctx, "alt_2", "x"); err != nil || c != (Comment{}) {
-		t.Fatalf("a 2xx answer that cannot be read still means the comment was made: %+v %v", c, err)
+	if c2, err2 := api.Comment(ctx, "alt_2", "x"); err2 != nil || c2 != (Comment{}) {
+		t.Fatalf("a 2xx answer that cannot be read still means the comment was made: %+v %v", c2, err2)
 	}
-	if _, err := api.Comment(ctx, "alt_3", "x"); !IsKind(err, KindNotAllowed) || !strings.Contains(err.Error(), "blank") {
-		t.Fatalf("refusal: %v", err)
+	if _, err3 := api.Comment(ctx, "alt_3", "x"); !IsKind(err3, KindNotAllowed) || !strings.Contains(err3.Error(), "blank") {
+		t.Fatalf("refusal: %v", err3)
 	}
 	list, err := api.Comments(ctx, "alt_1")
 	if err != nil || len(list) != 1 || list[0].ID != "101" {
