@@ -130,10 +130,14 @@ func (p *Plugin) onFinal(j delivery.Job, o paging.Outcome) {
 	}
 	if status == delivery.StatusDelivered {
 		p.API.LogInfo("PagerTree: alert delivered", "post_id", a.PostID, "status", o.StatusCode, "attempts", j.Attempts)
-		if p.feedback != nil {
-			p.feedback.do(func() { p.confirm(a) })
-		} else {
+		delivered := func() {
+			p.followup.Delivered(a, p.formatOf(a)) // its thread's replies may become comments
 			p.confirm(a)
+		}
+		if p.feedback != nil {
+			p.feedback.do(delivered)
+		} else {
+			delivered()
 		}
 		return
 	}

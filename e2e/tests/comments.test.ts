@@ -189,6 +189,7 @@ describe('PagerTree → thread', () => {
         const root = await post(w.alice, w.ops.id, `outage behind the firewall ${r}`);
         await pt.waitFor(r, {status: 200});
         const alert = pt.alertFor(r);
+        await waitUntil(async () => (await thread(root.id)).some((p) => p.post.user_id === botId && p.post.props?.pagertree_alert), 'the card in the thread', 20000);
         await post(w.bob, w.ops.id, 'on it from chat', root.id);
         await waitUntil(() => alert.comments.length === 1, 'the reply in PagerTree', 20000);
         pt.rest.commentInApp(alert, 'paged the network team', DEE);

@@ -9,6 +9,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
 // A reply to send as a comment is a job of its own in the KV store (keyed by the post, so the
@@ -189,6 +190,23 @@ func (s *records) threadAlert(rootID string) (Record, bool, error) {
 		return rec, true, nil
 	}
 	return s.get(string(tp))
+}
+
+// Delivered is told when PagerTree took an alert sent under format f: its thread now belongs
+// to it, and replies there may become comments (the card, drawn next or by PagerTree's first
+// event, points the thread too). It runs after the send, never before it: the send's path
+// keeps its one KV write. A reply posted before this is not sent.
+func (s *Service) Delivered(a paging.Alert, f paging.Format) {
+	if !followed(a) {
+		return
+	}
+	root := a.RootID
+	if root == "" {
+		root = a.PostID
+	}
+	if err := s.records.rememberThread(root, paging.ThirdPartyID(a, f)); err != nil {
+		s.mm.LogWarn("PagerTree: could not point the thread at its alert; replies in it are not sent as comments", "post_id", a.PostID, "error", err.Error())
+	}
 }
 
 // rememberThread points the thread at its alert: the newest alert of a thread gets its

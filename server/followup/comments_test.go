@@ -366,3 +366,27 @@ func countPrefix(list []string, prefix string) int {
 	}
 	return n
 }
+
+// A Mattermost-format alert whose thread has no card yet (no event, "Reply in thread" off):
+// once delivered, its thread's replies are sent; PagerTree's id is looked up by thirdparty id.
+func TestAReplyAfterDeliveryBeforeAnyCardOrEvent(t *testing.T) {
+	env := newCommentsEnv(t, nil)
+	root := "mmformatrootmmformatrootmm"
+	a := paging.Alert{ID: root, PostID: root, ChannelID: publicID, CreateAt: 1764240000999, Trigger: "outage", Origin: paging.OriginPost}
+	a = env.s.Remember(a, paging.FormatMattermost, "pt.example", "")
+	tp := paging.ThirdPartyID(a, paging.FormatMattermost)
+	env.s.ThreadReply(env.reply(aliceID, root, "before delivery"))
+	env.waitJobs(t, 0) // not a paged thread yet: nothing kept
+	env.s.Delivered(a, paging.FormatMattermost)
+	env.st.answer("/api/v4/alerts", `{"data":[{"id":"01MM","prefix_id":"alt_mm","status":"open","thirdparty_id":"`+tp+`"}],"has_more":false}`)
+	env.st.answer("/api/v4/alerts/01MM/comments", `{"id":"501"}`)
+	env.s.ThreadReply(env.reply(aliceID, root, "after delivery"))
+	eventually(t, "the comment", func() bool { return len(env.commentCalls()) == 1 })
+	env.waitJobs(t, 0)
+	if got := env.commentCalls()[0]; got != `POST /api/v4/alerts/01MM/comments {"body":"@alice: after delivery"}` {
+		t.Fatalf("PagerTree got %s", got)
+	}
+	if rec, _, _ := env.s.Record(tp); len(rec.Sent) != 1 || rec.Sent[0].ID != "501" {
+		t.Fatalf("sent %+v", rec.Sent)
+	}
+}
