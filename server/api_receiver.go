@@ -10,10 +10,12 @@ import (
 	"github.com/pagertree/mattermost-plugin-pagertree/server/followup"
 )
 
-// receiverEvents are the event types to tick in PagerTree's Outgoing Webhook integration.
+// receiverEvents are the event types to tick in PagerTree's Outgoing Webhook integration:
+// alert.created too, or alerts from other sources never reach the feed channel; and
+// comment.created, or comments made in PagerTree never reach the thread.
 var receiverEvents = func() []string {
 	out := []string{}
-	for _, k := range []alertstate.Kind{alertstate.KindOpen, alertstate.KindAcknowledged, alertstate.KindRejected,
+	for _, k := range []alertstate.Kind{alertstate.KindCreated, alertstate.KindOpen, alertstate.KindAcknowledged, alertstate.KindRejected,
 		alertstate.KindTimeout, alertstate.KindResolved, alertstate.KindDropped, alertstate.KindHandoff, alertstate.KindCommentCreated} {
 		out = append(out, string(k))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptrace"
+	"strings"
 	"sync"
 	"time"
 
@@ -100,15 +101,22 @@ func (p *Plugin) onRetry(j delivery.Job, o paging.Outcome) {
 	p.metrics.Retry(o)
 }
 
-// onOutage logs the start and the end of a PagerTree endpoint failure, once each.
+// onOutage logs the start and the end of a PagerTree endpoint failure, once each, naming the
+// routes that send to it (and its host, never its path).
 func (p *Plugin) onOutage(o delivery.Outage) {
-	if !o.Ended {
-		p.API.LogWarn("PagerTree: the endpoint is failing; queued alerts wait and one probe at a time checks when it answers again",
-			"status", o.Last.StatusCode, "meaning", o.Last.Meaning, "error", o.Last.Error)
-		return
+	names, host := p.config.Load().routesAt(o.Endpoint)
+	where := []any{"routes", strings.Join(names, ", "), "host", host}
+	switch {
+	case !o.Ended:
+		p.API.LogWarn("PagerTree: an endpoint is failing; its queued alerts wait and one probe at a time checks when it answers again (other endpoints are not held back)",
+			append(where, "status", o.Last.StatusCode, "meaning", o.Last.Meaning, "error", o.Last.Error)...)
+	case o.Expired:
+		p.API.LogInfo("PagerTree: no alert went to a failing endpoint for the retry window; the next one is sent at once",
+			append(where, "failing_for", o.Duration.Round(time.Second).String(), "failed_probes", o.Probes)...)
+	default:
+		p.API.LogInfo("PagerTree: an endpoint answers again; the alerts that waited for it are being sent",
+			append(where, "outage", o.Duration.Round(time.Second).String(), "alerts_waited", o.Waited, "failed_probes", o.Probes, "status", o.Last.StatusCode)...)
 	}
-	p.API.LogInfo("PagerTree: the endpoint answers again; the alerts that waited are being sent",
-		"outage", o.Duration.Round(time.Second).String(), "alerts_waited", o.Waited, "failed_probes", o.Probes, "status", o.Last.StatusCode)
 }
 
 // onFinal records the outcome in the history and tells the people concerned.
