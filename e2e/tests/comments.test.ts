@@ -113,6 +113,9 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
+    // The server's settings are shared with the other files: leave the comments off, as found
+    // (files that clear the API key would otherwise have their settings refused).
+    await setPluginSettings(w, {...base, SendRepliesAsComments: false});
     await pt.stop();
     if (samples.length) {
         const out = path.join(__dirname, '..', '.run', 'comments-sample.json');
