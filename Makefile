@@ -52,7 +52,7 @@ test-go: go-mod
 # Minimising a new input is bounded: unbounded, it can outlast -fuzztime and fail the run with
 # "context deadline exceeded".
 FUZZ_TARGETS := paging:FuzzMatcher paging:FuzzUrgency paging:FuzzMask paging:FuzzSettingLists paging:FuzzAnyIndex pagertreeclient:FuzzDecodeREST .:FuzzScreenRequest \
-	pagertreeclient:FuzzDecodeEvent alertstate:FuzzNeutralize
+	pagertreeclient:FuzzDecodeEvent pagertreeclient:FuzzDecodeComments alertstate:FuzzNeutralize
 test-fuzz: go-mod
 	@for pt in $(FUZZ_TARGETS); do \
 		pkg=$${pt%%:*}; t=$${pt##*:}; \

@@ -11,11 +11,12 @@ import (
 )
 
 // receiverEvents are the event types to tick in PagerTree's Outgoing Webhook integration:
-// alert.created too, or alerts from other sources never reach the feed channel.
+// alert.created too, or alerts from other sources never reach the feed channel; and
+// comment.created, or comments made in PagerTree never reach the thread.
 var receiverEvents = func() []string {
 	out := []string{}
 	for _, k := range []alertstate.Kind{alertstate.KindCreated, alertstate.KindOpen, alertstate.KindAcknowledged, alertstate.KindRejected,
-		alertstate.KindTimeout, alertstate.KindResolved, alertstate.KindDropped, alertstate.KindHandoff} {
+		alertstate.KindTimeout, alertstate.KindResolved, alertstate.KindDropped, alertstate.KindHandoff, alertstate.KindCommentCreated} {
 		out = append(out, string(k))
 	}
 	return out
@@ -135,6 +136,24 @@ func (p *Plugin) receiverRows(row func(k, v string)) {
 	if st.LastPoll != nil {
 		row("Last poll of PagerTree", lastPollText(*st.LastPoll))
 	}
+	row("Thread replies → PagerTree comments", commentsText(p.followupConfig(), st.Comments))
+}
+
+// commentsText says whether thread replies become PagerTree comments, how many wait, and the
+// newest failure to send one.
+func commentsText(cfg *followup.Config, st followup.CommentsStatus) string {
+	s := cfg.CommentsState()
+	if st.Waiting > 0 {
+		s += fmt.Sprintf("; %d waiting to be sent", st.Waiting)
+	}
+	if lp := st.LastProblem; lp != nil {
+		what := "retrying"
+		if lp.GaveUp {
+			what = "given up"
+		}
+		s += fmt.Sprintf("; last failure %s (%s): %s", lp.At.UTC().Format("2006-01-02 15:04:05 UTC"), what, lp.Problem)
+	}
+	return s
 }
 
 // lastPollText says when the plugin last asked PagerTree and what it learned.

@@ -7,8 +7,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/followup"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
 )
 
 func TestReceiverAPIForAdmins(t *testing.T) {
@@ -53,5 +57,34 @@ func TestReceiverAPIForAdmins(t *testing.T) {
 	status := env.p.commandStatus()
 	if !strings.Contains(status, info.URL) || strings.Contains(status, fresh.Password) || !strings.Contains(status, "(alert.open)") {
 		t.Fatalf("status:\n%s", status)
+	}
+}
+
+func TestCommentsStatusRow(t *testing.T) {
+	on := &followup.Config{SendComments: true, Actor: pagertreeclient.Actor{API: pagertreeclient.NewAPI("https://api.pagertree.com", "k", 0, "", nil)}}
+	at := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name string
+		cfg  *followup.Config
+		st   followup.CommentsStatus
+		want string
+	}{
+		{"off", &followup.Config{}, followup.CommentsStatus{}, "off"},
+		{"on without a key", &followup.Config{SendComments: true, APIUnavailable: "no PagerTree API key is set in the plugin settings"}, followup.CommentsStatus{},
+			"on, but paused: no PagerTree API key is set in the plugin settings"},
+		{"on, retrying", on, followup.CommentsStatus{Waiting: 2, LastProblem: &followup.CommentProblem{At: at, Problem: "PagerTree is busy."}},
+			"on: people's replies in the thread of a paged post become comments on its PagerTree alert; 2 waiting to be sent; last failure 2026-12-01 12:00:00 UTC (retrying): PagerTree is busy."},
+		{"on, given up", on, followup.CommentsStatus{LastProblem: &followup.CommentProblem{At: at, Problem: "No.", GaveUp: true}},
+			"on: people's replies in the thread of a paged post become comments on its PagerTree alert; last failure 2026-12-01 12:00:00 UTC (given up): No."},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := commentsText(c.cfg, c.st); got != c.want {
+				t.Fatalf("got  %q\nwant %q", got, c.want)
+			}
+		})
+	}
+	if !slices.Contains(receiverEvents, "comment.created") {
+		t.Fatal("the panel does not ask for comment.created")
 	}
 }

@@ -44,10 +44,14 @@ func buildAPIConfig(s settings, userAgent string, guard *pagertreeclient.Guard) 
 var errPressNeedsKey = errors.New(`"Who may acknowledge and resolve from Mattermost" is "PagerTree team members", which needs a PagerTree API key ` +
 	"(the plugin asks PagerTree who its members are): add the key, or choose who may press otherwise")
 
+// errCommentsNeedKey: comments are made through the REST API, as the key's user.
+var errCommentsNeedKey = errors.New(`"Send thread replies to PagerTree as comments" is on, which needs a PagerTree API key ` +
+	"(the comments are made through PagerTree's REST API): add the key, or turn it off")
+
 // apiProblems is the one decision about the API settings, for the save (refused) and for the
 // runtime (the API is not used, and /pagertree status says why) alike: the URL (normalizeAPIBaseURL),
 // the key (no spaces or control characters inside: a key pasted with a line break is not a
-// key), and a press rule that needs the key.
+// key), and a press rule or comments that need the key.
 func apiProblems(s settings, guard *pagertreeclient.Guard) (base, host string, problems []settingProblem) {
 	base, host, err := normalizeAPIBaseURL(s.APIBaseURL, guard)
 	if err != nil {
@@ -58,6 +62,9 @@ func apiProblems(s settings, guard *pagertreeclient.Guard) (base, host string, p
 	}
 	if rule, err := followup.ParsePressRule(s.WhoMayPress); err == nil && rule == followup.PressPagerTreeUsers && strings.TrimSpace(s.APIKey) == "" {
 		problems = append(problems, settingProblem{Key: "WhoMayPress", Text: errPressNeedsKey.Error()})
+	}
+	if s.SendRepliesAsComments && strings.TrimSpace(s.APIKey) == "" {
+		problems = append(problems, settingProblem{Key: "SendRepliesAsComments", Text: errCommentsNeedKey.Error()})
 	}
 	return base, host, problems
 }

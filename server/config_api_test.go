@@ -90,6 +90,7 @@ func TestAPIProblemsAtRuntimeInTheSaveWords(t *testing.T) {
 		{"key with a line break", func(s *settings) { s.APIKey = "ptk\nX: y" }, "the PagerTree API key holds a space, line break or control character: paste the key again exactly as PagerTree shows it"},
 		{"URL with a fragment", func(s *settings) { s.APIKey, s.APIBaseURL = savedKey, "https://api.pagertree.com/#x" }, "the PagerTree API URL must not contain a query or fragment"},
 		{"PagerTree team members without a key", func(s *settings) { s.WhoMayPress = "pagertree_users" }, errPressNeedsKey.Error()},
+		{"thread replies as comments without a key", func(s *settings) { s.SendRepliesAsComments = true }, errCommentsNeedKey.Error()},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -214,6 +214,7 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 	if f.Updates, err = parseUpdates(s); err != nil {
 		fail("UpdatesArrive", "%s", err)
 	}
+	f.SendComments = s.SendRepliesAsComments
 
 	problems = append(problems, c.buildRoutes(s, specs, aliases, guard)...)
 

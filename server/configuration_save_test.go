@@ -210,6 +210,8 @@ func TestConfigurationWillBeSaved(t *testing.T) {
 		{"API key padded is fine", with("apikey", "  ptk_ok \n"), "", ""},
 		{"PagerTree team members without a key", with("whomaypress", "pagertree_users"), "", `"PagerTree team members", which needs a PagerTree API key`},
 		{"PagerTree team members with a key", func() map[string]any { m := with("whomaypress", "pagertree_users"); m["apikey"] = "ptk_ok"; return m }(), "", ""},
+		{"thread replies as comments without a key", with("sendrepliesascomments", true), "", `"Send thread replies to PagerTree as comments" is on, which needs a PagerTree API key`},
+		{"thread replies as comments with a key", func() map[string]any { m := with("sendrepliesascomments", true); m["apikey"] = "ptk_ok"; return m }(), "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

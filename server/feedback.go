@@ -138,10 +138,14 @@ func (p *Plugin) onFinal(j delivery.Job, o paging.Outcome) {
 	}
 	if status == delivery.StatusDelivered {
 		p.API.LogInfo("PagerTree: alert delivered", "post_id", a.PostID, "status", o.StatusCode, "attempts", j.Attempts)
-		if p.feedback != nil {
-			p.feedback.do(func() { p.confirm(a) })
-		} else {
+		delivered := func() {
 			p.confirm(a)
+			p.followup.Delivered(a, p.formatOf(a)) // its thread's replies may become comments (the card points it too)
+		}
+		if p.feedback != nil {
+			p.feedback.do(delivered)
+		} else {
+			delivered()
 		}
 		return
 	}

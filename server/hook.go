@@ -12,10 +12,21 @@ import (
 	"github.com/pagertree/mattermost-plugin-pagertree/server/routing"
 )
 
-// MessageHasBeenPosted runs for every new post on the server. The gate is ordered by cost:
-// settings and post fields first, then the trigger scan; only a post that matched a trigger
-// causes any API or KV call. PagerTree is never called here: the outbox sends later.
+// MessageHasBeenPosted runs for every new post on the server: it may page (pageFromPost), and
+// a reply in a paged thread may become a PagerTree comment (followup.ThreadReply, gated by the
+// setting and the post's fields before it reads anything). PagerTree is never called here:
+// the outbox and the follow-up's owners send later.
 func (p *Plugin) MessageHasBeenPosted(_ *plugin.Context, post *model.Post) {
+	p.pageIfTriggered(post)
+	if p.followup != nil {
+		p.followup.ThreadReply(post)
+	}
+}
+
+// pageIfTriggered pages for a post that holds a trigger. The gate is ordered by cost: settings
+// and post fields first, then the trigger scan; only a post that matched a trigger causes any
+// API or KV call.
+func (p *Plugin) pageIfTriggered(post *model.Post) {
 	entered := time.Now() // for the pre-send time (presend_seconds); a clock read costs nanoseconds
 	cfg := p.config.Load()
 	if p.outbox == nil || cfg.skipReason(post, p.botID, nil, nil) != "" {

@@ -130,6 +130,7 @@ func (p *Plugin) OnActivate() error {
 		},
 		EventReceived:      func(k alertstate.Kind) { p.metrics.EventReceived(eventLabel(k)) },
 		CredentialsChanged: p.announceCredentials,
+		SiteURL:            p.siteURL,
 	})
 	if _, err := p.followup.EnsureCredentials(); err != nil {
 		p.API.LogError("PagerTree: the receiver's credentials could not be created; PagerTree's events will be refused", "error", err.Error())

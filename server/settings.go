@@ -36,6 +36,7 @@ type settings struct {
 	WhoMayPress            string  `json:"WhoMayPress"`
 	UpdatesArrive          string  `json:"UpdatesArrive"`
 	PollSeconds            flexInt `json:"PollSeconds"`
+	SendRepliesAsComments  bool    `json:"SendRepliesAsComments"`
 	Routes                 string  `json:"Routes"`      // JSON list of routes (routing.Spec), no tokens
 	RouteTokens            string  `json:"RouteTokens"` // JSON object of tokens by route id (secret)
 }

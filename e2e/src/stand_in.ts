@@ -3,12 +3,12 @@
 // every request with headers and body, answers an empty 200 otherwise, and can be told to fail.
 // Its REST API v4 (for acting on alerts and on-call) lives in stand_in_rest.ts, which also holds
 // the alerts the integrations made; this file sends PagerTree's outgoing webhooks about them
-// (DESIGN §10) to the plugin's receiver.
+// (DESIGN §10) to the plugin's receiver, comments' comment.created (DESIGN §13) included.
 import http from 'http';
 import type {AddressInfo, Socket} from 'net';
 
 import {PagerTreeRestStandIn} from './stand_in_rest';
-import type {StandInAlert} from './stand_in_rest';
+import type {StandInAlert, StandInComment} from './stand_in_rest';
 
 export type Recorded = {
     method: string;
@@ -65,11 +65,20 @@ export class PagerTreeStandIn {
     // to the receiver, after autoEventDelayMs, like PagerTree does. Their answers are kept.
     autoEvents = false;
     autoEventDelayMs = 0;
-    readonly autoSent: Array<{type: string; status: number}> = [];
+    readonly autoSent: Array<{type: string; status: number; body: EventBody}> = [];
     readonly keyOwner: PTUser = {id: 'usr_key', name: 'Kay Key', email: 'kay@pagertree.example'};
 
     constructor(token: string) {
         this.token = token;
+        this.rest.keyUser = this.keyOwner;
+
+        // Every comment made, through the API (the plugin's: PagerTree echoes them too) or in the
+        // app, is sent as comment.created, like PagerTree's Outgoing Webhook does.
+        this.rest.onComment((a, c) => {
+            if (this.autoEvents && this.outgoing) {
+                this.sendLater(this.commentEventFor(a, c));
+            }
+        });
         this.rest.onChange((c) => {
             if (!this.autoEvents || !this.outgoing || c.from === null || (c.to !== 'acknowledged' && c.to !== 'resolved')) {
                 return;
@@ -77,20 +86,24 @@ export class PagerTreeStandIn {
 
             // The REST API acts as the key's user, the app as the person who acted there; the
             // integration acts as nobody in particular.
-            const body = this.event(c.alert, `alert.${c.to}`, c.by ?? (c.via === 'api' ? this.keyOwner : undefined));
-            setTimeout(() => {
-                this.send(body).then(
-                    (r) => {
-                        this.autoSent.push({type: body.type, status: r.status});
-                        this.onSent?.({body, status: r.status, text: r.text});
-                    },
-                    () => {
-                        this.autoSent.push({type: body.type, status: 0});
-                        this.onSent?.({body, status: 0, text: ''});
-                    },
-                );
-            }, this.autoEventDelayMs);
+            this.sendLater(this.event(c.alert, `alert.${c.to}`, c.by ?? (c.via === 'api' ? this.keyOwner : undefined)));
         });
+    }
+
+    // sendLater sends an event after autoEventDelayMs and keeps the answer in autoSent.
+    private sendLater(body: EventBody): void {
+        setTimeout(() => {
+            this.send(body).then(
+                (r) => {
+                    this.autoSent.push({type: body.type, status: r.status, body});
+                    this.onSent?.({body, status: r.status, text: r.text});
+                },
+                () => {
+                    this.autoSent.push({type: body.type, status: 0, body});
+                    this.onSent?.({body, status: 0, text: ''});
+                },
+            );
+        }, this.autoEventDelayMs);
     }
 
     get url(): string {
@@ -302,19 +315,45 @@ export class PagerTreeStandIn {
         return {type, data: JSON.parse(JSON.stringify(data)), ...extra};
     }
 
-    // commentEvent builds a comment.created body: it names the alert only by its id.
+    // commentEvent builds a comment.created body for a comment not kept in the alert's list
+    // (a one-off; commentInPagerTree keeps it): it names the alert only by its id.
     commentEvent(a: StandInAlert, body: string, author: PTUser): EventBody {
+        const id = Math.random().toString(36).slice(2, 12);
+        return this.commentEventFor(a, {id,
+            prefix_id: 'cmt_' + id,
+            body,
+            by: author.name,
+            account_user_id: author.id,
+            email: author.email,
+            created_at: new Date().toISOString(),
+            via: 'app'});
+    }
+
+    // commentEventFor is PagerTree's comment.created event for a comment (DESIGN §13: id,
+    // prefix_id, commentable_type, commentable_id, account_user_id, account_user.user{name,email},
+    // created_by_name, created_at, body).
+    commentEventFor(a: StandInAlert, c: StandInComment): EventBody {
         return {
             type: 'comment.created',
             data: {
-                id: 'cmt_' + Math.random().toString(36).slice(2, 12),
+                id: c.id,
+                prefix_id: c.prefix_id,
                 commentable_type: 'Alert',
                 commentable_id: a.prefix_id,
-                body,
-                created_by_name: author.name,
-                account_user: {user: {name: author.name, email: author.email}},
+                account_user_id: c.account_user_id,
+                account_user: {id: c.account_user_id, user: {name: c.by, email: c.email}},
+                created_by_name: c.by,
+                created_at: c.created_at,
+                body: c.body,
             },
         };
+    }
+
+    // commentInPagerTree is a person commenting in PagerTree's app: the comment is kept in the
+    // alert's list (the REST API lists it) and, with autoEvents, its event is sent. The event's
+    // body is returned, to send again (PagerTree delivers at least once).
+    commentInPagerTree(a: StandInAlert, body: string, author: PTUser): EventBody {
+        return this.commentEventFor(a, this.rest.commentInApp(a, body, author));
     }
 
     // send posts an event body to the receiver like PagerTree: JSON, and basic auth (when the

@@ -1,7 +1,7 @@
 // The stand-in's PagerTree REST API v4 (DESIGN §10 "Acting on an alert"): Bearer API key
 // (wrong or missing → 401), alerts found by thirdparty id, acknowledge / resolve with PagerTree's
-// state rules (422 when the state does not allow it), comments, teams, current on-call and
-// account users. Its alerts are the ones the stand-in's integrations accepted, from both
+// state rules (422 when the state does not allow it), comments (made, listed; made in the app
+// by commentInApp), teams, current on-call and account users. Its alerts are the ones the stand-in's integrations accepted, from both
 // formats (thirdparty id: the Webhook format's Id, or channel_id.timestamp for the Mattermost
 // format); the Webhook integration's acknowledge / resolve act on them too.
 import {randomBytes} from 'crypto';
@@ -24,8 +24,24 @@ export type StandInAlert = {
     created_at: string;
     acknowledged_at: string | null;
     resolved_at: string | null;
-    comments: Array<{id: string; body: string; by: string}>;
+    comments: StandInComment[];
 };
+
+// A comment on an alert's timeline: made through the REST API (by the key's user) or in
+// PagerTree's app by a person (commentInApp).
+export type StandInComment = {
+    id: string;
+    prefix_id: string;
+    body: string;
+    by: string; // the author's name
+    account_user_id: string;
+    email: string;
+    created_at: string;
+    via: 'api' | 'app';
+};
+
+// A person in PagerTree, as comments name them.
+export type CommentAuthor = {id: string; name: string; email: string};
 
 export type StandInTeam = {id: string; name: string; oncall: Array<{layer: number; account_user_ids: string[]}>};
 export type StandInUser = {id: string; name: string; emails: string[]};
@@ -62,7 +78,52 @@ export class PagerTreeRestStandIn {
     // Every REST call, in order, for assertions: "POST /api/v4/alerts/…/acknowledge".
     readonly calls: Array<{method: string; path: string; status: number; auth: string}> = [];
     private listeners: Array<(c: AlertChange) => void> = [];
+    private commentListeners: Array<(a: StandInAlert, c: StandInComment) => void> = [];
     private tiny = 0;
+
+    // keyUser is who the API key belongs to: the author of the comments made through the API.
+    keyUser: CommentAuthor = {id: 'usr_key', name: KEY_OWNER, email: 'key@pagertree.example'};
+
+    // onComment is called after every comment made (through the API or in the app), e.g. to
+    // send PagerTree's comment.created event back to the plugin.
+    onComment(l: (a: StandInAlert, c: StandInComment) => void): void {
+        this.commentListeners.push(l);
+    }
+
+    // commentInApp is a person commenting in PagerTree's own app.
+    commentInApp(a: StandInAlert, body: string, author: CommentAuthor): StandInComment {
+        return this.addComment(a, body, author, 'app');
+    }
+
+    private addComment(a: StandInAlert, body: string, author: CommentAuthor, via: StandInComment['via']): StandInComment {
+        const c: StandInComment = {
+            id: ulid(),
+            prefix_id: `cmt_${randomBytes(6).toString('hex')}`,
+            body,
+            by: author.name,
+            account_user_id: author.id,
+            email: author.email,
+            created_at: new Date().toISOString(),
+            via,
+        };
+        a.comments.push(c);
+        this.commentListeners.forEach((l) => l(a, c));
+        return c;
+    }
+
+    // commentJSON is a comment as the REST API answers it.
+    commentJSON(a: StandInAlert, c: StandInComment): Record<string, unknown> {
+        return {
+            id: c.id,
+            prefix_id: c.prefix_id,
+            body: c.body,
+            commentable_type: 'Alert',
+            commentable_id: a.id,
+            account_user_id: c.account_user_id,
+            created_by_name: c.by,
+            created_at: c.created_at,
+        };
+    }
 
     // onChange is called after every state change (create, acknowledge, resolve), e.g. to send
     // PagerTree's outgoing-webhook events back to the plugin.
@@ -193,9 +254,16 @@ export class PagerTreeRestStandIn {
                 if (!text) {
                     return errors(422, "body can't be blank");
                 }
-                const c = {id: ulid(), body: text, by: KEY_OWNER};
-                a.comments.push(c);
-                return {status: 201, body: {id: c.id, body: c.body, commentable_type: 'Alert', commentable_id: a.id}};
+                return {status: 201, body: this.commentJSON(a, this.addComment(a, text, this.keyUser, 'api'))};
+            }
+            if (method === 'GET' && sub === 'comments') {
+                let list = [...a.comments];
+                if (u.searchParams.get('direction') === 'desc') {
+                    list.reverse();
+                }
+                const limit = Math.min(Math.max(Number(u.searchParams.get('limit') || 10), 1), 100);
+                list = list.slice(0, limit);
+                return {status: 200, body: {data: list.map((c) => this.commentJSON(a, c)), has_more: a.comments.length > limit, total_count: a.comments.length}};
             }
         }
         if (resource === 'teams' && method === 'GET' && !id) {

@@ -138,3 +138,51 @@ async function waitFor(check: () => boolean): Promise<void> {
         await new Promise((r) => setTimeout(r, 50));
     }
 }
+
+test('comments: made through the API (by the key\'s user) and in the app, listed newest first, each sent as comment.created (DESIGN §13)', async () => {
+    const got: Array<{type: string; data: Record<string, unknown>}> = [];
+    const receiver = http.createServer((req, res) => {
+        let raw = '';
+        req.on('data', (c) => {
+            raw += c;
+        });
+        req.on('end', () => {
+            got.push(JSON.parse(raw));
+            res.writeHead(200);
+            res.end('{}');
+        });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    pt.sendTo({url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`, username: '', password: '', linkedData: false});
+    pt.autoEvents = true;
+    try {
+        expect(await integration(PATHS.webhook, {event_type: 'create', Id: 'cmt-1', Title: 'comments'}, {'pagertree-token': 'tok'})).toBe(200);
+        const a = pt.alertFor('cmt-1');
+        const made = await rest('POST', `/api/v4/alerts/${a.prefix_id}/comments`, KEY, {body: '@alice: on it'});
+        expect(made).toMatchObject({status: 201, body: {body: '@alice: on it', commentable_type: 'Alert', commentable_id: a.id, account_user_id: 'usr_key', created_by_name: 'Kay Key'}});
+        expect(String(made.body.prefix_id)).toMatch(/^cmt_/);
+        const inApp = pt.commentInPagerTree(a, 'DBA here', {id: 'usr_dee', name: 'Dee Ops', email: 'dee@x.example'});
+        await waitFor(() => got.length === 2);
+        expect(got[0]).toEqual({type: 'comment.created',
+            data: {
+                id: made.body.id,
+                prefix_id: made.body.prefix_id,
+                commentable_type: 'Alert',
+                commentable_id: a.prefix_id,
+                account_user_id: 'usr_key',
+                account_user: {id: 'usr_key', user: {name: 'Kay Key', email: 'kay@pagertree.example'}},
+                created_by_name: 'Kay Key',
+                created_at: expect.any(String),
+                body: '@alice: on it',
+            }});
+        expect(got[1]).toEqual(JSON.parse(JSON.stringify(inApp)));
+        expect(got[1].data).toMatchObject({created_by_name: 'Dee Ops', body: 'DBA here'});
+        const list = await rest('GET', `/api/v4/alerts/${a.id}/comments?limit=50&sort=created_at&direction=desc`);
+        expect(list).toMatchObject({status: 200, body: {has_more: false, total_count: 2}});
+        expect((list.body.data as Array<{body: string}>).map((c) => c.body)).toEqual(['DBA here', '@alice: on it']);
+        expect(a.comments.map((c) => [c.via, c.by])).toEqual([['api', 'Kay Key'], ['app', 'Dee Ops']]);
+    } finally {
+        pt.autoEvents = false;
+        await new Promise((r) => receiver.close(r));
+    }
+});

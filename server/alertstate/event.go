@@ -81,7 +81,9 @@ type Event struct {
 	From         Person // handoff: from whom
 	At           int64  // when it happened (PagerTree's seconds), 0 when unknown
 	CommentID    string
-	CommentBody  string
+	// CommentPrefixID is the comment's cmt_… id when PagerTree tells it next to its id.
+	CommentPrefixID string
+	CommentBody     string
 	// Channel is the top-level "mattermost_channel" key an outgoing rule's setval added: where
 	// an alert from another source is posted (a channel id, name, or "team/channel").
 	Channel string

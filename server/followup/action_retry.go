@@ -35,6 +35,8 @@ type ActionJob struct {
 	Attempts   int               `json:"attempts,omitempty"`
 	NextTry    time.Time         `json:"next_try"`
 	LeaseUntil time.Time         `json:"lease_until,omitempty"`
+	// CommentKey names the action's comment among the record's sent comments (the echo guard).
+	CommentKey string `json:"comment_key,omitempty"`
 }
 
 // targetOf is the alert as the action layer needs it.
@@ -71,6 +73,11 @@ func (s *Service) runAction(ctx context.Context, route pagertreeclient.Decision,
 	if err != nil {
 		s.mm.LogWarn("PagerTree: could not record an action's outcome", "thirdparty_id", tp, "error", err.Error())
 	}
+	if res.Comment != nil && job.CommentKey != "" {
+		if nerr := s.records.noteSent(tp, job.CommentKey, *res.Comment); nerr != nil { // the hash still guards
+			s.mm.LogWarn("PagerTree: could not keep the id of the action's comment", "thirdparty_id", tp, "error", nerr.Error())
+		}
+	}
 	if res.CommentError != nil {
 		s.mm.LogWarn("PagerTree: the action's comment failed", "thirdparty_id", tp, "error", res.CommentError.Error())
 	}
@@ -87,39 +94,53 @@ func actionBackoff(attempt int, retryAfter time.Duration) time.Duration {
 	return max(d, retryAfter)
 }
 
-// actionRetries is the owner that retries due actions and marks unconfirmed ones.
+// actionRetries is the owner that retries due actions and marks unconfirmed ones, and sends
+// the thread replies waiting to become comments (comments_send.go): one machinery, one set of
+// slots, for everything the plugin must still tell PagerTree.
 type actionRetries struct {
 	s     *Service
 	every time.Duration
+	kicks chan string // comment jobs to try now (kickComment)
 }
 
-func newActionRetries(s *Service) *actionRetries { return &actionRetries{s: s, every: 5 * time.Second} }
+func newActionRetries(s *Service) *actionRetries {
+	return &actionRetries{s: s, every: 5 * time.Second, kicks: make(chan string, 256)}
+}
 
 func (r *actionRetries) run(ctx context.Context) {
 	t := time.NewTicker(r.every)
 	defer t.Stop()
+	slots := make(chan struct{}, actionTries)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer r.s.flushCommentNote()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case postID := <-r.kicks:
+			r.tryKicked(ctx, postID, slots, &wg)
 		case <-t.C:
-			r.sweep(ctx)
+			r.sweep(ctx, slots, &wg)
+			r.s.flushCommentNote()
 		}
 	}
 }
 
-// sweep claims every due action and tries them side by side (at most actionTries at once),
-// each with its own timeout, so one slow call does not hold up the others.
-func (r *actionRetries) sweep(ctx context.Context) {
+// sweep claims every due action and comment and tries them side by side (at most actionTries
+// at once), each with its own timeout, so one slow call does not hold up the others; it
+// returns when its tries are done.
+func (r *actionRetries) sweep(ctx context.Context, slots chan struct{}, all *sync.WaitGroup) {
 	s := r.s
+	var wg sync.WaitGroup
+	all.Add(1)
+	defer func() { wg.Wait(); all.Done() }()
+	r.sweepComments(ctx, slots, &wg)
 	list, err := s.records.pendingActions()
 	if err != nil {
 		s.mm.LogWarn("PagerTree: could not read the pending actions", "error", err.Error())
 		return
 	}
-	slots := make(chan struct{}, actionTries)
-	var wg sync.WaitGroup
-	defer wg.Wait()
 	for _, tp := range list {
 		if ctx.Err() != nil {
 			return

@@ -86,8 +86,12 @@ func seenKey(tp, identity string) string {
 }
 
 // applyTo is how an event changes a record: the state machine's new status, the card to
-// redraw, the replies to post (when replies is true). It reports whether anything changed.
+// redraw, the replies to post (when replies is true); a comment the plugin made itself only
+// teaches the record its ids. It reports whether anything changed.
 func applyTo(r *Record, e alertstate.Event, replies bool, now time.Time) bool {
+	if echo, learned := r.takeEcho(e); echo { // the plugin's own comment: never posted back
+		return learned
+	}
 	res := alertstate.Apply(r.Status, e)
 	if !res.Changed {
 		return false

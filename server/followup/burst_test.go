@@ -84,6 +84,9 @@ func (m *postStore) DeletePost(id string) *model.AppError {
 func (m *postStore) GetPostThread(string) (*model.PostList, *model.AppError) {
 	return model.NewPostList(), nil
 }
+func (m *postStore) GetFileInfo(string) (*model.FileInfo, *model.AppError) {
+	return nil, model.NewAppError("GetFileInfo", "not found", nil, "", 404)
+}
 func (m *postStore) SendEphemeralPost(string, *model.Post) *model.Post { return &model.Post{} }
 func (m *postStore) GetUser(string) (*model.User, *model.AppError) {
 	return nil, model.NewAppError("GetUser", "not found", nil, "", http.StatusNotFound)

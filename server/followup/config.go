@@ -18,6 +18,9 @@ type Config struct {
 	ExternalChannel string
 	WhoMayPress     PressRule // who may acknowledge and resolve from Mattermost
 	Updates         Updates   // pushed, polled or both
+	// SendComments: people's replies in an alert's thread become comments on it in PagerTree
+	// (needs the REST API: Actor.API).
+	SendComments bool
 	// Actor acts on alerts with this configuration's clients (the REST API, the integration).
 	Actor pagertreeclient.Actor
 	// APIUnavailable says in one clause why the REST API cannot be used ("" when Actor.API is set).

@@ -63,6 +63,14 @@ func (s *Service) drawCard(rec Record) (int64, error) {
 		}
 		if id != created.Id { // another node made the card first: ours goes
 			_ = s.mm.DeletePost(created.Id)
+		} else {
+			root := rec.RootID
+			if root == "" { // an alert from another source: its card starts the thread
+				root = created.Id
+			}
+			if err := s.records.rememberThread(root, rec.ThirdPartyID); err != nil {
+				s.mm.LogWarn("PagerTree: could not point the thread at its alert; replies in it are not sent as comments", "thirdparty_id", rec.ThirdPartyID, "error", err.Error())
+			}
 		}
 		rec.CardPostID = id
 		if id == created.Id {

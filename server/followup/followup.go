@@ -33,6 +33,8 @@ type Deps struct {
 	// ActionsURL is the integration URL of the card's buttons: relative (/plugins/<id>/…), so
 	// it works behind any proxy ("": the card has no buttons).
 	ActionsURL string
+	// SiteURL is Mattermost's Site URL ("" when unset), for links to posts in comments.
+	SiteURL func() string
 	// CredentialsChanged tells the other nodes that the receiver's credentials were
 	// regenerated (they call ReloadCredentials); nil on a single node and in tests.
 	CredentialsChanged func()
@@ -50,13 +52,16 @@ type Service struct {
 	actions string
 	// credsChanged is Deps.CredentialsChanged.
 	credsChanged func()
+	siteURL      func() string
 	creds        credentialCache
 	lastEvent    lastEventNote
+	commentNote  commentNote
 
-	records *records
-	cards   *cardQueue
-	retries *actionRetries
-	poller  *poller
+	records  *records
+	cards    *cardQueue
+	retries  *actionRetries
+	comments *commentJobs
+	poller   *poller
 
 	cancel context.CancelFunc
 	owners []owner
@@ -83,13 +88,17 @@ func New(d Deps) *Service {
 	if d.CredentialsChanged == nil {
 		d.CredentialsChanged = func() {}
 	}
+	if d.SiteURL == nil {
+		d.SiteURL = func() string { return "" }
+	}
 	s := &Service{
 		mm: d.MM, kv: d.KV, botID: d.BotID, nodeID: d.NodeID, now: d.Now, config: d.Config,
-		counted: d.EventReceived, actions: d.ActionsURL, credsChanged: d.CredentialsChanged,
+		counted: d.EventReceived, actions: d.ActionsURL, credsChanged: d.CredentialsChanged, siteURL: d.SiteURL,
 	}
 	s.records = newRecords(d.KV, func() time.Duration { return s.config().lifetime() }, d.Now)
 	s.cards = newCardQueue(s)
 	s.retries = newActionRetries(s)
+	s.comments = newCommentJobs(d.KV, d.Now)
 	s.poller = newPoller(s)
 	return s
 }

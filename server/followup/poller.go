@@ -20,8 +20,8 @@ const (
 	polledSetPrefix = "alerts_polled_"
 	legacyOpenKey   = "alerts_open" // the single-key list of earlier versions, moved at start
 	pollLease       = "poll_lease"
-	// maxPollPerRound bounds the REST calls of one poll: the oldest-checked alerts go first,
-	// so a long list is covered over several rounds.
+	// maxPollPerRound bounds the REST calls of one poll (an alert's state and its comments are
+	// two): the oldest-checked alerts go first, so a long list is covered over several rounds.
 	maxPollPerRound = 50
 	// pollTimeout bounds one REST call of a poll.
 	pollTimeout = 10 * time.Second
@@ -63,9 +63,10 @@ func (w *poller) round(ctx context.Context, last time.Time) time.Time {
 	return now
 }
 
-// pollOnce checks up to maxPollPerRound alerts and feeds what PagerTree says through the
-// same state machine as pushed events, so a change seen both ways posts once. A cancelled ctx
-// ends the round (and the call in flight).
+// pollOnce makes up to maxPollPerRound REST calls: for each alert due, its state and then its
+// comments (comments_poll.go), fed through the same state machine and echo guard as pushed
+// events, so a change or comment seen both ways posts once. A cancelled ctx ends the round
+// (and the call in flight).
 func (s *Service) pollOnce(ctx context.Context, cfg *Config) {
 	due, err := s.records.duePolls(maxPollPerRound)
 	if err != nil {
@@ -76,9 +77,13 @@ func (s *Service) pollOnce(ctx context.Context, cfg *Config) {
 	result := LastPoll{At: s.now().UTC()}
 	done := map[string]bool{}
 	var checked []string
+	budget := maxPollPerRound // REST calls: an alert costs one, and one more for its comments
 	for _, tp := range due {
 		if ctx.Err() != nil {
 			return
+		}
+		if budget < 1 {
+			break // the rest are asked first next round
 		}
 		rec, ok, gerr := s.records.get(tp)
 		if gerr != nil {
@@ -90,6 +95,7 @@ func (s *Service) pollOnce(ctx context.Context, cfg *Config) {
 			continue
 		}
 		alert, aerr := fetchAlert(ctx, cfg.Actor.API, rec)
+		budget--
 		var apiErr *pagertreeclient.APIError
 		if errors.As(aerr, &apiErr) && apiErr.Kind == pagertreeclient.KindNotFound {
 			continue // not created in PagerTree yet (or deleted): asked again next round
@@ -114,6 +120,12 @@ func (s *Service) pollOnce(ctx context.Context, cfg *Config) {
 		}
 		if applied.Work {
 			s.cards.kick(applied.ThirdPartyID)
+		}
+		if budget > 0 {
+			budget--
+			if problem := s.pollComments(ctx, tp, alert, replies); problem != "" && result.Problem == "" {
+				result.Problem = problem
+			}
 		}
 		if cur, ok, _ := s.records.get(tp); ok && cur.Status.State.Final() {
 			done[tp] = true
@@ -154,6 +166,8 @@ func (s *records) trackOpen(tp string) error {
 type polledChecks struct {
 	mu sync.Mutex
 	at map[string]time.Time
+	// comments are the comment ids this node applied per alert (comments_poll.go).
+	comments map[string]map[string]bool
 }
 
 // duePolls returns at most n alerts to ask PagerTree about, the longest unchecked first.
@@ -170,6 +184,11 @@ func (s *records) duePolls(n int) ([]string, error) {
 		in[tp] = c.at[tp]
 	}
 	c.at = in // forget alerts that left the list
+	for tp := range c.comments {
+		if _, ok := in[tp]; !ok {
+			delete(c.comments, tp)
+		}
+	}
 	sort.SliceStable(list, func(i, j int) bool { return in[list[i]].Before(in[list[j]]) })
 	if len(list) > n {
 		list = list[:n]

@@ -149,6 +149,11 @@ func (s *records) press(tp, cardPostID string, a alertstate.Action, userID, user
 		}
 		r.Status = next
 		r.Outbound = &ActionJob{Action: a, UserID: userID, Username: username, First: now, NextTry: now, LeaseUntil: now.Add(actionLease)}
+		if text := pagertreeclient.ActionComment(a, username); text != "" {
+			// Through the REST API the action leaves this comment: its echo is recognised.
+			r.Outbound.CommentKey = "act:" + model.NewId()
+			r.noteSending(r.Outbound.CommentKey, pagertreeclient.CommentHash(text))
+		}
 		r.Rev++
 		return true
 	})

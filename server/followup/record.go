@@ -65,6 +65,9 @@ type Record struct {
 	External bool   `json:"external,omitempty"`
 	Summary  string `json:"summary,omitempty"`
 	Details  string `json:"details,omitempty"`
+	// Sent are the comments the plugin made, or is making, on the alert's timeline: how
+	// PagerTree's echo of them is recognised (comments_echo.go). Bounded, newest last.
+	Sent []SentComment `json:"sent,omitempty"`
 }
 
 // HasWork reports whether the Mattermost side is behind the record.

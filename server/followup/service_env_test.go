@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,7 +45,9 @@ type standIn struct {
 	srv      *httptest.Server
 	mu       sync.Mutex
 	answers  map[string]string // REST path → JSON answer
+	fails    map[string][]int  // REST path → statuses to answer first, one per call
 	paths    []string          // REST paths asked
+	calls    []string          // REST calls: METHOD path body
 	bodies   []string          // integration bodies
 	hang     chan struct{}     // when set, REST calls wait for it (or their cancellation)
 	entered  chan string       // a REST call arrived (buffered)
@@ -52,7 +55,7 @@ type standIn struct {
 }
 
 func newStandIn(t *testing.T) *standIn {
-	st := &standIn{answers: map[string]string{}, entered: make(chan string, 64), canceled: make(chan string, 64)}
+	st := &standIn{answers: map[string]string{}, fails: map[string][]int{}, entered: make(chan string, 64), canceled: make(chan string, 64)}
 	st.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		raw, _ := io.ReadAll(r.Body)
 		if strings.HasPrefix(r.URL.Path, "/integration/") {
@@ -64,8 +67,13 @@ func newStandIn(t *testing.T) *standIn {
 		}
 		st.mu.Lock()
 		st.paths = append(st.paths, r.URL.Path)
+		st.calls = append(st.calls, r.Method+" "+r.URL.Path+" "+string(raw))
 		body, ok := st.answers[r.URL.Path]
 		hang := st.hang
+		fail := 0
+		if f := st.fails[r.URL.Path]; len(f) > 0 {
+			fail, st.fails[r.URL.Path] = f[0], f[1:]
+		}
 		st.mu.Unlock()
 		select {
 		case st.entered <- r.URL.Path:
@@ -84,6 +92,9 @@ func newStandIn(t *testing.T) *standIn {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		switch {
+		case fail != 0:
+			w.WriteHeader(fail)
+			_, _ = w.Write([]byte(`{"errors":[{"message":"canned failure"}],"code":` + strconv.Itoa(fail) + `}`))
 		case r.Header.Get("Authorization") != "Bearer "+savedKey:
 			w.WriteHeader(http.StatusUnauthorized)
 			_, _ = w.Write([]byte(`{"errors":[{"message":"Unauthorized"}],"code":401}`))
@@ -102,6 +113,20 @@ func (st *standIn) answer(path, body string) {
 	st.mu.Lock()
 	st.answers[path] = body
 	st.mu.Unlock()
+}
+
+// failFirst answers the next calls to path with these statuses.
+func (st *standIn) failFirst(path string, statuses ...int) {
+	st.mu.Lock()
+	st.fails[path] = append(st.fails[path], statuses...)
+	st.mu.Unlock()
+}
+
+// restCalls lists the REST calls made so far: METHOD path body.
+func (st *standIn) restCalls() []string {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return append([]string(nil), st.calls...)
 }
 
 func (st *standIn) requests() []string {

@@ -45,6 +45,7 @@ type Status struct {
 	LastEvent      *LastEvent // nil before the first event (or when it could not be read)
 	LastEventError error      // why the last event could not be read
 	LastPoll       *LastPoll  // nil before the first poll
+	Comments       CommentsStatus
 }
 
 // lastEventEvery bounds how often a node writes the newest event: an event is noted in
@@ -106,6 +107,7 @@ func (s *Service) Status() Status {
 	if p, ok, err := loadLastPoll(s.kv); err == nil && ok {
 		st.LastPoll = &p
 	}
+	st.Comments = s.commentsStatus()
 	return st
 }
 

@@ -128,6 +128,18 @@ type Result struct {
 	Kind       ErrorKind // for REST failures
 	// CommentError is set when the action worked but the "…from Mattermost by @user" comment failed.
 	CommentError error
+	// Comment is that comment as PagerTree made it (its ids, for the echo guard), when it was.
+	Comment *Comment
+}
+
+// ActionComment is the comment an action made through the REST API leaves on PagerTree's
+// timeline ("Acknowledged from Mattermost by @alice"); the follow-up keeps its hash before the
+// action is sent, so PagerTree's echo of it is recognised.
+func ActionComment(action alertstate.Action, byUsername string) string {
+	if byUsername == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s from Mattermost by @%s", upperFirstASCII(action.PastTense()), byUsername)
 }
 
 // Do acts on the decided alert as the Mattermost user byUsername, through the decided route.
@@ -210,11 +222,13 @@ func (a Actor) doAPI(ctx context.Context, t Target, action alertstate.Action, by
 	}
 	res.Done = true
 	res.Sentence = fmt.Sprintf("%s %s.", upperFirstASCII(action.PastTense()), alertLabel(alert.TinyID))
-	if byUsername != "" {
-		comment := fmt.Sprintf("%s from Mattermost by @%s", upperFirstASCII(action.PastTense()), byUsername)
-		if cerr := a.API.Comment(ctx, alertID, comment); cerr != nil {
+	if comment := ActionComment(action, byUsername); comment != "" {
+		made, cerr := a.API.Comment(ctx, alertID, comment)
+		if cerr != nil {
 			res.CommentError = cerr
 			res.Sentence += " (PagerTree's timeline could not be told who pressed it.)"
+		} else {
+			res.Comment = &made
 		}
 	}
 	return res

@@ -92,6 +92,7 @@ func decodeEvent(body []byte) (alertstate.Event, error) {
 
 func decodeComment(e *alertstate.Event, data map[string]json.RawMessage) {
 	e.CommentID = field(data, "id")
+	e.CommentPrefixID = field(data, "prefix_id")
 	if t := field(data, "commentable_type"); t == "" || strings.EqualFold(t, "alert") {
 		e.AlertID = field(data, "commentable_id")
 	}

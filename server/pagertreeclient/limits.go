@@ -32,6 +32,7 @@ func bound(e alertstate.Event) alertstate.Event {
 	e.By = boundPerson(e.By)
 	e.From = boundPerson(e.From)
 	e.CommentID = clip(e.CommentID, MaxIDLen)
+	e.CommentPrefixID = clip(e.CommentPrefixID, MaxIDLen)
 	e.CommentBody = clip(e.CommentBody, MaxTextLen)
 	e.Channel = clip(e.Channel, MaxNameLen)
 	return e

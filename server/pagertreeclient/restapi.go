@@ -3,7 +3,6 @@ package pagertreeclient
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -96,16 +95,6 @@ func (a *API) Resolve(ctx context.Context, alertID string) error {
 var restCalls = map[alertstate.Action]func(*API, context.Context, string) error{
 	alertstate.Acknowledge: (*API).Acknowledge,
 	alertstate.Resolve:     (*API).Resolve,
-}
-
-// Comment adds a comment to an alert's timeline.
-func (a *API) Comment(ctx context.Context, alertID, text string) error {
-	b, err := json.Marshal(map[string]string{"body": text})
-	if err != nil {
-		return &APIError{Kind: KindRejected, Op: "comment on the alert", Err: err}
-	}
-	_, err = a.do(ctx, http.MethodPost, "/api/v4/alerts/"+url.PathEscape(alertID)+"/comments", b, "comment on the alert")
-	return err
 }
 
 // Teams lists the account's teams (first page of 100; more says whether there are more).

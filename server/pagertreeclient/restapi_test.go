@@ -74,7 +74,7 @@ func TestAPIRequestsCarryTheKeyAndDocumentedShapes(t *testing.T) {
 	if err := api.Resolve(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := api.Comment(ctx, a.ID, `Acknowledged from Mattermost by @alice "quoted"`); err != nil {
+	if _, err := api.Comment(ctx, a.ID, `Acknowledged from Mattermost by @alice "quoted"`); err != nil {
 		t.Fatal(err)
 	}
 	for i, r := range f.got {
