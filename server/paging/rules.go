@@ -1,16 +1,56 @@
 package paging
 
-// Rules decide whether a message pages and at what urgency. Immutable; safe for concurrent use.
+// Rules decide whether a message pages, at what urgency and as what incident severity.
+// Immutable; safe for concurrent use.
 type Rules struct {
 	Matcher    *Matcher
 	Urgency    *UrgencyRules
-	IgnoreCode bool // ignore triggers and urgency words inside code and quotes
+	Severity   *SeverityRules // nil: no severity words (every alert is a plain alert)
+	IgnoreCode bool           // ignore trigger, urgency and severity words inside code and quotes
 }
 
-// UrgencyOf parses the urgency of a message under the same code/quote rule as triggers
-// (for /pagertree alert, where no trigger is needed).
-func (r *Rules) UrgencyOf(message string) UrgencyResult {
-	return r.Urgency.Parse(r.scope(message))
+// Weight is how a message pages: its urgency and, when it names one, its incident severity.
+type Weight struct {
+	Urgency  UrgencyResult  `json:"urgency"`
+	Severity SeverityResult `json:"severity"`
+}
+
+// Weigh decides the urgency and incident severity of a message under the same code/quote rule
+// as triggers, for callers that need no trigger (/pagertree alert, routes that page on every
+// message). Evaluate and EvaluateAll decide the same way.
+func (r *Rules) Weigh(message string) Weight {
+	return r.weigh(r.scope(message))
+}
+
+// WeighAs is Weigh with the severity chosen by name (/pagertree alert --severity SEV-2) instead
+// of by the message's words: it sets the urgency the setting gives that severity, by the same
+// rule as a severity word.
+func (r *Rules) WeighAs(message string, sev Severity) Weight {
+	text := r.scope(message)
+	s := SeverityResult{Severity: sev, Word: string(sev), Urgency: r.Severity.urgencyOf(sev)}
+	if !sev.IsIncident() {
+		s = SeverityResult{}
+	}
+	return Weight{Urgency: withSeverity(r.Urgency.Parse(text), s), Severity: s}
+}
+
+// weigh is the one decision on text already scoped.
+func (r *Rules) weigh(text string) Weight {
+	s := r.Severity.Parse(text)
+	return Weight{Urgency: withSeverity(r.Urgency.Parse(text), s), Severity: s}
+}
+
+// withSeverity is how a severity sets the urgency: the severity word's urgency replaces the
+// default and a lower level word or alias ("sev-1 … low"), the highest still wins ("sev-3 …
+// critical" is critical), and an explicit urgency:<level> or the command's level beats it.
+func withSeverity(u UrgencyResult, s SeverityResult) UrgencyResult {
+	if !s.Severity.IsIncident() || s.Urgency == UrgencyDefault || u.Source == SourceExplicit || u.Source == SourceCommand {
+		return u
+	}
+	if u.Source == SourceDefault || s.Urgency.rank() > u.Urgency.rank() {
+		return UrgencyResult{Urgency: s.Urgency, Source: SourceSeverity, Word: s.Word}
+	}
+	return u
 }
 
 // Evaluation is the verdict on one message.
@@ -19,8 +59,8 @@ type Evaluation struct {
 	Trigger string  `json:"trigger,omitempty"` // the first trigger in the message
 	Matches []Match `json:"matches,omitempty"` // every trigger found (only from EvaluateAll)
 	// OnlyInCode is true when a trigger is present but only inside code or a quote.
-	OnlyInCode bool          `json:"only_in_code,omitempty"`
-	Urgency    UrgencyResult `json:"urgency"`
+	OnlyInCode bool `json:"only_in_code,omitempty"`
+	Weight
 }
 
 func (r *Rules) scope(message string) string {
@@ -38,14 +78,14 @@ func (r *Rules) Evaluate(message string) Evaluation {
 	if !ok {
 		return Evaluation{}
 	}
-	return Evaluation{Matched: true, Trigger: m.Trigger, Urgency: r.Urgency.Parse(text)}
+	return Evaluation{Matched: true, Trigger: m.Trigger, Weight: r.weigh(text)}
 }
 
 // EvaluateAll also lists every match (offsets into message) and says when a trigger was
 // found only inside code or quotes; for previews.
 func (r *Rules) EvaluateAll(message string) Evaluation {
 	text := r.scope(message)
-	ev := Evaluation{Matches: r.Matcher.All(text), Urgency: r.Urgency.Parse(text)}
+	ev := Evaluation{Matches: r.Matcher.All(text), Weight: r.weigh(text)}
 	if len(ev.Matches) > 0 {
 		ev.Matched = true
 		ev.Trigger = ev.Matches[0].Trigger // the earliest, longest first: what First returns

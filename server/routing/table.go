@@ -108,7 +108,7 @@ func evaluate(r *Route, message string, all bool) paging.Evaluation {
 	case r.Rules == nil:
 		return paging.Evaluation{}
 	case r.EveryMessage:
-		return paging.Evaluation{Matched: true, Urgency: r.Rules.UrgencyOf(message)}
+		return paging.Evaluation{Matched: true, Weight: r.Rules.Weigh(message)}
 	case all:
 		return r.Rules.EvaluateAll(message)
 	}
