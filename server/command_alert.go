@@ -11,7 +11,7 @@ import (
 )
 
 // alertUsage ends every usage error of /pagertree alert.
-const alertUsage = "Usage: `/pagertree alert [low|medium|high|critical] <message>`, for example `/pagertree alert high checkout is failing`."
+const alertUsage = "Usage: `/pagertree alert [--severity SEV-1…SEV-5] [low|medium|high|critical] <message>`, for example `/pagertree alert high checkout is failing` or `/pagertree alert --severity SEV-2 checkout is failing`."
 
 // commandAlert pages now, from any channel: the bot announces it and the announcement is the
 // post PagerTree links to.
@@ -35,21 +35,16 @@ func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.Comma
 	if route.Paused != "" {
 		return ephemeral("PagerTree was not paged: " + route.Paused + ".")
 	}
-	message := rest
-	var urg paging.UrgencyResult
-	first := strings.ToLower(strings.Fields(rest)[0])
-	if u, err := paging.ParseUrgency(first); err == nil && u != paging.UrgencyDefault {
-		message = restAfter(rest, 1)
-		if message == "" {
-			return ephemeral("Say what is happening after the urgency. " + alertUsage)
-		}
-		urg = paging.UrgencyResult{Urgency: u, Source: paging.SourceCommand, Word: first}
-	} else if near := nearestLevel(first); near != "" {
-		return ephemeral(fmt.Sprintf("`%s` is not an urgency: did you mean `%s`? Urgencies are low, medium, high and critical. %s",
-			first, near, alertUsage))
-	} else {
-		urg = route.Rules.UrgencyOf(message)
+	given, refusal := parseAlertArgs(rest)
+	if refusal != "" {
+		return ephemeral(refusal + " " + alertUsage)
 	}
+	message := given.message
+	if message == "" {
+		return ephemeral("Say what is happening after the urgency or severity. " + alertUsage)
+	}
+	w := given.weigh(route.Rules)
+	urg := w.Urgency
 
 	user, appErr := p.API.GetUser(args.UserId)
 	if appErr != nil {
@@ -61,7 +56,7 @@ func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.Comma
 	}
 	announce := &model.Post{
 		UserId: p.botID, ChannelId: args.ChannelId, RootId: args.RootId,
-		Message: fmt.Sprintf("@%s paged PagerTree%s — urgency: %s\n%s", user.Username, through, urg.Urgency, quote(message)),
+		Message: fmt.Sprintf("@%s paged PagerTree%s — %s\n%s", user.Username, through, paging.PagedAs(paging.Alert{Severity: w.Severity.Severity}.IncidentIn(route.Format), urg.Urgency), quote(message)),
 	}
 	if refusal := tooLongAnswer(announce.Message, message); refusal != "" {
 		return ephemeral(refusal)
@@ -80,6 +75,7 @@ func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.Comma
 		team, _ = p.API.GetTeam(teamID) // optional: the alert goes without a team name
 	}
 	a := p.newAlert(paging.OriginCommand, route, posted, ch, user, team, message, "/"+commandTrigger, urg)
+	a.Severity = w.Severity.Severity
 	p.metrics.Matched(string(a.Origin), a)
 	if err := p.enqueue(a); err != nil {
 		// The channel must not keep "paged PagerTree" for a page that never left.
