@@ -35,9 +35,9 @@ func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.Comma
 	if route.Paused != "" {
 		return ephemeral("PagerTree was not paged: " + route.Paused + ".")
 	}
-	given, refusal := parseAlertArgs(rest)
-	if refusal != "" {
-		return ephemeral(refusal + " " + alertUsage)
+	given, badArgs := parseAlertArgs(rest)
+	if badArgs != "" {
+		return ephemeral(badArgs + " " + alertUsage)
 	}
 	message := given.message
 	if message == "" {
