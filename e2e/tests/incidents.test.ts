@@ -72,6 +72,7 @@ beforeAll(async () => {
         ChannelAllowList: '',
         OneAlertPerThread: true,
         ChannelCooldownSeconds: 0,
+        AlertCommandLimit: 0, // alice pages with /pagertree alert in other files too
         RetryWindowMinutes: 60,
         ReactionEmoji: 'rotating_light',
         ReplyInThread: true,
