@@ -115,6 +115,7 @@ check-style: go-mod npm-install $(GOLANGCI_LINT)
 	$(GOLANGCI_LINT) run . ./server/...
 	$(NPM) run lint
 	$(NPM) run typecheck
+	node build/check-links.js
 
 clean:
 	rm -rf dist server/dist webapp/dist e2e/.run e2e/.demo-js webapp/test-results

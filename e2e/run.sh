@@ -128,6 +128,32 @@ export MM_FEATUREFLAGS_ENABLEREMOTECLUSTERSERVICE=false
 free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 ping_url() { node -e "fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))" "$1/api/v4/system/ping"; }
 
+# stop_plugins stops the plugin processes started from this run's plugin directory that
+# outlived their server: a server killed with SIGKILL (node A in the two-node phase) cannot
+# stop its plugins. Only executables under "$run/plugins/" are touched (other checkouts' runs
+# keep theirs), matched by /proc/PID/exe, which still names a deleted file ("… (deleted)").
+stop_plugins() {
+  local dir link exe pid pids=()
+  dir=$(realpath -m "$run/plugins")
+  for link in /proc/[0-9]*/exe; do
+    exe=$(readlink "$link" 2>/dev/null) || continue
+    case "$exe" in
+      "$dir"/*) pid=${link#/proc/} && pids+=("${pid%/exe}") ;;
+    esac
+  done
+  [ "${#pids[@]}" -gt 0 ] || return 0
+  echo "e2e: stopping ${#pids[@]} plugin process(es) of this run that outlived their server"
+  kill "${pids[@]}" 2>/dev/null || true
+  for _ in $(seq 20); do
+    local alive=()
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+    pids=("${alive[@]}")
+    [ "${#pids[@]}" -gt 0 ] || return 0
+    sleep 0.5
+  done
+  kill -9 "${pids[@]}" 2>/dev/null || true
+}
+
 server_pid=""
 cleanup() {
   status=$?
@@ -140,6 +166,7 @@ cleanup() {
       kill -9 "$pid" 2>/dev/null || true
     fi
   done
+  stop_plugins
   if [ -n "$started_pg" ]; then
     pg_ctlcluster --skip-systemctl-redirect "$started_pg" main stop || true
   fi
@@ -185,6 +212,7 @@ stop_node_a() {
   kill "$server_pid" 2>/dev/null || true
   for _ in $(seq 40); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.5; done
   kill -9 "$server_pid" 2>/dev/null || true
+  stop_plugins
 }
 
 trap cleanup EXIT INT TERM

@@ -33,6 +33,9 @@ func (p *Plugin) newRouter() *mux.Router {
 	r.PathPrefix(eventsSecretPrefix).HandlerFunc(p.handleEvents) // …/events/<secret> (http_events.go)
 	// Button presses come as the logged-in user; the follow-up checks the card (http_card.go).
 	r.HandleFunc(actionsPath, only(http.MethodPost, p.handleCardAction))
+	// Paging as the logged-in user: each handler checks what the user may see (api_page.go).
+	r.HandleFunc(pageFromPostPath, userHandler(p.handlePageFromPost))
+	r.HandleFunc(alertDialogPath, only(http.MethodPost, userHandler(p.handleAlertDialog)))
 	api := r.PathPrefix("/api/v1").Subrouter()
 	api.Use(p.requireSystemAdmin)
 	api.HandleFunc("/test", only(http.MethodPost, p.handleTest))

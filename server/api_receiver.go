@@ -10,10 +10,11 @@ import (
 	"github.com/pagertree/mattermost-plugin-pagertree/server/followup"
 )
 
-// receiverEvents are the event types to tick in PagerTree's Outgoing Webhook integration.
+// receiverEvents are the event types to tick in PagerTree's Outgoing Webhook integration:
+// alert.created too, or alerts from other sources never reach the feed channel.
 var receiverEvents = func() []string {
 	out := []string{}
-	for _, k := range []alertstate.Kind{alertstate.KindOpen, alertstate.KindAcknowledged, alertstate.KindRejected,
+	for _, k := range []alertstate.Kind{alertstate.KindCreated, alertstate.KindOpen, alertstate.KindAcknowledged, alertstate.KindRejected,
 		alertstate.KindTimeout, alertstate.KindResolved, alertstate.KindDropped, alertstate.KindHandoff} {
 		out = append(out, string(k))
 	}

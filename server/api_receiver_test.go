@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -31,7 +32,7 @@ func TestReceiverAPIForAdmins(t *testing.T) {
 	}
 	code, info := call(http.MethodGet, "/api/v1/receiver", adminID)
 	if code != http.StatusOK || info.URL != "https://chat.example.com/plugins/pagertree/api/v1/pagertree/events" ||
-		info.Username != "pagertree" || len(info.Password) < 40 || len(info.Events) == 0 {
+		info.Username != "pagertree" || len(info.Password) < 40 || !slices.Contains(info.Events, "alert.created") || !slices.Contains(info.Events, "alert.resolved") {
 		t.Fatalf("%d %+v", code, info)
 	}
 	old := env.basicAuth(t, "")

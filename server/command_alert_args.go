@@ -64,18 +64,10 @@ func isLevel(s string) bool {
 	return err == nil && u != paging.UrgencyDefault
 }
 
-// weigh decides the alert's urgency and severity with the route's rules, as for a post: the
-// words of the message, or the severity named by --severity; an urgency typed before the
-// message beats both.
-func (a alertArgs) weigh(rules *paging.Rules) paging.Weight {
-	var w paging.Weight
-	if a.sevSet {
-		w = rules.WeighAs(a.message, a.severity)
-	} else {
-		w = rules.Weigh(a.message)
+// urgencyResult is the urgency typed before the message, nil when none was.
+func (a alertArgs) urgencyResult() *paging.UrgencyResult {
+	if a.urgency == paging.UrgencyDefault {
+		return nil
 	}
-	if a.urgency != paging.UrgencyDefault {
-		w.Urgency = paging.UrgencyResult{Urgency: a.urgency, Source: paging.SourceCommand, Word: a.word}
-	}
-	return w
+	return &paging.UrgencyResult{Urgency: a.urgency, Source: paging.SourceCommand, Word: a.word}
 }

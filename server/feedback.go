@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptrace"
+	"strings"
 	"sync"
 	"time"
 
@@ -100,15 +101,22 @@ func (p *Plugin) onRetry(j delivery.Job, o paging.Outcome) {
 	p.metrics.Retry(o)
 }
 
-// onOutage logs the start and the end of a PagerTree endpoint failure, once each.
+// onOutage logs the start and the end of a PagerTree endpoint failure, once each, naming the
+// routes that send to it (and its host, never its path).
 func (p *Plugin) onOutage(o delivery.Outage) {
-	if !o.Ended {
-		p.API.LogWarn("PagerTree: the endpoint is failing; queued alerts wait and one probe at a time checks when it answers again",
-			"status", o.Last.StatusCode, "meaning", o.Last.Meaning, "error", o.Last.Error)
-		return
+	names, host := p.config.Load().routesAt(o.Endpoint)
+	where := []any{"routes", strings.Join(names, ", "), "host", host}
+	switch {
+	case !o.Ended:
+		p.API.LogWarn("PagerTree: an endpoint is failing; its queued alerts wait and one probe at a time checks when it answers again (other endpoints are not held back)",
+			append(where, "status", o.Last.StatusCode, "meaning", o.Last.Meaning, "error", o.Last.Error)...)
+	case o.Expired:
+		p.API.LogInfo("PagerTree: no alert went to a failing endpoint for the retry window; the next one is sent at once",
+			append(where, "failing_for", o.Duration.Round(time.Second).String(), "failed_probes", o.Probes)...)
+	default:
+		p.API.LogInfo("PagerTree: an endpoint answers again; the alerts that waited for it are being sent",
+			append(where, "outage", o.Duration.Round(time.Second).String(), "alerts_waited", o.Waited, "failed_probes", o.Probes, "status", o.Last.StatusCode)...)
 	}
-	p.API.LogInfo("PagerTree: the endpoint answers again; the alerts that waited are being sent",
-		"outage", o.Duration.Round(time.Second).String(), "alerts_waited", o.Waited, "failed_probes", o.Probes, "status", o.Last.StatusCode)
 }
 
 // onFinal records the outcome in the history and tells the people concerned.
@@ -154,7 +162,8 @@ func (p *Plugin) confirm(a paging.Alert) {
 		}
 	}
 	// A command's announcement already says it paged; a resend is told in the thread either way.
-	if cfg.ReplyInThread && (a.Origin == paging.OriginPost || a.Resent != nil) {
+	// A page from a message always gets its card: nothing else in the thread says it paged.
+	if a.Origin == paging.OriginMessage || cfg.ReplyInThread && (a.Origin == paging.OriginPost || a.Resent != nil) {
 		// The confirmation is the status card that PagerTree's events keep up to date; a resend
 		// also gets a reply of its own that says so.
 		if p.followup.Confirm(paging.ThirdPartyID(a, p.formatOf(a))) && a.Resent == nil {

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"context"
 	"sync"
-	"time"
 )
 
 // feedbackQueue runs the chat feedback of delivered alerts (reaction, reply) on a few
@@ -64,15 +64,20 @@ func (q *feedbackQueue) do(fn func()) {
 	}
 }
 
-// close finishes the queued feedback, waiting at most timeout.
-func (q *feedbackQueue) close(timeout time.Duration) bool {
+// close finishes the queued feedback, waiting until ctx ends; false: it did not finish.
+func (q *feedbackQueue) close(ctx context.Context) bool {
 	q.once.Do(func() { close(q.stop) })
 	done := make(chan struct{})
 	go func() { q.wg.Wait(); close(done) }()
 	select {
 	case <-done:
 		return true
-	case <-time.After(timeout):
-		return false
+	case <-ctx.Done():
+		select {
+		case <-done:
+			return true
+		default:
+			return false
+		}
 	}
 }

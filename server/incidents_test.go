@@ -73,11 +73,11 @@ func TestAlertCommandSeverity(t *testing.T) {
 		urgency  string
 		announce string
 	}{
-		{"/pagertree alert sev-2 checkout is failing", "SEV-2", "high", "incident SEV-2, urgency: high"},
-		{"/pagertree alert --severity SEV-1 checkout is failing", "SEV-1", "critical", "incident SEV-1, urgency: critical"},
-		{"/pagertree alert --severity=sev_3 checkout", "SEV-3", "medium", "incident SEV-3, urgency: medium"},
-		{"/pagertree alert --severity SEV-4 low checkout", "SEV-4", "low", "incident SEV-4, urgency: low"},
-		{"/pagertree alert critical --severity 2 checkout", "SEV-2", "critical", "incident SEV-2, urgency: critical"},
+		{"/pagertree alert sev-2 checkout is failing", "SEV-2", "high", "urgency: high, incident SEV-2"},
+		{"/pagertree alert --severity SEV-1 checkout is failing", "SEV-1", "critical", "urgency: critical, incident SEV-1"},
+		{"/pagertree alert --severity=sev_3 checkout", "SEV-3", "medium", "urgency: medium, incident SEV-3"},
+		{"/pagertree alert --severity SEV-4 low checkout", "SEV-4", "low", "urgency: low, incident SEV-4"},
+		{"/pagertree alert critical --severity 2 checkout", "SEV-2", "critical", "urgency: critical, incident SEV-2"},
 		{"/pagertree alert --severity none sev-1 checkout", "", "", "urgency: PagerTree default"},
 		{"/pagertree alert checkout is failing", "", "", "urgency: PagerTree default"},
 	}

@@ -144,12 +144,7 @@ func (p *Plugin) OnActivate() error {
 			}
 			return time.Hour
 		},
-		Endpoint: func() string {
-			if c := p.config.Load(); c != nil {
-				return c.EndpointHost
-			}
-			return ""
-		},
+		Endpoint: p.endpointOf,
 		Prepare:  p.prepare,
 		Stamp:    p.stamp,
 		OnFinal:  p.onFinal,
@@ -183,13 +178,12 @@ func (p *Plugin) OnDeactivate() error {
 		return nil
 	}
 	p.stop()
-	deadline := time.Now().Add(stopWithin)
-	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	ctx, cancel := context.WithTimeout(context.Background(), stopWithin)
 	defer cancel()
 	stops := []func() error{
-		func() error { return p.outbox.Stop(time.Until(deadline)) },
+		func() error { return p.outbox.Stop(ctx) },
 		func() error {
-			if !p.feedback.close(time.Until(deadline)) {
+			if !p.feedback.close(ctx) {
 				return fmt.Errorf("the reactions and replies of delivered alerts did not finish within %s", stopWithin)
 			}
 			return nil

@@ -81,3 +81,31 @@ func routeDisplayName(name string) string {
 	}
 	return name
 }
+
+// endpointOf is where an alert goes now, for the outbox's per-endpoint health: its route's
+// endpoint URL. It stays in memory; the log names the routes at it (routesAt), never the URL,
+// whose path identifies the integration.
+func (p *Plugin) endpointOf(a paging.Alert) string {
+	cfg := p.config.Load()
+	if cfg == nil || cfg.Routes == nil {
+		return ""
+	}
+	if r, ok := cfg.Routes.ByID(a.RouteID); ok {
+		return r.Endpoint
+	}
+	return "" // the route was removed: the send fails for good, whatever the endpoint's health
+}
+
+// routesAt names, for the log, the routes whose endpoint is endpoint, and its host.
+func (c *runtimeConfig) routesAt(endpoint string) (names []string, host string) {
+	if c == nil || c.Routes == nil {
+		return nil, ""
+	}
+	for _, r := range append([]*routing.Route{c.Routes.Default}, c.Routes.Routes()...) {
+		if r.Endpoint == endpoint && endpoint != "" {
+			names = append(names, routeDisplayName(r.Name))
+			host = r.EndpointHost
+		}
+	}
+	return names, host
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/mock"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/routing"
 )
 
@@ -278,5 +279,33 @@ func TestNoAPICallWithoutATriggerWithRoutes(t *testing.T) {
 	}
 	if after := len(kv.Keys()); after != before {
 		t.Fatalf("KV keys went from %d to %d", before, after)
+	}
+}
+
+// The outbox keeps each endpoint's health on its own: an alert's endpoint is its route's, and
+// the log of an outage names the routes at it and the host, never the integration's path.
+func TestEndpointOfAnAlertIsItsRoute(t *testing.T) {
+	s := baseSettings("https://api.pagertree.com/integration/int_noc")
+	dbURL, netURL := "https://api.pagertree.com/integration/int_db", "https://api.pagertree.com/integration/int_net"
+	s.Routes = specsJSON(t, dbSpec(dbURL), netSpec(netURL))
+	s.RouteTokens = `{"db":"t1","net":"t2"}`
+	p := &Plugin{}
+	cfg := buildConfig(s, "test", testGuard)
+	if cfg.Problem != "" {
+		t.Fatal(cfg.Problem)
+	}
+	p.config.Store(cfg)
+	for _, c := range []struct{ route, want string }{
+		{"", "https://api.pagertree.com/integration/int_noc"}, {"db", dbURL}, {"net", netURL}, {"gone", ""},
+	} {
+		if got := p.endpointOf(paging.Alert{RouteID: c.route}); got != c.want {
+			t.Errorf("route %q: endpoint %q, want %q", c.route, got, c.want)
+		}
+	}
+	if names, host := cfg.routesAt(dbURL); strings.Join(names, ",") != "Database" || host != "api.pagertree.com" {
+		t.Fatalf("routes at the db endpoint: %v on %q", names, host)
+	}
+	if names, _ := cfg.routesAt(""); names != nil {
+		t.Fatalf("routes at no endpoint: %v", names)
 	}
 }

@@ -62,7 +62,8 @@ func (o *Outbox) attempt(w work) (next time.Time, again, parked bool) {
 			return job.NextAttempt, true, false
 		}
 	}
-	switch v, at := o.admit(work{key: key, raw: raw, job: &job, side: w.side}, now); v {
+	v, at, ep := o.admit(work{key: key, raw: raw, job: &job, side: w.side}, now)
+	switch v {
 	case park:
 		return time.Time{}, false, true
 	case wait:
@@ -96,16 +97,16 @@ func (o *Outbox) attempt(w work) (next time.Time, again, parked bool) {
 		}
 		return time.Time{}, false, false
 	}
-	return o.record(key, raw, job, outcome)
+	return o.record(key, ep, raw, job, outcome)
 }
 
-// record stores the result of an attempt: finished, or pending with its next attempt.
-func (o *Outbox) record(key string, raw []byte, job Job, outcome paging.Outcome) (time.Time, bool, bool) {
+// record stores the result of an attempt to ep: finished, or pending with its next attempt.
+func (o *Outbox) record(key, ep string, raw []byte, job Job, outcome paging.Outcome) (time.Time, bool, bool) {
 	job.Attempts++
 	job.Last = &outcome
 	job.LeaseOwner, job.LeaseUntil = "", time.Time{}
 	now := o.opt.Now()
-	next := o.report(key, outcome, now)
+	next := o.report(key, ep, job, outcome, now)
 	final := !outcome.Class.WillRetry()
 	if deadline := job.Queued.Add(o.opt.RetryWindow()); !final && next.After(deadline) {
 		if now.Before(deadline) {
@@ -136,7 +137,7 @@ func (o *Outbox) record(key string, raw []byte, job Job, outcome paging.Outcome)
 	}
 	if !final {
 		o.opt.OnRetry(job, outcome)
-		o.giveUpExpired(outcome)
+		o.giveUpExpired()
 		return next, true, false
 	}
 	o.forget(key)
@@ -157,9 +158,10 @@ func (o *Outbox) handOver(key string) {
 	}
 }
 
-// giveUpExpired finishes the parked alerts whose retry window ran out while the endpoint failed.
-func (o *Outbox) giveUpExpired(last paging.Outcome) {
-	for _, w := range o.expiredParked(o.opt.Now()) {
+// giveUpExpired finishes the parked alerts whose retry window ran out while their endpoint failed.
+func (o *Outbox) giveUpExpired() {
+	for _, pe := range o.expiredParked(o.opt.Now()) {
+		w, last := pe.w, pe.last
 		var final Job
 		err := kvstore.Update(o.kv, w.key, o.opt.DoneTTL, func(old []byte) ([]byte, error) {
 			j, err := decodeJob(old)

@@ -59,7 +59,9 @@ func storeWithFinished(b *testing.B, n int) *filled {
 	for ; finished < n; finished++ {
 		<-done
 	}
-	if err := o.Stop(5 * time.Second); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := o.Stop(ctx); err != nil {
 		b.Fatal(err)
 	}
 	// A few alerts still waiting (PagerTree was down): the sweep's real work.

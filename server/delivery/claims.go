@@ -97,10 +97,11 @@ func (o *Outbox) claim(key, id string, ttl time.Duration) (bool, error) {
 	return string(cur) == id, nil
 }
 
-// release lets the next message in the thread or channel page when an alert from a post was
-// not delivered. Only the alert's own claims are removed.
+// release lets the next message in the thread or channel page when an alert from a post (or
+// paged from a message, which claims its thread) was not delivered. Only the alert's own
+// claims are removed.
 func (o *Outbox) release(a paging.Alert) {
-	if a.Origin != paging.OriginPost {
+	if a.Origin != paging.OriginPost && a.Origin != paging.OriginMessage {
 		return // commands and tests take no claims
 	}
 	for _, key := range []string{threadKey(a.ThreadRoot()), cooldownKey(a.ChannelID)} {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/delivery"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/kvstore/kvstoretest"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
@@ -37,24 +38,69 @@ func (c *counter) send(_ context.Context, a paging.Alert) paging.Outcome {
 	return paging.Outcome{Class: paging.Delivered, StatusCode: 200}
 }
 
+// sweepWatch is one node's view of the store that tells when the node read the whole pending
+// index: the index's shards are read in order, pending_00 … pending_15, by every sweep (and
+// by Pending), so a read of the last shard ends a scan. The names are part of what is stored.
+type sweepWatch struct {
+	kvstore.KV
+	scans chan struct{}
+}
+
+func watchSweeps(kv kvstore.KV) *sweepWatch {
+	return &sweepWatch{KV: kv, scans: make(chan struct{}, 4096)}
+}
+
+func (w *sweepWatch) Get(key string) ([]byte, error) {
+	v, err := w.KV.Get(key)
+	if key == "pending_15" {
+		select {
+		case w.scans <- struct{}{}:
+		default: // nobody counts scans this far back
+		}
+	}
+	return v, err
+}
+
+// sweeps waits for n scans of the index that start after the call: the scans seen so far are
+// dropped, and the first one counted may have been under way, so it waits for n+1.
+func (w *sweepWatch) sweeps(t *testing.T, n int) {
+	t.Helper()
+	for len(w.scans) > 0 {
+		<-w.scans
+	}
+	timeout := time.After(10 * time.Second)
+	for i := 0; i <= n; i++ {
+		select {
+		case <-w.scans:
+		case <-timeout:
+			t.Fatalf("only %d of %d sweeps within 10 s", i, n+1)
+		}
+	}
+}
+
 func TestThousandAlertsOnTwoNodesAreEachSentOnce(t *testing.T) {
 	const n = 1000
 	kv := kvstoretest.New()
 	pt := newCounter()
 	var finals sync.Map
 	var finalCount atomic.Int32
+	allFinal := make(chan struct{})
 	boxes := make([]*delivery.Outbox, 2)
+	views := make([]*sweepWatch, 2)
 	for i := range boxes {
 		opt := fastOptions(fmt.Sprintf("node%d", i))
 		opt.OnFinal = func(j delivery.Job, _ paging.Outcome) {
 			if _, dup := finals.LoadOrStore(j.Alert.ID, true); dup {
 				t.Errorf("alert %s finished twice", j.Alert.ID)
 			}
-			finalCount.Add(1)
+			if finalCount.Add(1) == n {
+				close(allFinal)
+			}
 		}
-		boxes[i] = delivery.New(kv, pt.send, opt)
+		views[i] = watchSweeps(kv)
+		boxes[i] = delivery.New(views[i], pt.send, opt)
 		boxes[i].Start()
-		defer func(b *delivery.Outbox) { _ = b.Stop(5 * time.Second) }(boxes[i])
+		defer func(b *delivery.Outbox) { _ = stopWithin(b, 5*time.Second) }(boxes[i])
 	}
 	// Every alert is enqueued on both nodes at once (the hook running on each): one wins.
 	var wg sync.WaitGroup
@@ -78,11 +124,14 @@ func TestThousandAlertsOnTwoNodesAreEachSentOnce(t *testing.T) {
 	if won.Load() != n {
 		t.Fatalf("%d enqueues won for %d alerts", won.Load(), n)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for finalCount.Load() < n && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	select {
+	case <-allFinal:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("%d of %d alerts finished within 20 s", finalCount.Load(), n)
 	}
-	time.Sleep(100 * time.Millisecond) // several sweeps on both nodes: nothing is sent again
+	for _, v := range views { // several sweeps on both nodes: nothing is sent again
+		v.sweeps(t, 3)
+	}
 	pt.mu.Lock()
 	defer pt.mu.Unlock()
 	if len(pt.ok) != n || int(finalCount.Load()) != n {
@@ -104,7 +153,15 @@ func TestOutageProbesOnceThenSendsEverything(t *testing.T) {
 	pt.failing.Store(true)
 	opt := fastOptions("a")
 	opt.Workers = 4
-	opt.ProbeBackoff = func(int) time.Duration { return 30 * time.Millisecond }
+	const probes = 10
+	probed := make(chan struct{})
+	var failedProbes atomic.Int32
+	opt.ProbeBackoff = func(int) time.Duration {
+		if failedProbes.Add(1) == probes {
+			close(probed)
+		}
+		return 30 * time.Millisecond
+	}
 	var outages []delivery.Outage
 	var mu sync.Mutex
 	finals := make(chan string, n)
@@ -112,16 +169,24 @@ func TestOutageProbesOnceThenSendsEverything(t *testing.T) {
 	opt.OnFinal = func(j delivery.Job, _ paging.Outcome) { finals <- j.Alert.ID }
 	box := delivery.New(kvstoretest.New(), pt.send, opt)
 	box.Start()
-	defer func() { _ = box.Stop(5 * time.Second) }()
+	defer func() { _ = stopWithin(box, 5*time.Second) }()
 	for i := 0; i < n; i++ {
 		if err := box.Enqueue(alert(fmt.Sprintf("o%02d", i))); err != nil {
 			t.Fatal(err)
 		}
 	}
-	time.Sleep(300 * time.Millisecond) // about 10 probe periods
+	began := time.Now()
+	select { // ten probe periods
+	case <-probed:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%d failed probes within 10 s", failedProbes.Load())
+	}
 	during := int(pt.total.Load())
-	if during > 4+15 { // the sends already in flight when the first failure came back, then probes
-		t.Fatalf("%d requests for %d alerts during the outage: each alert probed on its own", during, n)
+	if during > 4+probes+5 { // the sends already in flight when the first failure came back, then probes
+		t.Fatalf("%d requests for %d alerts during %d probe periods: each alert probed on its own", during, n, probes)
+	}
+	if took := time.Since(began); took < (probes-1)*30*time.Millisecond {
+		t.Fatalf("%d failed probes within %s: the probe pace (30 ms) was not kept", probes, took)
 	}
 	pt.failing.Store(false)
 	recovered := time.Now()
@@ -152,9 +217,13 @@ func TestOutageProbesOnceThenSendsEverything(t *testing.T) {
 func TestThreadRootSuppressedByAnEarlierReplyIsWithdrawn(t *testing.T) {
 	kv := kvstoretest.New()
 	pt := newCounter()
-	box := delivery.New(kv, pt.send, fastOptions("a"))
+	view := watchSweeps(kv)
+	opt := fastOptions("a")
+	delivered := make(chan string, 4)
+	opt.OnFinal = func(j delivery.Job, _ paging.Outcome) { delivered <- j.Alert.ID }
+	box := delivery.New(view, pt.send, opt)
 	box.Start()
-	defer func() { _ = box.Stop(5 * time.Second) }()
+	defer func() { _ = stopWithin(box, 5*time.Second) }()
 	rule := delivery.FloodRule{OnePerThread: true}
 	post := func(id string) paging.Alert { a := alert(id); a.Origin = paging.OriginPost; return a }
 	reply := post("reply")
@@ -169,7 +238,15 @@ func TestThreadRootSuppressedByAnEarlierReplyIsWithdrawn(t *testing.T) {
 	if raw, _ := kv.Get(delivery.JobKey("root")); raw != nil {
 		t.Fatalf("the suppressed root's job is still queued: %s", raw)
 	}
-	time.Sleep(100 * time.Millisecond)
+	select {
+	case id := <-delivered:
+		if id != "reply" {
+			t.Fatalf("%s finished, not the reply", id)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the reply was not delivered within 10 s")
+	}
+	view.sweeps(t, 2) // the withdrawn root is not found by a sweep either
 	pt.mu.Lock()
 	defer pt.mu.Unlock()
 	if pt.sends["root"] != 0 || pt.ok["reply"] != 1 {

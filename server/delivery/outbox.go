@@ -35,8 +35,9 @@ type Options struct {
 	Lease        time.Duration        // how long a node owns a job it is sending (default 2 minutes)
 	SweepEvery   time.Duration        // how often to look for jobs other nodes left (default 30 s)
 	DoneTTL      time.Duration        // how long a finished job's claim is kept (default 7 days)
-	// Endpoint names where alerts go now: the endpoint's health is reset when it changes.
-	Endpoint func() string
+	// Endpoint names where an alert goes now (its route's endpoint): each endpoint's health
+	// is its own (gate.go), and an endpoint's outage ends when its alerts go elsewhere.
+	Endpoint func(a paging.Alert) string
 	// Prepare writes what an alert needs once PagerTree has it (the record PagerTree's events
 	// find it by). It starts with the outbox write and runs alongside the first send, which does
 	// not wait for it; the attempt's result is recorded after it (alongside.go).
@@ -85,7 +86,7 @@ func (o *Options) defaults() {
 		o.DoneTTL = 7 * 24 * time.Hour
 	}
 	if o.Endpoint == nil {
-		o.Endpoint = func() string { return "" }
+		o.Endpoint = func(paging.Alert) string { return "" }
 	}
 	if o.Prepare == nil {
 		o.Prepare = func(paging.Alert) {}
@@ -124,7 +125,7 @@ type Outbox struct {
 	send  Sender
 	opt   Options
 	index *kvstore.KeySet
-	gate  gate
+	gate  gates
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -147,7 +148,7 @@ func New(kv kvstore.KV, send Sender, opt Options) *Outbox {
 	return &Outbox{
 		kv: kv, send: send, opt: opt, index: newPendingIndex(kv), ctx: ctx, cancel: cancel,
 		wake: make(chan struct{}, 1), signal: make(chan struct{}, 1),
-		planned: map[string]bool{}, suspect: map[string]bool{}, gate: gate{parked: map[string]work{}},
+		planned: map[string]bool{}, suspect: map[string]bool{}, gate: newGates(),
 	}
 }
 
@@ -166,17 +167,21 @@ func (o *Outbox) Start() {
 	}
 }
 
-// Stop ends every goroutine, waiting at most timeout. An alert being sent or waiting for the
-// endpoint when Stop is called stays pending in the KV store (its lease released) for the
-// next start or another node.
-func (o *Outbox) Stop(timeout time.Duration) error {
+// Stop ends every goroutine, waiting for them until ctx ends (OnDeactivate passes its one
+// deadline). An alert being sent or waiting for the endpoint when Stop is called stays pending
+// in the KV store (its lease released) for the next start or another node.
+func (o *Outbox) Stop(ctx context.Context) error {
 	o.cancel()
 	done := make(chan struct{})
 	go func() { o.wg.Wait(); o.sides.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(timeout):
-		return fmt.Errorf("outbox workers did not stop within %s", timeout)
+	case <-ctx.Done():
+		select {
+		case <-done: // both ready: it did stop
+		default:
+			return errors.New("the outbox's workers did not stop in time")
+		}
 	}
 	o.releaseParked()
 	return nil

@@ -89,6 +89,13 @@ func fastOptions(node string) delivery.Options {
 	}
 }
 
+// stopWithin stops b, waiting at most d (as OnDeactivate passes its one deadline).
+func stopWithin(b *delivery.Outbox, d time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	return b.Stop(ctx)
+}
+
 func start(t *testing.T, kv kvstore.KV, endpoint string, opt delivery.Options) *harness {
 	t.Helper()
 	client := pagertreeclient.New(endpoint, "tok", paging.FormatMattermost, 300*time.Millisecond, "test", nil)
@@ -97,7 +104,7 @@ func start(t *testing.T, kv kvstore.KV, endpoint string, opt delivery.Options) *
 	opt.OnRetry = func(delivery.Job, paging.Outcome) { h.retries.Add(1) }
 	h.box = delivery.New(kv, client.Send, opt)
 	h.box.Start()
-	t.Cleanup(func() { _ = h.box.Stop(5 * time.Second) })
+	t.Cleanup(func() { _ = stopWithin(h.box, 5*time.Second) })
 	return h
 }
 
@@ -115,7 +122,7 @@ func (h *harness) final(t *testing.T) result {
 // stopped stops the outbox (waiting for its goroutines) and checks it finished nothing more.
 func (h *harness) stopped(t *testing.T) {
 	t.Helper()
-	if err := h.box.Stop(5 * time.Second); err != nil {
+	if err := stopWithin(h.box, 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -212,7 +219,7 @@ func TestPermanentFailureIsNotRetried(t *testing.T) {
 	if raw, _ := kv.Get(delivery.JobKey("a1")); !strings.Contains(string(raw), `"state":"done"`) || h.retries.Load() != 0 {
 		t.Fatalf("after a 403 the job is %s (%d retries)", raw, h.retries.Load())
 	}
-	if err := h.box.Stop(5 * time.Second); err != nil {
+	if err := stopWithin(h.box, 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if pt.count() != 1 {
@@ -281,7 +288,7 @@ func TestRestartMidOutageDeliversOnce(t *testing.T) {
 	first := start(t, kv, pt.srv.URL, fastOptions("first"))
 	_ = first.box.Enqueue(alert("a1"))
 	eventually(t, "2 retries", func() bool { return first.retries.Load() >= 2 })
-	if err := first.box.Stop(5 * time.Second); err != nil {
+	if err := stopWithin(first.box, 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if n := pt.count(); n >= 6 {
@@ -326,7 +333,7 @@ func TestTwoNodesSamePostDeliverOnce(t *testing.T) {
 		t.Fatal("not delivered")
 	}
 	for _, h := range []*harness{a, b} { // after Stop no node sends anything
-		if err := h.box.Stop(5 * time.Second); err != nil {
+		if err := stopWithin(h.box, 5*time.Second); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -382,7 +389,7 @@ func TestStopIsQuickAndKeepsTheAlert(t *testing.T) {
 	_ = box.Enqueue(alert("a1"))
 	eventually(t, "a request in flight", func() bool { return pt.count() > 0 })
 	began := time.Now()
-	if err := box.Stop(3 * time.Second); err != nil {
+	if err := stopWithin(box, 3*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if d := time.Since(began); d > time.Second {
@@ -391,6 +398,38 @@ func TestStopIsQuickAndKeepsTheAlert(t *testing.T) {
 	next := delivery.New(kv, nil, opt)
 	if n, _ := next.Pending(); n != 1 {
 		t.Fatalf("the in-flight alert was lost: %d pending", n)
+	}
+}
+
+// Stop waits only until its context ends (OnDeactivate's one deadline) and says which owner
+// did not stop: here a send that ignores its context.
+func TestStopReportsWorkersStillBusyAtTheDeadline(t *testing.T) {
+	release := make(chan struct{})
+	inSend := make(chan struct{}, 1)
+	send := func(context.Context, paging.Alert) paging.Outcome {
+		inSend <- struct{}{}
+		<-release // deaf to cancellation
+		return paging.Outcome{Class: paging.Delivered, StatusCode: 200}
+	}
+	box := delivery.New(kvstoretest.New(), send, fastOptions("a"))
+	box.Start()
+	if err := box.Enqueue(alert("a1")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-inSend:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the alert was not sent within 10 s")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	err := box.Stop(ctx)
+	if err == nil || !strings.Contains(err.Error(), "did not stop in time") {
+		t.Fatalf("Stop with a worker stuck in a send = %v, want the workers named", err)
+	}
+	close(release)
+	if err := stopWithin(box, 5*time.Second); err != nil {
+		t.Fatalf("Stop once the send returned = %v", err)
 	}
 }
 
@@ -432,7 +471,7 @@ func TestResultWriteIsRetriedAfterAStoreError(t *testing.T) {
 	opt.OnFinal = func(_ delivery.Job, o paging.Outcome) { finals <- o }
 	box := delivery.New(kv, send, opt)
 	box.Start()
-	t.Cleanup(func() { _ = box.Stop(5 * time.Second) })
+	t.Cleanup(func() { _ = stopWithin(box, 5*time.Second) })
 	if err := box.Enqueue(alert("a1")); err != nil {
 		t.Fatal(err)
 	}

@@ -59,7 +59,7 @@ func TestOnlyTheJobIsWrittenBeforeTheFirstSend(t *testing.T) {
 	}
 	box := delivery.New(kv, send, opt)
 	box.Start()
-	defer func() { _ = box.Stop(5 * time.Second) }()
+	defer func() { _ = stopWithin(box, 5*time.Second) }()
 	began := time.Now()
 	if err := box.Enqueue(alert("a1")); err != nil {
 		t.Fatal(err)
@@ -100,7 +100,7 @@ func TestStopWaitsForTheIndexOfANewJob(t *testing.T) {
 	if err := box.Enqueue(alert("a1")); err != nil {
 		t.Fatal(err)
 	}
-	if err := box.Stop(5 * time.Second); err != nil {
+	if err := stopWithin(box, 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	kv.indexDelay = 0
@@ -110,7 +110,7 @@ func TestStopWaitsForTheIndexOfANewJob(t *testing.T) {
 	opt2.OnFinal = func(j delivery.Job, _ paging.Outcome) { finals <- j.Alert.ID }
 	next := delivery.New(kv, other.send, opt2)
 	next.Start()
-	defer func() { _ = next.Stop(5 * time.Second) }()
+	defer func() { _ = stopWithin(next, 5*time.Second) }()
 	select {
 	case id := <-finals:
 		if id != "a1" {

@@ -38,7 +38,7 @@ func TestResendQueuesAFailedAlertOnceAndSendsItAgain(t *testing.T) {
 	finals := make(chan delivery.Job, 4)
 	box := delivery.New(kv, send, delivery.Options{NodeID: "n1", OnFinal: func(j delivery.Job, _ paging.Outcome) { finals <- j }})
 	box.Start()
-	t.Cleanup(func() { _ = box.Stop(time.Second) })
+	t.Cleanup(func() { _ = stopWithin(box, time.Second) })
 
 	alert := paging.Alert{ID: "post1", PostID: "post1", ChannelID: "c", Message: "outage", Origin: paging.OriginPost}
 	require.NoError(t, box.Enqueue(alert))
@@ -105,7 +105,7 @@ func TestResendRefusesTestAlertsAndPendingOnes(t *testing.T) {
 	finals := make(chan delivery.Job, 4)
 	box := delivery.New(kv, send, delivery.Options{NodeID: "n1", OnFinal: func(j delivery.Job, _ paging.Outcome) { finals <- j }})
 	box.Start()
-	t.Cleanup(func() { close(block); _ = box.Stop(time.Second) })
+	t.Cleanup(func() { close(block); _ = stopWithin(box, time.Second) })
 
 	require.NoError(t, box.Enqueue(paging.Alert{ID: "t1", Origin: paging.OriginTest}))
 	<-finals

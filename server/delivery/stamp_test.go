@@ -33,7 +33,7 @@ func TestStampClaimsTheTimestampBeforeTheFirstSend(t *testing.T) {
 				return paging.Outcome{Class: paging.Delivered}
 			}, opt)
 			box.Start()
-			defer func() { _ = box.Stop(5 * time.Second) }()
+			defer func() { _ = stopWithin(box, 5*time.Second) }()
 			a := alert("stamp")
 			a.CreateAt = 1000
 			if err := box.Enqueue(a); err != nil {

@@ -23,6 +23,7 @@ func (o *Outbox) runSweeper() {
 // took an alert died (its lease expires). It reads the pending index and the jobs in it that
 // this node does not already hold: O(pending alerts), whatever the store holds besides.
 func (o *Outbox) sweep() {
+	o.tidyGates()
 	now := o.opt.Now()
 	err := o.eachPending(func(key string, j Job) {
 		due := j.NextAttempt

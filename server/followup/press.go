@@ -225,7 +225,7 @@ func (s *Service) cardInThread(userID, rootID string) (string, string) {
 	}
 	found := ""
 	for _, post := range list.Posts {
-		if tp, _ := post.GetProp(CardProp).(string); tp != "" && post.UserId == s.botID && post.DeleteAt == 0 {
+		if tp := s.cardOf(post); tp != "" {
 			if found != "" && found != tp {
 				return "", "This thread has more than one PagerTree alert: name the one you mean."
 			}
@@ -236,4 +236,32 @@ func (s *Service) cardInThread(userID, rootID string) (string, string) {
 		return "", noCardInThread
 	}
 	return found, ""
+}
+
+// cardOf is the thirdparty id of the alert whose status card post is, "" when it is not one.
+func (s *Service) cardOf(post *model.Post) string {
+	if tp, _ := post.GetProp(CardProp).(string); tp != "" && post.UserId == s.botID && post.DeleteAt == 0 {
+		return tp
+	}
+	return ""
+}
+
+// ThreadCard finds a PagerTree status card in the thread of rootID (the oldest, when there are
+// several) and returns its post id, "" when the thread has none. The caller has checked that
+// the user may read the thread.
+func (s *Service) ThreadCard(rootID string) (string, error) {
+	list, appErr := s.mm.GetPostThread(rootID)
+	if appErr != nil {
+		return "", appErr
+	}
+	var card *model.Post
+	for _, post := range list.Posts {
+		if s.cardOf(post) != "" && (card == nil || post.CreateAt < card.CreateAt) {
+			card = post
+		}
+	}
+	if card == nil {
+		return "", nil
+	}
+	return card.Id, nil
 }

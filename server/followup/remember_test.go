@@ -78,7 +78,7 @@ func TestRecordKeepsTheSeveritySent(t *testing.T) {
 		want   paging.Severity
 		text   string
 	}{
-		{paging.FormatWebhook, paging.Severity1, "Paged PagerTree — incident SEV-1, urgency: critical (trigger: sev-1)"},
+		{paging.FormatWebhook, paging.Severity1, "Paged PagerTree — urgency: critical, incident SEV-1 (trigger: sev-1)"},
 		{paging.FormatMattermost, paging.SeverityNone, "Paged PagerTree — urgency: critical (trigger: sev-1)"},
 	} {
 		kv := kvstoretest.New()

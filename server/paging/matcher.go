@@ -117,10 +117,17 @@ func (m *Matcher) Triggers() []string {
 
 // First returns the earliest match in text (the longest trigger when several start there).
 func (m *Matcher) First(text string) (Match, bool) {
+	t := NewText(text, false)
+	return m.firstIn(&t)
+}
+
+// firstIn is First on a prepared text: its masked message, folded once for every matcher.
+func (m *Matcher) firstIn(t *Text) (Match, bool) {
+	text := t.scoped
 	if m.mode != MatchWholeWord {
 		return m.firstWord(text)
 	}
-	f := foldString(text)
+	f := t.folded()
 	best := Match{Start: -1}
 	for _, t := range m.triggers {
 		s, e, ok := t.phrase.find(f.s, 0)
@@ -137,13 +144,19 @@ func (m *Matcher) First(text string) (Match, bool) {
 
 // All returns every non-overlapping match in text, in order (for previews and highlighting).
 func (m *Matcher) All(text string) []Match {
+	t := NewText(text, false)
+	return m.allIn(&t)
+}
+
+func (m *Matcher) allIn(t *Text) []Match {
+	text := t.scoped
 	if m.mode != MatchWholeWord {
 		if mt, ok := m.firstWord(text); ok {
 			return []Match{mt}
 		}
 		return nil
 	}
-	f := foldString(text)
+	f := t.folded()
 	var all []Match
 	for _, t := range m.triggers {
 		for from := 0; ; {

@@ -63,6 +63,12 @@ type Alert struct {
 	RouteName string `json:"route_name,omitempty"`
 	// Severity makes the alert an incident (DESIGN §13); SeverityNone for a plain alert.
 	Severity Severity `json:"severity,omitempty"`
+	// Title, Note and Author are set when paging from a message (OriginMessage): the title the
+	// pager chose ("": the message's first line), the pager's note, and the username of the
+	// message's author (UserName is the pager's).
+	Title  string `json:"title,omitempty"`
+	Note   string `json:"note,omitempty"`
+	Author string `json:"author,omitempty"`
 }
 
 // Origin says what made an alert.
@@ -77,9 +83,10 @@ const (
 )
 
 // ThreadRoot is the thread that replies about the alert belong in, "" for the channel itself:
-// a post's thread (the post when it is a root), or the thread /pagertree alert ran in.
+// a post's thread (the post when it is a root; the same for a page from a message), or the
+// thread /pagertree alert ran in.
 func (a Alert) ThreadRoot() string {
-	if a.RootID != "" || a.Origin != OriginPost {
+	if a.RootID != "" || a.Origin != OriginPost && a.Origin != OriginMessage {
 		return a.RootID
 	}
 	return a.PostID
@@ -122,6 +129,10 @@ func TextForPagerTree(text string, u Urgency) string {
 
 // BuildMattermost builds the "Mattermost (Outgoing Webhook)" body.
 func BuildMattermost(a Alert, token string) ([]byte, error) {
+	text := a.Message
+	if a.Origin == OriginMessage {
+		text = messageText(a)
+	}
 	return json.Marshal(MattermostPayload{
 		Token:       token,
 		TeamID:      a.TeamID,
@@ -132,7 +143,7 @@ func BuildMattermost(a Alert, token string) ([]byte, error) {
 		UserID:      a.UserID,
 		UserName:    a.UserName,
 		PostID:      a.PostID,
-		Text:        TextForPagerTree(a.Message, a.Urgency),
+		Text:        TextForPagerTree(text, a.Urgency),
 		TriggerWord: a.Trigger,
 		FileIDs:     strings.Join(a.FileIDs, ","),
 	})
@@ -193,6 +204,9 @@ func Title(message string) string {
 
 // Description is the full message, then who posted where, with a link back to the post.
 func Description(a Alert) string {
+	if a.Origin == OriginMessage {
+		return messageDescription(a)
+	}
 	var b strings.Builder
 	b.WriteString(a.Message)
 	b.WriteString("\n\n---\nPosted by @")
@@ -226,13 +240,13 @@ func BuildWebhook(a Alert) ([]byte, error) {
 	p := WebhookPayload{
 		EventType:   "create",
 		ID:          a.ID,
-		Title:       Title(a.Message),
+		Title:       a.Headline(),
 		Description: Description(a),
 		Urgency:     a.Urgency,
 		Tags:        tags,
 	}
 	if sev := a.IncidentIn(FormatWebhook); sev.IsIncident() {
-		p.Meta = &IncidentMeta{Incident: true, Severity: sev, Message: Title(a.Message)}
+		p.Meta = &IncidentMeta{Incident: true, Severity: sev, Message: a.Headline()} // the title: the message's first line, or the one typed in the dialog
 	}
 	return json.Marshal(p)
 }

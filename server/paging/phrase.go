@@ -40,6 +40,15 @@ func (p phrase) find(s string, from int) (start, end int, ok bool) {
 	return 0, 0, false
 }
 
+// at says whether p occurs as whole words starting exactly at s[i].
+func (p phrase) at(s string, i int) bool {
+	if len(p.parts) == 0 || !strings.HasPrefix(s[i:], p.parts[0]) {
+		return false
+	}
+	end, ok := p.matchRest(s, i+len(p.parts[0]))
+	return ok && boundaryBefore(s, i) && boundaryAfter(s, end)
+}
+
 // matchRest matches the words after the first, each preceded by at least one space.
 func (p phrase) matchRest(s string, pos int) (int, bool) {
 	for _, part := range p.parts[1:] {

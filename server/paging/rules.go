@@ -9,6 +9,9 @@ type Rules struct {
 	IgnoreCode bool           // ignore trigger, urgency and severity words inside code and quotes
 }
 
+// Text prepares message for these rules (and for any rules with the same IgnoreCode).
+func (r *Rules) Text(message string) Text { return NewText(message, r.IgnoreCode) }
+
 // Weight is how a message pages: its urgency and, when it names one, its incident severity.
 type Weight struct {
 	Urgency  UrgencyResult  `json:"urgency"`
@@ -16,28 +19,30 @@ type Weight struct {
 }
 
 // Weigh decides the urgency and incident severity of a message under the same code/quote rule
-// as triggers, for callers that need no trigger (/pagertree alert, routes that page on every
-// message). Evaluate and EvaluateAll decide the same way.
+// as triggers, for callers that need no trigger (/pagertree alert, the dialog's choices).
+// Evaluate and EvaluateAll decide the same way.
 func (r *Rules) Weigh(message string) Weight {
-	return r.weigh(r.scope(message))
+	t := r.Text(message)
+	return r.WeighText(&t)
 }
 
-// WeighAs is Weigh with the severity chosen by name (/pagertree alert --severity SEV-2) instead
-// of by the message's words: it sets the urgency the setting gives that severity, by the same
-// rule as a severity word.
+// WeighText is Weigh on a prepared text (routes that page on every message): the one decision.
+func (r *Rules) WeighText(t *Text) Weight {
+	f := t.forRules(r.IgnoreCode).folded().s
+	s := r.Severity.parseFolded(f)
+	return Weight{Urgency: withSeverity(r.Urgency.parseFolded(f), s), Severity: s}
+}
+
+// WeighAs is Weigh with the severity chosen by name (/pagertree alert --severity SEV-2, a form)
+// instead of by the message's words: it sets the urgency the setting gives that severity, by
+// the same rule as a severity word. SeverityNone chooses a plain alert.
 func (r *Rules) WeighAs(message string, sev Severity) Weight {
-	text := r.scope(message)
-	s := SeverityResult{Severity: sev, Word: string(sev), Urgency: r.Severity.urgencyOf(sev)}
-	if !sev.IsIncident() {
-		s = SeverityResult{}
+	t := r.Text(message)
+	s := SeverityResult{}
+	if sev.IsIncident() {
+		s = SeverityResult{Severity: sev, Word: string(sev), Urgency: r.Severity.urgencyOf(sev)}
 	}
-	return Weight{Urgency: withSeverity(r.Urgency.Parse(text), s), Severity: s}
-}
-
-// weigh is the one decision on text already scoped.
-func (r *Rules) weigh(text string) Weight {
-	s := r.Severity.Parse(text)
-	return Weight{Urgency: withSeverity(r.Urgency.Parse(text), s), Severity: s}
+	return Weight{Urgency: withSeverity(r.Urgency.parseFolded(t.folded().s), s), Severity: s}
 }
 
 // withSeverity is how a severity sets the urgency: the severity word's urgency replaces the
@@ -63,34 +68,39 @@ type Evaluation struct {
 	Weight
 }
 
-func (r *Rules) scope(message string) string {
-	if r.IgnoreCode {
-		return MaskCodeAndQuotes(message)
-	}
-	return message
-}
-
 // Evaluate is the post hook's check: the cheap path for a message with no trigger is one
 // scan per trigger and no allocation for ASCII text without code or quotes.
 func (r *Rules) Evaluate(message string) Evaluation {
-	text := r.scope(message)
-	m, ok := r.Matcher.First(text)
+	t := r.Text(message)
+	return r.EvaluateText(&t)
+}
+
+// EvaluateText is Evaluate on a prepared text, which other rules may share.
+func (r *Rules) EvaluateText(t *Text) Evaluation {
+	t = t.forRules(r.IgnoreCode)
+	m, ok := r.Matcher.firstIn(t)
 	if !ok {
 		return Evaluation{}
 	}
-	return Evaluation{Matched: true, Trigger: m.Trigger, Weight: r.weigh(text)}
+	return Evaluation{Matched: true, Trigger: m.Trigger, Weight: r.WeighText(t)}
 }
 
 // EvaluateAll also lists every match (offsets into message) and says when a trigger was
 // found only inside code or quotes; for previews.
 func (r *Rules) EvaluateAll(message string) Evaluation {
-	text := r.scope(message)
-	ev := Evaluation{Matches: r.Matcher.All(text), Weight: r.weigh(text)}
+	t := r.Text(message)
+	return r.EvaluateAllText(&t)
+}
+
+// EvaluateAllText is EvaluateAll on a prepared text.
+func (r *Rules) EvaluateAllText(t *Text) Evaluation {
+	t = t.forRules(r.IgnoreCode)
+	ev := Evaluation{Matches: r.Matcher.allIn(t), Weight: r.WeighText(t)}
 	if len(ev.Matches) > 0 {
 		ev.Matched = true
 		ev.Trigger = ev.Matches[0].Trigger // the earliest, longest first: what First returns
-	} else if r.IgnoreCode && text != message {
-		_, ev.OnlyInCode = r.Matcher.First(message)
+	} else if r.IgnoreCode && t.scoped != t.original {
+		_, ev.OnlyInCode = r.Matcher.First(t.original)
 	}
 	return ev
 }
@@ -98,6 +108,12 @@ func (r *Rules) EvaluateAll(message string) Evaluation {
 // Matches says whether some trigger is in message, without parsing urgency: the cheapest
 // question, for a gate that only decides whether to look further.
 func (r *Rules) Matches(message string) bool {
-	_, ok := r.Matcher.First(r.scope(message))
+	t := r.Text(message)
+	return r.MatchesText(&t)
+}
+
+// MatchesText is Matches on a prepared text.
+func (r *Rules) MatchesText(t *Text) bool {
+	_, ok := r.Matcher.firstIn(t.forRules(r.IgnoreCode))
 	return ok
 }

@@ -161,7 +161,14 @@ func (r *SeverityRules) Parse(text string) SeverityResult {
 	if r == nil || len(r.words) == 0 {
 		return SeverityResult{}
 	}
-	f := foldString(text).s
+	return r.parseFolded(foldString(text).s)
+}
+
+// parseFolded is Parse on text already case-folded.
+func (r *SeverityRules) parseFolded(f string) SeverityResult {
+	if r == nil {
+		return SeverityResult{}
+	}
 	for _, w := range r.words { // most severe first: the first found wins
 		if _, _, ok := w.phrase.find(f, 0); ok {
 			return SeverityResult{Severity: w.severity, Word: w.name, Urgency: w.urgency}

@@ -183,7 +183,11 @@ func (r *UrgencyRules) Default() Urgency { return r.fallback }
 // Parse reads the urgency of text (already masked for code and quotes where that applies):
 // an explicit urgency:<level> wins; otherwise the highest level word or alias; otherwise the default.
 func (r *UrgencyRules) Parse(text string) UrgencyResult {
-	f := foldString(text).s
+	return r.parseFolded(foldString(text).s)
+}
+
+// parseFolded is Parse on text already case-folded.
+func (r *UrgencyRules) parseFolded(f string) UrgencyResult {
 	if res, ok := r.explicit(f); ok {
 		return res
 	}

@@ -13,14 +13,30 @@ type Table struct {
 	byID      map[string]*Route
 	byChannel map[string]*Route
 	byTeam    map[string]*Route
-	// teamGate holds, per match mode, every trigger of the team routes that have their own:
-	// the post hook asks it before it knows the channel's team (reading the channel is an
-	// API call, made only once some trigger matched).
-	teamGate []matcher
+	// gate holds, per match mode, the default route's triggers and those of the team routes
+	// that have their own: the post hook asks it before it knows the channel's team (reading
+	// the channel is an API call, made only once some trigger matched).
+	gate gate
 }
 
-// matcher is a gate's question: is some trigger in the message?
-type matcher interface{ Matches(message string) bool }
+// gate is one matcher per match mode. Concrete types, not an interface: the prepared text
+// then stays on the stack and the non-trigger post allocates nothing for it.
+type gate struct {
+	index *paging.AnyIndex // the whole-word triggers, when merged over team routes
+	rules []*paging.Rules  // the other modes (or the default route's rules alone)
+}
+
+func (g gate) matches(text *paging.Text) bool {
+	if g.index != nil && g.index.MatchesText(text) {
+		return true
+	}
+	for _, r := range g.rules {
+		if r.MatchesText(text) {
+			return true
+		}
+	}
+	return false
+}
 
 func newTable(def *Route) *Table {
 	return &Table{Default: def, byID: map[string]*Route{DefaultID: def}, byChannel: map[string]*Route{}, byTeam: map[string]*Route{}}
@@ -84,12 +100,19 @@ type Result struct {
 	Tried []*Route
 }
 
+// text prepares message once for every route: all routes share the default route's code rule.
+func (t *Table) text(message string) paging.Text {
+	return paging.NewText(message, t.Default.Rules != nil && t.Default.Rules.IgnoreCode)
+}
+
 // Match picks the first candidate route whose triggers match message (every message, for a
 // route that pages on every one). With no match, Route is nil and Eval the default route's.
+// The message is masked and folded once for all the candidates.
 func (t *Table) Match(channelID, teamID, message string, all bool) Result {
 	var res Result
+	text := t.text(message)
 	for _, r := range t.Candidates(channelID, teamID) {
-		ev := evaluate(r, message, all)
+		ev := evaluate(r, &text, all)
 		if ev.Matched {
 			res.Route, res.Eval = r, ev
 			return res
@@ -103,42 +126,46 @@ func (t *Table) Match(channelID, teamID, message string, all bool) Result {
 	return res
 }
 
-func evaluate(r *Route, message string, all bool) paging.Evaluation {
+func evaluate(r *Route, text *paging.Text, all bool) paging.Evaluation {
 	switch {
 	case r.Rules == nil:
 		return paging.Evaluation{}
 	case r.EveryMessage:
-		return paging.Evaluation{Matched: true, Weight: r.Rules.Weigh(message)}
+		return paging.Evaluation{Matched: true, Weight: r.Rules.WeighText(text)}
 	case all:
-		return r.Rules.EvaluateAll(message)
+		return r.Rules.EvaluateAllText(text)
 	}
-	return r.Rules.Evaluate(message)
+	return r.Rules.EvaluateText(text)
 }
 
 // MayMatch is the post hook's cheap gate, before the channel is read: false means no route
-// can page message in channelID, whatever the channel's team. It scans the channel's route,
-// the team routes' own triggers (one matcher per match mode) and the default route.
+// can page message in channelID, whatever the channel's team. It masks and folds the message
+// once, then asks the channel's route and the gate: one matcher per match mode over the
+// default route's triggers and every team route's own.
 func (t *Table) MayMatch(channelID, message string) bool {
+	if t.Default.Rules == nil {
+		return false
+	}
+	text := t.text(message)
 	if r := t.byChannel[channelID]; r != nil && r.Rules != nil {
-		if r.EveryMessage || r.OwnTriggers && r.Rules.Evaluate(message).Matched {
+		if r.EveryMessage || r.OwnTriggers && r.Rules.MatchesText(&text) {
 			return true
 		}
 	}
-	for _, g := range t.teamGate {
-		if g.Matches(message) {
-			return true
-		}
-	}
-	return t.Default.Rules != nil && t.Default.Rules.Matches(message)
+	return t.gate.matches(&text)
 }
 
-// buildGate merges the team routes' own triggers by match mode.
+// buildGate merges, by match mode, the default route's triggers with the team routes' own.
+// Without team routes of their own triggers the gate is the default route's rules, as before
+// routes existed.
 func (t *Table) buildGate() {
-	if t.Default.Rules == nil {
+	def := t.Default.Rules
+	if def == nil {
 		return
 	}
-	byMode := map[paging.MatchMode][]string{}
-	var modes []paging.MatchMode
+	byMode := map[paging.MatchMode][]string{def.Matcher.Mode(): def.Matcher.Triggers()}
+	modes := []paging.MatchMode{def.Matcher.Mode()}
+	merged := false
 	for _, r := range t.routes {
 		if len(r.Teams) == 0 || !r.OwnTriggers || r.Rules == nil {
 			continue
@@ -148,16 +175,21 @@ func (t *Table) buildGate() {
 			modes = append(modes, mode)
 		}
 		byMode[mode] = append(byMode[mode], r.Rules.Matcher.Triggers()...)
+		merged = true
+	}
+	if !merged {
+		t.gate.rules = []*paging.Rules{def}
+		return
 	}
 	for _, mode := range modes {
 		if mode == paging.MatchWholeWord { // one pass over the message, however many words
-			t.teamGate = append(t.teamGate, paging.NewAnyIndex(byMode[mode], t.Default.Rules.IgnoreCode))
+			t.gate.index = paging.NewAnyIndex(byMode[mode], def.IgnoreCode)
 			continue
 		}
 		m, err := paging.NewMatcher(mode, byMode[mode])
 		if err != nil {
 			continue // each route's triggers compiled in this mode, so their union does too
 		}
-		t.teamGate = append(t.teamGate, &paging.Rules{Matcher: m, Urgency: t.Default.Rules.Urgency, IgnoreCode: t.Default.Rules.IgnoreCode})
+		t.gate.rules = append(t.gate.rules, &paging.Rules{Matcher: m, Urgency: def.Urgency, IgnoreCode: def.IgnoreCode})
 	}
 }

@@ -1,4 +1,4 @@
-// The one module that makes the panel's requests: the plugin's HTTP API (/plugins/pagertree/api/v1)
+// The one module that makes the webapp's requests: the plugin's HTTP API (/plugins/pagertree/api/v1)
 // and the few Mattermost REST routes the channel pickers need (/api/v4), with one axios instance
 // (the session cookie, the CSRF header, a timeout).
 import type {AxiosError} from 'axios';
@@ -8,7 +8,7 @@ import type {Channel} from '@mattermost/types/channels';
 import type {OutgoingWebhook} from '@mattermost/types/integrations';
 import type {Team} from '@mattermost/types/teams';
 
-import type {APIKeyCheck, Delivery, ImportResult, PreviewResult, ReceiverInfo, ResendResult, SettingsCheck, TestResult} from './types';
+import type {APIKeyCheck, Delivery, ImportResult, PageAnswer, PagePrefill, PageRequest, PreviewResult, ReceiverInfo, ResendResult, SettingsCheck, TestResult} from './types';
 
 import manifest from '../../plugin.json';
 
@@ -44,24 +44,27 @@ http.interceptors.request.use((config) => {
     return config;
 });
 
-// ApiError carries the plugin's sentence for a person, and the setting it concerns when the
-// plugin names one (for example "Token": enter the token again).
+// ApiError carries the plugin's sentence for a person, the setting or field it concerns when the
+// plugin names one (for example "Token": enter the token again), and a link it offers (a thread
+// that already paged: its card).
 export class ApiError extends Error {
     status: number;
     field?: string;
-    constructor(message: string, status: number, field?: string) {
+    permalink?: string;
+    constructor(message: string, status: number, field?: string, permalink?: string) {
         super(message);
         this.status = status;
         this.field = field;
+        this.permalink = permalink;
     }
 }
 
 // toApiError keeps the server's sentence: the plugin's {error, field}, Mattermost's {message}.
 function toApiError(err: unknown, who = 'The plugin'): ApiError {
-    const ax = err as AxiosError<{error?: string; field?: string; message?: string}>;
+    const ax = err as AxiosError<{error?: string; field?: string; message?: string; permalink?: string}>;
     if (ax?.response) {
         const msg = ax.response.data?.error || ax.response.data?.message || `${who} answered HTTP ${ax.response.status}.`;
-        return new ApiError(msg, ax.response.status, ax.response.data?.field);
+        return new ApiError(msg, ax.response.status, ax.response.data?.field, ax.response.data?.permalink);
     }
     return new ApiError('Could not reach the Mattermost server: ' + (ax?.message || String(err)), 0);
 }
@@ -244,5 +247,24 @@ export async function deleteOutgoingWebhook(id: string): Promise<void> {
         await http.delete(mattermostURL(`hooks/outgoing/${encodeURIComponent(id)}`));
     } catch (err) {
         throw toApiError(err, 'Mattermost');
+    }
+}
+
+// pagePrefill asks what the "Page PagerTree…" dialog starts with for a message: the routes that
+// serve its channel, the title, the choices. The server refuses a message the user cannot read.
+export async function pagePrefill(postId: string): Promise<PagePrefill> {
+    try {
+        return (await http.get<PagePrefill>(apiURL('page-from-post'), {params: {post_id: postId}})).data;
+    } catch (err) {
+        throw toApiError(err);
+    }
+}
+
+// pageFromPost pages PagerTree from a message, as the logged-in user.
+export async function pageFromPost(req: PageRequest): Promise<PageAnswer> {
+    try {
+        return (await http.post<PageAnswer>(apiURL('page-from-post'), req)).data;
+    } catch (err) {
+        throw toApiError(err);
     }
 }

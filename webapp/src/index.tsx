@@ -1,4 +1,5 @@
-// Webapp half of the PagerTree plugin: registers the System Console's custom settings.
+// Webapp half of the PagerTree plugin: registers the System Console's custom settings and the
+// "Page PagerTree…" action of every message's menu, with its dialog.
 import type React from 'react';
 
 import ChannelAllowList from './components/channel_allow_list';
@@ -15,15 +16,24 @@ import Token from './components/token';
 import TriggerWords from './components/trigger_words';
 import TryMessage from './components/try_message';
 import UrgencyAliases from './components/urgency_aliases';
+import {openPageDialog} from './page_dialog/open_state';
+import PageDialogRoot from './page_dialog/page_dialog';
 import {injectStyles} from './styles';
 import type {CustomSettingProps} from './types';
 
 import manifest from '../../plugin.json';
 
-// The part of the host's plugin registry this plugin uses.
+// The part of the host's plugin registry this plugin uses. The post menu action and root
+// components exist on every server the plugin supports (7.4+); called with positional
+// arguments, which every version accepts.
 export type Registry = {
     registerAdminConsoleCustomSetting: (key: string, component: React.ComponentType<CustomSettingProps>, options?: {showTitle?: boolean}) => void;
+    registerRootComponent?: (component: React.ComponentType) => string;
+    registerPostDropdownMenuAction?: (text: string, action: (postId: string) => void, filter?: (postId: string) => boolean) => string;
 };
+
+// PAGE_ACTION is the post menu's entry.
+export const PAGE_ACTION = 'Page PagerTree…';
 
 // Keys match the settings of type "custom" in plugin.json.
 export const CUSTOM_SETTINGS: Record<string, React.ComponentType<CustomSettingProps>> = {
@@ -49,6 +59,10 @@ export class Plugin {
         injectStyles();
         for (const [key, component] of Object.entries(CUSTOM_SETTINGS)) {
             registry.registerAdminConsoleCustomSetting(key, component, {showTitle: false});
+        }
+        if (registry.registerRootComponent && registry.registerPostDropdownMenuAction) {
+            registry.registerRootComponent(PageDialogRoot);
+            registry.registerPostDropdownMenuAction(PAGE_ACTION, openPageDialog); // the server decides which messages may page
         }
     }
 }

@@ -35,6 +35,19 @@ const CSS = `
 .pagertree-verdict--no { color: #8a6500; margin-top: 4px; }
 .pagertree-import { margin-top: 10px; }
 .pagertree-import-list { padding-left: 18px; margin: 6px 0; }
+.pagertree-modal__backdrop { position: fixed; inset: 0; z-index: 1050; background: rgba(0, 0, 0, .5); display: flex;
+  align-items: flex-start; justify-content: center; overflow-y: auto; padding: 64px 16px; box-sizing: border-box; }
+.pagertree-modal { background: var(--center-channel-bg, #fff); color: var(--center-channel-color, #3d3c40); width: 100%;
+  max-width: 560px; border-radius: 8px; box-shadow: 0 20px 32px rgba(0, 0, 0, .12); padding: 24px 32px; box-sizing: border-box; }
+.pagertree-modal__title { font-size: 22px; font-weight: 600; margin: 0 0 12px; }
+.pagertree-modal__from { opacity: .75; margin: 0 0 16px; }
+.pagertree-modal__field { margin-bottom: 14px; flex: 1; }
+.pagertree-modal__field > label { display: block; font-weight: 600; margin-bottom: 4px; }
+.pagertree-modal__field--bad .form-control { border-color: var(--error-text, #d24b4e); }
+.pagertree-modal__hint { display: block; text-align: right; font-size: 12px; opacity: .6; margin-top: 2px; }
+.pagertree-modal__pair { display: flex; gap: 16px; }
+.pagertree-modal textarea { font-family: inherit; resize: vertical; }
+.pagertree-modal__buttons { display: flex; justify-content: flex-end; gap: 8px; margin-top: 16px; }
 `;
 
 export function injectStyles(doc: Document = document): void {

@@ -118,3 +118,26 @@ export type ImportResult = {
     routes: Array<{route: import('./routes/model').RouteSpec; token: string; webhook_id: string; warnings: string[]}>;
     skipped: Array<{webhook_id: string; display_name: string; reason: string}>;
 };
+
+// Paging from a message ("Page PagerTree…"): what the dialog starts with (GET page-from-post)
+// and the page (POST). Every choice and default is the server's.
+export type Choice = {value: string; label: string};
+export type RouteChoice = {key: string; label: string; urgency: string}; // urgency: what this route reads from the message
+
+export type PagePrefill = {
+    post_id: string;
+    author: string;
+    channel: string;
+    title: string;
+    title_max: number;
+    note_max: number;
+    routes: RouteChoice[];
+    route: string; // the channel's route
+    urgencies: Choice[];
+    severities: Choice[];
+    already_paged?: {error: string; permalink?: string};
+};
+
+export type PageRequest = {post_id: string; route: string; urgency: string; severity: string; title: string; note: string};
+
+export type PageAnswer = {message: string; alert_id: string; permalink: string};

@@ -55,6 +55,21 @@ function settingsCheck(onScreen: Record<string, unknown>, uncanned: string[]): [
     return [200, answer];
 }
 
+// PAGED_POST is the message the browser test pages from.
+export const PAGED_POST = 'postpostpostpostpostpostpo';
+const pagePrefill = {
+    post_id: PAGED_POST,
+    author: 'bob',
+    channel: 'Ops',
+    title: 'checkout is failing for EU customers',
+    title_max: 120,
+    note_max: 1000,
+    routes: [{key: 'db', label: 'Database', urgency: 'high'}, {key: '@default', label: 'Default route', urgency: ''}],
+    route: 'db',
+    urgencies: [{value: '', label: 'PagerTree default'}, ...['low', 'medium', 'high', 'critical'].map((u) => ({value: u, label: u}))],
+    severities: [{value: '', label: 'None (not an incident)'}, ...[1, 2, 3, 4, 5].map((n) => ({value: `SEV-${n}`, label: `SEV-${n}`}))],
+};
+
 export type StandIn = {url: string; requests: Recorded[]; uncanned: string[]; seed: (entries: unknown[]) => void; saveRoutes: (routes: unknown[]) => void; close: () => Promise<void>};
 
 type Hook = {id: string; team_id: string; channel_id: string; trigger_words: string[]; trigger_when: number; callback_urls: string[]; display_name: string; content_type: string; token: string; delete_at: number};
@@ -169,6 +184,21 @@ export async function startStandIn(root: string, react: string): Promise<StandIn
                 return;
             case 'GET /plugins/pagertree/api/v1/routes/saved':
                 json(200, {routes: savedRoutes});
+                return;
+            case 'GET /plugins/pagertree/api/v1/page-from-post':
+                // The server's answer's shape (TestPageFromPostPrefill): a message in a channel with its own route.
+                if (url.searchParams.get('post_id') !== PAGED_POST) {
+                    json(404, {error: 'That message was not found, or you cannot read it.'});
+                    return;
+                }
+                json(200, pagePrefill);
+                return;
+            case 'POST /plugins/pagertree/api/v1/page-from-post':
+                if (!String(body?.title || '').trim()) {
+                    json(400, {error: 'Give the alert a title: what is happening, in a few words.', field: 'title'});
+                    return;
+                }
+                json(200, {message: 'PagerTree is being paged through the route "Database". The status card appears in the message\'s thread.', alert_id: 'alert1', permalink: `https://chat.example.com/acme/pl/${PAGED_POST}`});
                 return;
             case 'GET /api/v4/hooks/outgoing':
                 // Mattermost's outgoing-webhook API, as the admin's session sees it.

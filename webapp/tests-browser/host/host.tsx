@@ -10,6 +10,7 @@ import manifest from '../../../plugin.json';
 
 type Component = React.ComponentType<Record<string, unknown>>;
 type Registered = {key: string; component: Component; options?: unknown};
+type MenuAction = {text: string; action: (postId: string) => void};
 
 declare global {
     interface Window {
@@ -18,13 +19,16 @@ declare global {
         Redux: {createStore: typeof createStore};
         ReactRedux: typeof ReactRedux;
         PropTypes: unknown;
-        hostState: {registered: string[]; pluginId: string; saveNeeded: number; saveActions: number; values: Record<string, unknown>; reactVersion: string};
+        hostState: {registered: string[]; pluginId: string; saveNeeded: number; saveActions: number; values: Record<string, unknown>; reactVersion: string; menu: string[]; roots: number};
         renderConsole: (saved: Record<string, unknown>) => void;
+        renderChannel: (post: {id: string; author: string; message: string}) => void;
     }
 }
 
 const registered: Registered[] = [];
-window.hostState = {registered: [], pluginId: '', saveNeeded: 0, saveActions: 0, values: {}, reactVersion: React.version};
+const menuActions: MenuAction[] = [];
+const rootComponents: Array<{id: string; C: Component}> = [];
+window.hostState = {registered: [], pluginId: '', saveNeeded: 0, saveActions: 0, values: {}, reactVersion: React.version, menu: [], roots: 0};
 window.React = React;
 window.ReactDOM = ReactDOM;
 window.Redux = {createStore};
@@ -45,6 +49,19 @@ type HostPlugin = {initialize: (registry: unknown, store: unknown) => void};
         registerAdminConsoleCustomSetting: (key: string, component: Component, options?: unknown) => {
             registered.push({key, component, options});
             window.hostState.registered.push(key);
+        },
+
+        // As Mattermost 7.4 and later call them, positionally.
+        registerRootComponent: (component: Component) => {
+            const id = String(rootComponents.length + 1);
+            rootComponents.push({id, C: component});
+            window.hostState.roots++;
+            return id;
+        },
+        registerPostDropdownMenuAction: (text: string, action: (postId: string) => void) => {
+            menuActions.push({text, action});
+            window.hostState.menu.push(text);
+            return String(menuActions.length);
         },
     }, store);
 };
@@ -94,6 +111,64 @@ window.renderConsole = (saved) => {
     root.render(
         <ReactRedux.Provider store={store}>
             <Console saved={saved}/>
+        </ReactRedux.Provider>,
+    );
+};
+
+// A channel with one message whose "…" menu holds the actions plugins registered, and the
+// plugins' root components (where their dialogs live), like the webapp's center channel.
+function Channel({post}: {post: {id: string; author: string; message: string}}) {
+    const [menuOpen, setMenuOpen] = useState(false);
+    return (
+        <div className='channel'>
+            <div className='channel__header'>{'~ Ops'}</div>
+            <div className='post'>
+                <div className='post__avatar'>{post.author[0].toUpperCase()}</div>
+                <div className='post__body'>
+                    <div className='post__author'>{post.author}<span className='post__time'>{'10:02 AM'}</span></div>
+                    <div className='post__message'>{post.message}</div>
+                </div>
+                <button
+                    type='button'
+                    className='post__menu-button'
+                    aria-label='more'
+                    onClick={() => setMenuOpen(!menuOpen)}
+                >
+                    {'…'}
+                </button>
+                {menuOpen && (
+                    <ul
+                        className='post__menu'
+                        role='menu'
+                    >
+                        {menuActions.map((m) => (
+                            <li key={m.text}>
+                                <button
+                                    type='button'
+                                    role='menuitem'
+                                    onClick={() => {
+                                        setMenuOpen(false);
+                                        m.action(post.id);
+                                    }}
+                                >
+                                    {m.text}
+                                </button>
+                            </li>
+                        ))}
+                    </ul>
+                )}
+            </div>
+            {rootComponents.map(({id, C}) => <C key={id}/>)}
+        </div>
+    );
+}
+
+window.renderChannel = (post) => {
+    (document.getElementById('plain-settings') as HTMLElement).style.display = 'none';
+    const root = ReactDOM.createRoot(document.getElementById('root') as HTMLElement);
+    root.render(
+        <ReactRedux.Provider store={store}>
+            <Channel post={post}/>
         </ReactRedux.Provider>,
     );
 };
