@@ -7,12 +7,6 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 
-// Pages other branches write; a link to one is accepted while it is missing here, and checked as
-// soon as it exists. Remove an entry once its branch is merged.
-const pending = new Map([
-    ['docs/configuration-as-code.md', 'demo-loop'],
-]);
-
 function markdownFiles() {
     const docs = path.join(root, 'docs');
     const files = [path.join(root, 'README.md')];
@@ -70,7 +64,6 @@ function anchors(file) {
 }
 
 const problems = [];
-const notYet = new Set();
 let checked = 0;
 for (const file of markdownFiles()) {
     const rel = path.relative(root, file);
@@ -85,11 +78,7 @@ for (const file of markdownFiles()) {
             const dest = p === '' ? file : path.resolve(path.dirname(file), decodeURIComponent(p));
             const destRel = path.relative(root, dest);
             if (!fs.existsSync(dest)) {
-                if (pending.has(destRel)) {
-                    notYet.add(`${destRel} (from ${pending.get(destRel)})`);
-                } else {
-                    problems.push(`${rel}:${n}: ${target}: there is no ${destRel}`);
-                }
+                problems.push(`${rel}:${n}: ${target}: there is no ${destRel}`);
                 continue;
             }
             if (anchor !== undefined && dest.endsWith('.md') && !anchors(dest).has(anchor)) {
@@ -97,9 +86,6 @@ for (const file of markdownFiles()) {
             }
         }
     }
-}
-for (const p of notYet) {
-    console.log(`check-links: not in this tree yet, accepted: ${p}`);
 }
 if (problems.length > 0) {
     console.error(`check-links: ${problems.length} broken link(s):\n${problems.join('\n')}`);

@@ -60,6 +60,19 @@ if [ ! -x "$cache/bin/mattermost" ]; then
   "$here/build-server.sh" "$moddir" "$mm_module" "$cache" "Mattermost $version"
 else
   echo "e2e: using cached Mattermost server $version ($cache)"
+  if [ "$mm_module" = github.com/mattermost/mattermost/server/v8 ] && [ ! -x "$cache/bin/mmctl" ]; then
+    # A cache built before mmctl was part of it: add mmctl only (a few minutes; the server stays).
+    echo "e2e: the cached server has no mmctl yet: building only mmctl, the server's command-line tool"
+    "$here/build-server.sh" "$moddir" "$mm_module" "$cache" "Mattermost $version" mmctl
+  fi
+fi
+
+# The server is built from Go modules, which do not hold Mattermost's web app, so its root URL
+# (the web app's page) answered 500; `mmctl auth login` checks that URL. A one-line page stands in.
+if [ ! -f "$cache/client/root.html" ]; then
+  mkdir -p "$cache/client"
+  echo '<!doctype html><title>Mattermost</title><p>This Mattermost server was built for the PagerTree e2e suite without the web app: use the REST API.</p>' >"$cache/client/root.html.$$"
+  mv "$cache/client/root.html.$$" "$cache/client/root.html"
 fi
 
 # --- PostgreSQL: start it if needed (install it if missing).

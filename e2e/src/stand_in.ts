@@ -11,7 +11,9 @@ import {PagerTreeRestStandIn} from './stand_in_rest';
 import type {StandInAlert} from './stand_in_rest';
 
 export type Recorded = {
+    method: string;
     path: string;
+    url: string; // the path with its query
     headers: http.IncomingHttpHeaders;
     raw: string;
     body: Record<string, unknown>;
@@ -56,6 +58,7 @@ export class PagerTreeStandIn {
     private reopen?: NodeJS.Timeout;
     port = 0;
     onRecord?: (r: Recorded) => void; // called once per request, after it was answered
+    onSent?: (s: {body: EventBody; status: number; text: string}) => void; // after each autoEvents event was answered
 
     // autoEvents: after acting on an alert (REST acknowledge/resolve, or the Webhook
     // integration's acknowledge/resolve) the stand-in sends the resulting outgoing-webhook event
@@ -72,12 +75,19 @@ export class PagerTreeStandIn {
                 return;
             }
 
-            // The REST API acts as the key's user; the integration acts as nobody in particular.
-            const body = this.event(c.alert, `alert.${c.to}`, c.via === 'api' ? this.keyOwner : undefined);
+            // The REST API acts as the key's user, the app as the person who acted there; the
+            // integration acts as nobody in particular.
+            const body = this.event(c.alert, `alert.${c.to}`, c.by ?? (c.via === 'api' ? this.keyOwner : undefined));
             setTimeout(() => {
                 this.send(body).then(
-                    (r) => this.autoSent.push({type: body.type, status: r.status}),
-                    () => this.autoSent.push({type: body.type, status: 0}),
+                    (r) => {
+                        this.autoSent.push({type: body.type, status: r.status});
+                        this.onSent?.({body, status: r.status, text: r.text});
+                    },
+                    () => {
+                        this.autoSent.push({type: body.type, status: 0});
+                        this.onSent?.({body, status: 0, text: ''});
+                    },
                 );
             }, this.autoEventDelayMs);
         });
@@ -164,7 +174,7 @@ export class PagerTreeStandIn {
             } catch {
                 body = {};
             }
-            const rec: Recorded = {path, headers: req.headers, raw, body, status: 0, at: Date.now(), atHr: performance.timeOrigin + performance.now()};
+            const rec: Recorded = {method: req.method || 'GET', path, url: req.url || '/', headers: req.headers, raw, body, status: 0, at: Date.now(), atHr: performance.timeOrigin + performance.now()};
             this.requests.push(rec);
             const rule = this.takeRule(path);
             if (rule?.kind === 'hang') {
@@ -181,6 +191,7 @@ export class PagerTreeStandIn {
                 rec.status = answer.status;
                 res.writeHead(answer.status, {'Content-Type': 'application/json'});
                 res.end(JSON.stringify(answer.body));
+                this.onRecord?.(rec);
                 return;
             } else if (this.integrations.has(path)) {
                 status = body.token === this.integrations.get(path) ? 200 : 403;

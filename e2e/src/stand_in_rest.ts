@@ -61,8 +61,12 @@ function incidentFields(body: Record<string, unknown>): IncidentFields {
 export type StandInTeam = {id: string; name: string; oncall: Array<{layer: number; account_user_ids: string[]}>};
 export type StandInUser = {id: string; name: string; emails: string[]};
 
-// How the change came: through the REST API (by the key's user) or the Webhook integration.
-export type AlertChange = {alert: StandInAlert; from: AlertStatus | null; to: AlertStatus; via: 'integration' | 'api' | 'app'};
+// How the change came: through the REST API (by the key's user), the Webhook integration, or
+// PagerTree's own app (by, when known: the person who acted there).
+export type AlertChange = {alert: StandInAlert; from: AlertStatus | null; to: AlertStatus; via: 'integration' | 'api' | 'app'; by?: AppUser};
+
+// A person acting in PagerTree's app, as linked data embeds a user (stand_in.ts PTUser).
+export type AppUser = {id: string; name: string; email: string};
 
 export type RestAnswer = {status: number; body: unknown};
 
@@ -104,7 +108,10 @@ export class PagerTreeRestStandIn {
     // recordIntegration is called for every request an integration accepted (answered 200).
     recordIntegration(format: 'mattermost' | 'webhook', body: Record<string, unknown>): void {
         if (format === 'mattermost') {
-            this.create('mattermost', `${str(body.channel_id)}.${str(body.timestamp)}`, str(body.text), '', PLAIN);
+            // PagerTree's Mattermost adapter: the first urgency word anywhere in the text, as a
+            // substring ("slow" reads as low), else the integration's default (DESIGN §4.1).
+            const urgency = (/low|medium|high|critical/i).exec(str(body.text))?.[0].toLowerCase() || '';
+            this.create('mattermost', `${str(body.channel_id)}.${str(body.timestamp)}`, str(body.text), urgency, PLAIN);
             return;
         }
         const id = str(body.Id ?? body.id);
@@ -123,13 +130,12 @@ export class PagerTreeRestStandIn {
     // createElsewhere makes an alert as another integration would (monitoring, e-mail…), with
     // its own thirdparty id; the caller sends its alert.created event.
     createElsewhere(title: string, description: string, urgency = 'high'): StandInAlert {
-        this.create('other', `nagios-${randomBytes(4).toString('hex')}`, title, urgency, PLAIN);
-        const a = this.alerts[this.alerts.length - 1];
-        a.description = description;
-        return a;
+        this.create('other', `nagios-${randomBytes(4).toString('hex')}`, title, urgency, PLAIN, description);
+        return this.alerts[this.alerts.length - 1];
     }
 
-    private create(source: StandInAlert['source'], thirdpartyId: string, title: string, urgency: string, incident: IncidentFields): void {
+    // create makes an alert and tells the listeners (who may send alert.created at once).
+    private create(source: StandInAlert['source'], thirdpartyId: string, title: string, urgency: string, incident: IncidentFields, description?: string): void {
         this.tiny++;
         const a: StandInAlert = {
             id: ulid(),
@@ -137,6 +143,7 @@ export class PagerTreeRestStandIn {
             tiny_id: this.tiny,
             status: 'open',
             title,
+            description,
             urgency: urgency || 'medium',
             thirdparty_id: thirdpartyId,
             source,
@@ -150,14 +157,14 @@ export class PagerTreeRestStandIn {
         this.listeners.forEach((l) => l({alert: a, from: null, to: 'open', via: 'integration'}));
     }
 
-    // actInApp is a person acknowledging or resolving in PagerTree's own app; false when the
-    // state does not allow it.
-    actInApp(a: StandInAlert, to: 'acknowledged' | 'resolved'): boolean {
-        return this.transition(a, to, 'app');
+    // actInApp is a person (by, when named) acknowledging or resolving in PagerTree's own app;
+    // false when the state does not allow it.
+    actInApp(a: StandInAlert, to: 'acknowledged' | 'resolved', by?: AppUser): boolean {
+        return this.transition(a, to, 'app', by);
     }
 
     // transition applies PagerTree's documented rules; false when the state does not allow it.
-    private transition(a: StandInAlert, to: 'acknowledged' | 'resolved', via: AlertChange['via']): boolean {
+    private transition(a: StandInAlert, to: 'acknowledged' | 'resolved', via: AlertChange['via'], by?: AppUser): boolean {
         const allowed: Record<string, AlertStatus[]> = {
             acknowledged: ['open', 'dropped', 'suppressed'],
             resolved: ['open', 'dropped', 'acknowledged'],
@@ -173,7 +180,7 @@ export class PagerTreeRestStandIn {
         } else {
             a.resolved_at = now;
         }
-        this.listeners.forEach((l) => l({alert: a, from, to, via}));
+        this.listeners.forEach((l) => l({alert: a, from, to, via, by}));
         return true;
     }
 

@@ -189,7 +189,7 @@ describe('Incidents from words', () => {
         const [rec] = await pt.waitFor(r, {status: 200, path: PATHS.mattermost});
         expect(rec.body.text).toBe(`[high] sev-2 outage in checkout ${r}`);
         expect(rec.raw).not.toContain('SEV-2');
-        expect(pt.rest.alerts.find((a) => a.title.includes(r))).toMatchObject({incident: false, incident_severity: null}); // PagerTree reads high from the text's [high]
+        expect(pt.rest.alerts.find((a) => a.title.includes(r))).toMatchObject({incident: false, incident_severity: null, urgency: 'high'}); // PagerTree reads high from the text's [high]
         const c = await card(p.id, () => true, 'the card');
         expect(c.title).toBe('PagerTree alert');
         const status = await command(w.admin, w, w.ops.id, '/pagertree status');

@@ -42,7 +42,8 @@ test('a Mattermost-format alert is found by channel_id.timestamp, acknowledged, 
     expect(found.status).toBe(200);
     expect(found.body).toMatchObject({has_more: false, total_count: 1});
     const alert = (found.body.data as Array<Record<string, unknown>>)[0];
-    expect(alert).toMatchObject({status: 'open', title: 'db down', thirdparty_id: 'ch1.1764240000123'});
+    expect(alert).toMatchObject({status: 'open', title: 'db down', thirdparty_id: 'ch1.1764240000123', urgency: 'medium'}); // no urgency word: the default
+
     expect(await rest('GET', '/api/v4/alerts?thirdparty_id=ch1.1764240000999')).toMatchObject({body: {data: [], total_count: 0}});
 
     expect(await rest('POST', `/api/v4/alerts/${alert.id}/acknowledge`)).toMatchObject({status: 200, body: {status: 'acknowledged'}});
@@ -53,6 +54,15 @@ test('a Mattermost-format alert is found by channel_id.timestamp, acknowledged, 
     expect(again.status).toBe(422);
     expect(again.body).toMatchObject({code: 422, errors: [{message: expect.stringMatching(/resolved/)}]});
     expect(changes.map((c) => [c.from, c.to, c.via])).toEqual([[null, 'open', 'integration'], ['open', 'acknowledged', 'api'], ['acknowledged', 'resolved', 'api']]);
+});
+
+test('a Mattermost-format alert\'s urgency is the first urgency word anywhere in its text, a substring (DESIGN §4.1)', async () => {
+    const cases = [['[high] db down', 'high'], ['db slow, CRITICAL later', 'low'], ['Critical: disk', 'critical']];
+    for (const [i, [text, urgency]] of cases.entries()) {
+        const ts = 1764240001000 + i;
+        expect(await integration(PATHS.mattermost, {token: 'tok', channel_id: 'ch2', timestamp: ts, text})).toBe(200);
+        expect(pt.rest.byThirdpartyId(`ch2.${ts}`)[0].urgency).toBe(urgency);
+    }
 });
 
 test('the Webhook integration acknowledges and resolves the newest alert with its Id', async () => {
