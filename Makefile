@@ -51,7 +51,7 @@ test-go: go-mod
 # Each fuzz target (package under server/:Target; . is server itself) runs briefly; `make test-fuzz FUZZTIME=5m` for a longer run.
 # Minimising a new input is bounded: unbounded, it can outlast -fuzztime and fail the run with
 # "context deadline exceeded".
-FUZZ_TARGETS := paging:FuzzMatcher paging:FuzzUrgency paging:FuzzMask paging:FuzzSettingLists paging:FuzzAnyIndex pagertreeclient:FuzzDecodeREST .:FuzzScreenRequest \
+FUZZ_TARGETS := paging:FuzzMatcher paging:FuzzUrgency paging:FuzzSeverities paging:FuzzMask paging:FuzzSettingLists paging:FuzzAnyIndex pagertreeclient:FuzzDecodeREST .:FuzzScreenRequest \
 	pagertreeclient:FuzzDecodeEvent pagertreeclient:FuzzDecodeComments alertstate:FuzzNeutralize
 test-fuzz: go-mod
 	@for pt in $(FUZZ_TARGETS); do \

@@ -205,15 +205,19 @@ func (p *Plugin) handleTest(w http.ResponseWriter, r *http.Request) {
 }
 
 type previewResponse struct {
-	WouldPage      bool                 `json:"would_page"`
-	Reason         string               `json:"reason,omitempty"` // why not, when it would not page
-	Matches        []paging.Match       `json:"matches"`
-	Trigger        string               `json:"trigger,omitempty"`
-	Urgency        paging.UrgencyResult `json:"urgency"`
-	PagerTreeText  string               `json:"pagertree_text,omitempty"`  // the text PagerTree receives (Mattermost format)
-	PagerTreeReads paging.Urgency       `json:"pagertree_reads,omitempty"` // the urgency PagerTree reads from it
-	Problem        string               `json:"problem,omitempty"`
-	Route          *previewRoute        `json:"route,omitempty"` // the route it would page through
+	WouldPage bool                 `json:"would_page"`
+	Reason    string               `json:"reason,omitempty"` // why not, when it would not page
+	Matches   []paging.Match       `json:"matches"`
+	Trigger   string               `json:"trigger,omitempty"`
+	Urgency   paging.UrgencyResult `json:"urgency"`
+	// Severity is the incident severity the message names (absent: none); Incident says in a
+	// sentence what it is sent as ("Incident SEV-1 (from "sev-1")."), "" for a plain alert.
+	Severity       *paging.SeverityResult `json:"severity,omitempty"`
+	Incident       string                 `json:"incident,omitempty"`
+	PagerTreeText  string                 `json:"pagertree_text,omitempty"`  // the text PagerTree receives (Mattermost format)
+	PagerTreeReads paging.Urgency         `json:"pagertree_reads,omitempty"` // the urgency PagerTree reads from it
+	Problem        string                 `json:"problem,omitempty"`
+	Route          *previewRoute          `json:"route,omitempty"` // the route it would page through
 }
 
 // previewRoute names the route a previewed message goes through, and why that one.
@@ -272,12 +276,16 @@ func preview(cfg *runtimeConfig, botID string, req screenRequest) previewRespons
 		res.Matches = ev.Matches
 	}
 	res.Trigger, res.Urgency = ev.Trigger, ev.Urgency
+	if ev.Severity.Severity.IsIncident() {
+		res.Severity = &ev.Severity
+	}
 	res.Reason = cfg.skipReason(post, botID, &m, ch)
 	res.WouldPage = res.Reason == ""
 	if m.Route != nil && cfg.Routes.Len() > 0 { // a site without routes sees what it saw before
 		res.Route = &previewRoute{ID: m.Route.ID, Name: m.Route.Name, Why: routeWhy(m, ch), Host: m.Route.EndpointHost, Format: string(m.Route.Format)}
 	}
 	if ev.Matched {
+		res.Incident = previewIncident(ev.Severity, m.Route)
 		res.PagerTreeText = paging.TextForPagerTree(req.Message, ev.Urgency.Urgency)
 		res.PagerTreeReads = paging.PagerTreeReading(res.PagerTreeText)
 	}

@@ -110,6 +110,9 @@ func checkSettings(saved, screen, merged map[string]any, userAgent string, guard
 		}
 		res.Lists.UrgencyAliases = append(res.Lists.UrgencyAliases, item)
 	}
+	if _, refused := res.Fields["IncidentSeverities"]; !refused {
+		setHint(res, "IncidentSeverities", incidentFormatNote(c))
+	}
 	for _, l := range paging.Levels {
 		res.Choices["UrgencyAliases"] = append(res.Choices["UrgencyAliases"], string(l))
 	}

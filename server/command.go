@@ -14,7 +14,7 @@ const commandTrigger = "pagertree"
 
 const helpTable = "#### /pagertree — page the on-call team in PagerTree\n" +
 	"| Command | Who | What it does |\n|---|---|---|\n" +
-	"| `/pagertree alert [low\\|medium\\|high\\|critical] <message>` | everyone | Pages PagerTree now, from any channel, thread or direct message. Without an urgency it is read from the message like a post (`urgency:high`, level words, aliases). Without a message it opens a form (urgency, incident severity; on mobile too). To page from a message already posted, use **Page PagerTree…** in the message's menu. |\n" +
+	"| `/pagertree alert [--severity SEV-n] [low\\|medium\\|high\\|critical] <message>` | everyone | Pages PagerTree now, from any channel, thread or direct message. Without an urgency it is read from the message like a post (`urgency:high`, level words, aliases). An incident severity word in the message (`sev-1`, see the plugin's incident severities) or `--severity SEV-1`…`SEV-5` makes it an incident. Without a message it opens a form (urgency, incident severity; on mobile too). To page from a message already posted, use **Page PagerTree…** in the message's menu. |\n" +
 	"| `/pagertree ack [alert #\\|link]` | everyone* | Acknowledges a PagerTree alert the plugin sent, like the card's **Acknowledge** button. Without an argument, in the thread of the alert's card. |\n" +
 	"| `/pagertree resolve [alert #\\|link]` | everyone* | Resolves it, like the card's **Resolve** button. |\n" +
 	"| `/pagertree oncall [team]` | everyone | Shows who is on call now in each PagerTree team (or the team named), with @mentions where PagerTree's e-mail is a Mattermost user's verified e-mail. Needs a PagerTree API key in the plugin settings. |\n" +
@@ -33,7 +33,7 @@ func (p *Plugin) helpText() string {
 
 func commandDefinition() *model.Command {
 	root := model.NewAutocompleteData(commandTrigger, "[command]", "Page the on-call team in PagerTree")
-	alert := model.NewAutocompleteData("alert", "[urgency] <message>", "Page the on-call team now (no message: open a form)")
+	alert := model.NewAutocompleteData("alert", "[--severity SEV-n] [urgency] <message>", "Page the on-call team now (an incident with --severity SEV-1…SEV-5; no message: open a form)")
 	items := []model.AutocompleteListItem{}
 	for _, l := range paging.Levels {
 		items = append(items, model.AutocompleteListItem{Item: string(l), HelpText: "Urgency " + string(l)})

@@ -110,6 +110,7 @@ func (p *Plugin) commandStatus() string {
 			row("Trigger words", strconv.Itoa(len(cfg.Rules.Matcher.Triggers())))
 			row("Default urgency", cfg.Rules.Urgency.Default().String())
 			row("Ignore code and quotes", onOff(cfg.Rules.IgnoreCode))
+			row("Incident severities", incidentStatus(cfg))
 		}
 		row("Private channels", onOff(cfg.WatchPrivate))
 		row("Bot posts", onOff(cfg.ForwardBots))

@@ -13,7 +13,7 @@ import (
 )
 
 // alertUsage ends every usage error of /pagertree alert.
-const alertUsage = "Usage: `/pagertree alert [low|medium|high|critical] <message>`, for example `/pagertree alert high checkout is failing`."
+const alertUsage = "Usage: `/pagertree alert [--severity SEV-1…SEV-5] [low|medium|high|critical] <message>`, for example `/pagertree alert high checkout is failing` or `/pagertree alert --severity SEV-2 checkout is failing`."
 
 // commandAlert pages now, from any channel: the bot announces it and the announcement is the
 // post PagerTree links to. Without text it opens the same page as a form (Mattermost's
@@ -29,20 +29,15 @@ func (p *Plugin) commandAlert(args *model.CommandArgs, rest string) *model.Comma
 		}
 		return ephemeral("Say what is happening. " + alertUsage)
 	}
-	message := rest
-	var urg *paging.UrgencyResult
-	first := strings.ToLower(strings.Fields(rest)[0])
-	if u, err := paging.ParseUrgency(first); err == nil && u != paging.UrgencyDefault {
-		message = restAfter(rest, 1)
-		if message == "" {
-			return ephemeral("Say what is happening after the urgency. " + alertUsage)
-		}
-		urg = &paging.UrgencyResult{Urgency: u, Source: paging.SourceCommand, Word: first}
-	} else if near := nearestLevel(first); near != "" {
-		return ephemeral(fmt.Sprintf("`%s` is not an urgency: did you mean `%s`? Urgencies are low, medium, high and critical. %s",
-			first, near, alertUsage))
+	given, badArgs := parseAlertArgs(rest)
+	if badArgs != "" {
+		return ephemeral(badArgs + " " + alertUsage)
 	}
-	in := alertInput{UserID: args.UserId, ChannelID: args.ChannelId, TeamID: args.TeamId, RootID: args.RootId, Message: message, Urgency: urg}
+	if given.message == "" {
+		return ephemeral("Say what is happening after the urgency or severity. " + alertUsage)
+	}
+	in := alertInput{UserID: args.UserId, ChannelID: args.ChannelId, TeamID: args.TeamId, RootID: args.RootId,
+		Message: given.message, Urgency: given.urgencyResult(), Severity: given.severity, SeverityChosen: given.sevSet}
 	if refusal := p.alertNow(cfg, in); refusal != "" {
 		return ephemeral(refusal)
 	}
@@ -54,7 +49,10 @@ type alertInput struct {
 	UserID, ChannelID, TeamID, RootID string
 	Message                           string
 	Urgency                           *paging.UrgencyResult // nil: read from the message by the channel's route
-	Severity                          paging.Severity
+	// Severity is chosen when SeverityChosen (--severity, the form's choice; SeverityNone: a
+	// plain alert), else read from the message's words by the channel's route.
+	Severity       paging.Severity
+	SeverityChosen bool
 }
 
 // alertNow is /pagertree alert's one path: the channel's route, the announcement, the per-user
@@ -73,10 +71,14 @@ func (p *Plugin) alertNow(cfg *runtimeConfig, in alertInput) string {
 		return "PagerTree was not paged: " + route.Paused + "."
 	}
 	message := in.Message
-	urg := route.Rules.UrgencyOf(message)
-	if in.Urgency != nil {
-		urg = *in.Urgency
+	w := route.Rules.Weigh(message) // as for a post: the one decision
+	if in.SeverityChosen {
+		w = route.Rules.WeighAs(message, in.Severity)
 	}
+	if in.Urgency != nil {
+		w.Urgency = *in.Urgency // a level typed or chosen beats the message's
+	}
+	urg := w.Urgency
 	user, appErr := p.API.GetUser(in.UserID)
 	if appErr != nil {
 		return "PagerTree was not paged: your user could not be read (" + appErr.Message + ")."
@@ -85,13 +87,10 @@ func (p *Plugin) alertNow(cfg *runtimeConfig, in alertInput) string {
 	if !route.IsDefault() {
 		through = " through the route " + strconv.Quote(route.Name)
 	}
-	incident := ""
-	if in.Severity.IsIncident() {
-		incident = ", incident " + string(in.Severity)
-	}
 	announce := &model.Post{
 		UserId: p.botID, ChannelId: in.ChannelID, RootId: in.RootID,
-		Message: fmt.Sprintf("@%s paged PagerTree%s — urgency: %s%s\n%s", user.Username, through, urg.Urgency, incident, quote(message)),
+		Message: fmt.Sprintf("@%s paged PagerTree%s — %s\n%s", user.Username, through,
+			paging.PagedAs(paging.Alert{Severity: w.Severity.Severity}.IncidentIn(route.Format), urg.Urgency), quote(message)),
 	}
 	if refusal := tooLongAnswer(announce.Message, message); refusal != "" {
 		return refusal
@@ -110,7 +109,7 @@ func (p *Plugin) alertNow(cfg *runtimeConfig, in alertInput) string {
 		team, _ = p.API.GetTeam(teamID) // optional: the alert goes without a team name
 	}
 	a := p.newAlert(paging.OriginCommand, route, posted, ch, user, team, message, "/"+commandTrigger, urg)
-	a.Severity = in.Severity
+	a.Severity = w.Severity.Severity
 	if _, err := p.queueOnPurpose(a, slot, false); err != nil {
 		// The channel must not keep "paged PagerTree" for a page that never left.
 		posted.Message = fmt.Sprintf("@%s tried to page PagerTree, but the plugin could not store the alert: PagerTree was **not** paged.\n%s", user.Username, quote(message))

@@ -99,7 +99,7 @@ func checkAlertDialog(sub map[string]any) (alertInput, map[string]string) {
 	if err != nil {
 		errs[dialogSeverity] = "Choose an incident severity from the list."
 	}
-	in.Severity = sev
+	in.Severity, in.SeverityChosen = sev, true // the form always chooses: "None" is a plain alert
 	return in, errs
 }
 

@@ -139,8 +139,12 @@ func buildConfig(s settings, userAgent string, guard *pagertreeclient.Guard) *ru
 	if err != nil {
 		fail("UrgencyAliases", "%s", err)
 	}
+	severities, err := paging.ParseSeverities(s.IncidentSeverities)
+	if err != nil {
+		fail("IncidentSeverities", "%s", err)
+	}
 	if matcher != nil {
-		c.Rules = &paging.Rules{Matcher: matcher, Urgency: paging.NewUrgencyRules(aliases, def), IgnoreCode: s.IgnoreCodeAndQuotes}
+		c.Rules = &paging.Rules{Matcher: matcher, Urgency: paging.NewUrgencyRules(aliases, def), Severity: severities, IgnoreCode: s.IgnoreCodeAndQuotes}
 	}
 
 	if ids := paging.SplitList(s.ChannelAllowList); len(ids) > 0 {

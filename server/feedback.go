@@ -177,10 +177,11 @@ func (p *Plugin) confirm(a paging.Alert) {
 		if root == "" {
 			root = a.PostID // the command's announcement
 		}
-		msg := fmt.Sprintf("Paged PagerTree — urgency: %s (trigger: %s)", a.Urgency, a.Trigger)
+		paged := paging.PagedAs(a.IncidentIn(p.formatOf(a)), a.Urgency)
+		msg := fmt.Sprintf("Paged PagerTree — %s (trigger: %s)", paged, a.Trigger)
 		if a.Resent != nil {
-			msg = fmt.Sprintf("Paged PagerTree after a System Admin resent the alert (resend %d) — urgency: %s (trigger: %s)",
-				a.Resent.Number, a.Urgency, a.Trigger)
+			msg = fmt.Sprintf("Paged PagerTree after a System Admin resent the alert (resend %d) — %s (trigger: %s)",
+				a.Resent.Number, paged, a.Trigger)
 		}
 		reply := &model.Post{UserId: p.botID, ChannelId: a.ChannelID, RootId: root, Message: msg}
 		if _, appErr := p.API.CreatePost(reply); appErr != nil {

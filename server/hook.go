@@ -61,6 +61,7 @@ func (p *Plugin) takeMatchedPost(cfg *runtimeConfig, post *model.Post, ch *model
 		return
 	}
 	alert := p.newAlert(paging.OriginPost, m.Route, post, ch, user, team, post.Message, ev.Trigger, ev.Urgency)
+	alert.Severity = ev.Severity.Severity
 	p.metrics.Matched(string(alert.Origin), alert)
 	held, claimErr, err := p.outbox.ClaimAndEnqueue(alert, delivery.FloodRule{OnePerThread: cfg.OnePerThread, Cooldown: cfg.Cooldown}, entered)
 	if claimErr != nil {

@@ -25,7 +25,7 @@ func routeChoices(cfg *runtimeConfig, ch *model.Channel, message string) []route
 		}
 		urg := paging.UrgencyDefault
 		if r.Rules != nil {
-			urg = r.Rules.UrgencyOf(message).Urgency
+			urg = r.Rules.Weigh(message).Urgency.Urgency
 		}
 		out = append(out, routeChoice{Key: key, Label: label, Urgency: string(urg)})
 	}

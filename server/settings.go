@@ -18,6 +18,7 @@ type settings struct {
 	MatchMode              string  `json:"MatchMode"`
 	DefaultUrgency         string  `json:"DefaultUrgency"`
 	UrgencyAliases         string  `json:"UrgencyAliases"`
+	IncidentSeverities     string  `json:"IncidentSeverities"`
 	WatchPrivateChannels   bool    `json:"WatchPrivateChannels"`
 	ForwardBotPosts        bool    `json:"ForwardBotPosts"`
 	IgnoreCodeAndQuotes    bool    `json:"IgnoreCodeAndQuotes"`

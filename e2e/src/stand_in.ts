@@ -308,6 +308,10 @@ export class PagerTreeStandIn {
             resolvedby: x.resolvedby,
             handoffs: x.handoffs,
             d_user_id: x.d_user?.id,
+            meta: a.meta,
+            incident: a.incident,
+            incident_severity: a.incident_severity,
+            incident_message: a.incident_message,
         };
         if (this.outgoing?.linkedData && x.d_user) {
             data.d_user = x.d_user; // "send linked data", an option of the integration

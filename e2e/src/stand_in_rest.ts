@@ -25,7 +25,38 @@ export type StandInAlert = {
     acknowledged_at: string | null;
     resolved_at: string | null;
     comments: StandInComment[];
+
+    // What PagerTree's Webhook adapter reads from Meta (DESIGN §13): incident is Meta.incident
+    // taken as Ruby truth (anything but absent, null or false), incident_severity upper-cased
+    // and trimmed, incident_message as sent; meta is the rest of Meta. The Mattermost adapter
+    // sets none of them.
+    incident: boolean;
+    incident_severity: string | null;
+    incident_message: string | null;
+    meta: Record<string, unknown>;
 };
+
+type IncidentFields = Pick<StandInAlert, 'incident' | 'incident_severity' | 'incident_message' | 'meta'>;
+
+const PLAIN: IncidentFields = {incident: false, incident_severity: null, incident_message: null, meta: {}};
+
+// incidentFields reads a Webhook-format body's Meta the way PagerTree's adapter does: only the
+// key "Meta" (it digs "Meta", not "meta").
+function incidentFields(body: Record<string, unknown>): IncidentFields {
+    const meta = body.Meta;
+    if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) {
+        return PLAIN;
+    }
+    const m = meta as Record<string, unknown>;
+    const rest = Object.fromEntries(Object.entries(m).filter(([k]) => !['incident', 'incident_message', 'incident_severity'].includes(k)));
+    const sev = m.incident_severity;
+    return {
+        incident: m.incident !== undefined && m.incident !== null && m.incident !== false,
+        incident_severity: sev === undefined || sev === null ? null : String(sev).toUpperCase().trim(),
+        incident_message: m.incident_message === undefined || m.incident_message === null ? null : String(m.incident_message),
+        meta: rest,
+    };
+}
 
 // A comment on an alert's timeline: made through the REST API (by the key's user) or in
 // PagerTree's app by a person (commentInApp).
@@ -141,7 +172,7 @@ export class PagerTreeRestStandIn {
             // PagerTree's Mattermost adapter: the first urgency word anywhere in the text, as a
             // substring ("slow" reads as low), else the integration's default (DESIGN §4.1).
             const urgency = (/low|medium|high|critical/i).exec(str(body.text))?.[0].toLowerCase() || '';
-            this.create('mattermost', `${str(body.channel_id)}.${str(body.timestamp)}`, str(body.text), urgency);
+            this.create('mattermost', `${str(body.channel_id)}.${str(body.timestamp)}`, str(body.text), urgency, PLAIN);
             return;
         }
         const id = str(body.Id ?? body.id);
@@ -150,7 +181,7 @@ export class PagerTreeRestStandIn {
         if (event === 'create') {
             // PagerTree aggregates a repeated Id while its alert is not resolved.
             if (!newest || newest.status === 'resolved') {
-                this.create('webhook', id, str(body.Title ?? body.title), str(body.Urgency ?? body.urgency));
+                this.create('webhook', id, str(body.Title ?? body.title), str(body.Urgency ?? body.urgency), incidentFields(body));
             }
         } else if ((event === 'acknowledge' || event === 'resolve') && newest) {
             this.transition(newest, event === 'acknowledge' ? 'acknowledged' : 'resolved', 'integration');
@@ -160,12 +191,12 @@ export class PagerTreeRestStandIn {
     // createElsewhere makes an alert as another integration would (monitoring, e-mail…), with
     // its own thirdparty id; the caller sends its alert.created event.
     createElsewhere(title: string, description: string, urgency = 'high'): StandInAlert {
-        this.create('other', `nagios-${randomBytes(4).toString('hex')}`, title, urgency, description);
+        this.create('other', `nagios-${randomBytes(4).toString('hex')}`, title, urgency, PLAIN, description);
         return this.alerts[this.alerts.length - 1];
     }
 
     // create makes an alert and tells the listeners (who may send alert.created at once).
-    private create(source: StandInAlert['source'], thirdpartyId: string, title: string, urgency: string, description?: string): void {
+    private create(source: StandInAlert['source'], thirdpartyId: string, title: string, urgency: string, incident: IncidentFields, description?: string): void {
         this.tiny++;
         const a: StandInAlert = {
             id: ulid(),
@@ -181,6 +212,7 @@ export class PagerTreeRestStandIn {
             acknowledged_at: null,
             resolved_at: null,
             comments: [],
+            ...incident,
         };
         this.alerts.push(a);
         this.listeners.forEach((l) => l({alert: a, from: null, to: 'open', via: 'integration'}));

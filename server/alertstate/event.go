@@ -1,6 +1,10 @@
 package alertstate
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
+)
 
 // Kind is a PagerTree outgoing-webhook event type.
 type Kind string
@@ -77,10 +81,14 @@ type Event struct {
 	Title        string
 	Description  string // the alert's description (shown on cards of alerts from other sources)
 	Urgency      string
-	By           Person // who acknowledged / resolved / rejected / commented; handoff: to whom
-	From         Person // handoff: from whom
-	At           int64  // when it happened (PagerTree's seconds), 0 when unknown
-	CommentID    string
+	// Incident and Severity: PagerTree reports the alert as an incident (incident /
+	// incident_severity, on the alert or in its meta); SeverityNone for SEV-UNKNOWN.
+	Incident  bool
+	Severity  paging.Severity
+	By        Person // who acknowledged / resolved / rejected / commented; handoff: to whom
+	From      Person // handoff: from whom
+	At        int64  // when it happened (PagerTree's seconds), 0 when unknown
+	CommentID string
 	// CommentPrefixID is the comment's cmt_… id when PagerTree tells it next to its id.
 	CommentPrefixID string
 	CommentBody     string

@@ -3,6 +3,8 @@ package alertstate
 import (
 	"fmt"
 	"strings"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
 // State is where an alert is in PagerTree. An alert starts Open once PagerTree accepted it.
@@ -55,13 +57,17 @@ const maxSeen = 50
 
 // Status is everything the card shows that PagerTree told us. Stored with the alert.
 type Status struct {
-	State      State  `json:"state"`
-	AlertID    string `json:"alert_id,omitempty"`
-	TinyID     string `json:"tiny_id,omitempty"`
-	Urgency    string `json:"urgency,omitempty"` // PagerTree's urgency once an event said it
-	AckBy      string `json:"ack_by,omitempty"`  // display form
-	AckAt      int64  `json:"ack_at,omitempty"`
-	ResolvedBy string `json:"resolved_by,omitempty"`
+	State   State  `json:"state"`
+	AlertID string `json:"alert_id,omitempty"`
+	TinyID  string `json:"tiny_id,omitempty"`
+	Urgency string `json:"urgency,omitempty"` // PagerTree's urgency once an event said it
+	// Incident and Severity are what PagerTree's events said: the alert is an incident, of this
+	// severity (SeverityNone when it said SEV-UNKNOWN or nothing).
+	Incident   bool            `json:"incident,omitempty"`
+	Severity   paging.Severity `json:"severity,omitempty"`
+	AckBy      string          `json:"ack_by,omitempty"` // display form
+	AckAt      int64           `json:"ack_at,omitempty"`
+	ResolvedBy string          `json:"resolved_by,omitempty"`
 	// Pending is an action pressed in Mattermost that PagerTree has not confirmed yet (actions.go).
 	Pending *PendingAction `json:"pending_action,omitempty"`
 	// Seen holds the notices already posted (comment ids, keys of rejections, timeouts and
@@ -98,6 +104,12 @@ func Apply(s Status, e Event) Result {
 		}
 		if u := strings.ToLower(strings.TrimSpace(e.Urgency)); u != "" && knownUrgency(u) && !s.State.Final() {
 			s.Urgency = u
+		}
+		if e.Incident && !s.State.Final() { // an alert is made an incident, not unmade one
+			s.Incident = true
+			if e.Severity.IsIncident() {
+				s.Severity = e.Severity
+			}
 		}
 	}
 	by := e.By.Display()
@@ -162,6 +174,7 @@ func handoffText(e Event) string {
 // sameCard compares what the card shows (comments are not on the card).
 func sameCard(a, b Status) bool {
 	return a.State == b.State && a.AlertID == b.AlertID && a.TinyID == b.TinyID && a.Urgency == b.Urgency &&
+		a.Incident == b.Incident && a.Severity == b.Severity &&
 		a.AckBy == b.AckBy && a.AckAt == b.AckAt && a.ResolvedBy == b.ResolvedBy && samePending(a.Pending, b.Pending)
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pagertree/mattermost-plugin-pagertree/server/alertstate"
 	"github.com/pagertree/mattermost-plugin-pagertree/server/pagertreeclient"
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
 // CardProp marks the bot's card post with the alert's thirdparty id.
@@ -25,7 +26,7 @@ func cardMessage(rec Record) string {
 		}
 		return "PagerTree alert: " + alertstate.Neutralize(rec.Summary)
 	}
-	return fmt.Sprintf("Paged PagerTree — urgency: %s (trigger: %s)", rec.Urgency, rec.Trigger)
+	return fmt.Sprintf("Paged PagerTree — %s (trigger: %s)", paging.PagedAs(rec.Severity, rec.Urgency), rec.Trigger)
 }
 
 func (s *Service) setCard(post *model.Post, rec Record) {

@@ -33,18 +33,21 @@ const maxReplyAttempts = 5
 
 // Record is what one delivered alert needs for PagerTree's events to reach its thread.
 type Record struct {
-	ThirdPartyID string            `json:"thirdparty_id"`
-	PostID       string            `json:"post_id"`
-	RootID       string            `json:"root_id"` // the thread: the trigger post's root, or the post itself
-	ChannelID    string            `json:"channel_id"`
-	Format       paging.Format     `json:"format"`
-	EndpointHost string            `json:"endpoint_host,omitempty"`
-	Urgency      paging.Urgency    `json:"urgency,omitempty"`
-	Trigger      string            `json:"trigger,omitempty"`
-	Created      time.Time         `json:"created"`
-	CardPostID   string            `json:"card_post_id,omitempty"`
-	Status       alertstate.Status `json:"status"`
-	Rev          int64             `json:"rev"` // bumped whenever the card's content changes
+	ThirdPartyID string         `json:"thirdparty_id"`
+	PostID       string         `json:"post_id"`
+	RootID       string         `json:"root_id"` // the thread: the trigger post's root, or the post itself
+	ChannelID    string         `json:"channel_id"`
+	Format       paging.Format  `json:"format"`
+	EndpointHost string         `json:"endpoint_host,omitempty"`
+	Urgency      paging.Urgency `json:"urgency,omitempty"`
+	Trigger      string         `json:"trigger,omitempty"`
+	// Severity is the incident severity the alert was sent with (Alert.IncidentIn its format):
+	// SeverityNone for a plain alert, and in the Mattermost format, which has no incidents.
+	Severity   paging.Severity   `json:"severity,omitempty"`
+	Created    time.Time         `json:"created"`
+	CardPostID string            `json:"card_post_id,omitempty"`
+	Status     alertstate.Status `json:"status"`
+	Rev        int64             `json:"rev"` // bumped whenever the card's content changes
 	// CardRev is the revision the card shows: set (compare-and-set, never lowered) after a
 	// draw succeeded, so a draw that fails leaves the card visibly behind its record.
 	CardRev int64 `json:"card_rev"`
@@ -94,7 +97,7 @@ func decodeRecord(raw []byte) (Record, error) {
 
 // CardInput is what the card shows for this record.
 func (r Record) CardInput() alertstate.CardInput {
-	return alertstate.CardInput{Status: r.Status, Urgency: string(r.Urgency), Trigger: r.Trigger, Summary: r.Summary, Details: r.Details}
+	return alertstate.CardInput{Status: r.Status, Urgency: string(r.Urgency), Trigger: r.Trigger, Severity: r.Severity, Summary: r.Summary, Details: r.Details}
 }
 
 // records stores the map. Every change goes through compare-and-set, so the same event

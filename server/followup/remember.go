@@ -61,7 +61,8 @@ func (s *records) remember(a paging.Alert, f paging.Format, endpointHost, endpoi
 		rec := Record{
 			ThirdPartyID: tp, PostID: a.PostID, RootID: root, ChannelID: a.ChannelID,
 			Format: f, EndpointHost: endpointHost, EndpointFP: endpointFP, RouteID: a.RouteID, Urgency: a.Urgency, Trigger: a.Trigger,
-			Created: now, Touched: now, Status: alertstate.Status{State: alertstate.Open},
+			Severity: a.IncidentIn(f),
+			Created:  now, Touched: now, Status: alertstate.Status{State: alertstate.Open},
 		}
 		created, err := s.kv.CompareAndSet(alertPrefix+tp, nil, encodeRecord(&rec), s.lifetime())
 		if err != nil {

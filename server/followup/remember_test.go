@@ -69,3 +69,30 @@ func TestConcurrentPostsInOneChannelClaimDistinctTimestamps(t *testing.T) {
 		}
 	}
 }
+
+// The record keeps the severity the alert was sent with: the Webhook format's, none in the
+// Mattermost format (which sends a plain alert); the card's first text says so.
+func TestRecordKeepsTheSeveritySent(t *testing.T) {
+	for _, c := range []struct {
+		format paging.Format
+		want   paging.Severity
+		text   string
+	}{
+		{paging.FormatWebhook, paging.Severity1, "Paged PagerTree — urgency: critical, incident SEV-1 (trigger: sev-1)"},
+		{paging.FormatMattermost, paging.SeverityNone, "Paged PagerTree — urgency: critical (trigger: sev-1)"},
+	} {
+		kv := kvstoretest.New()
+		cfg := newStandIn(t).testConfig(c.format, nil)
+		s := New(Deps{KV: kv, MM: newPostStore(), BotID: botID, Config: func() *Config { return cfg }})
+		a := paging.Alert{ID: "post000000000000000000001", PostID: "post000000000000000000001", ChannelID: publicID, CreateAt: 1764240000123,
+			Trigger: "sev-1", Urgency: paging.UrgencyCritical, Origin: paging.OriginPost, Severity: paging.Severity1}
+		sent := s.Remember(a, c.format, "pt.example", "")
+		rec, ok, err := s.records.get(paging.ThirdPartyID(sent, c.format))
+		if err != nil || !ok || rec.Severity != c.want {
+			t.Fatalf("%s: record %+v %v %v, want severity %q", c.format, rec, ok, err, c.want)
+		}
+		if got := cardMessage(rec); got != c.text {
+			t.Fatalf("%s: card text %q, want %q", c.format, got, c.text)
+		}
+	}
+}

@@ -63,6 +63,7 @@ func decodeEvent(body []byte) (alertstate.Event, error) {
 	e.Title = field(data, "title")
 	e.Description = field(data, "description")
 	e.Urgency = field(data, "urgency")
+	e.Incident, e.Severity = incidentOf(data)
 	linked := person(data["d_user"]) // "send linked data": the alert's current user
 	if linked.ID == "" {
 		linked.ID = field(data, "d_user_id")

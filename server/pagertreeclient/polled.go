@@ -16,7 +16,7 @@ import (
 func PolledEvent(a Alert) alertstate.Event {
 	e := alertstate.Event{
 		RawType: "poll", AlertID: a.PrefixID, ThirdPartyID: a.ThirdpartyID, Status: a.Status,
-		Title: a.Title, Urgency: a.Urgency,
+		Title: a.Title, Urgency: a.Urgency, Incident: a.Incident, Severity: a.Severity,
 	}
 	if e.AlertID == "" {
 		e.AlertID = a.ID

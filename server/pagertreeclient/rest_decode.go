@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/pagertree/mattermost-plugin-pagertree/server/paging"
 )
 
 // The REST API's objects, reduced to what the plugin uses. Decoding is pure (bytes in, values
@@ -24,6 +26,9 @@ type Alert struct {
 	// AcknowledgedAt and ResolvedAt are PagerTree's times in seconds (0 when unknown).
 	AcknowledgedAt int64
 	ResolvedAt     int64
+	// Incident and Severity: PagerTree reports the alert as an incident (incident.go).
+	Incident bool
+	Severity paging.Severity
 }
 
 // Team is a PagerTree team.
@@ -128,7 +133,11 @@ func decodeAlert(raw []byte) (Alert, error) {
 	if tiny == "" {
 		tiny = a.TinyIDCamel
 	}
+	var fields map[string]json.RawMessage
+	_ = json.Unmarshal(raw, &fields) // it decoded as an object above
+	incident, severity := incidentOf(fields)
 	return Alert{ // bounded as events are (limits.go)
+		Incident: incident, Severity: severity,
 		ID: clip(string(a.ID), MaxIDLen), PrefixID: clip(string(a.PrefixID), MaxIDLen), TinyID: tiny.int64(),
 		Status: clip(string(a.Status), MaxWordLen), Title: clip(string(a.Title), MaxTextLen),
 		Urgency: clip(string(a.Urgency), MaxWordLen), ThirdpartyID: clip(string(a.ThirdpartyID), MaxIDLen),

@@ -114,3 +114,43 @@ func FuzzSettingLists(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSeverities checks the "Incident severities" reading on any setting and message: it never
+// panics, every accepted item names a real severity, the rules accept exactly the settings
+// whose items are all accepted, and a message's severity is one of the words' (outside code).
+func FuzzSeverities(f *testing.F) {
+	for _, s := range []string{DefaultIncidentSeverities, "p1:SEV_1", "a=b=SEV-2 high", "x=", "=SEV-1", "p=SEV-1 low extra", "\xff=SEV-3"} {
+		f.Add(s, "sev-1 checkout `sev-2` down")
+	}
+	f.Fuzz(func(t *testing.T, setting, msg string) {
+		items := ReadSeverities(setting)
+		allOK := true
+		for _, it := range items {
+			if it.Err != nil {
+				allOK = false
+				continue
+			}
+			if !it.Severity.IsIncident() || (it.Urgency != UrgencyDefault && it.Urgency.rank() == 0) || it.Word == "" {
+				t.Fatalf("accepted item %+v of %q", it, setting)
+			}
+		}
+		rules, err := ParseSeverities(setting)
+		if (err == nil) != allOK {
+			t.Fatalf("ParseSeverities(%q) error %v, items all accepted: %v", setting, err, allOK)
+		}
+		if err != nil {
+			return
+		}
+		res := rules.Parse(MaskCodeAndQuotes(msg))
+		if res.Severity == SeverityNone {
+			return
+		}
+		found := false
+		for _, it := range items {
+			found = found || (foldString(it.Word).s == foldString(res.Word).s && it.Severity == res.Severity)
+		}
+		if !found {
+			t.Fatalf("severity %+v of %q is not an item of %q", res, msg, setting)
+		}
+	})
+}

@@ -157,6 +157,27 @@ type WebhookPayload struct {
 	Description string   `json:"Description"`
 	Urgency     Urgency  `json:"Urgency,omitempty"`
 	Tags        []string `json:"Tags"`
+	// Meta marks an incident; absent for a plain alert (PagerTree's adapter reads any value of
+	// Meta.incident as true, so false is never sent).
+	Meta *IncidentMeta `json:"Meta,omitempty"`
+}
+
+// IncidentMeta is what PagerTree's Webhook adapter reads from Meta to open an incident
+// (DESIGN §13): incident, incident_severity (it upper-cases it) and incident_message.
+type IncidentMeta struct {
+	Incident bool     `json:"incident"`
+	Severity Severity `json:"incident_severity"`
+	Message  string   `json:"incident_message"`
+}
+
+// IncidentIn is the severity an alert is sent with in format f: its own in the Webhook
+// format; none in the Mattermost format, whose adapter has no incident field (it goes as a
+// plain alert, with the severity's urgency).
+func (a Alert) IncidentIn(f Format) Severity {
+	if f == FormatWebhook && a.Severity.IsIncident() {
+		return a.Severity
+	}
+	return SeverityNone
 }
 
 // TitleMaxRunes keeps titles readable on a phone's lock screen and in PagerTree's lists.
@@ -216,12 +237,16 @@ func BuildWebhook(a Alert) ([]byte, error) {
 			tags = append(tags, t)
 		}
 	}
-	return json.Marshal(WebhookPayload{
+	p := WebhookPayload{
 		EventType:   "create",
 		ID:          a.ID,
 		Title:       a.Headline(),
 		Description: Description(a),
 		Urgency:     a.Urgency,
 		Tags:        tags,
-	})
+	}
+	if sev := a.IncidentIn(FormatWebhook); sev.IsIncident() {
+		p.Meta = &IncidentMeta{Incident: true, Severity: sev, Message: a.Headline()} // the title: the message's first line, or the one typed in the dialog
+	}
+	return json.Marshal(p)
 }

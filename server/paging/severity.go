@@ -60,3 +60,12 @@ func (s Severity) MoreSevere(t Severity) bool {
 
 // IsIncident reports whether the alert is to be sent as an incident.
 func (s Severity) IsIncident() bool { return s.Rank() > 0 }
+
+// PagedAs names what was paged in chat: "urgency: critical, incident SEV-1", or "urgency:
+// high" for a plain alert. sev is what was sent (Alert.IncidentIn), not what was named.
+func PagedAs(sev Severity, u Urgency) string {
+	if sev.IsIncident() {
+		return "urgency: " + u.String() + ", incident " + string(sev)
+	}
+	return "urgency: " + u.String()
+}

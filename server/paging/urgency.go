@@ -63,6 +63,7 @@ const (
 	SourceAlias    UrgencySource = "alias"    // an admin-defined alias such as sev-1
 	SourceDefault  UrgencySource = "default"  // the configured default
 	SourceCommand  UrgencySource = "command"  // the slash command's urgency argument
+	SourceSeverity UrgencySource = "severity" // an incident severity word (or --severity) that sets one
 )
 
 // UrgencyResult is the urgency of a message and why.

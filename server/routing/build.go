@@ -192,7 +192,9 @@ func buildRoute(s Spec, label, token string, base Base) (*Route, []string) {
 		urgency = u
 	}
 	if matcher != nil && def.Rules != nil {
-		r.Rules = &paging.Rules{Matcher: matcher, Urgency: paging.NewUrgencyRules(base.Aliases, urgency), IgnoreCode: def.Rules.IgnoreCode}
+		// The default route's incident severities apply to every route, as its aliases do.
+		r.Rules = &paging.Rules{Matcher: matcher, Urgency: paging.NewUrgencyRules(base.Aliases, urgency),
+			Severity: def.Rules.Severity, IgnoreCode: def.Rules.IgnoreCode}
 	}
 	if base.Placeholder != "" && strings.Contains(r.Token, base.Placeholder) {
 		// Only a save hook (Mattermost 8.0+) turns the panel's "unchanged" into the saved

@@ -193,3 +193,34 @@ func TestEveryMessageUsesTheRouteUrgency(t *testing.T) {
 		t.Fatalf("a level word still wins: %+v", res.Eval.Urgency)
 	}
 }
+
+// The default route's incident severities apply to every route, those with their own trigger
+// words and those that page on every message, with the route's own default urgency.
+func TestRoutesShareTheDefaultRouteSeverities(t *testing.T) {
+	b := base(t)
+	sev, err := paging.ParseSeverities(paging.DefaultIncidentSeverities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Default.Rules.Severity = sev
+	mon := Spec{ID: "mon", Name: "Monitoring", Channels: []string{chMon}, EndpointURL: "https://a.example/x", EveryMessage: true, DefaultUrgency: "low"}
+	table, problems := Build([]Spec{dbRoute(), mon}, map[string]string{"db": "t-db"}, b)
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	for _, c := range []struct {
+		channel, msg string
+		sev          paging.Severity
+		urgency      paging.Urgency
+	}{
+		{chMon, "sev-2 disk full", paging.Severity2, paging.UrgencyHigh},
+		{chMon, "disk filling", paging.SeverityNone, paging.UrgencyLow},
+		{chDB, "db down, sev-3", paging.Severity3, paging.UrgencyMedium},
+		{chOther, "outage sev-1", paging.Severity1, paging.UrgencyCritical},
+	} {
+		res := table.Match(c.channel, "", c.msg, false)
+		if res.Route == nil || res.Eval.Severity.Severity != c.sev || res.Eval.Urgency.Urgency != c.urgency {
+			t.Errorf("%s %q: %+v", c.channel, c.msg, res.Eval)
+		}
+	}
+}

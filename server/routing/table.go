@@ -131,7 +131,7 @@ func evaluate(r *Route, text *paging.Text, all bool) paging.Evaluation {
 	case r.Rules == nil:
 		return paging.Evaluation{}
 	case r.EveryMessage:
-		return paging.Evaluation{Matched: true, Urgency: r.Rules.UrgencyOfText(text)}
+		return paging.Evaluation{Matched: true, Weight: r.Rules.WeighText(text)}
 	case all:
 		return r.Rules.EvaluateAllText(text)
 	}

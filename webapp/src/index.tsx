@@ -6,6 +6,7 @@ import ChannelAllowList from './components/channel_allow_list';
 import CheckAPIKey from './components/check_api_key';
 import EndpointURL from './components/endpoint_url';
 import ExternalChannel from './components/external_channel';
+import IncidentSeverities from './components/incident_severities';
 import ReceiverSetup from './components/receiver_setup';
 import RecentDeliveries from './components/recent_deliveries';
 import RouteTokens from './components/route_tokens';
@@ -40,6 +41,7 @@ export const CUSTOM_SETTINGS: Record<string, React.ComponentType<CustomSettingPr
     Token,
     TriggerWords,
     UrgencyAliases,
+    IncidentSeverities,
     ChannelAllowList,
     ExternalAlertsChannel: ExternalChannel,
     SendTestAlert,

@@ -28,6 +28,8 @@ export type PreviewResult = {
     matches: Match[];
     trigger?: string;
     urgency: {urgency: Urgency; source: string; word?: string};
+    severity?: {severity: string; word?: string; urgency?: Urgency}; // the incident severity named, when one is
+    incident?: string; // the server's sentence on what the message is sent as, when it names a severity
     pagertree_text?: string;
     pagertree_reads?: Urgency;
     problem?: string;

@@ -152,6 +152,18 @@ describe.each(['18', '19'])('React %s host', (react) => {
         expect(await page.evaluate(() => window.hostState.values.urgencyaliases)).toBe('sev-1=critical');
     });
 
+    test('incident severities: the server refuses an item, and says the Mattermost format sends plain alerts', async () => {
+        const section = page.getByTestId('pagertree-PluginSettings.Plugins.pagertree.incidentseverities');
+        const field = section.locator('textarea');
+        await field.fill('sev-1=SEV-1 critical, p0=SEV-0');
+        await section.getByRole('alert').getByText('Incident severity word "p0" names "SEV-0", which is not SEV-1, SEV-2, SEV-3, SEV-4 or SEV-5.').waitFor();
+        await field.fill('sev-1=SEV-1 critical, p0=SEV-1');
+        await section.getByRole('alert').waitFor({state: 'detached'});
+        await section.getByRole('status').getByText('to open incidents, use a PagerTree Webhook integration and the Webhook format', {exact: false}).waitFor();
+        await section.screenshot({path: path.join(SHOTS, `react${react}-incident-severities.png`)});
+        expect(await page.evaluate(() => window.hostState.values.incidentseverities)).toBe('sev-1=SEV-1 critical, p0=SEV-1');
+    });
+
     test('try a message: live verdict with highlighted triggers', async () => {
         const box = page.locator('[id="PluginSettings.Plugins.pagertree.trymessage"]');
         await box.fill('🔥 checkout: Outage in EU, high error rate');

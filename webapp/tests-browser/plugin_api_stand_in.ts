@@ -33,7 +33,7 @@ function preview(message: string, channelType: string): [number, unknown] {
 // a value nobody canned is recorded in uncanned, for the test to see.
 type CannedCheck = {settings: Record<string, unknown>; answer: Record<string, Record<string, unknown>>};
 const CANNED_CHECKS: CannedCheck[] = JSON.parse(fs.readFileSync(path.join(__dirname, 'canned_settings_checks.json'), 'utf8'));
-const CHECKED = ['endpointurl', 'triggerwords', 'urgencyaliases', 'channelallowlist', 'apibaseurl'];
+const CHECKED = ['endpointurl', 'triggerwords', 'urgencyaliases', 'incidentseverities', 'channelallowlist', 'apibaseurl'];
 
 function settingsCheck(onScreen: Record<string, unknown>, uncanned: string[]): [number, unknown] {
     const answer: Record<string, Record<string, unknown>> = {fields: {}, hints: {}, lists: {}, choices: {}};

@@ -97,6 +97,29 @@ describe('TryMessage', () => {
         expect(screen.getByTestId('preview-result')).toHaveTextContent('PagerTree receives: "[high] 🔥db slow outage high" so that it reads high.');
     });
 
+    test('says the server\'s sentence on an incident', async () => {
+        mockPreview.mockResolvedValue({
+            ...paging,
+            matches: [{trigger: 'sev-1', start: 0, end: 5}],
+            urgency: {urgency: 'critical', source: 'severity', word: 'sev-1'},
+            severity: {severity: 'SEV-1', word: 'sev-1', urgency: 'critical'},
+            incident: 'Incident SEV-1 (from "sev-1").',
+            pagertree_text: undefined,
+        });
+        render(<TryMessage {...consoleProps('TryMessage', '')}/>);
+        await userEvent.type(screen.getByRole('textbox'), 'sev-1 checkout is down');
+        await waitFor(() => expect(screen.getByTestId('preview-incident')).toHaveTextContent('Incident SEV-1 (from "sev-1").'));
+        expect(screen.getByTestId('preview-result')).toHaveTextContent('Urgency: critical — from an incident severity word ("sev-1")');
+    });
+
+    test('names no incident for a plain alert', async () => {
+        mockPreview.mockResolvedValue({...paging, matches: [{trigger: 'outage', start: 12, end: 18}]});
+        render(<TryMessage {...consoleProps('TryMessage', '')}/>);
+        await userEvent.type(screen.getByRole('textbox'), '🔥db slow outage high');
+        await waitFor(() => expect(screen.getByTestId('preview-result')).toHaveTextContent('Would page PagerTree'));
+        expect(screen.queryByTestId('preview-incident')).toBeNull();
+    });
+
     test('says exactly why a message would not page', async () => {
         mockPreview.mockResolvedValue({would_page: false, reason: 'the channel is private and "Watch private channels" is off', matches: [{trigger: 'outage', start: 0, end: 6}], urgency: {urgency: '', source: 'default'}});
         render(<TryMessage {...consoleProps('TryMessage', '')}/>);

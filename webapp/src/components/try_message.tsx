@@ -12,6 +12,7 @@ const SOURCES: Record<string, string> = {
     word: 'a level word in the message',
     alias: 'an urgency alias',
     default: 'the default urgency',
+    severity: 'an incident severity word',
 };
 
 // useScreenVersion re-renders when another setting changes on screen.
@@ -133,6 +134,7 @@ export default function TryMessage(props: CustomSettingProps) {
                                     {`Urgency: ${result.urgency.urgency || 'PagerTree integration default'} — from ${SOURCES[result.urgency.source] || result.urgency.source}`}
                                     {result.urgency.word ? ` ("${result.urgency.word}")` : ''}
                                 </div>
+                                {result.incident && <div data-testid='preview-incident'>{result.incident}</div>}
                                 {result.pagertree_text !== undefined && result.pagertree_text !== message && (
                                     <div>{`PagerTree receives: "${result.pagertree_text}" so that it reads ${result.pagertree_reads}.`}</div>
                                 )}
