@@ -72,7 +72,7 @@ func New(queue QueueFunc, now func() time.Time) *Metrics {
 		m.reg.MustRegister(c)
 		return c
 	}
-	m.matched = counterVec("alerts_matched_total", "Messages that matched a trigger (origin: post, command or message — "Page PagerTree…" on a message), by route.", "origin", "route")
+	m.matched = counterVec("alerts_matched_total", "Messages that matched a trigger (origin: post, command or message), by route.", "origin", "route")
 	m.queued = counterVec("alerts_queued_total", "Alerts recorded in the outbox for delivery (origin: post, command or resend), by route.", "origin", "route")
 	m.delivered = counterVec("alerts_delivered_total", "Alerts PagerTree accepted (origin: post, command or resend), by route.", "origin", "route")
 	m.failed = counterVec("alerts_failed_total", "Alerts not delivered, for good (reason: token_rejected, no_integration, integration_disabled, payment_required, bad_request, redirect, other_status, gave_up), by route.", "reason", "route")
