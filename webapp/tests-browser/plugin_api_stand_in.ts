@@ -106,7 +106,9 @@ export async function startStandIn(root: string, react: string): Promise<StandIn
         password: 'first-password',
         created: '2026-01-01T00:00:00Z',
         last_event: {at: '2026-01-01T10:00:00Z', type: 'alert.acknowledged', matched: true, header_arrived: true, by_url_secret: false},
-        events: ['alert.open', 'alert.acknowledged', 'alert.resolved'],
+
+        // What the server answers today (server/api_receiver.go receiverEvents).
+        events: ['alert.created', 'alert.open', 'alert.acknowledged', 'alert.rejected', 'alert.timeout', 'alert.resolved', 'alert.dropped', 'alert.handoff', 'comment.created'],
     };
     const files: Record<string, [string, string]> = {
         '/': [path.join(root, 'tests-browser/host/index.html'), 'text/html'],
