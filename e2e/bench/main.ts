@@ -2,14 +2,19 @@
 // server (started by ../run.sh with E2E_SUITE=bench), all measured in one run. Prints a table
 // with the targets of DESIGN §11 and writes the figures as JSON (BENCH_JSON, default
 // e2e/.run/bench.json). Sizes can be lowered for a quick try (BENCH_BURST=100 …).
+// BENCH_PHASES=a,a′,b,c,d,e (default all; a′ also written a') runs only those phases (e needs b).
+// BENCH_ROUTES=N (default 0) configures N routes over 10·N channels; the post path posts in one.
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
 
 import {events} from './events';
+import type {Events} from './events';
 import {floor} from './floor';
+import type {Floor} from './floor';
 import {burst, latency, outage, postPath} from './phases';
-import type {Context} from './phases';
+import type {Burst, Context, Latency, Outage, PostPath} from './phases';
+import {CHANNELS_PER_ROUTE, setUpRoutes} from './routes';
 import {TOKEN, activate, addBuiltinWebhook, buildNoopBundle, createBench, installPagerTree, uploadNoop} from './setup';
 import {Tracker} from './tracker';
 
@@ -31,6 +36,37 @@ const SIZES = {
     eventsInFlight: env('BENCH_EVENTS_IN_FLIGHT', 25),
 };
 
+const PHASES = ['a', 'a′', 'b', 'c', 'd', 'e'] as const;
+type Phase = typeof PHASES[number];
+
+// phasesWanted reads BENCH_PHASES before anything starts: a wrong name is refused, not skipped.
+function phasesWanted(text: string): Set<Phase> {
+    if (text.trim() === '') {
+        return new Set(PHASES);
+    }
+    const want = new Set<Phase>();
+    for (const raw of text.split(',')) {
+        const id = raw.trim().replace("'", '′');
+        if (!(PHASES as readonly string[]).includes(id)) {
+            throw new Error(`BENCH_PHASES is a comma-separated list of ${PHASES.join(', ')} (got "${raw.trim()}")`);
+        }
+        want.add(id as Phase);
+    }
+    if (want.has('e') && !want.has('b')) {
+        throw new Error('BENCH_PHASES: phase e sends events about the alerts of phase b\'s burst, so it needs b too');
+    }
+    return want;
+}
+
+// routesWanted reads BENCH_ROUTES: a whole number up to the plugin's limit of 100 routes.
+function routesWanted(text: string): number {
+    const n = Number(text || 0);
+    if (!Number.isInteger(n) || n < 0 || n > 100) {
+        throw new Error(`BENCH_ROUTES is how many routes to configure, a whole number from 0 to 100 (got "${text}")`);
+    }
+    return n;
+}
+
 const LABELS = {none: 'no plugin', noop: 'do-nothing plugin', plugin: 'this plugin'};
 
 function line(label: string, value: string): void {
@@ -42,6 +78,8 @@ function phase(name: string): void {
 }
 
 async function main(): Promise<void> {
+    const want = phasesWanted(process.env.BENCH_PHASES || '');
+    const nRoutes = routesWanted(process.env.BENCH_ROUTES || '');
     const url = process.env.MM_URL || '';
     const bundle = process.env.PLUGIN_BUNDLE || '';
     const serverLog = process.env.MM_SERVER_LOG || '';
@@ -76,89 +114,130 @@ async function main(): Promise<void> {
     await activate(b, 'plugin');
     const c: Context = {b, pt, tracker: new Tracker(pt), serverLog};
     console.log(`  server ${url}, ${SIZES.clients} posting users, plugin settings: defaults, Mattermost format, trigger "outage"`);
+    if (nRoutes > 0) {
+        const r = await setUpRoutes(b, pt, nRoutes);
+        b.postChannel = r.postChannel;
+        console.log(`  routes: ${r.routes} routes of ${CHANNELS_PER_ROUTE} channels each (${r.channels} channels made), each with its own trigger words;` +
+            ` no team routes (the bench has one team); non-trigger posts go to ~${r.postChannel.name}, in a route`);
+    }
+    if (want.size < PHASES.length) {
+        console.log(`  phases: ${[...want].join(', ')} only (BENCH_PHASES)`);
+    }
     const loadAtStart = os.loadavg().map((x) => x.toFixed(2)).join(' ');
     console.log(`  machine: ${os.cpus().length} CPUs, load average ${loadAtStart} (1, 5, 15 min)`);
 
-    phase(`(a) post → PagerTree latency, ${SIZES.latencyPosts} sequential posts`);
-    const lat = await latency(c, SIZES.latencyPosts, 5);
-    line('built-in webhook p50 / p95 / p99 (ms)', `${lat.builtin.p50} / ${lat.builtin.p95} / ${lat.builtin.p99}`);
-    line('plugin p50 / p95 / p99 (ms)', `${lat.plugin.p50} / ${lat.plugin.p95} / ${lat.plugin.p99}`);
-    line('ratio p50 / p95 / p99 (target ≤ 1.2 / ≤ 1.3 / –)', `${lat.ratio_p50} / ${lat.ratio_p95} / ${lat.ratio_p99}`);
-    line('plugin − built-in p50 / p95 / p99 (ms)', `${lat.diff_p50_ms} / ${lat.diff_p95_ms} / ${lat.diff_p99_ms}`);
-    line('lost: built-in / plugin', `${lat.lost.builtin} / ${lat.lost.plugin}`);
-
-    phase(`(a′) the floor: one plugin KV write through the plugin API, ${SIZES.floorWrites} times`);
-    const fl = await floor(c, SIZES.floorWrites);
-    line('one write p50 / p95 / p99 (ms)', `${fl.one.p50} / ${fl.one.p95} / ${fl.one.p99}`);
-    line('two writes at once p50 / p95 (ms)', `${fl.two_parallel.p50} / ${fl.two_parallel.p95}`);
-    line('four writes at once p50 / p95 (ms)', `${fl.four_parallel.p50} / ${fl.four_parallel.p95}`);
-    const budget = Math.round((fl.one.p50 + 1) * 100) / 100;
-    line('plugin − built-in p50 vs one write + 1 ms (ms)', `${lat.diff_p50_ms} vs ${budget}`);
-
-    phase(`(b) burst: ${SIZES.burstPosts} trigger posts from ${SIZES.clients} clients`);
-    const bu = await burst(c, SIZES.burstPosts, SIZES.clients, 120000);
-    line('posting took (ms)', `${bu.posting_ms}`);
-    for (const p of ['builtin', 'plugin'] as const) {
-        const r = bu[p];
-        line(`${p}: last delivery after first post (ms)`, `${r.last_after_first_post_ms}`);
-        line(`${p}: delivered / lost / duplicates / requests`, `${r.delivered} / ${r.lost} / ${r.duplicates} / ${r.requests}`);
-    }
-    line('ratio of last deliveries (target ≤ 1.2)', `${bu.ratio_last}`);
-    for (const p of ['builtin', 'plugin'] as const) {
-        line(`${p}: post → delivery p50 / p95 / max (ms)`, `${bu.lag_ms[p].p50} / ${bu.lag_ms[p].p95} / ${bu.lag_ms[p].max}`);
+    type Target = {target: string; value: string | number; met: boolean};
+    const targets: Target[] = [];
+    let lat: Latency | undefined;
+    if (want.has('a')) {
+        phase(`(a) post → PagerTree latency, ${SIZES.latencyPosts} sequential posts`);
+        lat = await latency(c, SIZES.latencyPosts, 5);
+        line('built-in webhook p50 / p95 / p99 (ms)', `${lat.builtin.p50} / ${lat.builtin.p95} / ${lat.builtin.p99}`);
+        line('plugin p50 / p95 / p99 (ms)', `${lat.plugin.p50} / ${lat.plugin.p95} / ${lat.plugin.p99}`);
+        line('ratio p50 / p95 / p99 (target ≤ 1.2 / ≤ 1.3 / –)', `${lat.ratio_p50} / ${lat.ratio_p95} / ${lat.ratio_p99}`);
+        line('plugin − built-in p50 / p95 / p99 (ms)', `${lat.diff_p50_ms} / ${lat.diff_p95_ms} / ${lat.diff_p99_ms}`);
+        line('lost: built-in / plugin', `${lat.lost.builtin} / ${lat.lost.plugin}`);
+        targets.push(
+            {target: 'latency p50 ≤ 1.2× built-in', value: lat.ratio_p50, met: lat.ratio_p50 <= 1.2},
+            {target: 'latency p95 ≤ 1.3× built-in', value: lat.ratio_p95, met: lat.ratio_p95 <= 1.3},
+        );
     }
 
-    phase(`(c) POST /posts, non-trigger posts, ${SIZES.postRounds} rounds × 3 blocks of ${SIZES.postBlock}`);
-    const pp = await postPath(c, SIZES.postRounds, SIZES.postBlock, 10);
-    for (const k of ['none', 'noop', 'plugin'] as const) {
-        line(`${LABELS[k]}: median / p95 (ms)`, `${pp[k].p50} / ${pp[k].p95}`);
+    let fl: Floor | undefined;
+    if (want.has('a′')) {
+        phase(`(a′) the floor: one plugin KV write through the plugin API, ${SIZES.floorWrites} times`);
+        fl = await floor(c, SIZES.floorWrites);
+        line('one write p50 / p95 / p99 (ms)', `${fl.one.p50} / ${fl.one.p95} / ${fl.one.p99}`);
+        line('two writes at once p50 / p95 (ms)', `${fl.two_parallel.p50} / ${fl.two_parallel.p95}`);
+        line('four writes at once p50 / p95 (ms)', `${fl.four_parallel.p50} / ${fl.four_parallel.p95}`);
+        if (lat) {
+            const budget = Math.round((fl.one.p50 + 1) * 100) / 100;
+            line('plugin − built-in p50 vs one write + 1 ms (ms)', `${lat.diff_p50_ms} vs ${budget}`);
+            targets.push({target: 'latency plugin − built-in p50 ≤ one KV write + 1 ms', value: `${lat.diff_p50_ms} ≤ ${budget}`, met: lat.diff_p50_ms <= budget});
+        }
     }
-    line('this plugin ÷ do-nothing, median (target ≤ 1.02)', `${pp.ratio_plugin_vs_noop_median}`);
-    line('this plugin ÷ do-nothing, p95', `${pp.ratio_plugin_vs_noop_p95}`);
-    line('do-nothing ÷ no plugin, median', `${pp.ratio_noop_vs_none_median}`);
 
-    phase(`(d) ${SIZES.outageAlerts} alerts posted while PagerTree answers 503 for ${SIZES.outageMs / 1000} s`);
-    const out = await outage(c, SIZES.outageAlerts, SIZES.clients, SIZES.outageMs, 150000);
-    line('posting took (ms)', `${out.posting_ms}`);
-    line('plugin: last delivery after recovery (ms, target ≤ 5000)', `${out.plugin.last_after_recovery_ms}`);
-    line('plugin: delivered / exactly once / duplicates', `${out.plugin.delivered} / ${out.plugin.exactly_once} / ${out.plugin.duplicates}`);
-    line('plugin: requests, per alert (target ≤ 2)', `${out.plugin.requests}, ${out.plugin.requests_per_alert}`);
-    line('plugin: warning/error lines in the server log', `${out.plugin.log_lines}`);
-    line('built-in: delivered (requests)', `${out.builtin.delivered} (${out.builtin.requests})`);
+    let bu: Burst | undefined;
+    if (want.has('b')) {
+        phase(`(b) burst: ${SIZES.burstPosts} trigger posts from ${SIZES.clients} clients`);
+        bu = await burst(c, SIZES.burstPosts, SIZES.clients, 120000);
+        line('posting took (ms)', `${bu.posting_ms}`);
+        for (const p of ['builtin', 'plugin'] as const) {
+            const r = bu[p];
+            line(`${p}: last delivery after first post (ms)`, `${r.last_after_first_post_ms}`);
+            line(`${p}: delivered / lost / duplicates / requests`, `${r.delivered} / ${r.lost} / ${r.duplicates} / ${r.requests}`);
+        }
+        line('ratio of last deliveries (target ≤ 1.2)', `${bu.ratio_last}`);
+        for (const p of ['builtin', 'plugin'] as const) {
+            line(`${p}: post → delivery p50 / p95 / max (ms)`, `${bu.lag_ms[p].p50} / ${bu.lag_ms[p].p95} / ${bu.lag_ms[p].max}`);
+        }
+        targets.push(
+            {target: 'burst last delivery ≤ 1.2× built-in', value: bu.ratio_last, met: bu.ratio_last <= 1.2},
+            {target: 'burst all delivered, no duplicates', value: `${bu.plugin.delivered}/${bu.posts}, ${bu.plugin.duplicates} dup`, met: bu.plugin.delivered === bu.posts && bu.plugin.duplicates === 0},
+        );
+    }
 
-    phase(`(e) PagerTree's events: ${SIZES.events} events, ${SIZES.eventsInFlight} in flight, about the burst's alerts`);
-    const ev = await events(c, SIZES.events, SIZES.eventsInFlight, 'B', 120000);
-    line('sending took (ms)', `${ev.sending_ms}`);
-    line('answer p50 / p95 / p99 / max (ms)', `${ev.answer_ms.p50} / ${ev.answer_ms.p95} / ${ev.answer_ms.p99} / ${ev.answer_ms.max}`);
-    line('answers by status', JSON.stringify(ev.statuses));
-    line('answers by result', JSON.stringify(ev.results));
-    line(`cards showing Acknowledged (of ${ev.alerts})`, `${ev.cards_right}`);
-    line('every card right after the first event (ms)', `${ev.all_cards_right_ms}`);
-    const fiveXX = Object.entries(ev.statuses).filter(([k]) => Number(k) >= 500 || k === '0').reduce((n, [, v]) => n + v, 0);
+    let pp: PostPath | undefined;
+    if (want.has('c')) {
+        phase(`(c) POST /posts, non-trigger posts, ${SIZES.postRounds} rounds × 3 blocks of ${SIZES.postBlock}`);
+        pp = await postPath(c, SIZES.postRounds, SIZES.postBlock, 10);
+        for (const k of ['none', 'noop', 'plugin'] as const) {
+            line(`${LABELS[k]}: median / p95 (ms)`, `${pp[k].p50} / ${pp[k].p95}`);
+        }
+        line('this plugin ÷ do-nothing, median (target ≤ 1.02)', `${pp.ratio_plugin_vs_noop_median}`);
+        line('this plugin ÷ do-nothing, p95', `${pp.ratio_plugin_vs_noop_p95}`);
+        line('do-nothing ÷ no plugin, median', `${pp.ratio_noop_vs_none_median}`);
+        targets.push({target: 'non-trigger post median ≤ 1.02× do-nothing plugin', value: pp.ratio_plugin_vs_noop_median, met: pp.ratio_plugin_vs_noop_median <= 1.02});
+    }
 
-    const targets = [
-        {target: 'latency p50 ≤ 1.2× built-in', value: lat.ratio_p50, met: lat.ratio_p50 <= 1.2},
-        {target: 'latency p95 ≤ 1.3× built-in', value: lat.ratio_p95, met: lat.ratio_p95 <= 1.3},
-        {target: 'latency plugin − built-in p50 ≤ one KV write + 1 ms', value: `${lat.diff_p50_ms} ≤ ${budget}`, met: lat.diff_p50_ms <= budget},
-        {target: 'burst last delivery ≤ 1.2× built-in', value: bu.ratio_last, met: bu.ratio_last <= 1.2},
-        {target: 'burst all delivered, no duplicates', value: `${bu.plugin.delivered}/${bu.posts}, ${bu.plugin.duplicates} dup`, met: bu.plugin.delivered === bu.posts && bu.plugin.duplicates === 0},
-        {target: 'non-trigger post median ≤ 1.02× do-nothing plugin', value: pp.ratio_plugin_vs_noop_median, met: pp.ratio_plugin_vs_noop_median <= 1.02},
-        {target: 'outage: all delivered ≤ 5 s after recovery', value: out.plugin.last_after_recovery_ms, met: out.plugin.delivered === out.alerts && out.plugin.last_after_recovery_ms <= 5000},
-        {target: 'outage: ≤ 2 requests per alert', value: out.plugin.requests_per_alert, met: out.plugin.requests_per_alert <= 2},
-        {target: 'outage: exactly once', value: `${out.plugin.exactly_once}/${out.alerts}`, met: out.plugin.exactly_once === out.alerts},
-        {target: 'events: no 5xx (or no answer)', value: fiveXX, met: fiveXX === 0},
-        {target: 'events: every card right', value: `${ev.cards_right}/${ev.alerts}`, met: ev.cards_right >= ev.alerts},
-    ];
+    let out: Outage | undefined;
+    if (want.has('d')) {
+        phase(`(d) ${SIZES.outageAlerts} alerts posted while PagerTree answers 503 for ${SIZES.outageMs / 1000} s`);
+        out = await outage(c, SIZES.outageAlerts, SIZES.clients, SIZES.outageMs, 150000);
+        line('posting took (ms)', `${out.posting_ms}`);
+        line('plugin: last delivery after recovery (ms, target ≤ 5000)', `${out.plugin.last_after_recovery_ms}`);
+        line('plugin: delivered / exactly once / duplicates', `${out.plugin.delivered} / ${out.plugin.exactly_once} / ${out.plugin.duplicates}`);
+        line('plugin: requests, per alert (target ≤ 2)', `${out.plugin.requests}, ${out.plugin.requests_per_alert}`);
+        line('plugin: warning/error lines in the server log', `${out.plugin.log_lines}`);
+        line('built-in: delivered (requests)', `${out.builtin.delivered} (${out.builtin.requests})`);
+        targets.push(
+            {target: 'outage: all delivered ≤ 5 s after recovery', value: out.plugin.last_after_recovery_ms, met: out.plugin.delivered === out.alerts && out.plugin.last_after_recovery_ms <= 5000},
+            {target: 'outage: ≤ 2 requests per alert', value: out.plugin.requests_per_alert, met: out.plugin.requests_per_alert <= 2},
+            {target: 'outage: exactly once', value: `${out.plugin.exactly_once}/${out.alerts}`, met: out.plugin.exactly_once === out.alerts},
+        );
+    }
+
+    let ev: Events | undefined;
+    if (want.has('e')) {
+        phase(`(e) PagerTree's events: ${SIZES.events} events, ${SIZES.eventsInFlight} in flight, about the burst's alerts`);
+        ev = await events(c, SIZES.events, SIZES.eventsInFlight, 'B', 120000);
+        line('sending took (ms)', `${ev.sending_ms}`);
+        line('answer p50 / p95 / p99 / max (ms)', `${ev.answer_ms.p50} / ${ev.answer_ms.p95} / ${ev.answer_ms.p99} / ${ev.answer_ms.max}`);
+        line('answers by status', JSON.stringify(ev.statuses));
+        line('answers by result', JSON.stringify(ev.results));
+        line(`cards showing Acknowledged (of ${ev.alerts})`, `${ev.cards_right}`);
+        line('every card right after the first event (ms)', `${ev.all_cards_right_ms}`);
+        const fiveXX = Object.entries(ev.statuses).filter(([k]) => Number(k) >= 500 || k === '0').reduce((n, [, v]) => n + v, 0);
+        targets.push(
+            {target: 'events: no 5xx (or no answer)', value: fiveXX, met: fiveXX === 0},
+            {target: 'events: every card right', value: `${ev.cards_right}/${ev.alerts}`, met: ev.cards_right >= ev.alerts},
+        );
+    }
+
     phase('targets');
     for (const t of targets) {
         line(`${t.met ? 'met    ' : 'NOT met'} ${t.target}`, String(t.value));
     }
 
+    // A phase that did not run, and the routes and phases when left at their defaults, are
+    // left out (undefined): the default run's JSON is what it always was.
     const result = {
         when: new Date().toISOString(),
         machine: {cpus: os.cpus().length, loadavg_at_start: loadAtStart, loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100)},
         commit: process.env.BENCH_COMMIT || '',
         sizes: SIZES,
+        routes: nRoutes > 0 ? {routes: nRoutes, channels: nRoutes * CHANNELS_PER_ROUTE, team_routes: 0} : undefined,
+        phases: want.size < PHASES.length ? [...want] : undefined,
         latency: lat,
         floor: fl,
         burst: bu,

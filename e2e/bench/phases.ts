@@ -173,7 +173,8 @@ export type PostPath = {
 
 // postPath: POST /posts latency of non-trigger posts with no plugin, the do-nothing plugin and
 // this plugin, in alternating blocks (the order rotates each round) so drift in the machine's
-// load hits all three alike.
+// load hits all three alike. The posts go to the bench's post channel (with BENCH_ROUTES, one
+// in a route: the gate then weighs that route's trigger words too).
 export async function postPath(c: Context, rounds: number, perBlock: number, warmup: number): Promise<PostPath> {
     const configs: Config[] = ['none', 'noop', 'plugin'];
     const samples: Record<Config, number[]> = {none: [], noop: [], plugin: []};
@@ -185,7 +186,7 @@ export async function postPath(c: Context, rounds: number, perBlock: number, war
             await activate(c.b, cfg);
             const block: number[] = [];
             for (let i = 0; i < warmup + perBlock; i++) {
-                const took = await createPost(c.b, c.b.posters[i % c.b.posters.length], `just chatting about lunch plans, item ${i}`);
+                const took = await createPost(c.b, c.b.posters[i % c.b.posters.length], `just chatting about lunch plans, item ${i}`, c.b.postChannel.id);
                 if (i >= warmup) {
                     block.push(took);
                 }

@@ -26,6 +26,10 @@ export type Bench = {
     admin: Client4;
     team: Team;
     channel: Channel;
+
+    // Where the post path posts its non-trigger posts: the channel above, or with
+    // BENCH_ROUTES a channel in a route (routes.ts).
+    postChannel: Channel;
     posters: Poster[];
 };
 
@@ -45,7 +49,7 @@ export async function createBench(url: string, posters: number): Promise<Bench> 
         await c.login(username, PASSWORD);
         list.push({token: c.getToken(), userId: user.id});
     }
-    return {url, admin, team, channel, posters: list};
+    return {url, admin, team, channel, postChannel: channel, posters: list};
 }
 
 // addBuiltinWebhook makes the hand-made setup PagerTree's guide describes: fires when the first
@@ -109,13 +113,13 @@ export async function activate(b: Bench, which: 'none' | 'noop' | 'plugin'): Pro
 }
 
 // createPost posts as a user with a bare fetch (the cost measured is the server's, not a client
-// library's) and returns how long POST /posts took.
-export async function createPost(b: Bench, poster: Poster, message: string): Promise<number> {
+// library's) and returns how long POST /posts took. The channel is the bench's unless given.
+export async function createPost(b: Bench, poster: Poster, message: string, channelId = b.channel.id): Promise<number> {
     const started = performance.now();
     const res = await fetch(`${b.url}/api/v4/posts`, {
         method: 'POST',
         headers: {Authorization: `Bearer ${poster.token}`, 'Content-Type': 'application/json'},
-        body: JSON.stringify({channel_id: b.channel.id, message}),
+        body: JSON.stringify({channel_id: channelId, message}),
     });
     await res.arrayBuffer();
     const took = performance.now() - started;
