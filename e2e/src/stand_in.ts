@@ -216,8 +216,11 @@ export class PagerTreeStandIn {
                 status = 404;
             }
             rec.status = status;
-            if (status === 200 && (path === PATHS.mattermost || path === PATHS.webhook)) {
-                this.rest.recordIntegration(path === PATHS.mattermost ? 'mattermost' : 'webhook', body);
+
+            // Every integration makes an alert, as PagerTree's do: the routes' integrations are
+            // "Mattermost (Outgoing Webhook)" ones.
+            if (status === 200 && (path === PATHS.mattermost || path === PATHS.webhook || this.integrations.has(path))) {
+                this.rest.recordIntegration(path === PATHS.webhook ? 'webhook' : 'mattermost', body);
             }
             res.writeHead(status);
             res.end();

@@ -6,7 +6,7 @@ import type {Channel} from '@mattermost/types/channels';
 import type {Team} from '@mattermost/types/teams';
 
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
-import {command, installPlugin, nothingMoreWithin, pluginRunning, post, ref, setPluginSettings, sharedWorld} from '../src/world';
+import {command, installPlugin, nothingMoreWithin, pluginRunning, post, ref, setPluginSettings, sharedWorld, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
 
 const TOKEN = 'e2e-token';
@@ -101,6 +101,23 @@ test('posts in a channel route, a team route and elsewhere reach only their own 
         expect(pt.matching(net).map((r) => r.path)).toEqual([NET.path]);
         expect(pt.matching(noc).map((r) => r.path)).toEqual([PATHS.mattermost]);
     });
+});
+
+test('an event for a route\'s alert reaches the card in its post\'s thread', async () => {
+    const info = await (await api('receiver')).json() as {secret_url: string};
+    pt.sendTo({url: info.secret_url, username: '', password: '', linkedData: true});
+    const botId = (await w.admin.getUserByUsername('pagertree')).id;
+    const r = ref();
+    const p = await post(w.alice, dbChannel.id, `db down on the replica ${r}`);
+    await pt.waitFor(r, {path: DB.path, status: 200});
+    const res = await pt.send(pt.event(pt.alertFor(r), 'alert.acknowledged', {id: 'usr_pat', name: 'Pat Tree', email: 'pat@elsewhere.example'}));
+    expect(res.status).toBe(200);
+    await waitUntil(async () => {
+        const thread = await w.admin.getPostThread(p.id);
+        const cards = Object.values(thread.posts).filter((x) => x.root_id === p.id && x.user_id === botId && x.props?.attachments);
+        const fields = (cards[0]?.props?.attachments as Array<{fields: Array<{title: string; value: string}>}> | undefined)?.[0]?.fields ?? [];
+        return cards.length === 1 && fields.some((f) => f.title === 'Status' && f.value === 'Acknowledged');
+    }, 'the route\'s alert acknowledged on its card');
 });
 
 test('/pagertree alert follows the channel\'s route and says which', async () => {
