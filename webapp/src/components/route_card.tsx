@@ -48,28 +48,18 @@ export default function RouteCard({route, tokenState, token, disabled, onChange,
             </div>
             <div className='pagertree-route__row'>
                 <span>{'Channels'}</span>
-                <ul className='pagertree-channel-list'>
-                    {channels.map((id) => (
-                        <li
-                            key={id}
-                            data-testid='route-channel'
-                        >
-                            <ChannelName
-                                id={id}
-                                known={names[id]}
-                            />
-                            <button
-                                type='button'
-                                className='btn btn-link'
-                                disabled={disabled}
-                                aria-label='Remove channel from route'
-                                onClick={() => set({channels: channels.filter((x) => x !== id)})}
-                            >
-                                {'Remove'}
-                            </button>
-                        </li>
-                    ))}
-                </ul>
+                <ScopeList
+                    ids={channels}
+                    kind='channel'
+                    disabled={disabled}
+                    name={(id) => (
+                        <ChannelName
+                            id={id}
+                            known={names[id]}
+                        />
+                    )}
+                    onRemove={(id) => set({channels: channels.filter((x) => x !== id)})}
+                />
                 <ChannelSearchBox
                     disabled={disabled}
                     isPicked={(id) => channels.includes(id)}
@@ -81,28 +71,18 @@ export default function RouteCard({route, tokenState, token, disabled, onChange,
             </div>
             <div className='pagertree-route__row'>
                 <span>{'Teams'}</span>
-                <ul className='pagertree-channel-list'>
-                    {teams.map((id) => (
-                        <li
-                            key={id}
-                            data-testid='route-team'
-                        >
-                            <TeamName
-                                id={id}
-                                known={names[id]}
-                            />
-                            <button
-                                type='button'
-                                className='btn btn-link'
-                                disabled={disabled}
-                                aria-label='Remove team from route'
-                                onClick={() => set({teams: teams.filter((x) => x !== id)})}
-                            >
-                                {'Remove'}
-                            </button>
-                        </li>
-                    ))}
-                </ul>
+                <ScopeList
+                    ids={teams}
+                    kind='team'
+                    disabled={disabled}
+                    name={(id) => (
+                        <TeamName
+                            id={id}
+                            known={names[id]}
+                        />
+                    )}
+                    onRemove={(id) => set({teams: teams.filter((x) => x !== id)})}
+                />
                 <TeamSearchBox
                     disabled={disabled}
                     isPicked={(id) => teams.includes(id)}
@@ -292,5 +272,38 @@ function RouteTools({route}: {route: RouteSpec}) {
                 )}
             </div>
         </div>
+    );
+}
+
+type ScopeListProps = {
+    ids: string[];
+    kind: 'channel' | 'team';
+    disabled: boolean;
+    name: (id: string) => React.ReactNode;
+    onRemove: (id: string) => void;
+};
+
+// ScopeList lists a route's channels or teams, each with its Remove button.
+function ScopeList({ids, kind, disabled, name, onRemove}: ScopeListProps) {
+    return (
+        <ul className='pagertree-channel-list'>
+            {ids.map((id) => (
+                <li
+                    key={id}
+                    data-testid={`route-${kind}`}
+                >
+                    {name(id)}
+                    <button
+                        type='button'
+                        className='btn btn-link'
+                        disabled={disabled}
+                        aria-label={`Remove ${kind} from route`}
+                        onClick={() => onRemove(id)}
+                    >
+                        {'Remove'}
+                    </button>
+                </li>
+            ))}
+        </ul>
     );
 }
