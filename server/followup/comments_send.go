@@ -197,20 +197,21 @@ func (s *Service) commentFailed(job CommentJob, err error, retry bool, retryAfte
 	attempts := job.Attempts + 1
 	again := retry && now.Sub(job.First) < actionRetryFor
 	problem := pagertreeclient.SentenceFor(err, true)
-	s.commentNote.note(CommentProblem{At: now.UTC(), Problem: problem, GaveUp: !again})
+	// The failure is noted once the job says what happens next, so whoever reads the status
+	// (an admin, a test) finds the job already planned.
+	note := CommentProblem{At: now.UTC(), Problem: problem, GaveUp: !again}
 	if again {
-		_, ok, uerr := s.comments.update(job.PostID, func(j *CommentJob) bool {
+		_, _, uerr := s.comments.update(job.PostID, func(j *CommentJob) bool {
 			j.Attempts, j.NextTry, j.LeaseUntil = attempts, now.Add(actionBackoff(attempts, retryAfter)), time.Time{}
 			return true
 		})
-		if uerr == nil && ok {
-			return
-		}
+		s.commentNote.note(note)
 		if uerr != nil { // the lease runs out and the sweep tries again
 			s.mm.LogWarn("PagerTree: could not plan the next try of a comment", "post_id", job.PostID, "error", uerr.Error())
 		}
 		return
 	}
+	s.commentNote.note(note)
 	s.mm.LogWarn("PagerTree: gave up sending a thread reply as a comment: "+problem, "post_id", job.PostID, "thirdparty_id", job.ThirdPartyID)
 	s.finishComment(job.PostID)
 }
