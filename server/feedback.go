@@ -139,8 +139,9 @@ func (p *Plugin) onFinal(j delivery.Job, o paging.Outcome) {
 	if status == delivery.StatusDelivered {
 		p.API.LogInfo("PagerTree: alert delivered", "post_id", a.PostID, "status", o.StatusCode, "attempts", j.Attempts)
 		delivered := func() {
-			p.confirm(a)
-			p.followup.Delivered(a, p.formatOf(a)) // its thread's replies may become comments (the card points it too)
+			if !p.confirm(a) { // the card points its thread at the alert; without one, this does
+				p.followup.Delivered(a, p.formatOf(a)) // its thread's replies may become comments
+			}
 		}
 		if p.feedback != nil {
 			p.feedback.do(delivered)
@@ -154,11 +155,12 @@ func (p *Plugin) onFinal(j delivery.Job, o paging.Outcome) {
 	p.notifyFailure(a, meaning) // the outbox has released its flood-control claims
 }
 
-// confirm puts the reaction on the post and, by setting, a short reply in its thread.
-func (p *Plugin) confirm(a paging.Alert) {
+// confirm puts the reaction on the post and, by setting, a short reply in its thread; it
+// reports whether the reply is the alert's status card.
+func (p *Plugin) confirm(a paging.Alert) (carded bool) {
 	cfg := p.config.Load()
 	if cfg == nil || a.PostID == "" {
-		return
+		return false
 	}
 	if cfg.ReactionEmoji != "" {
 		if _, appErr := p.API.AddReaction(&model.Reaction{UserId: p.botID, PostId: a.PostID, EmojiName: cfg.ReactionEmoji}); appErr != nil {
@@ -170,8 +172,8 @@ func (p *Plugin) confirm(a paging.Alert) {
 	if a.Origin == paging.OriginMessage || cfg.ReplyInThread && (a.Origin == paging.OriginPost || a.Resent != nil) {
 		// The confirmation is the status card that PagerTree's events keep up to date; a resend
 		// also gets a reply of its own that says so.
-		if p.followup.Confirm(paging.ThirdPartyID(a, p.formatOf(a))) && a.Resent == nil {
-			return
+		if carded = p.followup.Confirm(paging.ThirdPartyID(a, p.formatOf(a))); carded && a.Resent == nil {
+			return true
 		}
 		root := a.ThreadRoot()
 		if root == "" {
@@ -184,10 +186,23 @@ func (p *Plugin) confirm(a paging.Alert) {
 				a.Resent.Number, paged, a.Trigger)
 		}
 		reply := &model.Post{UserId: p.botID, ChannelId: a.ChannelID, RootId: root, Message: msg}
-		if _, appErr := p.API.CreatePost(reply); appErr != nil {
+		if appErr := p.createReply(reply); appErr != nil {
 			p.API.LogWarn("PagerTree: could not post the confirmation reply", "post_id", a.PostID, "error", appErr.Error())
 		}
 	}
+	return carded
+}
+
+// createReply posts a reply in a thread, trying again when the server fails (Mattermost can
+// answer 500 to concurrent first replies in one thread: both write the thread's row).
+func (p *Plugin) createReply(reply *model.Post) *model.AppError {
+	var appErr *model.AppError
+	for try := 0; try < 3; try++ {
+		if _, appErr = p.API.CreatePost(reply.Clone()); appErr == nil || appErr.StatusCode < 500 {
+			return appErr
+		}
+	}
+	return appErr
 }
 
 // notifyFailure tells the poster, privately, that PagerTree was not paged and why.

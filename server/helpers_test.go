@@ -124,6 +124,13 @@ type testEnv struct {
 // forbidden names API methods the world does not answer: calling one fails the test.
 func newEnv(t *testing.T, s settings, kv *kvstoretest.MemKV, forbidden ...string) *testEnv {
 	t.Helper()
+	return newTunedEnv(t, s, kv, nil, forbidden...)
+}
+
+// newTunedEnv is newEnv with the test's outbox options changed by tune after the defaults
+// here (short backoff, a sweep every 20 ms).
+func newTunedEnv(t *testing.T, s settings, kv *kvstoretest.MemKV, tune func(*delivery.Options), forbidden ...string) *testEnv {
+	t.Helper()
 	if kv == nil {
 		kv = kvstoretest.New()
 	}
@@ -146,6 +153,9 @@ func newEnv(t *testing.T, s settings, kv *kvstoretest.MemKV, forbidden ...string
 	p.outboxTuner = func(o *delivery.Options) {
 		o.Backoff = func(int) time.Duration { return 5 * time.Millisecond }
 		o.SweepEvery = 20 * time.Millisecond
+		if tune != nil {
+			tune(o)
+		}
 	}
 	p.SetAPI(api)
 	env := &testEnv{p: p, api: api, kv: kv}

@@ -22,7 +22,7 @@ func pressed(t *testing.T) (*records, *clock, string) {
 	if _, err := s.remember(sent("post1"), paging.FormatWebhook, "", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.setCard("post1", "card1"); err != nil {
+	if _, err := s.setCard("post1", "card1", -1); err != nil {
 		t.Fatal(err)
 	}
 	if _, why, err := s.press("post1", "other-post", alertstate.Acknowledge, "u1", "bob"); err != nil || why == "" {

@@ -52,8 +52,8 @@ func TestAdoptRecordsAnAlertFromElsewhereOnceAndLaterEventsMap(t *testing.T) {
 		t.Fatalf("record %+v", rec)
 	}
 	// The card becomes the thread's root.
-	if id, err := s.setCard("pt.alt_x", "card1"); err != nil || id != "card1" {
-		t.Fatal(id, err)
+	if got, err := s.setCard("pt.alt_x", "card1", -1); err != nil || got.CardPostID != "card1" {
+		t.Fatal(got.CardPostID, err)
 	}
 	rec, _, _ = s.get("pt.alt_x")
 	if rec.RootID != "card1" || rec.PostID != "card1" {

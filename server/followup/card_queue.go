@@ -104,12 +104,12 @@ func (s *Service) applyAlert(tp string) {
 			break
 		}
 		if card || rec.CardPostID == "" {
-			rev, err := s.drawCard(rec)
+			rev, recorded, err := s.drawCard(rec)
 			if errors.Is(err, errCardGone) {
 				s.mm.LogInfo("PagerTree: the status card was deleted; it is not posted again", "thirdparty_id", tp)
 				rev, err = rec.Rev, nil
 			}
-			if err == nil {
+			if err == nil && !recorded {
 				err = retried(func() error { return s.records.markDrawn(tp, rev) })
 			}
 			if err != nil {
@@ -215,9 +215,10 @@ func (s *records) giveBack(tp string, replies []PendingReply) error {
 	return err
 }
 
-// setCard stores the card's post id unless another node stored one first; it returns the
-// card post id in force.
-func (s *records) setCard(tp, postID string) (string, error) {
+// setCard stores the card's post id unless another node stored one first, and that the card
+// shows revision shown when the record is still at it; it returns the record as it is now
+// (CardPostID: the card in force; empty when the record expired).
+func (s *records) setCard(tp, postID string, shown int64) (Record, error) {
 	rec, _, err := s.update(tp, func(r *Record) bool {
 		if r.CardPostID != "" {
 			return false
@@ -226,9 +227,12 @@ func (s *records) setCard(tp, postID string) (string, error) {
 		if r.RootID == "" { // an alert from another source: its card starts the thread
 			r.RootID, r.PostID = postID, postID
 		}
+		if r.Rev == shown && r.CardRev < shown { // the new card shows the record as it is
+			r.CardRev = shown
+		}
 		return true
 	})
-	return rec.CardPostID, err
+	return rec, err
 }
 
 // done drops an alert from the work set once its record has no work and has settled (or is

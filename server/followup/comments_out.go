@@ -210,13 +210,18 @@ func (s *Service) Delivered(a paging.Alert, f paging.Format) {
 }
 
 // rememberThread points the thread at its alert: the newest alert of a thread gets its
-// replies (a thread can page again when "One alert per thread" is off).
+// replies (a thread can page again when "One alert per thread" is off). A thread's first
+// alert, nearly every one, costs one write (create only); a later one replaces the pointer.
 func (s *records) rememberThread(rootID, tp string) error {
 	if !model.IsValidId(rootID) || tp == "" {
 		return nil
 	}
 	return retried(func() error {
-		return kvstore.Update(s.kv, threadPrefix+rootID, s.lifetime(), func([]byte) ([]byte, error) { return []byte(tp), nil })
+		key := threadPrefix + rootID
+		if created, err := s.kv.CompareAndSet(key, nil, []byte(tp), s.lifetime()); err != nil || created {
+			return err
+		}
+		return kvstore.Update(s.kv, key, s.lifetime(), func([]byte) ([]byte, error) { return []byte(tp), nil })
 	})
 }
 

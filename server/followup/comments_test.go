@@ -53,7 +53,7 @@ func newCommentsEnv(t *testing.T, setup func(api *plugintest.API)) *commentsEnv 
 		t.Fatal(err)
 	}
 	tp := paging.ThirdPartyID(a, paging.FormatWebhook)
-	if _, err := env.s.records.setCard(tp, cardID); err != nil {
+	if _, err := env.s.records.setCard(tp, cardID, -1); err != nil {
 		t.Fatal(err)
 	}
 	if err := env.s.records.rememberThread(threadRoot, tp); err != nil {

@@ -129,7 +129,7 @@ func TestWorkLeftByAStoppedNodeIsAppliedAtStart(t *testing.T) {
 	left := newRecords(kv, nil, nil)
 	a := paging.Alert{ID: "postpostpostpostpostpostpo", PostID: "postpostpostpostpostpostpo", ChannelID: publicID, Trigger: "outage", Origin: paging.OriginPost}
 	_, _ = left.remember(a, paging.FormatWebhook, "", "")
-	_, _ = left.setCard(a.ID, cardID)
+	_, _ = left.setCard(a.ID, cardID, -1)
 	if res, err := left.apply(alertstate.Event{Kind: alertstate.KindRejected, ThirdPartyID: a.ID, By: alertstate.Person{Name: "Bo"}, Key: "k"}, true); err != nil || !res.Work {
 		t.Fatalf("%+v %v", res, err)
 	}

@@ -162,11 +162,45 @@ func TestGiveBackKeepsOrderAndPendingList(t *testing.T) {
 func TestSetCardFirstWriterWins(t *testing.T) {
 	s := newRecords(kvstoretest.New(), nil, nil)
 	_, _ = s.remember(sent("p"), paging.FormatWebhook, "", "")
-	if id, _ := s.setCard("p", "card1"); id != "card1" {
-		t.Fatal(id)
+	if rec, _ := s.setCard("p", "card1", 0); rec.CardPostID != "card1" {
+		t.Fatal(rec.CardPostID)
 	}
-	if id, _ := s.setCard("p", "card2"); id != "card1" {
-		t.Fatalf("second card won: %s", id)
+	if rec, _ := s.setCard("p", "card2", 0); rec.CardPostID != "card1" {
+		t.Fatalf("second card won: %s", rec.CardPostID)
+	}
+}
+
+// A new card records the revision it shows with its post id (one write, no markDrawn after),
+// but only when the record is still at that revision: a change since leaves the card behind.
+func TestSetCardRecordsTheRevisionShown(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		changes    int   // events applied before the card is recorded
+		shown      int64 // the revision the new card was drawn from
+		wantCard   int64
+		wantBehind bool
+	}{
+		{"unchanged", 0, 0, 0, false},
+		{"changed meanwhile", 1, 0, 0, true},
+		{"drawn from the newest", 1, 1, 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newRecords(kvstoretest.New(), nil, nil)
+			_, _ = s.remember(sent("p"), paging.FormatWebhook, "", "")
+			for i := 0; i < tc.changes; i++ {
+				if _, _, err := s.update("p", func(r *Record) bool { r.Rev++; return true }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rec, err := s.setCard("p", "card1", tc.shown)
+			if err != nil || rec.CardPostID != "card1" {
+				t.Fatalf("%+v %v", rec, err)
+			}
+			stored, _, _ := s.get("p")
+			if stored.CardRev != tc.wantCard || stored.CardBehind() != tc.wantBehind {
+				t.Fatalf("card rev %d (behind %v), want %d (behind %v)", stored.CardRev, stored.CardBehind(), tc.wantCard, tc.wantBehind)
+			}
+		})
 	}
 }
 

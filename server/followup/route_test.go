@@ -67,7 +67,7 @@ func TestRouteAlertFollowsItsRoute(t *testing.T) {
 	if err != nil || !ok || rec.RouteID != "db" {
 		t.Fatalf("record %+v %v %v", rec, ok, err)
 	}
-	if _, err := env.s.records.setCard(tp, cardID); err != nil {
+	if _, err := env.s.records.setCard(tp, cardID, -1); err != nil {
 		t.Fatal(err)
 	}
 	cs.addProp(CardProp, tp)

@@ -307,7 +307,7 @@ func (e *testService) sentAlert(t *testing.T, f paging.Format) string {
 		t.Fatal(err)
 	}
 	tp := paging.ThirdPartyID(a, f)
-	if _, err := e.s.records.setCard(tp, cardID); err != nil {
+	if _, err := e.s.records.setCard(tp, cardID, -1); err != nil {
 		t.Fatal(err)
 	}
 	return tp
