@@ -92,6 +92,7 @@ psql_admin() { su postgres -c "psql -q -v ON_ERROR_STOP=1 -c \"$1\"" >/dev/null;
 psql_admin "DO \\\$\\\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pagertree_e2e') THEN CREATE ROLE pagertree_e2e LOGIN PASSWORD 'pagertree_e2e'; END IF; END \\\$\\\$;"
 # PAGERTREE_E2E_DB lets several checkouts run the suite at once, each on its own database.
 db=${PAGERTREE_E2E_DB:-pagertree_e2e}
+export E2E_DB=$db # the bench reads the plugin KV table's counters (e2e/bench/kvstats.ts)
 fresh_db() {
   psql_admin "DROP DATABASE IF EXISTS $db WITH (FORCE);"
   psql_admin "CREATE DATABASE $db OWNER pagertree_e2e;"

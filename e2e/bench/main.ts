@@ -12,7 +12,9 @@ import {events} from './events';
 import type {Events} from './events';
 import {floor} from './floor';
 import type {Floor} from './floor';
-import {burst, latency, outage, postPath} from './phases';
+import {kvCounters, perAlert} from './kvstats';
+import type {KVPerAlert} from './kvstats';
+import {burst, latency, outage, postPath, quiet} from './phases';
 import type {Burst, Context, Latency, Outage, PostPath} from './phases';
 import {CHANNELS_PER_ROUTE, setUpRoutes} from './routes';
 import {TOKEN, activate, addBuiltinWebhook, buildNoopBundle, createBench, installPagerTree, uploadNoop} from './setup';
@@ -158,9 +160,14 @@ async function main(): Promise<void> {
     }
 
     let bu: Burst | undefined;
+    let burstKV: KVPerAlert | undefined;
     if (want.has('b')) {
         phase(`(b) burst: ${SIZES.burstPosts} trigger posts from ${SIZES.clients} clients`);
+        const kvBefore = kvCounters();
         bu = await burst(c, SIZES.burstPosts, SIZES.clients, 120000);
+        await quiet(c); // the cards, reactions and replies are written too
+        await new Promise((r) => setTimeout(r, 1500)); // the server flushes its table counters
+        burstKV = perAlert(kvBefore, kvCounters(), SIZES.burstPosts);
         line('posting took (ms)', `${bu.posting_ms}`);
         for (const p of ['builtin', 'plugin'] as const) {
             const r = bu[p];
@@ -170,6 +177,9 @@ async function main(): Promise<void> {
         line('ratio of last deliveries (target ≤ 1.2)', `${bu.ratio_last}`);
         for (const p of ['builtin', 'plugin'] as const) {
             line(`${p}: post → delivery p50 / p95 / max (ms)`, `${bu.lag_ms[p].p50} / ${bu.lag_ms[p].p95} / ${bu.lag_ms[p].max}`);
+        }
+        if (burstKV) {
+            line('plugin KV table per alert: writes / lookups', `${burstKV.writes} / ${burstKV.lookups} (inserted ${burstKV.inserted}, updated ${burstKV.updated}, deleted ${burstKV.deleted})`);
         }
         targets.push(
             {target: 'burst last delivery ≤ 1.2× built-in', value: bu.ratio_last, met: bu.ratio_last <= 1.2},
@@ -241,6 +251,7 @@ async function main(): Promise<void> {
         latency: lat,
         floor: fl,
         burst: bu,
+        burst_kv_per_alert: burstKV,
         post_path: pp,
         outage: out,
         events: ev,

@@ -146,7 +146,7 @@ export async function burst(c: Context, n: number, clients: number, timeoutMs: n
 
 // quiet waits until the plugin's reactions and replies for the burst before are all posted
 // (the channel's message count stops growing), so they do not weigh on the blocks measured.
-async function quiet(c: Context): Promise<void> {
+export async function quiet(c: Context): Promise<void> {
     const deadline = Date.now() + 90000;
     let last = -1;
     let still = 0;
