@@ -192,10 +192,10 @@ func (s *records) threadAlert(rootID string) (Record, bool, error) {
 	return s.get(string(tp))
 }
 
-// Delivered is told when PagerTree took an alert sent under format f: its thread now belongs
-// to it, and replies there may become comments (the card, drawn next or by PagerTree's first
-// event, points the thread too). It runs after the send, never before it: the send's path
-// keeps its one KV write. A reply posted before this is not sent.
+// Delivered is told when PagerTree took an alert sent under format f and its thread has no
+// card (Confirm points the thread otherwise): its thread now belongs to it, and replies there
+// may become comments. It runs after the send, never before it: the send's path keeps its one
+// KV write. A reply posted before this is not sent.
 func (s *Service) Delivered(a paging.Alert, f paging.Format) {
 	if !followed(a) {
 		return
@@ -204,8 +204,19 @@ func (s *Service) Delivered(a paging.Alert, f paging.Format) {
 	if root == "" {
 		root = a.PostID
 	}
-	if err := s.records.rememberThread(root, paging.ThirdPartyID(a, f)); err != nil {
-		s.mm.LogWarn("PagerTree: could not point the thread at its alert; replies in it are not sent as comments", "post_id", a.PostID, "error", err.Error())
+	s.pointThread(root, paging.ThirdPartyID(a, f))
+}
+
+// pointThread points the thread at its alert when replies are sent as comments: only they
+// read the pointer, and without them an alert spares the write (under a burst every write is
+// the database's work). A thread paged while the setting was off has none; the Webhook format's
+// alert of a thread's first post is found without it (threadAlert).
+func (s *Service) pointThread(rootID, tp string) {
+	if !s.config().SendComments {
+		return
+	}
+	if err := s.records.rememberThread(rootID, tp); err != nil {
+		s.mm.LogWarn("PagerTree: could not point the thread at its alert; replies in it are not sent as comments", "thirdparty_id", tp, "error", err.Error())
 	}
 }
 

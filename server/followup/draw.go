@@ -66,10 +66,7 @@ func (s *Service) drawCard(rec Record) (rev int64, recorded bool, err error) {
 		if cur.CardPostID != created.Id { // another node made the card first (or the record expired): ours goes
 			_ = s.mm.DeletePost(created.Id)
 		} else {
-			root := cur.RootID // an alert from another source: its card starts the thread (setCard)
-			if err := s.records.rememberThread(root, rec.ThirdPartyID); err != nil {
-				s.mm.LogWarn("PagerTree: could not point the thread at its alert; replies in it are not sent as comments", "thirdparty_id", rec.ThirdPartyID, "error", err.Error())
-			}
+			s.pointThread(cur.RootID, rec.ThirdPartyID) // from another source, its card starts the thread (setCard)
 			if cur.Rev == rec.Rev {
 				return rec.Rev, true, nil // the record holds the revision drawn (setCard)
 			}
@@ -129,9 +126,7 @@ func (s *Service) Confirm(thirdPartyID string) bool {
 	switch {
 	case err != nil:
 		s.mm.LogWarn("PagerTree: could not post the status card", "thirdparty_id", thirdPartyID, "error", err.Error())
-		if err := s.records.rememberThread(rec.RootID, thirdPartyID); err != nil {
-			s.mm.LogWarn("PagerTree: could not point the thread at its alert; replies in it are not sent as comments", "thirdparty_id", thirdPartyID, "error", err.Error())
-		}
+		s.pointThread(rec.RootID, thirdPartyID)
 	case !recorded:
 		if err := s.records.markDrawn(thirdPartyID, rev); err != nil {
 			s.mm.LogWarn("PagerTree: could not record the status card drawn", "thirdparty_id", thirdPartyID, "error", err.Error())
