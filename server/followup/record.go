@@ -115,6 +115,8 @@ type records struct {
 	// polledSet lists the alerts polled (poller.go); checks is when this node checked them.
 	polledSet *kvstore.KeySet
 	checks    polledChecks
+	// stamps: the Mattermost-format timestamps this node claimed lately (stamps.go).
+	stamps recentStamps
 }
 
 // newRecords keeps records for ttl() after their last change (nil: DefaultAlertLifetime).

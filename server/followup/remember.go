@@ -51,10 +51,14 @@ func (s *records) remember(a paging.Alert, f paging.Format, endpointHost, endpoi
 		root = a.PostID
 	}
 	base := a.SentAt()
+	next := base
+	if f == paging.FormatMattermost { // skip the milliseconds this node gave other posts of the channel
+		next = s.stamps.reserve(a.ChannelID, a.PostID, base, maxStampTries)
+	}
 	for try := 0; try < maxStampTries; try++ {
 		cand := a
-		if f == paging.FormatMattermost && try > 0 {
-			cand.Stamp = base + int64(try)
+		if next != base {
+			cand.Stamp = next
 		}
 		tp := paging.ThirdPartyID(cand, f)
 		now := s.now()
@@ -82,6 +86,8 @@ func (s *records) remember(a paging.Alert, f paging.Format, endpointHost, endpoi
 		if holder.PostID == a.PostID {
 			return cand, nil // ours already
 		}
+		s.stamps.taken(a.ChannelID, holder.PostID, next) // another node's, or from before a restart
+		next = s.stamps.reserve(a.ChannelID, a.PostID, next+1, maxStampTries-try)
 	}
 	return a, fmt.Errorf("could not find a free timestamp for the alert in its channel after %d tries", maxStampTries)
 }
