@@ -133,12 +133,17 @@ func (p *Plugin) onFinal(j delivery.Job, o paging.Outcome) {
 	p.metrics.Final(a, string(a.Origin), o, j.GaveUp)
 	e := delivery.EntryFor(a, status, p.clock())
 	e.Format, e.Attempts, e.StatusCode, e.Meaning, e.Error = p.formatOf(a), j.Attempts, o.StatusCode, meaning, o.Error
-	if err := p.history.Add(e); err != nil {
-		p.API.LogWarn("PagerTree: could not record a delivery in the history", "post_id", a.PostID, "error", err.Error())
+	record := func() {
+		if err := p.history.Add(e); err != nil {
+			p.API.LogWarn("PagerTree: could not record a delivery in the history", "post_id", a.PostID, "error", err.Error())
+		}
 	}
 	if status == delivery.StatusDelivered {
 		p.API.LogInfo("PagerTree: alert delivered", "post_id", a.PostID, "status", o.StatusCode, "attempts", j.Attempts)
+		// The history and the chat follow on the feedback queue, so that in a burst the
+		// outbox's workers go on sending (its own record of the job is written already).
 		delivered := func() {
+			record()
 			if !p.confirm(a) { // the card points its thread at the alert; without one, this does
 				p.followup.Delivered(a, p.formatOf(a)) // its thread's replies may become comments
 			}
@@ -150,6 +155,7 @@ func (p *Plugin) onFinal(j delivery.Job, o paging.Outcome) {
 		}
 		return
 	}
+	record()
 	p.API.LogError("PagerTree: alert NOT delivered", "post_id", a.PostID, "status", o.StatusCode, "meaning", meaning,
 		"error", o.Error, "attempts", j.Attempts)
 	p.notifyFailure(a, meaning) // the outbox has released its flood-control claims
