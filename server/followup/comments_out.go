@@ -212,7 +212,7 @@ func (s *Service) Delivered(a paging.Alert, f paging.Format) {
 // the database's work). A thread paged while the setting was off has none; the Webhook format's
 // alert of a thread's first post is found without it (threadAlert).
 func (s *Service) pointThread(rootID, tp string) {
-	if !s.config().SendComments {
+	if cfg := s.config(); cfg == nil || !cfg.SendComments {
 		return
 	}
 	if err := s.records.rememberThread(rootID, tp); err != nil {
