@@ -16,6 +16,8 @@ import {kvCounters, perAlert} from './kvstats';
 import type {KVPerAlert} from './kvstats';
 import {burst, latency, outage, postPath, quiet} from './phases';
 import type {Burst, Context, Latency, Outage, PostPath} from './phases';
+import {presendBetween, readPresend} from './presend';
+import type {Presend} from './presend';
 import {CHANNELS_PER_ROUTE, setUpRoutes} from './routes';
 import {TOKEN, activate, addBuiltinWebhook, buildNoopBundle, createBench, installPagerTree, uploadNoop} from './setup';
 import {Tracker} from './tracker';
@@ -131,14 +133,20 @@ async function main(): Promise<void> {
     type Target = {target: string; value: string | number; met: boolean};
     const targets: Target[] = [];
     let lat: Latency | undefined;
+    let presend: Presend | undefined;
     if (want.has('a')) {
         phase(`(a) post → PagerTree latency, ${SIZES.latencyPosts} sequential posts`);
+        const presendBefore = await readPresend();
         lat = await latency(c, SIZES.latencyPosts, 5);
+        presend = presendBetween(presendBefore, await readPresend());
         line('built-in webhook p50 / p95 / p99 (ms)', `${lat.builtin.p50} / ${lat.builtin.p95} / ${lat.builtin.p99}`);
         line('plugin p50 / p95 / p99 (ms)', `${lat.plugin.p50} / ${lat.plugin.p95} / ${lat.plugin.p99}`);
         line('ratio p50 / p95 / p99 (target ≤ 1.2 / ≤ 1.3 / –)', `${lat.ratio_p50} / ${lat.ratio_p95} / ${lat.ratio_p99}`);
         line('plugin − built-in p50 / p95 / p99 (ms)', `${lat.diff_p50_ms} / ${lat.diff_p95_ms} / ${lat.diff_p99_ms}`);
         line('lost: built-in / plugin', `${lat.lost.builtin} / ${lat.lost.plugin}`);
+        if (presend) {
+            line('plugin pre-send (hook → request written) p50 / mean (ms)', `${presend.p50_ms} / ${presend.mean_ms} (presend_seconds, ${presend.alerts} alerts)`);
+        }
         targets.push(
             {target: 'latency p50 ≤ 1.2× built-in', value: lat.ratio_p50, met: lat.ratio_p50 <= 1.2},
             {target: 'latency p95 ≤ 1.3× built-in', value: lat.ratio_p95, met: lat.ratio_p95 <= 1.3},
@@ -250,6 +258,7 @@ async function main(): Promise<void> {
         phases: want.size < PHASES.length ? [...want] : undefined,
         latency: lat,
         floor: fl,
+        presend,
         burst: bu,
         burst_kv_per_alert: burstKV,
         post_path: pp,
