@@ -155,14 +155,7 @@ func (r *actionRetries) sweep(ctx context.Context, slots chan struct{}, all *syn
 			}
 			continue
 		}
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
-			return // the claim's lease runs out: the next start tries it
-		}
-		wg.Add(1)
-		go func() {
-			defer func() { <-slots; wg.Done() }()
+		if !inSlot(ctx, slots, &wg, func() {
 			route := s.config().actor().DecideAction(targetOf(rec), job.Action) // once per try
 			tctx, cancel := context.WithTimeout(ctx, actionTimeout)
 			text, final := s.runAction(tctx, route, rec, *job)
@@ -170,8 +163,26 @@ func (r *actionRetries) sweep(ctx context.Context, slots chan struct{}, all *syn
 			if final && job.UserID != "" {
 				s.mm.SendEphemeralPost(job.UserID, &model.Post{ChannelId: rec.ChannelID, RootId: rec.RootID, Message: text})
 			}
-		}()
+		}) {
+			return // the claim's lease runs out: the next start tries it
+		}
 	}
+}
+
+// inSlot runs try on a goroutine of its own once one of the slots is free (the calls to
+// PagerTree in flight are bounded), and reports false when ctx ended first.
+func inSlot(ctx context.Context, slots chan struct{}, wg *sync.WaitGroup, try func()) bool {
+	select {
+	case slots <- struct{}{}:
+	case <-ctx.Done():
+		return false
+	}
+	wg.Add(1)
+	go func() {
+		defer func() { <-slots; wg.Done() }()
+		try()
+	}()
+	return true
 }
 
 // actionSent records that PagerTree took the action: the card now waits for its event (the

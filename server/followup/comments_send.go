@@ -61,16 +61,9 @@ func (r *actionRetries) sweepComments(ctx context.Context, slots chan struct{}, 
 		if err != nil || job == nil {
 			continue
 		}
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
+		if !inSlot(ctx, slots, wg, func() { s.sendComment(ctx, *job) }) {
 			return // the claim's lease runs out: the next start tries it
 		}
-		wg.Add(1)
-		go func() {
-			defer func() { <-slots; wg.Done() }()
-			s.sendComment(ctx, *job)
-		}()
 	}
 }
 

@@ -1,7 +1,6 @@
 package pagertreeclient
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -129,18 +128,9 @@ func decodeRESTComment(raw []byte) (Comment, error) {
 // decodeComments reads {data: [...]} (or a bare array), newest first as asked, and returns the
 // comments oldest first, at most MaxCommentsListed; entries that cannot be read are left out.
 func decodeComments(body []byte) ([]Comment, error) {
-	var items []json.RawMessage
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) > 0 && trimmed[0] == '[' {
-		if err := json.Unmarshal(trimmed, &items); err != nil {
-			return nil, errShape
-		}
-	} else {
-		env, err := decodeList(trimmed)
-		if err != nil {
-			return nil, err
-		}
-		items = env.Data
+	items, err := listItems(body)
+	if err != nil {
+		return nil, err
 	}
 	if len(items) > MaxCommentsListed {
 		items = items[:MaxCommentsListed]

@@ -102,6 +102,20 @@ func decodeList(body []byte) (listEnvelope, error) {
 	return env, nil
 }
 
+// listItems reads a list PagerTree answers either bare ([...]) or in its {data: [...]} envelope.
+func listItems(body []byte) ([]json.RawMessage, error) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '[' {
+		env, err := decodeList(trimmed)
+		return env.Data, err
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(trimmed, &items); err != nil {
+		return nil, errShape
+	}
+	return items, nil
+}
+
 type alertJSON struct {
 	ID           flexString `json:"id"`
 	PrefixID     flexString `json:"prefix_id"`
@@ -193,18 +207,9 @@ type oncallJSON struct {
 }
 
 func decodeOncall(body []byte) ([]OncallLayer, error) {
-	var items []json.RawMessage
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) > 0 && trimmed[0] == '[' {
-		if err := json.Unmarshal(trimmed, &items); err != nil {
-			return nil, errShape
-		}
-	} else {
-		env, err := decodeList(trimmed)
-		if err != nil {
-			return nil, err
-		}
-		items = env.Data
+	items, err := listItems(body)
+	if err != nil {
+		return nil, err
 	}
 	layers := []OncallLayer{}
 	for _, raw := range items {
