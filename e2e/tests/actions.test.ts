@@ -8,6 +8,7 @@ import type {Client4} from '@mattermost/client';
 import type {Post} from '@mattermost/types/posts';
 import type {UserProfile} from '@mattermost/types/users';
 
+import {scenarioSettings} from '../src/scenario_settings';
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
 import {client, command, installPlugin, nothingMoreWithin, PASSWORD, pluginRunning, post, ref, setPluginSettings, sharedWorld, verifyEmail, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
@@ -99,33 +100,11 @@ beforeAll(async () => {
     await pt.start();
     pt.rest.apiKey = KEY;
     w = await sharedWorld(MM_URL);
-    base = {
-        Enabled: true,
-        EndpointURL: pt.url + PATHS.mattermost,
-        Token: TOKEN,
-        Format: 'mattermost',
-        TriggerWords: 'outage, sev-1',
-        MatchMode: 'whole_word',
-        DefaultUrgency: 'pagertree_default',
-        UrgencyAliases: 'sev-1=critical',
+    base = scenarioSettings(pt, TOKEN, {
         WatchPrivateChannels: true,
-        ForwardBotPosts: false,
-        IgnoreCodeAndQuotes: true,
-        ChannelAllowList: '',
-        OneAlertPerThread: true,
-        ChannelCooldownSeconds: 0,
-        RetryWindowMinutes: 60,
-        ReactionEmoji: 'rotating_light',
-        ReplyInThread: true,
-        StatusUpdates: 'card_and_replies',
-        AlertLifetimeDays: 30,
         APIKey: KEY,
         APIBaseURL: pt.url,
-        WhoMayPress: 'channel_members',
-        ExternalAlertsChannel: '',
-        UpdatesArrive: 'pushed',
-        PollSeconds: 30,
-    };
+    });
     await setPluginSettings(w, base);
     if (!(await pluginRunning(w))) {
         await installPlugin(w, BUNDLE);

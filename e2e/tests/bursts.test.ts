@@ -11,6 +11,7 @@ import {promisify} from 'util';
 import type {Channel} from '@mattermost/types/channels';
 import type {Post} from '@mattermost/types/posts';
 
+import {scenarioSettings} from '../src/scenario_settings';
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
 import type {EventBody, PTUser} from '../src/stand_in';
 import type {StandInAlert} from '../src/stand_in_rest';
@@ -200,29 +201,10 @@ beforeAll(async () => {
     await pt.start();
     w = await sharedWorld(MM_URL);
     await verifyEmail(w, w.aliceUser.id);
-    await setPluginSettings(w, {
-        Enabled: true,
-        EndpointURL: pt.url + PATHS.mattermost,
-        Token: TOKEN,
-        Format: 'mattermost',
+    await setPluginSettings(w, scenarioSettings(pt, TOKEN, {
         TriggerWords: 'outage',
-        MatchMode: 'whole_word',
-        DefaultUrgency: 'pagertree_default',
         UrgencyAliases: '',
-        WatchPrivateChannels: false,
-        ForwardBotPosts: false,
-        IgnoreCodeAndQuotes: true,
-        ChannelAllowList: '',
-        OneAlertPerThread: true,
-        ChannelCooldownSeconds: 0,
-        RetryWindowMinutes: 60,
-        ReactionEmoji: 'rotating_light',
-        ReplyInThread: true,
-        StatusUpdates: 'card_and_replies',
-        AlertLifetimeDays: 30,
-        APIKey: '',
-        UpdatesArrive: 'pushed',
-    });
+    }));
     if (!(await pluginRunning(w))) {
         await installPlugin(w, BUNDLE);
     }

@@ -8,6 +8,7 @@ import path from 'path';
 
 import type {Post} from '@mattermost/types/posts';
 
+import {scenarioSettings} from '../src/scenario_settings';
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
 import {command, installPlugin, nothingMoreWithin, pluginRunning, post, ref, setPluginSettings, sharedWorld, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
@@ -56,33 +57,14 @@ beforeAll(async () => {
     }
     await pt.start();
     w = await sharedWorld(MM_URL);
-    base = {
-        Enabled: true,
+    base = scenarioSettings(pt, TOKEN, {
         EndpointURL: pt.url + PATHS.webhook,
-        Token: TOKEN,
         Format: 'webhook',
-        TriggerWords: 'outage, sev-1',
-        MatchMode: 'whole_word',
-        DefaultUrgency: 'pagertree_default',
         UrgencyAliases: '',
         IncidentSeverities: SEVERITIES,
-        WatchPrivateChannels: false,
-        ForwardBotPosts: false,
-        IgnoreCodeAndQuotes: true,
-        ChannelAllowList: '',
-        OneAlertPerThread: true,
-        ChannelCooldownSeconds: 0,
         AlertCommandLimit: 0, // alice pages with /pagertree alert in other files too
-        RetryWindowMinutes: 60,
-        ReactionEmoji: 'rotating_light',
-        ReplyInThread: true,
-        StatusUpdates: 'card_and_replies',
-        AlertLifetimeDays: 30,
-        APIKey: '',
-        UpdatesArrive: 'pushed',
-        ExternalAlertsChannel: '',
         Routes: '',
-    };
+    });
     await setPluginSettings(w, base);
     if (!(await pluginRunning(w))) {
         await installPlugin(w, BUNDLE);

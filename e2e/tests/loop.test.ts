@@ -5,6 +5,7 @@ import path from 'path';
 
 import type {Post} from '@mattermost/types/posts';
 
+import {scenarioSettings} from '../src/scenario_settings';
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
 import type {EventBody, PTUser} from '../src/stand_in';
 import type {StandInAlert} from '../src/stand_in_rest';
@@ -101,27 +102,7 @@ beforeAll(async () => {
     await pt.start();
     w = await sharedWorld(MM_URL);
     await verifyEmail(w, w.aliceUser.id); // PagerTree's alice@example.com is shown as @alice only on a verified e-mail
-    base = {
-        Enabled: true,
-        EndpointURL: pt.url + PATHS.mattermost,
-        Token: TOKEN,
-        Format: 'mattermost',
-        TriggerWords: 'outage, sev-1',
-        MatchMode: 'whole_word',
-        DefaultUrgency: 'pagertree_default',
-        UrgencyAliases: 'sev-1=critical',
-        WatchPrivateChannels: false,
-        ForwardBotPosts: false,
-        IgnoreCodeAndQuotes: true,
-        ChannelAllowList: '',
-        OneAlertPerThread: true,
-        ChannelCooldownSeconds: 0,
-        RetryWindowMinutes: 60,
-        ReactionEmoji: 'rotating_light',
-        ReplyInThread: true,
-        StatusUpdates: 'card_and_replies',
-        AlertLifetimeDays: 30,
-    };
+    base = scenarioSettings(pt, TOKEN);
     await setPluginSettings(w, base);
     if (!(await pluginRunning(w))) {
         await installPlugin(w, BUNDLE);

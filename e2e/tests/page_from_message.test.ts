@@ -7,6 +7,7 @@
 import type {Channel} from '@mattermost/types/channels';
 import type {Post} from '@mattermost/types/posts';
 
+import {scenarioSettings} from '../src/scenario_settings';
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
 import {installPlugin, nothingMoreWithin, pluginRunning, post, ref, setPluginSettings, sharedWorld, waitUntil} from '../src/world';
 import type {World} from '../src/world';
@@ -51,26 +52,13 @@ beforeAll(async () => {
     await w.admin.addToChannel(w.aliceUser.id, incidents.id);
     await w.admin.addToChannel(w.bobUser.id, incidents.id);
     await w.admin.addToChannel(w.aliceUser.id, hidden.id);
-    await setPluginSettings(w, {
-        Enabled: true,
-        EndpointURL: pt.url + PATHS.mattermost,
-        Token: TOKEN,
-        Format: 'mattermost',
-        TriggerWords: 'outage, sev-1',
-        MatchMode: 'whole_word',
-        DefaultUrgency: 'pagertree_default',
+    await setPluginSettings(w, scenarioSettings(pt, TOKEN, {
         UrgencyAliases: '',
-        OneAlertPerThread: true,
-        ChannelCooldownSeconds: 0,
-        ChannelAllowList: '',
-        ReplyInThread: true,
-        ReactionEmoji: 'rotating_light',
         AlertCommandLimit: 0, // files before this one page as alice too; the limit is Go-tested (TestPageFromPostPerUserLimit)
-        APIKey: '',
         APIBaseURL: pt.url,
         Routes: JSON.stringify([{id: 'inc', name: 'Incidents', channels: [incidents.id], endpoint_url: pt.url + PATHS.webhook, format: 'webhook'}]),
         RouteTokens: JSON.stringify({inc: TOKEN}),
-    });
+    }));
     if (!(await pluginRunning(w))) {
         await installPlugin(w, BUNDLE);
     }

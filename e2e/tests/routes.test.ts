@@ -5,6 +5,7 @@
 import type {Channel} from '@mattermost/types/channels';
 import type {Team} from '@mattermost/types/teams';
 
+import {scenarioSettings} from '../src/scenario_settings';
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
 import {command, installPlugin, nothingMoreWithin, pluginRunning, post, ref, setPluginSettings, sharedWorld, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
@@ -53,25 +54,12 @@ beforeAll(async () => {
     for (const ch of [dbChannel, netChannel]) {
         await w.admin.addToChannel(w.aliceUser.id, ch.id);
     }
-    base = {
-        Enabled: true,
-        EndpointURL: pt.url + PATHS.mattermost,
-        Token: TOKEN,
-        Format: 'mattermost',
-        TriggerWords: 'outage, sev-1',
-        MatchMode: 'whole_word',
-        DefaultUrgency: 'pagertree_default',
+    base = scenarioSettings(pt, TOKEN, {
         UrgencyAliases: '',
-        OneAlertPerThread: true,
-        ChannelCooldownSeconds: 0,
-        ChannelAllowList: '',
-        ReplyInThread: true,
-        ReactionEmoji: 'rotating_light',
-        APIKey: '',
         APIBaseURL: pt.url,
         Routes: JSON.stringify(routes()),
         RouteTokens: JSON.stringify({db: DB.token, net: NET.token}),
-    };
+    });
     await setPluginSettings(w, base);
     if (!(await pluginRunning(w))) {
         await installPlugin(w, BUNDLE);

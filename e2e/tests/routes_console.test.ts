@@ -22,7 +22,8 @@ import type {Browser, Page} from 'playwright-core';
 import type {Channel} from '@mattermost/types/channels';
 import type {Team} from '@mattermost/types/teams';
 
-import {PagerTreeStandIn, PATHS} from '../src/stand_in';
+import {scenarioSettings} from '../src/scenario_settings';
+import {PagerTreeStandIn} from '../src/stand_in';
 import {installPlugin, PASSWORD, pluginRunning, post, ref, setPluginSettings, sharedWorld} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
 
@@ -101,28 +102,15 @@ beforeAll(async () => {
     for (const ch of [dbChannel, netChannel]) {
         await w.admin.addToChannel(w.aliceUser.id, ch.id);
     }
-    base = {
-        Enabled: true,
-        EndpointURL: pt.url + PATHS.mattermost,
-        Token: TOKEN,
-        Format: 'mattermost',
-        TriggerWords: 'outage, sev-1',
-        MatchMode: 'whole_word',
-        DefaultUrgency: 'pagertree_default',
+    base = scenarioSettings(pt, TOKEN, {
         UrgencyAliases: '',
-        OneAlertPerThread: true,
-        ChannelCooldownSeconds: 0,
-        ChannelAllowList: '',
-        ReplyInThread: true,
-        ReactionEmoji: 'rotating_light',
-        APIKey: '',
         APIBaseURL: pt.url,
         Routes: JSON.stringify([
             {id: 'cdb', name: 'Console DB', channels: [dbChannel.id], endpoint_url: pt.url + DB.path, trigger_words: 'db down'},
             {id: 'cnet', name: 'Console Net', teams: [netTeam.id], endpoint_url: pt.url + NET.path},
         ]),
         RouteTokens: JSON.stringify({cdb: DB.token, cnet: NET.token}),
-    };
+    });
     await setPluginSettings(w, base);
     if (!(await pluginRunning(w))) {
         await installPlugin(w, BUNDLE);

@@ -5,6 +5,7 @@ import path from 'path';
 
 import type {Post} from '@mattermost/types/posts';
 
+import {scenarioSettings} from '../src/scenario_settings';
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
 import type {Recorded} from '../src/stand_in';
 import {command, installPlugin, nothingMoreWithin, pluginRunning, post, ref, setPluginSettings, sharedWorld, verifyEmail, waitUntil} from '../src/world';
@@ -48,27 +49,11 @@ beforeAll(async () => {
     }
     await pt.start();
     w = await sharedWorld(MM_URL);
-    base = {
-        Enabled: true,
-        EndpointURL: pt.url + PATHS.mattermost,
-        Token: TOKEN,
-        Format: 'mattermost',
+    base = scenarioSettings(pt, TOKEN, {
         TriggerWords: 'outage, sev-1, db down',
-        MatchMode: 'whole_word',
-        DefaultUrgency: 'pagertree_default',
         UrgencyAliases: 'sev-1=critical, p2=medium',
-        WatchPrivateChannels: false,
-        ForwardBotPosts: false,
-        IgnoreCodeAndQuotes: true,
-        ChannelAllowList: '',
-        OneAlertPerThread: true,
-        ChannelCooldownSeconds: 0,
-        RetryWindowMinutes: 60,
-        ReactionEmoji: 'rotating_light',
-        ReplyInThread: true,
-        APIKey: '',
         APIBaseURL: pt.url,
-    };
+    });
     await setPluginSettings(w, base);
     await installPlugin(w, BUNDLE);
 });

@@ -13,7 +13,8 @@ import fs from 'fs';
 import net from 'net';
 import path from 'path';
 
-import {PagerTreeStandIn, PATHS} from '../src/stand_in';
+import {scenarioSettings} from '../src/scenario_settings';
+import {PagerTreeStandIn} from '../src/stand_in';
 import {client, createWorld, installPlugin, nothingMoreWithin, post, ref, setPluginSettings, waitUntil} from '../src/world';
 import type {World} from '../src/world';
 
@@ -57,19 +58,10 @@ beforeAll(async () => {
     }
     await pt.start();
     w = await createWorld(MM_URL);
-    await setPluginSettings(w, {
-        Enabled: true,
-        EndpointURL: pt.url + PATHS.mattermost,
-        Token: TOKEN,
-        Format: 'mattermost',
+    await setPluginSettings(w, scenarioSettings(pt, TOKEN, {
         TriggerWords: 'outage',
-        MatchMode: 'whole_word',
-        RetryWindowMinutes: 60,
-        ReactionEmoji: 'rotating_light',
-        ReplyInThread: true,
-        OneAlertPerThread: true,
-        ChannelCooldownSeconds: 0,
-    });
+        UrgencyAliases: '',
+    }));
     await installPlugin(w, BUNDLE);
     await startNodeB();
 });

@@ -3,6 +3,7 @@
 // from PagerTree shows no image — the Mattermost server fetches none.
 import type {Post} from '@mattermost/types/posts';
 
+import {scenarioSettings} from '../src/scenario_settings';
 import {PagerTreeStandIn, PATHS} from '../src/stand_in';
 import {command, installPlugin, nothingMoreWithin, pluginRunning, post, ref, setPluginSettings, sharedWorld, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
@@ -57,33 +58,10 @@ beforeAll(async () => {
     pt.rest.apiKey = KEY;
     pt.rest.teams = [{id: 'T1', name: 'Devops', oncall: []}];
     w = await sharedWorld(MM_URL);
-    base = {
-        Enabled: true,
-        EndpointURL: pt.url + PATHS.mattermost,
-        Token: TOKEN,
-        Format: 'mattermost',
-        TriggerWords: 'outage, sev-1',
-        MatchMode: 'whole_word',
-        DefaultUrgency: 'pagertree_default',
-        UrgencyAliases: 'sev-1=critical',
-        WatchPrivateChannels: false,
-        ForwardBotPosts: false,
-        IgnoreCodeAndQuotes: true,
-        ChannelAllowList: '',
-        OneAlertPerThread: true,
-        ChannelCooldownSeconds: 0,
-        RetryWindowMinutes: 60,
-        ReactionEmoji: 'rotating_light',
-        ReplyInThread: true,
-        StatusUpdates: 'card_and_replies',
-        AlertLifetimeDays: 30,
+    base = scenarioSettings(pt, TOKEN, {
         APIKey: KEY,
         APIBaseURL: pt.url,
-        WhoMayPress: 'channel_members',
-        ExternalAlertsChannel: '',
-        UpdatesArrive: 'pushed',
-        PollSeconds: 30,
-    };
+    });
     await setPluginSettings(w, base);
     if (!(await pluginRunning(w))) {
         await installPlugin(w, BUNDLE);

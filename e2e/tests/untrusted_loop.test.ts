@@ -9,7 +9,8 @@ import type {Post} from '@mattermost/types/posts';
 import type {Team} from '@mattermost/types/teams';
 import type {UserProfile} from '@mattermost/types/users';
 
-import {PagerTreeStandIn, PATHS} from '../src/stand_in';
+import {scenarioSettings} from '../src/scenario_settings';
+import {PagerTreeStandIn} from '../src/stand_in';
 import type {StandInAlert} from '../src/stand_in_rest';
 import {client, installPlugin, nothingMoreWithin, PASSWORD, pluginRunning, ref, setPluginSettings, sharedWorld, verifyEmail, waitUntil} from '../src/world';
 import type {PluginSettings, World} from '../src/world';
@@ -84,33 +85,11 @@ beforeAll(async () => {
     await pt.start();
     pt.rest.apiKey = KEY;
     w = await sharedWorld(MM_URL);
-    base = {
-        Enabled: true,
-        EndpointURL: pt.url + PATHS.mattermost,
-        Token: TOKEN,
-        Format: 'mattermost',
-        TriggerWords: 'outage, sev-1',
-        MatchMode: 'whole_word',
-        DefaultUrgency: 'pagertree_default',
-        UrgencyAliases: 'sev-1=critical',
-        WatchPrivateChannels: false,
-        ForwardBotPosts: false,
-        IgnoreCodeAndQuotes: true,
-        ChannelAllowList: '',
-        OneAlertPerThread: true,
-        ChannelCooldownSeconds: 0,
-        RetryWindowMinutes: 60,
-        ReactionEmoji: 'rotating_light',
-        ReplyInThread: true,
-        StatusUpdates: 'card_and_replies',
-        AlertLifetimeDays: 30,
+    base = scenarioSettings(pt, TOKEN, {
         APIKey: KEY,
         APIBaseURL: pt.url,
-        WhoMayPress: 'channel_members',
         ExternalAlertsChannel: w.ops.id,
-        UpdatesArrive: 'pushed',
-        PollSeconds: 30,
-    };
+    });
     await setPluginSettings(w, base);
     if (!(await pluginRunning(w))) {
         await installPlugin(w, BUNDLE);
