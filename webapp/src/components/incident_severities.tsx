@@ -1,5 +1,6 @@
 import React from 'react';
 
+import FieldNotes from './field_notes';
 import SettingRow from './setting_row';
 import {stringValue, useConsoleSetting} from './use_console_setting';
 
@@ -25,23 +26,11 @@ export default function IncidentSeverities(props: CustomSettingProps) {
                 aria-invalid={Boolean(error)}
                 onChange={(e) => set(e.target.value)}
             />
-            {error && (
-                <div
-                    className='pagertree-error'
-                    role='alert'
-                >
-                    {error}
-                </div>
-            )}
-            {check.error && <div className='pagertree-error'>{check.error}</div>}
-            {warning && (
-                <div
-                    className='pagertree-warning'
-                    role='status'
-                >
-                    {warning}
-                </div>
-            )}
+            <FieldNotes
+                error={error}
+                checkError={check.error}
+                warning={warning}
+            />
         </SettingRow>
     );
 }
