@@ -38,7 +38,6 @@ func TestAnAlertStaysWithinItsKVBudget(t *testing.T) {
 			if tc.comments {
 				s.APIKey, s.APIBaseURL, s.SendRepliesAsComments = savedKey, pt.srv.URL, true
 			}
-			// No sweep during the test: a sweep reads what it finds pending, not the alert's path.
 			kv := kvstoretest.New()
 			post := userPost(publicID, "outage in eu")
 			var mu sync.Mutex
@@ -57,6 +56,7 @@ func TestAnAlertStaysWithinItsKVBudget(t *testing.T) {
 				}
 				return nil
 			})
+			// No sweep but the start's: a sweep reads what it finds pending, not the alert's path.
 			env := newTunedEnv(t, s, kv, func(o *delivery.Options) { o.SweepEvery = time.Hour })
 			// The outbox's first sweep runs at its start: it is over once it read every shard of the
 			// pending index (what it finds there it reads next, and the alert is not there yet).
