@@ -28,13 +28,16 @@ func encodeDestination(dest string) string {
 }
 
 // matchBracket finds the ']' that closes the '[' at s[open] (nested brackets and backslash
-// escapes counted), or -1 within maxBracket bytes.
+// escapes counted, code spans skipped: they bind tighter than brackets, so "[`]`](x)" is a link
+// whose text is the code "]"), or -1 within maxBracket bytes.
 func matchBracket(s string, open int) int {
 	depth := 0
 	for i := open; i < len(s) && i-open < maxBracket; i++ {
 		switch s[i] {
 		case '\\':
 			i++
+		case '`':
+			i = codeSpanEnd(s, i, open+maxBracket) - 1
 		case '[':
 			depth++
 		case ']':
@@ -45,6 +48,32 @@ func matchBracket(s string, open int) int {
 		}
 	}
 	return -1
+}
+
+// codeSpanEnd returns the index after the code span that starts with the backtick run at
+// s[i], or after the run itself when no run of the same length closes it before limit (then
+// the backticks are plain text, as in CommonMark).
+func codeSpanEnd(s string, i, limit int) int {
+	run := i
+	for run < len(s) && s[run] == '`' {
+		run++
+	}
+	n := run - i
+	for j := run; j < len(s) && j < limit; {
+		if s[j] != '`' {
+			j++
+			continue
+		}
+		k := j
+		for k < len(s) && s[k] == '`' {
+			k++
+		}
+		if k-j == n {
+			return k
+		}
+		j = k
+	}
+	return run
 }
 
 // inlineDestination reads "(dest)", "(<dest>)" or either with a title, from the '(' at

@@ -43,6 +43,8 @@ func TestNeutralize(t *testing.T) {
 		{"definition in a quote", "> [r]: http://x.example/t.png", "> [r]" + z + ": http://x.example/t.png"},
 		{"deep nesting is literal", "[[[[a](https://x.example)](https://x.example)](https://x.example)](https://x.example)", `[\[a\]\(https://x.example\)](https://x.example)`},
 		{"tiny id", "42", "42"},
+		{"code span holding the bracket", "[`]`](t: )", "`]` (t:)"},
+		{"code span past the bracket: no link", "[a`](x)`", "[a`](x)`"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -78,6 +80,7 @@ func FuzzNeutralize(f *testing.F) {
 		"![img](http://127.0.0.1:9/track.png)", "![a][r]\n\n[r]: http://x/t.png", "[![b](https://c/b.svg)](https://c/j)",
 		"[x](javascript:alert(1))", "<mailto:a@b>", "@channel", "!![](http://x/a.png)", "![a](<http://x/a b.png> 'T')",
 		"[a `]` b](javascript:x)", "![a `]` b](http://x/t.png)", "\\\\![x](http://x)", "[r]:\n  http://x/t.png\n\n![r]",
+		"[`]`](t: )", // a fuzz finding: the code span's "]" is not the link's
 	} {
 		f.Add(seed)
 	}
